@@ -1,0 +1,3 @@
+from profai_cli.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""Every option's value, from flags > environment > config file > built-in default.
+
+The config file is TOML at the platform's user config path (``profai config path``);
+its keys are the long option names, with dashes or underscores.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from profai_cli.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass
+class Settings:
+    level: str = "intermediate"
+    minutes: float = 5.0
+    language: str = "English"
+    focus: str | None = None
+    llm: str = "auto"
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    local_model: str | None = None
+    tts: str = "auto"
+    voice: str | None = None
+    speed: float = 1.0
+    tts_model: str = "gpt-4o-mini-tts"
+    tts_instructions: str | None = None
+    tts_base_url: str | None = None
+    cache: bool = True
+    device: str | None = None
+    lookahead: int = 3
+    sentence_pause: float = 0.2
+    paragraph_pause: float = 0.5
+    max_chars: int = 2_000_000
+    stream: bool = True
+    idle_timeout: float = 60.0
+
+
+# Environment variables besides PROFAI_<NAME>, in the order they are looked at.
+_ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "api_key": ("OPENAI_API_KEY",),
+    "base_url": ("OPENAI_BASE_URL",),
+}
+_SECRET = {"api_key"}
+_CHOICES = {
+    "level": ("beginner", "intermediate", "expert"),
+    "llm": ("auto", "openai", "local", "none"),
+    "tts": ("auto", "openai", "piper", "none"),
+}
+
+
+def config_path() -> Path:
+    override = os.environ.get("PROFAI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path("profai") / "config.toml"
+
+
+def load_file(path: Path | None = None) -> dict[str, Any]:
+    path = path or config_path()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"config file {path} is not valid TOML ({exc}); fix or delete it"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read config file {path}: {exc.strerror}") from None
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise InputError(
+                f"config file {path} has an unknown key '{key}'; "
+                f"known keys: {', '.join(sorted(known))}"
+            )
+        out[name] = value
+    return out
+
+
+def resolve(
+    flags: dict[str, Any],
+    env: dict[str, str] | None = None,
+    file_values: dict[str, Any] | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """Settings and, for each, where its value came from (flag, env NAME, file, default)."""
+    env = dict(os.environ) if env is None else env
+    file_values = load_file() if file_values is None else file_values
+    settings = Settings()
+    origin: dict[str, str] = {}
+    for f in fields(Settings):
+        value: Any = None
+        source = "default"
+        if flags.get(f.name) is not None:
+            value, source = flags[f.name], "flag"
+        else:
+            for var in (f"PROFAI_{f.name.upper()}", *_ENV_ALIASES.get(f.name, ())):
+                if env.get(var):
+                    value, source = env[var], f"env {var}"
+                    break
+            else:
+                if f.name in file_values:
+                    value, source = file_values[f.name], "file"
+        if value is None:
+            origin[f.name] = "default"
+            continue
+        setattr(settings, f.name, _coerce(f.name, value, type(getattr(settings, f.name)), source))
+        origin[f.name] = source
+    return settings, origin
+
+
+def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
+    where = "" if source == "flag" else f" (from {source})"
+    try:
+        if kind is bool and isinstance(value, str):
+            low = value.strip().lower()
+            if low not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError
+            result: Any = low in ("1", "true", "yes", "on")
+        elif kind in (int, float, bool):
+            result = kind(value)
+        else:
+            result = str(value)
+    except (TypeError, ValueError):
+        shown = "***" if name in _SECRET else repr(value)
+        raise InputError(
+            f"{name.replace('_', '-')}{where} must be a {kind.__name__}, not {shown}"
+        ) from None
+    if name in _CHOICES and result not in _CHOICES[name]:
+        raise InputError(
+            f"{name.replace('_', '-')}{where} must be one of "
+            f"{', '.join(_CHOICES[name])}, not {result!r}"
+        )
+    return result
+
+
+def describe(settings: Settings, origin: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(option, value, origin) rows for `profai config show`; secrets shown as set/unset."""
+    rows = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        shown = ("(set)" if value else "(not set)") if f.name in _SECRET else repr(value)
+        rows.append((f.name.replace("_", "-"), shown, origin.get(f.name, "default")))
+    return rows

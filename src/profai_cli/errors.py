@@ -1,0 +1,60 @@
+"""The errors a user sees: one line that says what is wrong and what to do.
+
+Only ``cli.py`` catches these and prints them; anything else keeps its
+traceback, because it is a bug.
+
+    ProfaiError                  (exit 1)
+    ├── InputError               (exit 2)  bad notes, bad option values
+    ├── ServiceError             (exit 3)  the LLM or TTS service failed
+    │   └── TTSError             (exit 3)  carries the HTTP status for retry/fallback
+    ├── AudioDeviceError         (exit 4)  no sound output and --require-audio
+    └── ExportError              (exit 2)  bad target file or missing encoder
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1
+    BAD_INPUT = 2
+    SERVICE = 3
+    AUDIO_DEVICE = 4
+    INTERRUPTED = 130
+
+
+class ProfaiError(Exception):
+    """An expected failure: shown to the user as one line, no traceback."""
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(ProfaiError):
+    exit_status = ExitStatus.BAD_INPUT
+
+
+class ServiceError(ProfaiError):
+    exit_status = ExitStatus.SERVICE
+
+    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+
+
+class TTSError(ServiceError):
+    """A speech request failed; ``status`` is the HTTP status when there was one."""
+
+
+class AudioDeviceError(ProfaiError):
+    exit_status = ExitStatus.AUDIO_DEVICE
+
+
+class ExportError(ProfaiError):
+    exit_status = ExitStatus.BAD_INPUT

@@ -1,0 +1,1 @@
+"""LLM backends: each turns a lecture request into lecture text."""

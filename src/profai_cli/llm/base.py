@@ -1,0 +1,20 @@
+"""The LLM seam: a lecture request in, lecture text out (streamed or whole)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from profai_cli.prompts import LectureRequest
+
+
+class LLM(Protocol):
+    name: str  # shown in the status line, e.g. "gpt-4o-mini at https://api.openai.com/v1"
+
+    def stream(self, request: LectureRequest) -> AsyncIterator[str]:
+        """Text deltas as the model writes them."""
+        ...
+
+    async def complete(self, request: LectureRequest) -> str:
+        """The whole lecture in one response (the simple path and the fallback)."""
+        ...

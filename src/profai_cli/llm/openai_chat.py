@@ -1,0 +1,172 @@
+"""Any OpenAI-compatible chat service: OpenAI, Ollama, llama.cpp server, vLLM, LM Studio."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.errors import ServiceError
+from profai_cli.prompts import LectureRequest, build_messages
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_MODEL = "gpt-4o-mini"
+
+
+class OpenAIChat:
+    def __init__(
+        self,
+        *,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        connect_timeout: float = 10.0,
+        idle_timeout: float = 60.0,
+        max_retries: int = 2,
+    ) -> None:
+        self.model = model
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.idle_timeout = idle_timeout
+        self.name = f"{model} at {self.base_url}"
+        self._client = make_client(
+            base_url=self.base_url,
+            api_key=api_key,
+            connect_timeout=connect_timeout,
+            idle_timeout=idle_timeout,
+            max_retries=max_retries,
+        )
+
+    async def stream(self, request: LectureRequest) -> AsyncIterator[str]:
+        try:
+            response: Any = await self._client.chat.completions.create(
+                model=self.model,
+                messages=build_messages(request),  # type: ignore[arg-type]
+                stream=True,
+                temperature=0.7,
+            )
+            iterator = response.__aiter__()
+            while True:
+                try:
+                    event = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
+                except StopAsyncIteration:
+                    break
+                except asyncio.TimeoutError:
+                    raise ServiceError(
+                        f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture; "
+                        "try again, or pass --no-stream",
+                        retryable=True,
+                    ) from None
+                for choice in event.choices or ():
+                    delta = choice.delta.content if choice.delta else None
+                    if delta:
+                        yield delta
+        except Exception as exc:  # the SDK's error family, mapped to one line
+            raise map_openai_error(exc, self.base_url, self.model) from None
+
+    async def complete(self, request: LectureRequest) -> str:
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                messages=build_messages(request),  # type: ignore[arg-type]
+                temperature=0.7,
+            )
+        except Exception as exc:
+            raise map_openai_error(exc, self.base_url, self.model) from None
+        text = response.choices[0].message.content if response.choices else None
+        if not text or not text.strip():
+            raise ServiceError(
+                f"{self.base_url} returned an empty lecture; try again or another --model"
+            )
+        return text
+
+
+def make_client(
+    *,
+    base_url: str,
+    api_key: str | None,
+    connect_timeout: float,
+    idle_timeout: float,
+    max_retries: int,
+) -> AsyncOpenAI:
+    from openai import AsyncOpenAI, Timeout
+
+    return AsyncOpenAI(
+        base_url=base_url,
+        # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
+        api_key=api_key or "not-needed",
+        timeout=Timeout(idle_timeout, connect=connect_timeout),
+        max_retries=max_retries,
+    )
+
+
+def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseException:
+    """The SDK's exceptions as one line naming the server and the fix (never the key)."""
+    if isinstance(exc, ServiceError) or isinstance(exc, asyncio.CancelledError):
+        return exc
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError):
+        return ServiceError(
+            f"{base_url} rejected the API key (401); set a valid OPENAI_API_KEY or pass --api-key",
+            status=401,
+        )
+    if isinstance(exc, openai.PermissionDeniedError):
+        return ServiceError(
+            f"{base_url} refused access (403); check the key's project and permissions", status=403
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return ServiceError(
+            f"{base_url} has no model '{model}' (404); pass --model with one it "
+            f"serves (see {base_url}/models)",
+            status=404,
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return ServiceError(
+            f"{base_url} is rate limiting requests (429) even after retries; "
+            "wait a minute and try again",
+            status=429,
+            retryable=True,
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return ServiceError(
+            f"{base_url} did not answer in time; check the server or try again", retryable=True
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ServiceError(
+            f"cannot connect to {base_url}; check --base-url and that the server is running",
+            retryable=True,
+        )
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        return ServiceError(
+            f"{base_url} answered HTTP {status}: {_short(exc)}; try again later "
+            "or check the server's log",
+            status=status,
+            retryable=status >= 500,
+        )
+    if isinstance(exc, openai.APIError):
+        return ServiceError(
+            f"{base_url} failed mid-response: {_short(exc)}; try again", retryable=True
+        )
+    if isinstance(exc, (ConnectionError, OSError)):
+        return ServiceError(f"connection to {base_url} broke: {exc}; try again", retryable=True)
+    if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "h11"):
+        return ServiceError(
+            f"connection to {base_url} broke mid-response ({type(exc).__name__}); try again",
+            retryable=True,
+        )
+    return exc
+
+
+def _short(exc: Any) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            message = str(inner["message"])
+    message = " ".join(str(message).split())
+    return message[:160]

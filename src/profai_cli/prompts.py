@@ -1,0 +1,60 @@
+"""The lecture request: who the lecturer is and what the lecture must be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LEVELS = ("beginner", "intermediate", "expert")
+WORDS_PER_MINUTE = 150  # a calm lecturing pace
+
+_LEVEL_GUIDE = {
+    "beginner": "Assume no background. Define every term the first time you use it, "
+    "build intuition with everyday analogies, and go one step at a time.",
+    "intermediate": "Assume the basics of the field. Connect ideas, explain why things "
+    "work, and point out common mistakes.",
+    "expert": "Assume a strong background. Be precise and dense, discuss trade-offs, "
+    "edge cases and where the ideas lead.",
+}
+
+SYSTEM_PROMPT = """You are a warm, clear university lecturer giving a spoken lecture.
+You teach the material in the student's notes: you do not read the notes aloud.
+Explain the ideas in your own words, in the order that makes them easiest to learn,
+with examples, a little motivation, and short recaps. Speak to the listener directly.
+
+Your words will be spoken by a text-to-speech voice, so write for the ear:
+- Write in full sentences and short paragraphs. Use a markdown heading (## Title)
+  for each part of the lecture.
+- No tables, no code blocks, no bullet lists longer than a few items.
+- Say formulas in words (for example "E equals m c squared"), and describe code
+  instead of reciting it.
+- No stage directions, no emoji, no links."""
+
+
+@dataclass(frozen=True)
+class LectureRequest:
+    notes: str
+    level: str = "intermediate"
+    minutes: float = 5.0
+    language: str = "English"
+    focus: str | None = None
+
+    @property
+    def target_words(self) -> int:
+        return max(60, int(self.minutes * WORDS_PER_MINUTE))
+
+
+def build_messages(req: LectureRequest) -> list[dict[str, str]]:
+    """Chat messages for a lecture on the notes."""
+    lines = [
+        f"Give a lecture of about {req.minutes:g} minutes (about {req.target_words} words) "
+        f"in {req.language}, teaching the notes below.",
+        f"Audience: {req.level}. {_LEVEL_GUIDE[req.level]}",
+    ]
+    if req.focus:
+        lines.append(f"Put special focus on: {req.focus}.")
+    lines.append("Begin with a one-line welcome and what the lecture covers; end with a recap.")
+    lines.append("\n<notes>\n" + req.notes.strip() + "\n</notes>")
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": "\n".join(lines)},
+    ]

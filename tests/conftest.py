@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.openai_server import FakeOpenAI, Knobs
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+PROFAI = shutil.which("profai") or "profai"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(Knobs()) as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A private home: config, cache and data dirs of its own, no keys from the host."""
+    h = tmp_path / "home"
+    h.mkdir()
+    return h
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "PROFAI_")) and k not in ("NO_COLOR", "FORCE_COLOR")
+    }
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        PYTHONUNBUFFERED="1",
+        COLUMNS="100",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_profai(
+    args: list[str],
+    home: Path,
+    *,
+    stdin: str | bytes | None = None,
+    timeout: float = 60,
+    **env: str,
+) -> Run:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    proc = subprocess.run(
+        [PROFAI, *args],
+        input=data,
+        capture_output=True,
+        timeout=timeout,
+        env=clean_env(home, **env),
+        stdin=None if data is not None else subprocess.DEVNULL,
+    )
+    return Run(
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )
+
+
+def pulse_available() -> bool:
+    return shutil.which("pulseaudio") is not None and shutil.which("parec") is not None
+
+
+def require_or_skip(ok: bool, reason: str) -> None:
+    """Skip where a real part is absent; in CI (PROFAI_REQUIRE_AUDIO=1) that is a failure."""
+    if ok:
+        return
+    if os.environ.get("PROFAI_REQUIRE_AUDIO") == "1":
+        pytest.fail(f"{reason} (PROFAI_REQUIRE_AUDIO=1)")
+    pytest.skip(reason)
+
+
+def python() -> str:
+    return sys.executable

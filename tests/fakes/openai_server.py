@@ -1,0 +1,420 @@
+"""An OpenAI-compatible HTTP server on 127.0.0.1 for tests: real sockets, real SSE.
+
+The real ``openai`` SDK (and the ``profai`` subprocess) talk to it as they would to
+OpenAI. Each test sets its knobs (text, timing, faults) and reads its request log.
+
+Its speech endpoint answers each distinct input text with a pure tone of its own
+frequency (the first text heard gets ``TONE_BASE_HZ``, the next ``TONE_STEP_HZ``
+higher, ...), so a recording of what was played tells which chunk played when.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import numpy as np
+
+PCM_RATE = 24_000
+TONE_BASE_HZ = 300.0
+TONE_STEP_HZ = 80.0
+_TOKEN = re.compile(r"\s*\S{1,4}|\s+")
+
+
+@dataclass
+class Knobs:
+    lecture: str = "# A lecture\n\nHello there. This is a lecture.\n"
+    model: str = "gpt-4o-mini"
+    known_models: tuple[str, ...] | None = None  # None: every model exists
+    time_to_first_token: float = 0.0
+    tokens_per_second: float = 0.0  # 0: as fast as the socket takes them
+    chat_fault: str | None = None  # 401 404 429 500 drop refuse_stream stall
+    fault_times: int = 1_000_000  # how many requests the fault hits, then it heals
+    retry_after: float = 0.0
+    drop_after_tokens: int = 5
+    tts_time_to_first_byte: float = 0.0
+    tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
+    tts_seconds_per_char: float = 0.02
+    tts_min_seconds: float = 0.15
+    tts_fault: str | None = None  # 401 500 drop
+    tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
+    tts_amplitude: float = 0.3
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str
+    body: dict[str, Any]
+    authorization: str | None
+    received: float  # time.monotonic(), the same clock as the profai process
+    first_byte_sent: float | None = None
+    done: float | None = None
+    status: int = 200
+    token_times: list[tuple[float, int]] = field(default_factory=list)  # (sent, chars so far)
+
+
+class FakeOpenAI:
+    """Start with ``with FakeOpenAI() as fake:``; point clients at ``fake.base_url``."""
+
+    def __init__(self, knobs: Knobs | None = None) -> None:
+        self.knobs = knobs or Knobs()
+        self.log: list[LoggedRequest] = []
+        self._lock = threading.Lock()
+        self._tones: dict[str, float] = {}
+        self._faults_served: dict[str, int] = {}
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def requests(self, path: str) -> list[LoggedRequest]:
+        with self._lock:
+            return [r for r in self.log if r.path.endswith(path)]
+
+    def tone_for(self, text: str) -> float:
+        """The frequency this server gives (or will give) a speech input."""
+        with self._lock:
+            if text not in self._tones:
+                self._tones[text] = TONE_BASE_HZ + TONE_STEP_HZ * len(self._tones)
+            return self._tones[text]
+
+    def tones(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._tones)
+
+    def _take_fault(self, kind: str, fault: str | None) -> str | None:
+        if fault is None:
+            return None
+        with self._lock:
+            served = self._faults_served.get(kind, 0)
+            if served >= self.knobs.fault_times:
+                return None
+            self._faults_served[kind] = served + 1
+        return fault
+
+
+def tone(freq: float, seconds: float, amplitude: float = 0.3, rate: int = PCM_RATE) -> np.ndarray:
+    """A sine with 5 ms fades, as int16."""
+    n = max(1, int(round(seconds * rate)))
+    t = np.arange(n) / rate
+    wave = np.sin(2 * math.pi * freq * t) * amplitude
+    fade = min(n // 2, int(0.005 * rate))
+    if fade:
+        ramp = np.linspace(0.0, 1.0, fade)
+        wave[:fade] *= ramp
+        wave[-fade:] *= ramp[::-1]
+    return (wave * 32767).astype("<i2")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    fake: FakeOpenAI
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
+        pass
+
+    # -- plumbing ---------------------------------------------------------------
+
+    @property
+    def fake(self) -> FakeOpenAI:
+        return self.server.fake
+
+    def _begin(self, body: dict[str, Any]) -> LoggedRequest:
+        entry = LoggedRequest(
+            self.command, self.path, body, self.headers.get("Authorization"), time.monotonic()
+        )
+        with self.fake._lock:
+            self.fake.log.append(entry)
+        return entry
+
+    def _json(
+        self,
+        entry: LoggedRequest,
+        status: int,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = json.dumps(payload).encode()
+        entry.status = status
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+        entry.first_byte_sent = entry.done = time.monotonic()
+
+    def _error(
+        self,
+        entry: LoggedRequest,
+        status: int,
+        message: str,
+        code: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self._json(
+            entry, status, {"error": {"message": message, "type": code, "code": code}}, headers
+        )
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # -- routes -----------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        entry = self._begin({})
+        if self.path.rstrip("/").endswith("/models"):
+            names = self.fake.knobs.known_models or (self.fake.knobs.model,)
+            self._json(
+                entry,
+                200,
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": n, "object": "model", "created": 0, "owned_by": "fake"}
+                        for n in names
+                    ],
+                },
+            )
+        else:
+            self._error(entry, 404, f"no route {self.path}", "not_found")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except json.JSONDecodeError:
+            body = {"_raw": raw.decode("latin-1")}
+        entry = self._begin(body)
+        if self.path.endswith("/chat/completions"):
+            self._chat(entry, body)
+        elif self.path.endswith("/audio/speech"):
+            self._speech(entry, body)
+        else:
+            self._error(entry, 404, f"no route {self.path}", "not_found")
+
+    def _common_fault(self, entry: LoggedRequest, fault: str | None) -> bool:
+        k = self.fake.knobs
+        if fault == "401":
+            self._error(entry, 401, "Incorrect API key provided.", "invalid_api_key")
+        elif fault == "404":
+            self._error(entry, 404, "The model does not exist.", "model_not_found")
+        elif fault == "429":
+            self._error(
+                entry,
+                429,
+                "Rate limit reached.",
+                "rate_limit_exceeded",
+                {"Retry-After": f"{k.retry_after:g}"},
+            )
+        elif fault == "500":
+            self._error(entry, 500, "The server had an error.", "server_error")
+        else:
+            return False
+        return True
+
+    def _chat(self, entry: LoggedRequest, body: dict[str, Any]) -> None:
+        k = self.fake.knobs
+        stream = bool(body.get("stream"))
+        model = body.get("model", k.model)
+        if k.known_models is not None and model not in k.known_models:
+            self._error(entry, 404, f"The model `{model}` does not exist.", "model_not_found")
+            return
+        fault = self.fake._take_fault("chat", k.chat_fault)
+        if self._common_fault(entry, fault):
+            return
+        if fault == "refuse_stream" and stream:
+            self._error(
+                entry, 400, "Streaming is not supported by this server.", "unsupported_parameter"
+            )
+            return
+        if k.time_to_first_token:
+            time.sleep(k.time_to_first_token)
+        if not stream:
+            self._json(
+                entry,
+                200,
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": k.lecture},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                },
+            )
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            payload = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            return b"data: " + json.dumps(payload).encode() + b"\n\n"
+
+        self._chunk(event({"role": "assistant", "content": ""}))
+        entry.first_byte_sent = time.monotonic()
+        start = time.monotonic()
+        sent_chars = 0
+        try:
+            for i, tok in enumerate(tokens(k.lecture)):
+                if fault == "drop" and i >= k.drop_after_tokens:
+                    self._drop()
+                    entry.done = time.monotonic()
+                    return
+                if fault == "stall" and i >= k.drop_after_tokens:
+                    time.sleep(3600)
+                if k.tokens_per_second:
+                    due = start + i / k.tokens_per_second
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                self._chunk(event({"content": tok}))
+                sent_chars += len(tok)
+                entry.token_times.append((time.monotonic(), sent_chars))
+            self._chunk(event({}, "stop"))
+            self._chunk(b"data: [DONE]\n\n")
+            self._chunk(b"")
+        except (BrokenPipeError, ConnectionResetError):
+            entry.status = 499  # the client went away
+        entry.done = time.monotonic()
+
+    def _speech(self, entry: LoggedRequest, body: dict[str, Any]) -> None:
+        k = self.fake.knobs
+        text = str(body.get("input", ""))
+        if not text.strip():
+            self._error(entry, 400, "input must not be empty", "invalid_request_error")
+            return
+        fault = self.fake._take_fault("tts", k.tts_fault)
+        if self._common_fault(entry, fault):
+            return
+        freq = self.fake.tone_for(text)
+        seconds = max(k.tts_min_seconds, len(text) * k.tts_seconds_per_char)
+        pcm = tone(freq, seconds, k.tts_amplitude).tobytes()
+        fmt = body.get("response_format", "mp3")
+        if k.tts_time_to_first_byte:
+            time.sleep(k.tts_time_to_first_byte)
+        if fmt == "wav":
+            header = _wav_header(len(pcm))
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/wav")
+            self.send_header("Content-Length", str(len(header) + len(pcm)))
+            self.end_headers()
+            self.wfile.write(header + pcm)
+            entry.first_byte_sent = entry.done = time.monotonic()
+            return
+        if fmt != "pcm":
+            self._error(
+                entry, 400, f"the fake speaks pcm and wav, not {fmt}", "invalid_request_error"
+            )
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/pcm")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        step = max(1, k.tts_bytes_per_write)
+        start = time.monotonic()
+        try:
+            for pos in range(0, len(pcm), step):
+                if fault == "drop" and pos >= len(pcm) // 2:
+                    self._drop()
+                    entry.done = time.monotonic()
+                    return
+                if k.tts_real_time_factor:
+                    due = start + (pos / 2 / PCM_RATE) * k.tts_real_time_factor
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                self._chunk(pcm[pos : pos + step])
+                if entry.first_byte_sent is None:
+                    entry.first_byte_sent = time.monotonic()
+            self._chunk(b"")
+        except (BrokenPipeError, ConnectionResetError):
+            entry.status = 499
+        entry.done = time.monotonic()
+
+
+def _wav_header(data_bytes: int, rate: int = PCM_RATE) -> bytes:
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_bytes)
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+        + b"data"
+        + struct.pack("<I", data_bytes)
+    )
+
+
+if __name__ == "__main__":  # run by hand: python -m tests.fakes.openai_server
+    import sys
+
+    knobs = Knobs(
+        tokens_per_second=50,
+        time_to_first_token=0.5,
+        tts_time_to_first_byte=0.3,
+        tts_real_time_factor=0.2,
+    )
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as fh:
+            knobs.lecture = fh.read()
+    with FakeOpenAI(knobs) as fake:
+        print(fake.base_url, flush=True)
+        threading.Event().wait()

@@ -1,0 +1,87 @@
+"""Run a command in a real pseudo-terminal and replay its output in a terminal emulator."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from dataclasses import dataclass
+
+import pyte
+
+
+@dataclass
+class TerminalRun:
+    code: int
+    raw: bytes
+    lines: list[str]  # the scrollback then the screen, as a person scrolling up would read
+    cursor_hidden: bool
+
+
+def run_in_terminal(
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    rows: int = 16,
+    cols: int = 72,
+    stdin: bytes | None = None,
+    interrupt_after: bytes | None = None,
+    timeout: float = 60,
+) -> TerminalRun:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = dict(env, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+    stdin_r = None
+    if stdin is not None:
+        stdin_r, stdin_w = os.pipe()
+        os.write(stdin_w, stdin)
+        os.close(stdin_w)
+    proc = subprocess.Popen(
+        argv,
+        stdin=stdin_r if stdin_r is not None else slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
+    os.close(slave)
+    if stdin_r is not None:
+        os.close(stdin_r)
+    raw = bytearray()
+    deadline = time.monotonic() + timeout
+    interrupted = False
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                raw += data
+                if interrupt_after and not interrupted and interrupt_after in raw:
+                    os.kill(proc.pid, signal.SIGINT)
+                    interrupted = True
+            elif proc.poll() is not None:
+                break
+        code = proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    screen = pyte.HistoryScreen(cols, rows, history=100_000, ratio=0.5)
+    stream = pyte.ByteStream(screen)
+    stream.feed(bytes(raw).replace(b"\n", b"\r\n") if b"\r\n" not in raw else bytes(raw))
+    history = ["".join(line[x].data for x in range(cols)).rstrip() for line in screen.history.top]
+    return TerminalRun(
+        code, bytes(raw), history + [line.rstrip() for line in screen.display], screen.cursor.hidden
+    )

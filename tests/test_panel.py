@@ -1,0 +1,96 @@
+"""The live panel on a real terminal: long lectures stay whole, nothing is shown twice."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from profai_cli.ui import PlainPanel, split_finished_blocks
+from tests.conftest import PROFAI, clean_env
+from tests.fakes.openai_server import FakeOpenAI
+from tests.terminal import run_in_terminal
+
+WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+def _long_lecture() -> str:
+    parts = ["# Sorting algorithms\n\n"]
+    for i in range(1, 9):
+        sentences = " ".join(
+            f"Paragraph{i} sentence{j} explains comparison number{j} in detail for the listener."
+            for j in range(1, 7)
+        )
+        parts.append(f"## Part{i}\n\n{sentences}\n\n")
+    # One paragraph far taller than the screen on its own.
+    parts.append(" ".join(f"Tall{j} words keep coming here." for j in range(120)) + "\n\n")
+    parts.append("- first item\n- second item\n\nThe end.\n")
+    return "".join(parts)
+
+
+def test_long_lecture_is_shown_once_in_order_on_a_small_terminal(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    lecture = _long_lecture()
+    fake.knobs.lecture = lecture
+    fake.knobs.tokens_per_second = 3000
+    run = run_in_terminal(
+        [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
+        clean_env(home),
+        stdin=b"notes",
+        rows=16,
+        cols=72,
+    )
+    assert run.code == 0, run.raw[-500:]
+    start = next(i for i, line in enumerate(run.lines) if line.startswith("Generating"))
+    shown = " ".join(run.lines[start + 1 :])
+    expected = [w for w in WORD.findall(lecture)]
+    got = [w for w in WORD.findall(shown) if w in set(expected)]
+    # Every word of the lecture, in order, exactly once: no collapse, no duplicates.
+    assert got[: len(expected)] == expected
+    assert WORD.findall(shown).count("Tall57") == 1
+    assert not any("╭" in line for line in run.lines), "no panel frame left behind"
+    assert "..." not in shown and "\u2026" not in shown
+    assert not run.cursor_hidden, "the cursor is restored"
+
+
+def test_ctrl_c_on_a_terminal_restores_the_cursor(fake: FakeOpenAI, home: Path) -> None:
+    fake.knobs.lecture = "Slow words keep coming. " * 400
+    fake.knobs.tokens_per_second = 40
+    run = run_in_terminal(
+        [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
+        clean_env(home),
+        stdin=b"notes",
+        interrupt_after=b"coming",
+    )
+    assert run.code == 130
+    assert not run.cursor_hidden
+    assert b"Traceback" not in run.raw
+
+
+def test_plain_panel_writes_text_as_it_arrives() -> None:
+    out = io.StringIO()
+    panel = PlainPanel(out)
+    panel.append("Hello ")
+    assert out.getvalue() == "Hello "
+    panel.append("world.")
+    panel.close()
+    assert out.getvalue() == "Hello world.\n"
+
+
+def test_blocks_finish_at_blank_lines_headings_and_fences() -> None:
+    text = "# Title\nPara one\nstill one.\n\n```py\nx = 1\n\ny = 2\n```\nTail text"
+    blocks, tail = split_finished_blocks(text)
+    assert blocks == ["# Title\n", "Para one\nstill one.\n\n", "```py\nx = 1\n\ny = 2\n```\n"]
+    assert tail == "Tail text"
+
+
+def test_no_color_console_emits_no_escape_codes() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, no_color=True)
+    panel = PlainPanel(console.file)
+    panel.append("**bold** text")
+    panel.close()
+    assert "\x1b" not in out.getvalue()
