@@ -95,3 +95,29 @@ def require_or_skip(ok: bool, reason: str) -> None:
 
 def python() -> str:
     return sys.executable
+
+
+@pytest.fixture(scope="session")
+def pulse() -> str:
+    """A PulseAudio server with the null sink; skips (or fails in CI) when there is none."""
+    from tests.audio_tools import SINK, ensure_pulse
+
+    problem = ensure_pulse()
+    require_or_skip(problem is None, problem or "")
+    # The profai subprocesses run with a private HOME: tell them where the server is.
+    info = subprocess.run(["pactl", "info"], capture_output=True, text=True).stdout
+    server = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in info.splitlines()
+            if line.startswith("Server String")
+        ),
+        "",
+    )
+    if server:
+        os.environ["PULSE_SERVER"] = server if ":" in server else f"unix:{server}"
+    cookie = Path.home() / ".config" / "pulse" / "cookie"
+    if cookie.exists():
+        os.environ["PULSE_COOKIE"] = str(cookie)
+    os.environ["PULSE_SINK"] = SINK
+    return SINK

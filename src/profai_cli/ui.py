@@ -9,9 +9,12 @@ When stdout is not a terminal, the text goes out plain, as it arrives.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -200,6 +203,31 @@ def make_panel(console: Console | None = None, *, plain: bool | None = None) -> 
     return LivePanel(console)
 
 
+# Held while C libraries have stderr silenced, and while status lines are written, so
+# a status line is never lost into /dev/null by another thread.
+STDERR_LOCK = threading.RLock()
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence fd 2 around PortAudio and ALSA calls, which print noise there."""
+    with STDERR_LOCK:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except OSError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 class Status:
     """One-line status messages on stderr, as a live generator gives them."""
 
@@ -211,7 +239,9 @@ class Status:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.console.print(message, style="dim", markup=False, highlight=False)
+            with STDERR_LOCK:
+                self.console.print(message, style="dim", markup=False, highlight=False)
 
     def warn(self, message: str) -> None:
-        self.console.print(message, style="yellow", markup=False, highlight=False)
+        with STDERR_LOCK:
+            self.console.print(message, style="yellow", markup=False, highlight=False)

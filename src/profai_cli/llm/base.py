@@ -18,3 +18,7 @@ class LLM(Protocol):
     async def complete(self, request: LectureRequest) -> str:
         """The whole lecture in one response (the simple path and the fallback)."""
         ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...

@@ -39,6 +39,9 @@ class OpenAIChat:
             max_retries=max_retries,
         )
 
+    async def aclose(self) -> None:
+        await self._client.close()
+
     async def stream(self, request: LectureRequest) -> AsyncIterator[str]:
         try:
             response: Any = await self._client.chat.completions.create(

@@ -1,0 +1,197 @@
+"""The sound card: one sounddevice OutputStream for the whole lecture, fed from a ring.
+
+This is the only module that imports sounddevice (lazily: without PortAudio the
+import itself raises OSError, which becomes a one-line AudioDeviceError).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.audio.ring import RingBuffer
+from profai_cli.errors import AudioDeviceError, InputError
+from profai_cli.ui import quiet_stderr
+
+if TYPE_CHECKING:
+    import numpy as np
+
+NO_DEVICE_FIX = (
+    "install PortAudio (apt-get install libportaudio2) and check a sound device "
+    "is connected, or write the lecture to a file with `profai export`"
+)
+
+
+def import_sounddevice() -> Any:
+    try:
+        with quiet_stderr():  # sounddevice silences fd 2 itself while PortAudio starts
+            import sounddevice
+    except OSError as exc:  # PortAudio library missing
+        raise AudioDeviceError(
+            f"no sound output: PortAudio is not available ({exc}); " + NO_DEVICE_FIX
+        ) from None
+    return sounddevice
+
+
+def output_devices() -> list[dict[str, Any]]:
+    sd = import_sounddevice()
+    try:
+        with quiet_stderr():
+            devices = sd.query_devices()
+        default = sd.default.device[1]
+    except Exception as exc:
+        raise AudioDeviceError(f"cannot list sound devices ({exc}); " + NO_DEVICE_FIX) from None
+    out = []
+    for index, dev in enumerate(devices):
+        if dev["max_output_channels"] > 0:
+            api = sd.query_hostapis(dev["hostapi"])["name"]
+            out.append(
+                {
+                    "index": index,
+                    "name": dev["name"],
+                    "channels": dev["max_output_channels"],
+                    "rate": int(dev["default_samplerate"]),
+                    "api": api,
+                    "default": index == default,
+                }
+            )
+    return out
+
+
+def resolve_device(spec: str | None) -> int | None:
+    """--device NAME|INDEX to a PortAudio index (None: the default output)."""
+    if spec is None or spec == "":
+        return None
+    devices = output_devices()
+    if spec.isdigit():
+        index = int(spec)
+        if any(d["index"] == index for d in devices):
+            return index
+        raise InputError(f"no output device with index {index}; see `profai devices`")
+    matches = [d for d in devices if spec.lower() in d["name"].lower()]
+    if len(matches) == 1:
+        return int(matches[0]["index"])
+    exact = [d for d in matches if d["name"].lower() == spec.lower()]
+    if len(exact) == 1:
+        return int(exact[0]["index"])
+    if not matches:
+        raise InputError(f"no output device named like {spec!r}; see `profai devices`")
+    names = ", ".join(f"{d['index']}: {d['name']}" for d in matches[:5])
+    raise InputError(f"--device {spec!r} matches several outputs ({names}); pass an index")
+
+
+class DeviceSink:
+    """Plays frames on a sound device; knows when the first sound reached the speaker."""
+
+    def __init__(
+        self, sample_rate: int, *, device: str | None = None, ring_seconds: float = 30.0
+    ) -> None:
+        self.requested_rate = sample_rate
+        self.sample_rate = sample_rate
+        self.device = device
+        self.ring_seconds = ring_seconds
+        self.first_audible: float | None = None  # time.monotonic() the first sound played
+        self.output_latency: float | None = None
+        self._stream: Any = None
+        self._resampler: Any = None
+        self.ring: RingBuffer | None = None
+
+    def open(self) -> None:
+        sd = import_sounddevice()
+        index = resolve_device(self.device)
+        with quiet_stderr():  # ALSA prints its failures to stderr; ours is one clear line
+            stream = self._open_any_rate(sd, index)
+        self._stream = stream
+        self.output_latency = float(stream.latency)
+        stream.start()
+
+    def _open_any_rate(self, sd: Any, index: int | None) -> Any:
+        try:
+            stream = self._open(sd, index, self.requested_rate)
+        except Exception as first:
+            # Perhaps the device cannot take the voice's rate: play at its own, resampling.
+            try:
+                rate = int(sd.query_devices(index, "output")["default_samplerate"])
+                if rate == self.requested_rate:
+                    raise first
+                stream = self._open(sd, index, rate)
+            except Exception:
+                what = (
+                    "no sound output device found"
+                    if "device -1" in str(first)
+                    else f"cannot open the sound output ({first})"
+                )
+                raise AudioDeviceError(f"{what}; {NO_DEVICE_FIX}") from None
+            from profai_cli.tts.resample import StreamResampler
+
+            self._resampler = StreamResampler(self.requested_rate, rate)
+        return stream
+
+    def _open(self, sd: Any, index: int | None, rate: int) -> Any:
+        self.sample_rate = rate
+        self.ring = RingBuffer(int(rate * self.ring_seconds), rate)
+        return sd.OutputStream(
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            device=index,
+            latency="low",
+            callback=self._callback,
+        )
+
+    def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        ring = self.ring
+        assert ring is not None
+        start = ring.read_position
+        ring.read_into(outdata[:, 0])
+        if self.first_audible is None:
+            first = ring.first_audible_at
+            if first is not None and start <= first < start + frames:
+                dac, now = time_info.outputBufferDacTime, time_info.currentTime
+                delay = dac - now if dac and now else (self.output_latency or 0.0)
+                self.first_audible = (
+                    time.monotonic() + max(0.0, delay) + (first - start) / self.sample_rate
+                )
+
+    @property
+    def underruns(self) -> int:
+        return self.ring.underruns if self.ring else 0
+
+    async def write(self, frames: np.ndarray) -> None:
+        assert self.ring is not None
+        if self._resampler is not None:
+            frames = self._resampler.process(frames)
+        await self.ring.write(frames)
+
+    async def drain(self) -> None:
+        """Play out everything, then close: no cut-off last word."""
+        ring = self.ring
+        if ring is None or self._stream is None:
+            return
+        if self._resampler is not None:
+            await ring.write(self._resampler.process(_empty(), last=True))
+        ring.finish()
+        await ring.wait_empty()
+        # What left the ring is still in the device's buffers for about its latency.
+        await asyncio.sleep((self.output_latency or 0.0) + 0.05)
+        await asyncio.to_thread(self._stream.stop)
+        self._stream.close()
+        self._stream = None
+
+    def close(self) -> None:
+        if self.ring is not None:
+            self.ring.close()
+        if self._stream is not None:
+            try:
+                self._stream.abort()
+                self._stream.close()
+            except Exception:
+                pass
+            self._stream = None
+
+
+def _empty() -> np.ndarray:
+    import numpy as np
+
+    return np.zeros(0, dtype=np.int16)

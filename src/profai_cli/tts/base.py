@@ -1,0 +1,26 @@
+"""The TTS seam: ``stream(text)`` yields int16 mono frames as soon as the engine has them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class TTSEngine(Protocol):
+    name: str  # for status lines, e.g. "Piper en_US-joe-medium"
+    sample_rate: int
+
+    def identity(self) -> dict[str, str]:
+        """What makes its audio what it is (engine, model, voice, speed, instructions)."""
+        ...
+
+    def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+        """int16 mono frames for text; nothing at all for empty text."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections (the engine may be used again after)."""
+        ...

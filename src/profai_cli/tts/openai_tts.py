@@ -1,0 +1,164 @@
+"""OpenAI-compatible /audio/speech, streamed as raw 24 kHz PCM while it is made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.errors import TTSError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PCM_RATE = 24_000  # OpenAI's pcm is 24 kHz s16le mono; calling it 22050 plays it 8% slow
+MAX_INPUT = 4096  # the service's input limit, in characters
+VOICES = (
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+)
+DEFAULT_VOICE = "alloy"
+DEFAULT_INSTRUCTIONS = (
+    "Speak as a warm, clear university lecturer: unhurried, friendly, "
+    "with natural emphasis on key terms."
+)
+
+
+class OpenAITTS:
+    def __init__(
+        self,
+        *,
+        model: str,
+        voice: str | None,
+        speed: float,
+        base_url: str | None,
+        api_key: str | None,
+        instructions: str | None = None,
+        connect_timeout: float = 10.0,
+        idle_timeout: float = 30.0,
+    ) -> None:
+        from profai_cli.llm.openai_chat import DEFAULT_BASE_URL
+
+        self.model = model
+        self.voice = voice or DEFAULT_VOICE
+        self.speed = speed
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        # Only the gpt-4o TTS models take instructions; others may reject the field.
+        if instructions is None and model.startswith("gpt-4o"):
+            instructions = DEFAULT_INSTRUCTIONS
+        self.instructions = instructions
+        self.sample_rate = PCM_RATE
+        self.name = f"{model} voice {self.voice} at {self.base_url}"
+        self._client_options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "api_key": api_key,
+            "connect_timeout": connect_timeout,
+            "idle_timeout": idle_timeout,
+            "max_retries": 2,
+        }
+        self._client: Any = None  # made on first use, in the loop that uses it
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.close()
+
+    def identity(self) -> dict[str, str]:
+        return {
+            "engine": "openai",
+            "base_url": self.base_url,
+            "model": self.model,
+            "voice": self.voice,
+            "speed": f"{self.speed:g}",
+            "instructions": self.instructions or "",
+        }
+
+    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+        import numpy as np
+
+        for piece in split_for_limit(text, MAX_INPUT):
+            carry = b""  # an odd byte left over: half a sample waits for its other half
+            async for data in self._bytes(piece):
+                if carry:
+                    data = carry + data
+                    carry = b""
+                if len(data) % 2:
+                    data, carry = data[:-1], data[-1:]
+                if data:
+                    yield np.frombuffer(data, dtype="<i2")
+
+    async def _bytes(self, text: str) -> AsyncIterator[bytes]:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "voice": self.voice,
+            "input": text,
+            "response_format": "pcm",
+        }
+        if self.speed != 1.0:
+            kwargs["speed"] = self.speed
+        if self.instructions:
+            kwargs["instructions"] = self.instructions
+        if self._client is None:
+            from profai_cli.llm.openai_chat import make_client
+
+            self._client = make_client(**self._client_options)
+        try:
+            async with self._client.audio.speech.with_streaming_response.create(
+                **kwargs
+            ) as response:
+                async for data in response.iter_bytes():
+                    yield data
+        except TTSError:
+            raise
+        except Exception as exc:
+            raise tts_error(exc, self.base_url, self.model) from None
+
+
+def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
+    """The SDK's failure as a TTSError that keeps the HTTP status (for retry and fallback)."""
+    from profai_cli.llm.openai_chat import map_openai_error
+
+    mapped = map_openai_error(exc, base_url, model)
+    if mapped is exc:
+        return exc
+    message = getattr(mapped, "message", str(mapped)).replace("lecture", "speech")
+    status = getattr(mapped, "status", None)
+    return TTSError(
+        f"voice: {message}", status=status, retryable=bool(getattr(mapped, "retryable", False))
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
+
+
+def split_for_limit(text: str, limit: int) -> list[str]:
+    """Text over the service's input limit, cut at sentence ends, else words."""
+    text = text.strip()
+    if not text:
+        return []
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+    if current:
+        pieces.append(current)
+    return [p for p in pieces if p]

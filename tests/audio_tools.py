@@ -1,0 +1,168 @@
+"""Real audio for tests: a PulseAudio null sink, a recorder of what it played, tone analysis."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+SINK = "profai_null"
+REC_RATE = 24_000
+
+
+def _pactl_ok() -> bool:
+    if shutil.which("pactl") is None:
+        return False
+    return subprocess.run(["pactl", "info"], capture_output=True, timeout=10).returncode == 0
+
+
+def ensure_pulse() -> str | None:
+    """Start a user PulseAudio daemon with the null sink if none runs; None when impossible."""
+    if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
+        return "PulseAudio is not installed (apt-get install pulseaudio pulseaudio-utils)"
+    if not _pactl_ok():
+        subprocess.run(
+            [
+                "pulseaudio",
+                "-n",
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "-L",
+                f"module-null-sink sink_name={SINK}",
+                "-L",
+                "module-native-protocol-unix",
+                "-L",
+                "module-always-sink",
+            ],
+            capture_output=True,
+            timeout=30,
+        )
+        for _ in range(50):
+            if _pactl_ok():
+                break
+            time.sleep(0.1)
+        else:
+            return "PulseAudio did not start"
+    sinks = subprocess.run(
+        ["pactl", "list", "short", "sinks"], capture_output=True, text=True, timeout=10
+    ).stdout
+    if SINK not in sinks:
+        subprocess.run(
+            ["pactl", "load-module", "module-null-sink", f"sink_name={SINK}"],
+            capture_output=True,
+            timeout=10,
+        )
+    subprocess.run(["pactl", "set-default-sink", SINK], capture_output=True, timeout=10)
+    return None
+
+
+class Recorder:
+    """Records the null sink's monitor; knows (to a few ms) when each sample was played."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                f"{SINK}.monitor",
+                "--format=s16le",
+                f"--rate={REC_RATE}",
+                "--channels=1",
+                "--latency-msec=10",
+            ],
+            stdout=subprocess.PIPE,
+        )
+        self._chunks: list[bytes] = []
+        self._marks: list[tuple[int, float]] = []  # (samples received so far, when)
+        self._received = 0
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+        self._thread.start()
+        time.sleep(0.4)  # let the stream settle
+
+    def _pump(self) -> None:
+        assert self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while True:
+            data = os.read(fd, 960)
+            if not data:
+                return
+            self._chunks.append(data)
+            self._received += len(data)
+            self._marks.append((self._received // 2, time.monotonic()))
+
+    def stop(self) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        time.sleep(0.3)
+        self._proc.terminate()
+        self._proc.wait(timeout=5)
+        self._thread.join(timeout=5)
+        assert self._proc.stdout is not None
+        self._proc.stdout.close()
+        raw = b"".join(self._chunks)
+        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2"), self._marks
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def sample_time(marks: list[tuple[int, float]], sample: int) -> float:
+    """When a recorded sample was played (monotonic), from the reads' timestamps."""
+    for total, at in marks:
+        if total > sample:
+            return at - (total - sample) / REC_RATE
+    total, at = marks[-1]
+    return at + (sample - total) / REC_RATE
+
+
+@dataclass
+class Tone:
+    start: float  # seconds into the recording
+    end: float
+    freq: float
+
+
+def tones(audio: np.ndarray, rate: int = REC_RATE, threshold: float = 300.0) -> list[Tone]:
+    """The runs of steady tone in a recording, split at silences and frequency changes."""
+    win, hop = int(rate * 0.02), int(rate * 0.005)
+    x = audio.astype(np.float64)
+    out: list[Tone] = []
+    cur: Tone | None = None
+    window = np.hanning(win)
+    for i in range(0, max(0, len(x) - win), hop):
+        seg = x[i : i + win]
+        if np.sqrt(np.mean(seg * seg)) < threshold:
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            continue
+        spec = np.abs(np.fft.rfft(seg * window, 8192))
+        freq = float(np.argmax(spec)) * rate / 8192
+        t = i / rate
+        if cur is not None and abs(cur.freq - freq) < 25:
+            cur.end = t + win / rate
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = Tone(t, t + win / rate, freq)
+    if cur is not None:
+        out.append(cur)
+    return [t for t in out if t.end - t.start >= 0.03]
+
+
+def first_loud(audio: np.ndarray, threshold: int = 300) -> int | None:
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > threshold)
+    return int(loud[0]) if loud.size else None
+
+
+def last_loud(audio: np.ndarray, threshold: int = 300) -> int | None:
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > threshold)
+    return int(loud[-1]) if loud.size else None

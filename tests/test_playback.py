@@ -1,0 +1,190 @@
+"""What a real sound device played: recorded from the PulseAudio null sink's monitor.
+
+The fake's speech endpoint gives each chunk its own tone, so the recording tells
+which chunk played when, for how long, and after what silence.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profai_cli.speech import ChunkKind, Segmenter, segment
+from tests.audio_tools import Recorder, last_loud, sample_time, tones
+from tests.conftest import PROFAI, clean_env, run_profai
+from tests.fakes.openai_server import FakeOpenAI
+
+LECTURE = (
+    "# Waves and sound\n\n"
+    "Sound is a wave that travels through the air around us. It carries energy from one "
+    "place to another without moving the air along.\n\n"
+    "Every wave has a frequency and an amplitude. The frequency sets the pitch that we hear, "
+    "and the amplitude sets how loud it is.\n"
+)
+PAUSE = {ChunkKind.SENTENCE: 0.2, ChunkKind.HEADING: 0.5, ChunkKind.PARAGRAPH_END: 0.5}
+
+
+@pytest.mark.parametrize("require", [False, True])
+def test_without_a_sound_device_the_lecture_goes_on_as_text(
+    fake: FakeOpenAI, home: Path, require: bool
+) -> None:
+    pytest.importorskip("sounddevice", exc_type=OSError)
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
+    env = {"PULSE_SERVER": "unix:/nonexistent/pulse"}  # PulseAudio is not running
+    r = run_profai(args + (["--require-audio"] if require else []), home, stdin="n", **env)
+    notices = [line for line in r.err.splitlines() if "sound output" in line]
+    assert len(notices) == 1, r.err
+    assert "libportaudio2" in notices[0] and "profai export" in notices[0]
+    assert "ALSA" not in r.err and "Traceback" not in r.err
+    if require:
+        assert r.code == 4 and r.out == ""
+        assert fake.requests("/chat/completions") == []  # failed before asking the LLM
+    else:
+        assert r.code == 0 and r.out == fake.knobs.lecture
+        assert fake.requests("/audio/speech") == []
+
+
+def _play(fake: FakeOpenAI, home: Path, *extra: str) -> tuple[dict, np.ndarray, list, object]:
+    stats = home / "stats.json"
+    with Recorder() as rec:
+        r = run_profai(
+            [
+                "teach",
+                "-",
+                "--base-url",
+                fake.base_url,
+                "--tts",
+                "openai",
+                "--stats-json",
+                str(stats),
+                *extra,
+            ],
+            home,
+            stdin="notes",
+            timeout=120,
+        )
+        audio, marks = rec.stop()
+    assert r.code == 0, r.err
+    return json.loads(stats.read_text()), audio, marks, r
+
+
+def _heard(fake: FakeOpenAI, audio: np.ndarray) -> list[tuple[str, float, float]]:
+    """(chunk text, start, end) for each tone in the recording, by the fake's tone map."""
+    by_freq = {f: text for text, f in fake.tones().items()}
+    out = []
+    for t in tones(audio):
+        near = min(by_freq, key=lambda f: abs(f - t.freq))
+        assert abs(near - t.freq) < 25, f"a tone at {t.freq:.0f} Hz that no chunk has"
+        out.append((by_freq[near], t.start, t.end))
+    return out
+
+
+def _fast_knobs(fake: FakeOpenAI) -> None:
+    fake.knobs.lecture = LECTURE
+    fake.knobs.time_to_first_token = 0.3
+    fake.knobs.tokens_per_second = 50
+    fake.knobs.tts_time_to_first_byte = 0.1
+    fake.knobs.tts_real_time_factor = 0.2  # five times faster than real time
+
+
+@pytest.mark.audio
+def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    _fast_knobs(fake)
+    stats, audio, marks, _ = _play(fake, home)
+    chunks = segment(LECTURE)
+    heard = _heard(fake, audio)
+    assert [h[0] for h in heard] == [c.text for c in chunks]
+    # Each chunk played whole: its tone lasts as long as the fake made it.
+    for text, start, end in heard:
+        expected = max(fake.knobs.tts_min_seconds, len(text) * fake.knobs.tts_seconds_per_char)
+        assert end - start == pytest.approx(expected, abs=0.04), text
+    # Within the lecture, no silence longer than the set pause (+50 ms); and the pause is there.
+    for (_, _, end), (_, start, _), chunk in zip(heard, heard[1:], chunks, strict=False):
+        gap = start - end
+        assert gap <= PAUSE[chunk.kind] + 0.05, (chunk.text, gap)
+        assert gap >= PAUSE[chunk.kind] - 0.05, (chunk.text, gap)
+    assert stats["underruns"] == 0
+    assert stats["chunks"] == len(chunks)
+
+
+@pytest.mark.audio
+def test_time_to_first_audio_is_near_its_floor(fake: FakeOpenAI, home: Path, pulse: str) -> None:
+    _fast_knobs(fake)
+    fake.knobs.tts_time_to_first_byte = 0.3
+    stats, audio, marks, _ = _play(fake, home)
+    t0 = stats["process_start_monotonic"]
+    # When did the fake send the text that settles the first chunk?
+    seg = Segmenter()
+    settle = next(i for i in range(1, len(LECTURE) + 1) if seg.feed(LECTURE[i - 1]))
+    chat = fake.requests("/chat/completions")[0]
+    sent = next(at for at, chars in chat.token_times if chars >= settle)
+    floor = (sent - t0) + fake.knobs.tts_time_to_first_byte
+    overhead = stats["time_to_first_audio"] - floor
+    assert 0 <= overhead < 0.150, (stats["time_to_first_audio"], floor)
+    # And the recording agrees with the stream's own clock about when sound began.
+    first = next(i for i, v in enumerate(np.abs(audio.astype(np.int32))) if v > 300)
+    heard_at = sample_time(marks, first) - t0
+    assert abs(heard_at - stats["time_to_first_audio"]) < 0.1
+
+
+@pytest.mark.audio
+def test_no_stream_and_fallback_play_the_same_chunks(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    _fast_knobs(fake)
+    _, streamed, _, _ = _play(fake, home)
+    _, whole, _, _ = _play(fake, home, "--no-stream")
+    fake.knobs.chat_fault = "refuse_stream"
+    _, fallback, _, r = _play(fake, home)
+    expected = [c.text for c in segment(LECTURE)]
+    assert [h[0] for h in _heard(fake, streamed)] == expected
+    assert [h[0] for h in _heard(fake, whole)] == expected
+    assert [h[0] for h in _heard(fake, fallback)] == expected
+    assert sum("Streaming failed" in line for line in r.err.splitlines()) == 1
+
+
+@pytest.mark.audio
+def test_ctrl_c_stops_the_sound_within_200_ms(fake: FakeOpenAI, home: Path, pulse: str) -> None:
+    fake.knobs.lecture = "A long sentence keeps the voice going for a while here. " * 20
+    fake.knobs.tokens_per_second = 200
+    fake.knobs.tts_seconds_per_char = 0.05
+    with Recorder() as rec:
+        with subprocess.Popen(
+            [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=clean_env(home),
+        ) as proc:
+            assert proc.stdin is not None
+            proc.stdin.write(b"notes")
+            proc.stdin.close()
+            deadline = time.monotonic() + 20
+            while not fake.requests("/audio/speech") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(1.5)  # well into the first sentence
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=10) == 130
+        audio, marks = rec.stop()
+    end = last_loud(audio)
+    assert end is not None
+    assert sample_time(marks, end) - sent < 0.2
+
+
+@pytest.mark.audio
+def test_the_last_word_is_not_cut_off(fake: FakeOpenAI, home: Path, pulse: str) -> None:
+    fake.knobs.lecture = "Short opener for the test here. And the final sentence ends the talk."
+    stats, audio, _, _ = _play(fake, home)
+    heard = _heard(fake, audio)
+    last_text, start, end = heard[-1]
+    assert last_text == "And the final sentence ends the talk."
+    assert end - start == pytest.approx(len(last_text) * fake.knobs.tts_seconds_per_char, abs=0.04)

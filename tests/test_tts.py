@@ -1,0 +1,269 @@
+"""TTS engines against the loopback server and the real Piper voice; the audio cache."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profai_cli.errors import TTSError
+from profai_cli.tts.cache import AudioCache, CachedTTS
+from profai_cli.tts.openai_tts import MAX_INPUT, OpenAITTS, split_for_limit
+from profai_cli.tts.resample import StreamResampler
+from tests.fakes.openai_server import PCM_RATE, FakeOpenAI, tone
+
+
+def _engine(fake: FakeOpenAI, **kw: object) -> OpenAITTS:
+    return OpenAITTS(
+        model="gpt-4o-mini-tts",
+        voice="alloy",
+        speed=1.0,
+        base_url=fake.base_url,
+        api_key="sk-test",
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+async def _collect(engine: object, text: str) -> tuple[np.ndarray, list[float]]:
+    parts, times = [], []
+    try:
+        async for frames in engine.stream(text):  # type: ignore[attr-defined]
+            parts.append(frames)
+            times.append(time.monotonic())
+    finally:
+        await engine.aclose()  # type: ignore[attr-defined]
+    return (np.concatenate(parts) if parts else np.zeros(0, np.int16)), times
+
+
+def test_first_frames_arrive_while_the_server_is_still_sending(fake: FakeOpenAI) -> None:
+    fake.knobs.tts_real_time_factor = 1.0  # the server makes audio in real time
+    text = "A sentence long enough to take a second or more to say aloud here."
+    audio, times = asyncio.run(_collect(_engine(fake), text))
+    entry = fake.requests("/audio/speech")[0]
+    assert entry.done is not None and entry.done - entry.received > 1.0
+    assert times[0] < entry.done - 0.8  # played long before the response ended
+    assert len(times) > 5
+
+
+def test_pcm_is_24khz_and_odd_byte_splits_do_not_corrupt_it(fake: FakeOpenAI) -> None:
+    fake.knobs.tts_bytes_per_write = 4801  # every write ends mid-sample
+    text = "Odd splits must not shift a single sample."
+    engine = _engine(fake)
+    audio, _ = asyncio.run(_collect(engine, text))
+    expected = tone(fake.tone_for(text), len(text) * fake.knobs.tts_seconds_per_char)
+    assert engine.sample_rate == PCM_RATE == 24_000
+    assert np.array_equal(audio, expected)
+    body = fake.requests("/audio/speech")[0].body
+    assert body["response_format"] == "pcm" and body["voice"] == "alloy"
+    assert "lecturer" in body["instructions"]
+
+
+def test_options_reach_the_request(fake: FakeOpenAI) -> None:
+    engine = OpenAITTS(model="tts-1", voice="onyx", speed=1.25, base_url=fake.base_url, api_key="k")
+    asyncio.run(_collect(engine, "Hello there."))
+    body = fake.requests("/audio/speech")[0].body
+    assert body["model"] == "tts-1" and body["voice"] == "onyx" and body["speed"] == 1.25
+    assert "instructions" not in body  # tts-1 takes none
+
+
+@pytest.mark.parametrize(("fault", "status"), [("401", 401), ("500", 500)])
+def test_http_errors_become_typed_errors(fake: FakeOpenAI, fault: str, status: int) -> None:
+    fake.knobs.tts_fault = fault
+    with pytest.raises(TTSError) as info:
+        asyncio.run(_collect(_engine(fake), "Hello."))
+    assert info.value.status == status
+    assert fake.base_url in info.value.message
+    assert info.value.retryable == (status >= 500)
+
+
+def test_a_stream_dropped_midway_is_an_error(fake: FakeOpenAI) -> None:
+    fake.knobs.tts_fault = "drop"
+    with pytest.raises(TTSError):
+        asyncio.run(_collect(_engine(fake), "A sentence that will be cut in the middle."))
+
+
+def test_empty_text_is_never_sent(fake: FakeOpenAI) -> None:
+    audio, _ = asyncio.run(_collect(_engine(fake), "  \n "))
+    assert len(audio) == 0 and fake.requests("/audio/speech") == []
+
+
+def test_text_over_the_input_limit_is_split(fake: FakeOpenAI) -> None:
+    sentence = "This sentence is part of a very long chunk of text. "
+    text = sentence * 100  # about 5,200 characters
+    fake.knobs.tts_seconds_per_char = 0.001
+    asyncio.run(_collect(_engine(fake), text))
+    inputs = [r.body["input"] for r in fake.requests("/audio/speech")]
+    assert len(inputs) == 2 and all(len(i) <= MAX_INPUT for i in inputs)
+    assert " ".join(inputs) == text.strip()
+    assert split_for_limit("word " * 2000, 100)[0] == ("word " * 20).strip()
+
+
+# -- Piper --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def piper() -> object:
+    pytest.importorskip("piper", reason="the offline extra is not installed")
+    from profai_cli.tts.piper_tts import PiperTTS
+
+    return PiperTTS()
+
+
+@pytest.mark.piper
+def test_piper_speaks_a_sentence_offline(piper: object) -> None:
+    text = "Photosynthesis turns light into chemical energy."
+    audio, _ = asyncio.run(_collect(piper, text))
+    rate = piper.sample_rate  # type: ignore[attr-defined]
+    assert rate == 22_050
+    seconds = len(audio) / rate
+    assert 1.5 < seconds < 6.0  # about 15 characters a second
+    rms = float(np.sqrt(np.mean(audio.astype(np.float64) ** 2)))
+    assert rms > 500  # speech, not silence
+    assert audio.dtype == np.int16
+
+
+@pytest.mark.piper
+def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: object) -> None:
+    from profai_cli.tts.piper_tts import PiperTTS
+
+    again = PiperTTS()
+    assert again._voice is piper._voice  # type: ignore[attr-defined]
+    ticks = 0
+
+    async def main() -> None:
+        nonlocal ticks
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        task = asyncio.create_task(ticker())
+        await _collect(
+            again,
+            "A longer sentence keeps the synthesizer busy for a while, so "
+            "the event loop must keep ticking on its own meanwhile.",
+        )
+        task.cancel()
+
+    asyncio.run(main())
+    assert ticks >= 5
+
+
+@pytest.mark.piper
+def test_piper_speed_shortens_the_audio(piper: object) -> None:
+    from profai_cli.tts.piper_tts import PiperTTS
+
+    text = "The same sentence, spoken at two speeds."
+    normal, _ = asyncio.run(_collect(piper, text))
+    fast, _ = asyncio.run(_collect(PiperTTS(speed=1.5), text))
+    assert len(fast) < len(normal) * 0.8
+
+
+# -- the cache ----------------------------------------------------------------------------
+
+
+def test_cache_hit_costs_no_request_and_plays_the_same(fake: FakeOpenAI, tmp_path: Path) -> None:
+    cached = CachedTTS(_engine(fake), AudioCache(tmp_path, 10**9))
+    first, _ = asyncio.run(_collect(cached, "Cache me once."))
+    second, _ = asyncio.run(_collect(cached, "Cache me once."))
+    assert np.array_equal(first, second)
+    assert len(fake.requests("/audio/speech")) == 1
+    assert (cached.hits, cached.misses) == (1, 1)
+    other = CachedTTS(
+        OpenAITTS(
+            model="gpt-4o-mini-tts", voice="onyx", speed=1.0, base_url=fake.base_url, api_key="k"
+        ),
+        AudioCache(tmp_path),
+    )
+    asyncio.run(_collect(other, "Cache me once."))
+    assert len(fake.requests("/audio/speech")) == 2  # another voice is another key
+
+
+def test_corrupt_entry_is_discarded_and_synthesized_again(fake: FakeOpenAI, tmp_path: Path) -> None:
+    cache = AudioCache(tmp_path, 10**9)
+    cached = CachedTTS(_engine(fake), cache)
+    good, _ = asyncio.run(_collect(cached, "Fragile entry."))
+    (entry,) = list(tmp_path.rglob("*.pcm"))
+    data = entry.read_bytes()
+    entry.write_bytes(data[:-100])  # torn
+    again, _ = asyncio.run(_collect(cached, "Fragile entry."))
+    assert np.array_equal(again, good)
+    assert len(fake.requests("/audio/speech")) == 2
+    entry.write_bytes(data[:20] + bytes(len(data) - 20))  # right size, wrong bytes
+    asyncio.run(_collect(cached, "Fragile entry."))
+    assert len(fake.requests("/audio/speech")) == 3
+
+
+def test_failed_stream_is_not_cached(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.knobs.tts_fault = "drop"
+    cached = CachedTTS(_engine(fake), AudioCache(tmp_path, 10**9))
+    with pytest.raises(TTSError):
+        asyncio.run(_collect(cached, "This one breaks in the middle of the audio."))
+    assert list(tmp_path.rglob("*.pcm")) == []
+
+
+def test_least_recently_used_entries_are_evicted(tmp_path: Path) -> None:
+    cache = AudioCache(tmp_path, max_bytes=3 * 2_100)
+    block = np.ones(1000, dtype=np.int16)  # 2,000 bytes + header
+    for i, key in enumerate(["a" * 64, "b" * 64, "c" * 64]):
+        cache.put(key, 24_000, block)
+        os.utime(cache._path(key), (1_000 + i, 1_000 + i))
+    assert cache.get("a" * 64) is not None  # a is now the most recently used
+    cache.put("d" * 64, 24_000, block)
+    assert cache.get("b" * 64) is None  # the oldest use went first
+    assert all(cache.get(k * 64) is not None for k in "acd")
+    assert cache.info().bytes <= cache.max_bytes
+
+
+def _write_many(root: str, worker: int) -> None:
+    cache = AudioCache(Path(root), 10**9)
+    for i in range(40):
+        key = f"{i % 10:064d}"  # every worker writes the same ten keys
+        cache.put(key, 24_000, np.full(2000, i % 10 + 1, dtype=np.int16))
+        cache.get(key)
+
+
+def test_concurrent_writers_never_leave_a_torn_entry(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write_many, args=(str(tmp_path), w)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    cache = AudioCache(tmp_path, 10**9)
+    for i in range(10):
+        hit = cache.get(f"{i:064d}")
+        assert hit is not None and np.all(hit[1] == i + 1)
+    assert not list(tmp_path.rglob(".tmp-*"))
+
+
+# -- resampling ---------------------------------------------------------------------------
+
+
+def test_chunked_resampling_equals_whole_resampling() -> None:
+    rate_in, rate_out = 24_000, 22_050
+    t = np.arange(rate_in * 2) / rate_in
+    sine = (np.sin(2 * np.pi * 440 * t) * 12_000).astype(np.int16)
+    whole = StreamResampler(rate_in, rate_out).process(sine, last=True)
+    stream = StreamResampler(rate_in, rate_out)
+    sizes = [1, 7, 480, 1023, 5000, 1]
+    parts, pos, k = [], 0, 0
+    while pos < len(sine):
+        n = sizes[k % len(sizes)]
+        parts.append(stream.process(sine[pos : pos + n]))
+        pos += n
+        k += 1
+    parts.append(stream.process(np.zeros(0, np.int16), last=True))
+    chunked = np.concatenate(parts)
+    assert abs(len(chunked) - len(whole)) <= 1
+    n = min(len(chunked), len(whole))
+    assert np.max(np.abs(chunked[:n].astype(int) - whole[:n].astype(int))) <= 2
+    assert abs(len(whole) - 2 * rate_out) <= 2
