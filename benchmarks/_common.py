@@ -33,3 +33,29 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> str:
         for r in rows
     ]
     return "\n".join([f"{title}  ({machine()})", "", line, sep, *body])
+
+
+def unwrap(notes: str) -> str:
+    """Notes re-flowed as an LLM writes a lecture: one line per paragraph."""
+    out: list[str] = []
+    for block in notes.split("\n\n"):
+        if block.lstrip()[:1] in ("#", "|", "`", "-", "$") or block.lstrip()[:2] == "1.":
+            out.append(block)
+        else:
+            out.append(" ".join(line.strip() for line in block.splitlines()))
+    return "\n\n".join(out)
+
+
+def lecture_of(words: int) -> str:
+    """A lecture-shaped text of about this many words (repeating the long example)."""
+    base = unwrap((ROOT / "examples" / "cpu-scheduling.md").read_text(encoding="utf-8"))
+    paragraphs = [p for p in base.split("\n\n") if not p.lstrip().startswith(("`", "|"))]
+    out: list[str] = []
+    count = 0
+    while count < words:
+        for p in paragraphs:
+            out.append(p)
+            count += len(p.split())
+            if count >= words:
+                break
+    return "\n\n".join(out) + "\n"

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import time
 
-from _common import ROOT, table
+from _common import ROOT, table, unwrap
 
 from profai_cli.speech import Segmenter
-
-
-def unwrap(notes: str) -> str:
-    """Notes re-flowed as an LLM writes a lecture: one line per paragraph."""
-    out: list[str] = []
-    for block in notes.split("\n\n"):
-        first = block.lstrip()[:1]
-        if first in ("#", "|", "`", "-", "1", "$") or block.lstrip().startswith(("1.", "```")):
-            out.append(block)
-        else:
-            out.append(" ".join(line.strip() for line in block.splitlines()))
-    return "\n\n".join(out)
 
 
 def lecture(size: int, style: str = "lecture") -> str:

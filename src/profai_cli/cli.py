@@ -130,9 +130,10 @@ def _run(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ProfaiError as exc:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"error: {exc.message}", style="red", markup=False
-        )
+        if not exc.shown:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                f"error: {exc.message}", style="red", markup=False
+            )
         raise typer.Exit(int(exc.exit_status)) from None
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")

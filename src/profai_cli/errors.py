@@ -33,6 +33,7 @@ class ProfaiError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.shown = False  # already printed (the lecture went on after it)
 
 
 class InputError(ProfaiError):

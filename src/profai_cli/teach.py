@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profai_cli.audio.device import DeviceSink
-from profai_cli.backends import select_llm, select_tts
+from profai_cli.backends import VoicePlan, build_tts, plan_voice, select_llm
 from profai_cli.config import Settings
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
@@ -38,23 +38,32 @@ def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
     )
 
 
-def prepare_voice(
-    settings: Settings, require_audio: bool
-) -> tuple[TTSEngine | None, DeviceSink | None, str]:
-    """The TTS engine and an open sound device (in a thread, while the LLM starts)."""
-    tts, message = select_tts(settings)
-    if tts is None:
-        if require_audio:
-            raise AudioDeviceError(message)
-        return None, None, message
-    sink = DeviceSink(tts.sample_rate, device=settings.device)
-    try:
-        sink.open()
-    except AudioDeviceError as exc:
-        if require_audio:
-            raise
-        return None, None, f"{exc.message}. Continuing with text only."
-    return tts, sink, message
+def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
+    sink = DeviceSink(plan.sample_rate, device=settings.device)
+    sink.open()
+    return sink
+
+
+@dataclass
+class _Voice:
+    """The sound device and the engine, both made in threads while the LLM starts.
+
+    The device goes first: a PulseAudio stream takes a second or more after start()
+    before it really plays, and that wait should overlap the LLM's, not follow it.
+    """
+
+    device: asyncio.Future[DeviceSink]
+    engine: asyncio.Future[TTSEngine]
+
+    def cancel(self) -> list[asyncio.Future[object]]:
+        futures: list[asyncio.Future[object]] = [self.device, self.engine]  # type: ignore[list-item]
+        for f in futures:
+            f.cancel()
+        return futures
+
+    def opened_sink(self) -> DeviceSink | None:
+        f = self.device
+        return f.result() if f.done() and not f.cancelled() and f.exception() is None else None
 
 
 async def teach(
@@ -66,16 +75,23 @@ async def teach(
     status: Status,
     metrics: Metrics,
 ) -> None:
+    voice: _Voice | None = None
+    if options.audio:
+        plan = plan_voice(settings)
+        if plan.engine is None:
+            if options.require_audio:
+                raise AudioDeviceError(plan.message)
+            status.warn(plan.message)
+        else:
+            voice = _Voice(
+                asyncio.ensure_future(asyncio.to_thread(open_device, plan, settings)),
+                asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan)),
+            )
     llm, why = select_llm(settings)
     metrics.llm = llm.name
-    voice = (
-        asyncio.ensure_future(asyncio.to_thread(prepare_voice, settings, options.require_audio))
-        if options.audio
-        else None
-    )
     status.info(why)
     if voice is not None and options.require_audio:
-        await asyncio.shield(voice)  # no device: fail now, before the LLM is asked
+        await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked
     status.info("Preparing lecture...")
     request = lecture_request(settings, notes)
     status.info(
@@ -93,7 +109,9 @@ async def teach(
             chunks.put_nowait(chunk)
 
     speaking = (
-        asyncio.ensure_future(_speak(voice, chunks, settings, status, metrics)) if voice else None
+        asyncio.ensure_future(_speak(voice, chunks, settings, options, status, metrics))
+        if voice
+        else None
     )
     failure: ProfaiError | None = None
     try:
@@ -104,52 +122,57 @@ async def teach(
         except ProfaiError as exc:
             if speaking is None or exc.exit_status == 2:
                 raise
-            failure = exc  # say what was written, then report
+            failure = exc  # say it now, then speak what was written before exiting
             status.warn(f"error: {exc.message}")
+            exc.shown = True
         for chunk in segmenter.flush():
             chunks.put_nowait(chunk)
         chunks.put_nowait(None)
         if speaking is not None:
             await speaking
     finally:
-        for task in (speaking, voice):
-            if task is not None and not task.done():
-                task.cancel()
-        if (
-            voice is not None
-            and voice.done()
-            and not voice.cancelled()
-            and voice.exception() is None
-        ):
-            sink = voice.result()[1]
-            if sink is not None:
-                sink.close()  # no-op after a drain; stops the sound on Ctrl-C or errors
+        pending: list[asyncio.Future[object]] = []
+        if speaking is not None:
+            speaking.cancel()
+            pending.append(speaking)  # type: ignore[arg-type]
+        if voice is not None:
+            pending += voice.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if voice is not None and (sink := voice.opened_sink()) is not None:
+            sink.close()  # no-op after a drain; stops the sound on Ctrl-C or errors
         await _quietly(llm.aclose())
-    metrics.mark("finished")
+        metrics.mark("finished")
+        report(metrics, options, status)  # after Ctrl-C too: the numbers so far
+    if failure is not None:
+        raise failure
     first = "-" if metrics.first_token is None else f"{metrics.first_token:.1f} s"
     status.info(
         f"Lecture done: {metrics.words:,} words in {metrics.wall_seconds:.1f} s "
         f"(first token after {first})."
     )
-    report(metrics, options, status)
-    if failure is not None:
-        raise failure
 
 
 async def _speak(
-    voice: asyncio.Future[tuple[TTSEngine | None, DeviceSink | None, str]],
+    voice: _Voice,
     chunks: asyncio.Queue[Chunk | None],
     settings: Settings,
+    options: TeachOptions,
     status: Status,
     metrics: Metrics,
 ) -> None:
-    tts, sink, message = await voice
-    if tts is None or sink is None:
-        status.warn(message)
+    tts = await voice.engine
+    warming = asyncio.ensure_future(tts.warm_up())
+    try:
+        sink = await voice.device
+    except AudioDeviceError as exc:
+        if options.require_audio:
+            raise
+        status.warn(f"{exc.message}. Continuing with text only.")
+        await tts.aclose()
         while await chunks.get() is not None:  # text only: let the chunks go
             pass
         return
-    status.info(message)
+    status.info(f"Voice: {tts.name}.")
     metrics.tts = tts.name
     metrics.output_latency = sink.output_latency
     speaker = Speaker(
@@ -171,8 +194,9 @@ async def _speak(
         if speaker.failed is None:
             await sink.drain()
     finally:
-        if not running.done():
-            running.cancel()
+        for task in (running, warming):
+            task.cancel()
+        await asyncio.gather(running, warming, return_exceptions=True)
         sink.close()
         await _quietly(tts.aclose())
         if sink.first_audible is not None:

@@ -135,6 +135,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     fake: FakeOpenAI
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # a client hanging up is normal
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -275,6 +281,8 @@ class _Handler(BaseHTTPRequestHandler):
         if k.time_to_first_token:
             time.sleep(k.time_to_first_token)
         if not stream:
+            if k.tokens_per_second:  # a whole answer takes as long as writing it all
+                time.sleep(len(tokens(k.lecture)) / k.tokens_per_second)
             self._json(
                 entry,
                 200,

@@ -21,6 +21,10 @@ class TTSEngine(Protocol):
         """int16 mono frames for text; nothing at all for empty text."""
         ...
 
+    async def warm_up(self) -> None:
+        """Get ready for the first chunk (connections, caches); never raises."""
+        ...
+
     async def aclose(self) -> None:
         """Release connections (the engine may be used again after)."""
         ...

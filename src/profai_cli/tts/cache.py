@@ -192,6 +192,9 @@ class CachedTTS:
     def identity(self) -> dict[str, str]:
         return self.engine.identity()
 
+    async def warm_up(self) -> None:
+        await self.engine.warm_up()
+
     async def aclose(self) -> None:
         await self.engine.aclose()
 

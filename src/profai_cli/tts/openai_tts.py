@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,24 @@ class OpenAITTS:
         }
         self._client: Any = None  # made on first use, in the loop that uses it
 
+    def _ensure_client(self) -> Any:
+        if self._client is None:
+            from profai_cli.llm.openai_chat import make_client
+
+            self._client = make_client(**self._client_options)
+        return self._client
+
+    async def warm_up(self) -> None:
+        """Open the connection (and load the SDK's speech code) before the first chunk, so
+        the first sentence does not pay for a TCP and TLS handshake. Failures are ignored:
+        the real request will report them."""
+        client = self._ensure_client()
+        try:
+            client.audio.speech.with_streaming_response  # noqa: B018  (loads the SDK's code)
+            await asyncio.wait_for(client.models.list(), 5.0)
+        except Exception:
+            pass
+
     async def aclose(self) -> None:
         if self._client is not None:
             client, self._client = self._client, None
@@ -107,14 +126,9 @@ class OpenAITTS:
             kwargs["speed"] = self.speed
         if self.instructions:
             kwargs["instructions"] = self.instructions
-        if self._client is None:
-            from profai_cli.llm.openai_chat import make_client
-
-            self._client = make_client(**self._client_options)
+        client = self._ensure_client()
         try:
-            async with self._client.audio.speech.with_streaming_response.create(
-                **kwargs
-            ) as response:
+            async with client.audio.speech.with_streaming_response.create(**kwargs) as response:
                 async for data in response.iter_bytes():
                     yield data
         except TTSError:

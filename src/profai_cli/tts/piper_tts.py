@@ -40,6 +40,17 @@ def bundled_voice_path() -> Path | None:
     return path if path.exists() else None
 
 
+def voice_sample_rate(path: Path) -> int:
+    """The voice's rate from its .onnx.json, without loading the model."""
+    import json
+
+    try:
+        config = json.loads(Path(str(path) + ".json").read_text(encoding="utf-8"))
+        return int(config["audio"]["sample_rate"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 22_050  # Piper's medium voices
+
+
 def load_voice(path: Path) -> Any:
     """The PiperVoice for path, loaded once per process."""
     key = str(path)
@@ -85,6 +96,9 @@ class PiperTTS:
         self._voice = load_voice(path)
         self.sample_rate = int(self._voice.config.sample_rate)
         self.name = f"Piper {path.stem}"
+
+    async def warm_up(self) -> None:
+        pass  # loaded in the constructor; its first synthesis is not slower than the rest
 
     async def aclose(self) -> None:
         pass  # the voice stays loaded for the process
