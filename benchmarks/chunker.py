@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from _common import ROOT, table, unwrap
-
 from profai_cli.speech import Segmenter
 
 

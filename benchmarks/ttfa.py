@@ -27,7 +27,6 @@ from pathlib import Path
 
 import _common  # noqa: F401  (puts the repo on sys.path)
 from _common import lecture_of, table
-
 from profai_cli.speech import Segmenter
 from tests.audio_tools import ensure_pulse
 from tests.fakes.openai_server import FakeOpenAI, Knobs
