@@ -243,6 +243,124 @@ def teach(
 
 
 @app.command()
+def export(
+    output: Annotated[
+        Path,
+        typer.Argument(
+            help="Audio file to write: .mp3 .wav .flac .ogg .opus, or .m4a .aac ... with ffmpeg.",
+            show_default=False,
+        ),
+    ],
+    notes: NotesArg = None,
+    level: Level = None,
+    minutes: Minutes = None,
+    language: Language = None,
+    focus: Focus = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    max_chars: MaxChars = None,
+    llm: LlmChoice = None,
+    no_stream: NoStream = False,
+    tts: Tts = None,
+    voice: Voice = None,
+    speed: Speed = None,
+    tts_model: TtsModel = None,
+    tts_instructions: TtsInstructions = None,
+    tts_base_url: TtsBaseUrl = None,
+    no_cache: NoCache = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")] = False,
+    transcript: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the lecture as markdown (with a chapter list).", show_default=False
+        ),
+    ] = None,
+    subtitles: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write subtitles, one cue per chunk: a .srt or .vtt file.", show_default=False
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Title tag. [default: the notes' first heading]", show_default=False),
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Write a new lecture instead of reusing the one made for these notes and options.",
+        ),
+    ] = False,
+    from_transcript: Annotated[
+        Path | None,
+        typer.Option(
+            help="Speak this (edited) transcript as it is, with no LLM.", show_default=False
+        ),
+    ] = None,
+    lookahead: Annotated[
+        int | None,
+        typer.Option(
+            help="Chunks synthesized at once. [default: 3]", min=1, max=16, show_default=False
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No status lines or progress.")
+    ] = False,
+) -> None:
+    """Write the lecture on NOTES to an audio file (no sound device needed)."""
+
+    def body() -> None:
+        from profai_cli.export import ExportOptions
+        from profai_cli.export import export as run_export
+        from profai_cli.ingest import read_notes
+        from profai_cli.metrics import Metrics
+        from profai_cli.ui import Status
+
+        settings = _settings(
+            level=level,
+            minutes=minutes,
+            language=language,
+            focus=focus,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            max_chars=max_chars,
+            llm=llm,
+            stream=False if no_stream else None,
+            tts=tts,
+            voice=voice,
+            speed=speed,
+            tts_model=tts_model,
+            tts_instructions=tts_instructions,
+            tts_base_url=tts_base_url,
+            cache=False if no_cache else None,
+            lookahead=lookahead,
+        )
+        script = (
+            read_notes(str(from_transcript), max_chars=settings.max_chars)
+            if from_transcript is not None
+            else None
+        )
+        loaded = None if script is not None else read_notes(notes, max_chars=settings.max_chars)
+        status = Status(quiet=quiet)
+        options = ExportOptions(
+            output=output,
+            force=force,
+            transcript=transcript,
+            subtitles=subtitles,
+            title=title,
+            fresh=fresh,
+            from_transcript=script,
+            progress=not quiet,
+        )
+        asyncio.run(run_export(settings, loaded, options, status=status, metrics=Metrics()))
+
+    _run(body)
+
+
+@app.command()
 def devices() -> None:
     """List the sound output devices."""
 

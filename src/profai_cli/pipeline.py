@@ -105,6 +105,7 @@ class Speaker:
         sentence_pause: float = 0.2,
         paragraph_pause: float = 0.5,
         speed: float = 1.0,
+        on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> None:
         self.tts = tts
         self.sink = sink
@@ -117,6 +118,8 @@ class Speaker:
             ChunkKind.PARAGRAPH_END: paragraph_pause / max(speed, 0.25),
         }
         self.failed: BaseException | None = None
+        self.on_chunk = on_chunk  # (chunk, first sample, end sample) once it is written
+        self.samples = 0  # written so far, at the engine's rate
         self._chunks: asyncio.Queue[Chunk | None] = asyncio.Queue()
         self._slots = asyncio.Semaphore(self.lookahead)
         self._order: asyncio.Queue[tuple[Chunk, asyncio.Queue[Any]] | None] = asyncio.Queue()
@@ -190,21 +193,24 @@ class Speaker:
 
     async def _play_chunk(self, chunk: Chunk, frames: asyncio.Queue[Any], rate: int) -> None:
         fader = _EdgeFader(rate)
-        samples = 0
+        start = self.samples
         while (part := await frames.get()) is not _DONE:
             if isinstance(part, BaseException):
                 self._fail(part)
                 return
             part = fader.feed(part)
-            samples += len(part)
+            self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
         tail = fader.finish()
         pause = _silence(int(rate * self.pauses[chunk.kind]))
         await self.sink.write(_concat(tail, pause))
-        samples += len(tail)
+        end = self.samples + len(tail)
+        self.samples = end + len(pause)
+        if self.on_chunk is not None:
+            self.on_chunk(chunk, start, end)
         self.metrics.chunks += 1
-        self.metrics.audio_seconds += (samples + len(pause)) / rate
+        self.metrics.audio_seconds = self.samples / rate
 
     def _fail(self, exc: BaseException) -> None:
         if self.failed is None:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
+from profai_cli import store
 from profai_cli.audio.device import DeviceSink
 from profai_cli.backends import VoicePlan, build_tts, plan_voice, select_llm
 from profai_cli.config import Settings
@@ -119,6 +120,10 @@ async def teach(
         try:
             result = await show_lecture(deltas, panel, (to_voice,) if speaking else ())
             metrics.words = result.words
+            # Kept so `profai export` can reuse this very lecture.
+            store.save(
+                store.lecture_key(notes.text, settings, llm.name), result.text, settings, llm.name
+            )
         except ProfaiError as exc:
             if speaking is None or exc.exit_status == 2:
                 raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -50,22 +51,17 @@ class OpenAIChat:
                 stream=True,
                 temperature=0.7,
             )
-            iterator = response.__aiter__()
-            while True:
-                try:
-                    event = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
-                except StopAsyncIteration:
-                    break
-                except asyncio.TimeoutError:
-                    raise ServiceError(
-                        f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture; "
-                        "try again, or pass --no-stream",
-                        retryable=True,
-                    ) from None
+            async for event in idle_limited(response, self.idle_timeout):
                 for choice in event.choices or ():
                     delta = choice.delta.content if choice.delta else None
                     if delta:
                         yield delta
+        except TimeoutError:
+            raise ServiceError(
+                f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture; "
+                "try again, or pass --no-stream",
+                retryable=True,
+            ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
             raise map_openai_error(exc, self.base_url, self.model) from None
 
@@ -84,6 +80,25 @@ class OpenAIChat:
                 f"{self.base_url} returned an empty lecture; try again or another --model"
             )
         return text
+
+
+async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
+    """The stream's items; TimeoutError when none comes for `seconds`.
+
+    asyncio.timeout around each item, not wait_for: on Python 3.11 wait_for can swallow
+    a Ctrl-C that arrives together with an item, and the lecture would just go on.
+    """
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(seconds):
+                    item = await iterator.__anext__()
+            else:  # pragma: no cover
+                item = await asyncio.wait_for(iterator.__anext__(), seconds)
+        except StopAsyncIteration:
+            return
+        yield item
 
 
 def make_client(

@@ -1,0 +1,279 @@
+"""Writing the lecture to an audio file: encoded as it is produced, renamed into place
+at the end, so a crash or Ctrl-C never leaves a partial file at the target.
+
+Formats by extension. soundfile (libsndfile) encodes .wav .flac .ogg .opus .mp3
+incrementally, in flat memory; other extensions go through pydub and ffmpeg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.errors import ExportError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# extension -> (soundfile format, subtype)
+SOUNDFILE_FORMATS = {
+    ".wav": ("WAV", "PCM_16"),
+    ".flac": ("FLAC", "PCM_16"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".opus": ("OGG", "OPUS"),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+}
+# extension -> (ffmpeg format, codec) for pydub
+FFMPEG_FORMATS = {
+    ".m4a": ("ipod", "aac"),
+    ".aac": ("adts", "aac"),
+    ".wma": ("asf", "wmav2"),
+    ".aiff": ("aiff", None),
+    ".webm": ("webm", "libopus"),
+}
+OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
+
+
+def supported_extensions() -> str:
+    return ", ".join(sorted(SOUNDFILE_FORMATS) + sorted(FFMPEG_FORMATS))
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    extension: str
+
+    @property
+    def needs_ffmpeg(self) -> bool:
+        return self.extension in FFMPEG_FORMATS
+
+
+def check_target(path: Path, *, force: bool) -> Target:
+    """Everything that can be wrong with the output file, found before any work is done."""
+    ext = path.suffix.lower()
+    if ext not in SOUNDFILE_FORMATS and ext not in FFMPEG_FORMATS:
+        raise ExportError(
+            f"cannot write {path.name}: unknown audio format "
+            f"'{ext or '(none)'}'; use one of {supported_extensions()}"
+        )
+    if ext in FFMPEG_FORMATS and shutil.which("ffmpeg") is None:
+        raise ExportError(
+            f"{ext} files need ffmpeg, which is not installed "
+            "(apt-get install ffmpeg); or export .mp3, .ogg or .flac instead"
+        )
+    if path.is_dir():
+        raise ExportError(f"{path} is a directory; give a file name such as {path / 'lecture.mp3'}")
+    if path.exists() and not force:
+        raise ExportError(f"{path} already exists; pass --force to overwrite it")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"folder {parent} does not exist; create it first")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"cannot write to folder {parent}: permission denied")
+    return Target(path, ext)
+
+
+class AtomicFile:
+    """A temporary file beside the target, renamed over it on commit, removed otherwise."""
+
+    def __init__(self, target: Path) -> None:
+        fd, name = tempfile.mkstemp(
+            dir=target.parent if str(target.parent) else ".",
+            prefix=f".{target.name}.",
+            suffix=".part",
+        )
+        os.close(fd)
+        self.target = target
+        self.temp = Path(name)
+
+    def commit(self) -> None:
+        os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp makes 0600; a user expects the usual
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        try:
+            self.temp.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    part = AtomicFile(path)
+    try:
+        part.temp.write_text(text, encoding="utf-8")
+        part.commit()
+    except BaseException:
+        part.discard()
+        raise
+
+
+class FileSink:
+    """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
+
+    def __init__(self, target: Target, sample_rate: int) -> None:
+        import soundfile as sf
+
+        self.target = target
+        self.input_rate = sample_rate
+        self.frames_written = 0  # at the input rate: the timeline of subtitles and chapters
+        self._resampler: Any = None
+        self._pcm_for_ffmpeg: AtomicFile | None = None
+        if target.needs_ffmpeg:  # encode to WAV first; ffmpeg converts at the end
+            self._part = AtomicFile(target.path)
+            self._pcm_for_ffmpeg = AtomicFile(target.path.with_suffix(".wav"))
+            fmt, subtype, path = "WAV", "PCM_16", self._pcm_for_ffmpeg.temp
+        else:
+            self._part = AtomicFile(target.path)
+            fmt, subtype = SOUNDFILE_FORMATS[target.extension]
+            path = self._part.temp
+        self.sample_rate = sample_rate
+        if subtype == "OPUS" and sample_rate not in OPUS_RATES:
+            from profai_cli.tts.resample import StreamResampler
+
+            self.sample_rate = 48_000 if sample_rate > 24_000 else 24_000
+            self._resampler = StreamResampler(sample_rate, self.sample_rate)
+        try:
+            self._file = sf.SoundFile(
+                str(path),
+                mode="w",
+                samplerate=self.sample_rate,
+                channels=1,
+                format=fmt,
+                subtype=subtype,
+            )
+        except Exception as exc:
+            self.close()
+            raise ExportError(
+                f"cannot encode {target.extension} here ({exc}); try .wav or .flac"
+            ) from None
+
+    async def write(self, frames: np.ndarray) -> None:
+        self.frames_written += len(frames)
+        if self._resampler is not None:
+            frames = self._resampler.process(frames)
+        if len(frames):
+            # libsndfile encodes without the GIL: keep the event loop free meanwhile.
+            await asyncio.to_thread(self._file.write, frames)
+
+    async def drain(self) -> None:
+        if self._resampler is not None:
+            import numpy as np
+
+            tail = self._resampler.process(np.zeros(0, dtype=np.int16), last=True)
+            if len(tail):
+                await asyncio.to_thread(self._file.write, tail)
+        await asyncio.to_thread(self._file.close)
+
+    def finish(self, tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> None:
+        """Convert if needed, tag, and move into place."""
+        if self._pcm_for_ffmpeg is not None:
+            self._convert_with_ffmpeg(tags)
+        else:
+            tag_file(self._part.temp, self.target.extension, tags, chapters)
+        self._part.commit()
+
+    def _convert_with_ffmpeg(self, tags: dict[str, str]) -> None:
+        from pydub import AudioSegment
+
+        assert self._pcm_for_ffmpeg is not None
+        fmt, codec = FFMPEG_FORMATS[self.target.extension]
+        try:
+            audio = AudioSegment.from_wav(str(self._pcm_for_ffmpeg.temp))
+            kwargs: dict[str, Any] = {"format": fmt, "tags": tags}
+            if codec:
+                kwargs["codec"] = codec
+            audio.export(str(self._part.temp), **kwargs).close()
+        except Exception as exc:
+            raise ExportError(
+                f"ffmpeg could not write {self.target.extension} ({exc}); try .mp3 or .flac"
+            ) from None
+        finally:
+            self._pcm_for_ffmpeg.discard()
+
+    def close(self) -> None:
+        """Give up: remove every temporary file (Ctrl-C, errors)."""
+        file = getattr(self, "_file", None)
+        if file is not None and not file.closed:
+            try:
+                file.close()
+            except Exception:
+                pass
+        self._part.discard()
+        if self._pcm_for_ffmpeg is not None:
+            self._pcm_for_ffmpeg.discard()
+
+
+def tag_file(
+    path: Path, extension: str, tags: dict[str, str], chapters: list[tuple[float, float, str]]
+) -> None:
+    """Title, artist and album tags; chapters as ID3 CHAP/CTOC frames in mp3."""
+    if extension == ".mp3":
+        from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags, ID3NoHeaderError
+
+        try:
+            id3 = ID3(str(path))
+        except ID3NoHeaderError:
+            id3 = ID3()
+        id3.add(TIT2(encoding=3, text=tags.get("title", "")))
+        id3.add(TPE1(encoding=3, text=tags.get("artist", "")))
+        id3.add(TALB(encoding=3, text=tags.get("album", "")))
+        ids = []
+        for i, (start, end, title) in enumerate(chapters):
+            cid = f"chp{i}"
+            ids.append(cid)
+            id3.add(
+                CHAP(
+                    element_id=cid,
+                    start_time=int(start * 1000),
+                    end_time=int(end * 1000),
+                    sub_frames=[TIT2(encoding=3, text=title)],
+                )
+            )
+        if ids:
+            id3.add(
+                CTOC(
+                    element_id="toc",
+                    flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                    child_element_ids=ids,
+                    sub_frames=[TIT2(encoding=3, text="Chapters")],
+                )
+            )
+        id3.save(str(path), v2_version=4)
+        return
+    import mutagen
+
+    audio = mutagen.File(str(path))
+    if audio is None:
+        return
+    if extension == ".wav":
+        audio.add_tags()
+        from mutagen.id3 import TALB, TIT2, TPE1
+
+        audio.tags.add(TIT2(encoding=3, text=tags.get("title", "")))
+        audio.tags.add(TPE1(encoding=3, text=tags.get("artist", "")))
+        audio.tags.add(TALB(encoding=3, text=tags.get("album", "")))
+    else:  # Vorbis comments: FLAC, Ogg Vorbis, Ogg Opus
+        if audio.tags is None:
+            audio.add_tags()
+        for key, value in tags.items():
+            audio.tags[key] = [value]
+        for i, (start, _, title) in enumerate(chapters):
+            audio.tags[f"CHAPTER{i:03d}"] = [_clock(start)]
+            audio.tags[f"CHAPTER{i:03d}NAME"] = [title]
+    audio.save()
+
+
+def _clock(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"

@@ -1,0 +1,184 @@
+"""`profai export`: the lecture written to an audio file (and sidecars), no sound device."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from profai_cli import store
+from profai_cli.audio.files import FileSink, Target, check_target, write_text_atomically
+from profai_cli.backends import build_tts, plan_voice, select_llm
+from profai_cli.config import Settings
+from profai_cli.errors import ExportError, ServiceError
+from profai_cli.ingest import Notes
+from profai_cli.metrics import Metrics
+from profai_cli.pipeline import Speaker, count_words, lecture_text
+from profai_cli.speech import Chunk, Segmenter
+from profai_cli.subtitles import Cue, chapter_list, chapters, cue, render
+from profai_cli.teach import lecture_request
+from profai_cli.ui import ExportProgress, Status
+
+
+@dataclass
+class ExportOptions:
+    output: Path
+    force: bool = False
+    transcript: Path | None = None
+    subtitles: Path | None = None
+    title: str | None = None
+    fresh: bool = False
+    from_transcript: Notes | None = None
+    progress: bool = True
+
+
+def check_outputs(options: ExportOptions) -> Target:
+    """Every output problem, before any LLM call or synthesis."""
+    target = check_target(options.output, force=options.force)
+    if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
+        raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")
+    for side in (options.transcript, options.subtitles):
+        if side is not None:
+            if side.resolve() == options.output.resolve():
+                raise ExportError(f"{side} is the audio file itself; give the sidecar its own name")
+            if side.exists() and not options.force:
+                raise ExportError(f"{side} already exists; pass --force to overwrite it")
+            if not side.parent.is_dir():
+                raise ExportError(f"folder {side.parent} does not exist; create it first")
+    return target
+
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def default_title(*texts: str) -> str | None:
+    for text in texts:
+        m = _HEADING.search(text)
+        if m:
+            return m.group(1).strip().strip("*_`")
+    return None
+
+
+async def export(
+    settings: Settings,
+    notes: Notes | None,
+    options: ExportOptions,
+    *,
+    status: Status,
+    metrics: Metrics,
+) -> None:
+    target = check_outputs(options)
+    plan = plan_voice(settings)
+    if plan.engine is None:
+        raise ExportError(plan.message.replace("No voice", "cannot export without a voice"))
+    engine = asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan))
+
+    text: str | None = None
+    llm = None
+    key = ""
+    if options.from_transcript is not None:
+        text = options.from_transcript.text
+        status.info(f"Speaking the transcript {options.from_transcript.source} (no LLM).")
+    else:
+        assert notes is not None
+        llm, why = select_llm(settings)
+        key = store.lecture_key(notes.text, settings, llm.name)
+        text = None if options.fresh else store.load(key)
+        if text is not None:
+            status.info(
+                "Reusing the lecture made for these notes and options (--fresh writes a new one)."
+            )
+        else:
+            status.info(why)
+            status.info("Generating lecture...")
+
+    tts = await engine
+    status.info(f"Voice: {tts.name}.")
+    sink = FileSink(target, tts.sample_rate)
+    cues: list[Cue] = []
+    progress = ExportProgress(status.console) if options.progress else None
+
+    def written(chunk: Chunk, start: int, end: int) -> None:
+        cues.append(cue(chunk, start, end, tts.sample_rate))
+        if progress is not None:
+            progress.chunk_done(end / tts.sample_rate)
+
+    speaker = Speaker(
+        tts,
+        sink,
+        metrics,
+        status,
+        lookahead=settings.lookahead,
+        sentence_pause=settings.sentence_pause,
+        paragraph_pause=settings.paragraph_pause,
+        speed=settings.speed,
+        on_chunk=written,
+    )
+    running = asyncio.ensure_future(speaker.run())
+    segmenter = Segmenter()
+    submitted = 0
+    try:
+        if progress is not None:
+            progress.start()
+
+        def submit(chunks: list[Chunk]) -> None:
+            nonlocal submitted
+            for c in chunks:
+                speaker.submit(c)
+            submitted += len(chunks)
+
+        if text is not None:
+            submit(segmenter.feed(text))
+        else:
+            assert llm is not None and notes is not None
+            parts: list[str] = []
+            request = lecture_request(settings, notes)
+            try:
+                async for delta in lecture_text(
+                    llm, request, stream=settings.stream, status=status, metrics=metrics
+                ):
+                    parts.append(delta)
+                    submit(segmenter.feed(delta))
+            finally:
+                await llm.aclose()
+            text = "".join(parts)
+            store.save(key, text, settings, llm.name)
+        submit(segmenter.flush())
+        if progress is not None:
+            progress.text_complete(submitted)
+        speaker.close_input()
+        await running
+        if speaker.failed is not None:
+            failed = speaker.failed
+            message = getattr(failed, "message", str(failed))
+            raise ServiceError(f"{message}; nothing was written") from None
+        await sink.drain()
+        total = speaker.samples / tts.sample_rate
+        title = (
+            options.title
+            or default_title(notes.text if notes else "", text)
+            or (Path(notes.source).stem if notes and notes.source != "<stdin>" else "Lecture")
+        )
+        chaps = chapters(cues, total)
+        tags = {"title": title, "artist": "profai", "album": "profai lectures"}
+        await asyncio.to_thread(sink.finish, tags, chaps)
+        if options.transcript is not None:
+            write_text_atomically(options.transcript, chapter_list(chaps) + text)
+        if options.subtitles is not None:
+            write_text_atomically(options.subtitles, render(cues, options.subtitles))
+    except BaseException:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        sink.close()
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+        await tts.aclose()
+    metrics.words = count_words(text)
+    metrics.mark("finished")
+    status.info(
+        f"Wrote {options.output} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
+        f"in {metrics.wall_seconds:.1f} s)."
+    )

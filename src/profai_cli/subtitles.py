@@ -1,0 +1,62 @@
+"""Subtitles (SRT, WebVTT) and the chapter list, from each chunk's place in the audio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from profai_cli.speech import Chunk, ChunkKind
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float  # seconds, exact to the samples written
+    end: float
+    text: str
+    heading: bool
+
+
+def cue(chunk: Chunk, start: int, end: int, rate: int) -> Cue:
+    return Cue(start / rate, end / rate, chunk.text, chunk.kind is ChunkKind.HEADING)
+
+
+def _stamp(seconds: float, sep: str) -> str:
+    ms = int(round(seconds * 1000))
+    return (
+        f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+    )
+
+
+def render(cues: list[Cue], path: Path) -> str:
+    """SRT or WebVTT by the file's extension."""
+    vtt = path.suffix.lower() == ".vtt"
+    sep = "." if vtt else ","
+    lines = ["WEBVTT", ""] if vtt else []
+    for i, c in enumerate(cues, 1):
+        if not vtt:
+            lines.append(str(i))
+        lines.append(f"{_stamp(c.start, sep)} --> {_stamp(c.end, sep)}")
+        lines.append(c.text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def chapters(cues: list[Cue], total: float) -> list[tuple[float, float, str]]:
+    """(start, end, title) for each heading; the first starts at 0 if speech precedes it."""
+    heads = [(c.start, c.text.rstrip(".")) for c in cues if c.heading]
+    if not heads:
+        return []
+    if heads[0][0] > 0.5:
+        heads.insert(0, (0.0, "Introduction"))
+    else:
+        heads[0] = (0.0, heads[0][1])
+    ends = [h[0] for h in heads[1:]] + [total]
+    return [(start, end, title) for (start, title), end in zip(heads, ends, strict=True)]
+
+
+def chapter_list(chaps: list[tuple[float, float, str]]) -> str:
+    """The chapters as a comment at the top of the transcript (never spoken)."""
+    if not chaps:
+        return ""
+    rows = "\n".join(f"  {_stamp(start, '.')[:8]}  {title}" for start, _, title in chaps)
+    return f"<!--\nChapters:\n{rows}\n-->\n\n"

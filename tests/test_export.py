@@ -1,0 +1,263 @@
+"""`profai export`: files that decode to exactly what was spoken, safely written."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from profai_cli.speech import ChunkKind, segment
+from tests.audio_tools import tones
+from tests.conftest import PROFAI, clean_env, run_profai
+from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
+
+LECTURE = (
+    "# Light and plants\n\n"
+    "Plants turn light into sugar in their leaves. The process is called photosynthesis.\n\n"
+    "## The two stages\n\n"
+    "First the light reactions split water. Then the Calvin cycle builds sugar from air.\n"
+)
+PAUSE = {ChunkKind.SENTENCE: 0.2, ChunkKind.HEADING: 0.5, ChunkKind.PARAGRAPH_END: 0.5}
+
+
+def _export(
+    fake: FakeOpenAI, home: Path, out: Path, *extra: str, stdin: str = "notes", **env: str
+) -> object:
+    return run_profai(
+        ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai", *extra],
+        home,
+        stdin=stdin,
+        **env,
+    )
+
+
+def _expected_samples(fake: FakeOpenAI, text: str) -> int:
+    total = 0
+    for c in segment(text):
+        seconds = max(fake.knobs.tts_min_seconds, len(c.text) * fake.knobs.tts_seconds_per_char)
+        total += int(round(seconds * PCM_RATE)) + int(PCM_RATE * PAUSE[c.kind])
+    return total
+
+
+@pytest.mark.parametrize(
+    ("ext", "slack"), [(".wav", 0), (".flac", 0), (".ogg", 2048), (".opus", 2048), (".mp3", 1152)]
+)
+def test_each_format_decodes_to_the_spoken_length(
+    fake: FakeOpenAI, home: Path, ext: str, slack: int
+) -> None:
+    fake.knobs.lecture = LECTURE
+    out = home / f"lecture{ext}"
+    r = _export(fake, home, out)
+    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    audio, rate = sf.read(str(out), dtype="int16")
+    assert rate == PCM_RATE
+    expected = _expected_samples(fake, LECTURE)
+    assert abs(len(audio) - expected) <= max(1, slack), (len(audio), expected)
+    assert not list(home.glob(".*.part"))
+    assert out.stat().st_mode & 0o044  # readable like any file the user makes
+
+
+def test_subtitle_cues_match_the_tones_in_the_audio(fake: FakeOpenAI, home: Path) -> None:
+    fake.knobs.lecture = LECTURE
+    out, srt, vtt = home / "l.flac", home / "l.srt", home / "l.vtt"
+    assert _export(fake, home, out, "--subtitles", str(srt)).code == 0  # type: ignore[attr-defined]
+    assert _export(fake, home, home / "l2.flac", "--subtitles", str(vtt)).code == 0  # type: ignore[attr-defined]
+    audio, rate = sf.read(str(out), dtype="int16")
+    found = tones(audio, rate)
+    cues = _parse_srt(srt.read_text())
+    assert [c[2] for c in cues] == [c.text for c in segment(LECTURE)]
+    assert len(found) == len(cues)
+    for (start, end, _), tone in zip(cues, found, strict=True):
+        assert abs(start - tone.start) < 0.03 and abs(end - tone.end) < 0.03
+    assert vtt.read_text().startswith("WEBVTT\n\n00:00:00.000 --> ")
+
+
+def _parse_srt(text: str) -> list[tuple[float, float, str]]:
+    def secs(stamp: str) -> float:
+        h, m, rest = stamp.split(":")
+        s, ms = rest.split(",")
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    cues = []
+    for block in text.strip().split("\n\n"):
+        _, times, words = block.split("\n", 2)
+        a, b = times.split(" --> ")
+        cues.append((secs(a), secs(b), words))
+    return cues
+
+
+def test_mp3_has_tags_and_chapters_and_the_transcript_lists_them(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    from mutagen.id3 import ID3
+
+    fake.knobs.lecture = LECTURE
+    out, md = home / "l.mp3", home / "l.md"
+    notes = "# Photosynthesis basics\n\nLight, water, air."
+    r = _export(fake, home, out, "--transcript", str(md), stdin=notes)
+    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    tags = ID3(str(out))
+    assert str(tags["TIT2"]) == "Photosynthesis basics"
+    assert str(tags["TPE1"]) == "profai"
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == ["Light and plants", "The two stages"]
+    assert chaps[0].start_time == 0 and chaps[1].start_time > 3000
+    transcript = md.read_text()
+    assert transcript.endswith(LECTURE)
+    assert "Chapters:" in transcript and "The two stages" in transcript.split("-->")[0]
+    r = _export(fake, home, home / "t.mp3", "--title", "My title")
+    assert str(ID3(str(home / "t.mp3"))["TIT2"]) == "My title"
+
+
+def test_unknown_format_and_existing_files(fake: FakeOpenAI, home: Path) -> None:
+    r = _export(fake, home, home / "lecture.xyz")
+    assert r.code == 2 and ".mp3" in r.err and ".flac" in r.err  # type: ignore[attr-defined]
+    existing = home / "old.wav"
+    existing.write_bytes(b"keep me")
+    r = _export(fake, home, existing)
+    assert r.code == 2 and "--force" in r.err  # type: ignore[attr-defined]
+    assert existing.read_bytes() == b"keep me"
+    assert fake.log == []  # nothing was asked of the services
+    r = _export(fake, home, existing, "--force")
+    assert r.code == 0 and sf.info(str(existing)).frames > 0  # type: ignore[attr-defined]
+
+
+def test_ffmpeg_formats_need_ffmpeg(fake: FakeOpenAI, home: Path) -> None:
+    r = _export(fake, home, home / "l.m4a", PATH="/nonexistent")
+    assert r.code == 2 and "ffmpeg" in r.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.ffmpeg
+def test_m4a_through_ffmpeg(fake: FakeOpenAI, home: Path) -> None:
+    import shutil
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    r = _export(fake, home, home / "l.m4a")
+    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    probe = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+            str(home / "l.m4a"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert float(probe.stdout) == pytest.approx(
+        _expected_samples(fake, fake.knobs.lecture) / PCM_RATE, abs=0.1
+    )
+    assert not list(home.glob("*.wav")) and not list(home.glob(".*.part"))
+
+
+def test_ctrl_c_leaves_nothing_behind(fake: FakeOpenAI, home: Path) -> None:
+    fake.knobs.lecture = " ".join(f"Sentence number {i} is spoken slowly." for i in range(40))
+    fake.knobs.tts_real_time_factor = 1.0
+    out = home / "l.mp3"
+    with subprocess.Popen(
+        [
+            PROFAI,
+            "export",
+            str(out),
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--subtitles",
+            str(home / "l.srt"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(home),
+    ) as proc:
+        assert proc.stdin is not None
+        proc.stdin.write(b"notes")
+        proc.stdin.close()
+        deadline = time.monotonic() + 20
+        while len(fake.requests("/audio/speech")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(home.glob(".l.mp3.*.part")), "the export was under way"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 130
+    assert sorted(p.name for p in home.iterdir() if p.name != ".cache" and p.name != ".local") == []
+
+
+def test_a_failing_voice_writes_nothing(fake: FakeOpenAI, home: Path) -> None:
+    fake.knobs.tts_fault = "401"
+    out = home / "l.wav"
+    r = _export(fake, home, out)
+    assert r.code == 3 and "nothing was written" in r.err  # type: ignore[attr-defined]
+    assert not out.exists() and not list(home.glob(".*.part"))
+
+
+def test_export_again_reuses_the_lecture_and_the_voice(fake: FakeOpenAI, home: Path) -> None:
+    fake.knobs.lecture = LECTURE
+    assert _export(fake, home, home / "a.wav").code == 0  # type: ignore[attr-defined]
+    before = len(fake.log)
+    r = _export(fake, home, home / "b.wav")
+    assert r.code == 0 and "Reusing" in r.err  # type: ignore[attr-defined]
+    assert len(fake.log) == before  # no LLM call, no synthesis
+    a, _ = sf.read(str(home / "a.wav"), dtype="int16")
+    b, _ = sf.read(str(home / "b.wav"), dtype="int16")
+    assert np.array_equal(a, b)
+    _export(fake, home, home / "c.wav", "--fresh")
+    assert len(fake.requests("/chat/completions")) == 2
+    _export(fake, home, home / "d.wav", "--level", "expert")
+    assert len(fake.requests("/chat/completions")) == 3  # other options, other lecture
+
+
+@pytest.mark.audio
+def test_exporting_what_was_just_taught_makes_no_request(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    fake.knobs.lecture = LECTURE
+    r = run_profai(
+        ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q"], home, stdin="notes"
+    )
+    assert r.code == 0, r.err
+    before = len(fake.log)
+    assert _export(fake, home, home / "l.mp3").code == 0  # type: ignore[attr-defined]
+    assert len(fake.log) == before
+
+
+def test_from_transcript_speaks_the_edited_text_with_no_llm(fake: FakeOpenAI, home: Path) -> None:
+    script = home / "edited.md"
+    script.write_text("<!--\nChapters:\n  00:00:00  Old\n-->\n\n# Edited\n\nMy own words here.\n")
+    r = run_profai(
+        [
+            "export",
+            str(home / "e.wav"),
+            "--from-transcript",
+            str(script),
+            "--tts",
+            "openai",
+            "--tts-base-url",
+            fake.base_url,
+        ],
+        home,
+    )
+    assert r.code == 0, r.err
+    assert fake.requests("/chat/completions") == []
+    assert sorted(q.body["input"] for q in fake.requests("/audio/speech")) == [
+        "Edited.",
+        "My own words here.",
+    ]  # requested concurrently, so in any order
+
+
+def test_no_progress_bar_or_escape_codes_off_a_terminal(fake: FakeOpenAI, home: Path) -> None:
+    r = _export(fake, home, home / "l.wav")
+    assert r.code == 0 and "\x1b" not in r.err  # type: ignore[attr-defined]
+    r = _export(fake, home, home / "q.wav", "--quiet")
+    assert r.code == 0 and r.err == ""  # type: ignore[attr-defined]

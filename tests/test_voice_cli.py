@@ -1,0 +1,113 @@
+"""Choosing a voice, listing voices and devices, and the cache commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profai_cli.backends import plan_voice
+from profai_cli.config import resolve
+from profai_cli.errors import InputError
+from tests.conftest import run_profai
+from tests.fakes.openai_server import FakeOpenAI
+
+
+def _settings(**flags: object) -> object:
+    settings, _ = resolve(flags, env={}, file_values={})
+    return settings
+
+
+def test_auto_voice_is_openai_with_a_key_for_openai_itself() -> None:
+    assert plan_voice(_settings(api_key="sk-x")).engine == "openai"  # type: ignore[arg-type]
+    assert plan_voice(_settings(api_key="sk-x")).sample_rate == 24_000  # type: ignore[arg-type]
+
+
+def test_auto_voice_is_piper_for_a_local_llm_server() -> None:
+    pytest.importorskip("piper")
+    plan = plan_voice(_settings(base_url="http://127.0.0.1:11434/v1"))  # type: ignore[arg-type]
+    assert (plan.engine, plan.sample_rate) == ("piper", 22_050)
+
+
+def test_auto_voice_follows_an_explicit_speech_server() -> None:
+    plan = plan_voice(
+        _settings(
+            base_url="http://127.0.0.1:1/v1",  # type: ignore[arg-type]
+            tts_base_url="http://127.0.0.1:2/v1",
+        )
+    )
+    assert plan.engine == "openai"
+
+
+def test_auto_voice_without_any_engine_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import profai_cli.tts.piper_tts as piper_tts
+
+    monkeypatch.setattr(piper_tts, "piper_available", lambda: False)
+    plan = plan_voice(_settings())  # type: ignore[arg-type]
+    assert plan.engine is None
+    assert "OPENAI_API_KEY" in plan.message and "[offline]" in plan.message
+
+
+def test_openai_voice_without_a_key_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="OPENAI_API_KEY"):
+        plan_voice(_settings(tts="openai"))  # type: ignore[arg-type]
+
+
+def test_missing_piper_voice_file_is_one_line(home: Path, fake: FakeOpenAI) -> None:
+    pytest.importorskip("piper")
+    r = run_profai(
+        [
+            "teach",
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "piper",
+            "--voice",
+            str(home / "nope.onnx"),
+        ],
+        home,
+        stdin="n",
+    )
+    assert r.code == 2 and r.err.strip().splitlines() == [
+        f"error: Piper voice not found: {home / 'nope.onnx'}; pass the path of a .onnx voice "
+        "file (or leave --voice out for the bundled one)"
+    ]
+    assert fake.log == []
+
+
+def test_voices_lists_engines_voices_and_rates(home: Path) -> None:
+    r = run_profai(["voices"], home)
+    assert r.code == 0
+    assert "alloy" in r.out and "24000 Hz" in r.out
+    if pytest.importorskip("piper"):
+        assert "en_US-joe-medium" in r.out and "22050 Hz" in r.out
+
+
+def test_cache_info_and_clear(home: Path) -> None:
+    import numpy as np
+
+    from profai_cli.tts.cache import AudioCache
+
+    cache = AudioCache(home / ".cache" / "profai" / "tts", 10**9)
+    cache.put("a" * 64, 24_000, np.ones(24_000, dtype=np.int16))
+    r = run_profai(["cache", "info"], home)
+    assert r.code == 0 and "entries: 1" in r.out and str(cache.root) in r.out
+    assert "500 MB" in r.out
+    r = run_profai(["cache", "info"], home, PROFAI_CACHE_MAX_MB="20")
+    assert "of 20 MB" in r.out
+    r = run_profai(["cache", "clear"], home)
+    assert r.code == 0 and "Removed 1" in r.out
+    assert "entries: 0" in run_profai(["cache", "info"], home).out
+
+
+@pytest.mark.audio
+def test_teaching_again_reuses_the_cached_voice(fake: FakeOpenAI, home: Path, pulse: str) -> None:
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q"]
+    assert run_profai(args, home, stdin="n").code == 0
+    first = len(fake.requests("/audio/speech"))
+    assert first >= 2
+    assert run_profai(args, home, stdin="n").code == 0
+    assert len(fake.requests("/audio/speech")) == first  # every chunk came from the cache
+    assert run_profai(args + ["--no-cache"], home, stdin="n").code == 0
+    assert len(fake.requests("/audio/speech")) == 2 * first
