@@ -20,15 +20,17 @@ def uses_openai_service(settings: Settings) -> bool:
 
 def select_llm(settings: Settings) -> tuple[LLM, str]:
     """The LLM backend for these settings, and one line saying which and why."""
+    from profai_cli.llm.local import local_available
+
     choice = settings.llm
-    if choice == "auto":
+    auto = choice == "auto"
+    if auto:
         if settings.api_key or settings.base_url:
             choice = "openai"
+        elif settings.local_model or local_available():
+            choice = "local"
         else:
-            raise InputError(
-                "no LLM configured: set OPENAI_API_KEY, or pass --base-url for an "
-                "OpenAI-compatible server (Ollama, llama.cpp, vLLM)"
-            )
+            choice = "none"
     if choice == "openai":
         from profai_cli.llm.openai_chat import DEFAULT_MODEL, OpenAIChat
 
@@ -37,14 +39,29 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
                 "--llm openai needs OPENAI_API_KEY (or --api-key), or --base-url "
                 "for a local OpenAI-compatible server"
             )
-        llm = OpenAIChat(
+        chat = OpenAIChat(
             model=settings.model or DEFAULT_MODEL,
             base_url=settings.base_url,
             api_key=settings.api_key,
             idle_timeout=settings.idle_timeout,
         )
-        return llm, f"Using {llm.name}."
-    raise InputError(f"--llm {choice} is not available in this version; use --llm openai")
+        return chat, f"Using {chat.name}."
+    if choice == "local":
+        from profai_cli.llm.local import LocalLLM
+
+        local = LocalLLM(settings.local_model)
+        hint = "; set OPENAI_API_KEY for a stronger lecturer" if not settings.local_model else ""
+        return local, f"Using {local.name}{hint}."
+    from profai_cli.llm.readaloud import ReadAloud
+
+    if auto:
+        why = (
+            "No LLM available, so your notes are read aloud; set OPENAI_API_KEY, or "
+            "pip install 'profai-cli[offline]', for a lecture."
+        )
+    else:
+        why = "Reading your notes aloud (--llm none)."
+    return ReadAloud(), why
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,11 @@ def plan_voice(settings: Settings) -> VoicePlan:
     return VoicePlan("piper", voice_sample_rate(path), "")
 
 
-def build_tts(settings: Settings, plan: VoicePlan) -> TTSEngine:
-    """The engine the plan names (imports it and loads its voice: call it off the loop)."""
+def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) -> TTSEngine:
+    """The engine the plan names (imports it and loads its voice: call it off the loop).
+
+    throughput: tune for many chunks at once (export) rather than the first one soonest.
+    """
     engine: TTSEngine
     if plan.engine == "openai":
         from profai_cli.tts.openai_tts import OpenAITTS
@@ -113,7 +133,9 @@ def build_tts(settings: Settings, plan: VoicePlan) -> TTSEngine:
     else:
         from profai_cli.tts.piper_tts import PiperTTS
 
-        engine = PiperTTS(voice=settings.voice, speed=settings.speed)
+        engine = PiperTTS(
+            voice=settings.voice, speed=settings.speed, threads=1 if throughput else None
+        )
     if settings.cache:
         from profai_cli.tts.cache import AudioCache, CachedTTS
 

@@ -118,6 +118,31 @@ TtsBaseUrl = Annotated[
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Do not reuse or save synthesized audio.")
 ]
+LocalModel = Annotated[
+    str | None,
+    typer.Option(
+        help="A GGUF model file for --llm local. [default: the built-in SmolLM2-135M]",
+        show_default=False,
+    ),
+]
+SentencePause = Annotated[
+    float | None,
+    typer.Option(
+        help="Silence between sentences, in seconds (shrinks as --speed grows). [default: 0.2]",
+        min=0.0,
+        max=5.0,
+        show_default=False,
+    ),
+]
+ParagraphPause = Annotated[
+    float | None,
+    typer.Option(
+        help="Silence after headings and paragraphs, in seconds. [default: 0.5]",
+        min=0.0,
+        max=5.0,
+        show_default=False,
+    ),
+]
 NoStream = Annotated[
     bool, typer.Option("--no-stream", help="Generate the whole lecture first, then speak it.")
 ]
@@ -159,6 +184,7 @@ def teach(
     api_key: ApiKey = None,
     max_chars: MaxChars = None,
     llm: LlmChoice = None,
+    local_model: LocalModel = None,
     no_stream: NoStream = False,
     no_audio: Annotated[bool, typer.Option("--no-audio", help="Text only, no voice.")] = False,
     tts: Tts = None,
@@ -168,6 +194,8 @@ def teach(
     tts_instructions: TtsInstructions = None,
     tts_base_url: TtsBaseUrl = None,
     no_cache: NoCache = False,
+    sentence_pause: SentencePause = None,
+    paragraph_pause: ParagraphPause = None,
     device: Annotated[
         str | None,
         typer.Option(
@@ -218,6 +246,7 @@ def teach(
             api_key=api_key,
             max_chars=max_chars,
             llm=llm,
+            local_model=local_model,
             stream=False if no_stream else None,
             tts=tts,
             voice=voice,
@@ -226,6 +255,8 @@ def teach(
             tts_instructions=tts_instructions,
             tts_base_url=tts_base_url,
             cache=False if no_cache else None,
+            sentence_pause=sentence_pause,
+            paragraph_pause=paragraph_pause,
             device=device,
             lookahead=lookahead,
         )
@@ -261,6 +292,7 @@ def export(
     api_key: ApiKey = None,
     max_chars: MaxChars = None,
     llm: LlmChoice = None,
+    local_model: LocalModel = None,
     no_stream: NoStream = False,
     tts: Tts = None,
     voice: Voice = None,
@@ -269,6 +301,8 @@ def export(
     tts_instructions: TtsInstructions = None,
     tts_base_url: TtsBaseUrl = None,
     no_cache: NoCache = False,
+    sentence_pause: SentencePause = None,
+    paragraph_pause: ParagraphPause = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")] = False,
     transcript: Annotated[
         Path | None,
@@ -328,6 +362,7 @@ def export(
             api_key=api_key,
             max_chars=max_chars,
             llm=llm,
+            local_model=local_model,
             stream=False if no_stream else None,
             tts=tts,
             voice=voice,
@@ -337,6 +372,8 @@ def export(
             tts_base_url=tts_base_url,
             cache=False if no_cache else None,
             lookahead=lookahead,
+            sentence_pause=sentence_pause,
+            paragraph_pause=paragraph_pause,
         )
         script = (
             read_notes(str(from_transcript), max_chars=settings.max_chars)
@@ -356,6 +393,39 @@ def export(
             progress=not quiet,
         )
         asyncio.run(run_export(settings, loaded, options, status=status, metrics=Metrics()))
+
+    _run(body)
+
+
+@app.command()
+def doctor(
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    local_model: LocalModel = None,
+) -> None:
+    """Check what works here (sound, keys, server, models, voice, ffmpeg, cache)."""
+
+    def body() -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        from profai_cli.doctor import run_checks
+
+        settings = _settings(base_url=base_url, api_key=api_key, local_model=local_model)
+        checks, can_teach = run_checks(settings)
+        table = Table(title="profai doctor", title_justify="left")
+        for col in ("check", "", "details / what to do"):
+            table.add_column(col)
+        marks = {True: "[green]ok[/]", False: "[red]no[/]", None: "[dim]-[/]"}
+        for c in checks:
+            table.add_row(c.name, marks[c.ok], c.detail)
+        console = Console()
+        console.print(table)
+        if can_teach:
+            console.print("profai teach can run here.")
+        else:
+            console.print("profai teach cannot run yet: fix the rows marked 'no' above.")
+            raise typer.Exit(1)
 
     _run(body)
 

@@ -72,7 +72,7 @@ async def export(
     plan = plan_voice(settings)
     if plan.engine is None:
         raise ExportError(plan.message.replace("No voice", "cannot export without a voice"))
-    engine = asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan))
+    engine = asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan, throughput=True))
 
     text: str | None = None
     llm = None

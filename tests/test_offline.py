@@ -1,0 +1,162 @@
+"""Offline by default: the embedded lecturer, read-aloud, backend choice, config, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profai_cli.backends import select_llm
+from profai_cli.config import resolve
+from profai_cli.speech import segment
+from tests.conftest import EXAMPLES, run_profai
+from tests.fakes.openai_server import FakeOpenAI
+
+
+def _llm_for(env: dict[str, str], **flags: object) -> object:
+    settings, _ = resolve(flags, env=env, file_values={})
+    return select_llm(settings)
+
+
+@pytest.mark.local_llm
+def test_the_built_in_model_teaches_the_short_example(home: Path) -> None:
+    pytest.importorskip("llama_cpp")
+    r = run_profai(
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--minutes", "1"],
+        home,
+        timeout=300,
+    )
+    assert r.code == 0, r.err
+    assert "built-in offline model SmolLM2-135M" in r.err
+    assert "OPENAI_API_KEY" in r.err  # and how to get a stronger lecturer
+    sentences = [c.text.lower() for c in segment(r.out) if len(c.text.split()) >= 3]
+    assert len(sentences) >= 3, r.out
+    for a, b, c in zip(sentences, sentences[1:], sentences[2:], strict=False):
+        assert not (a == b == c), f"looping: {a!r}"
+    assert "photosynth" in r.out.lower() or "plant" in r.out.lower()
+
+
+def test_auto_picks_openai_with_a_key_or_a_url() -> None:
+    llm, why = _llm_for({"OPENAI_API_KEY": "sk-x"})  # type: ignore[misc]
+    assert "api.openai.com" in why
+    llm, why = _llm_for({}, base_url="http://127.0.0.1:11434/v1")  # type: ignore[misc]
+    assert why == "Using gpt-4o-mini at http://127.0.0.1:11434/v1."
+
+
+def test_auto_picks_the_built_in_model_offline() -> None:
+    pytest.importorskip("llama_cpp")
+    _, why = _llm_for({})  # type: ignore[misc]
+    assert why.startswith("Using the built-in offline model SmolLM2-135M")
+
+
+def test_auto_reads_aloud_without_any_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import profai_cli.llm.local as local
+
+    monkeypatch.setattr(local, "local_available", lambda: False)
+    llm, why = _llm_for({})  # type: ignore[misc]
+    assert type(llm).__name__ == "ReadAloud"
+    assert "read aloud" in why and "[offline]" in why
+
+
+def test_local_model_flag_takes_any_gguf(home: Path) -> None:
+    pytest.importorskip("llama_cpp")
+    from profai_cli.llm.local import built_in_model_path
+
+    path = built_in_model_path()
+    assert path is not None
+    _, why = _llm_for({}, local_model=str(path))  # type: ignore[misc]
+    assert why == f"Using local model {path.stem}."
+    r = run_profai(
+        ["teach", "-", "--local-model", str(home / "x.gguf"), "--no-audio"], home, stdin="notes"
+    )
+    assert r.code == 2 and "not a .gguf model file" in r.err
+
+
+def test_read_aloud_shows_and_speaks_the_notes(fake: FakeOpenAI, home: Path) -> None:
+    notes = (EXAMPLES / "photosynthesis.md").read_text()
+    r = run_profai(
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio"], home
+    )
+    assert r.code == 0 and r.out == notes
+    assert "Reading your notes aloud" in r.err
+    out = home / "notes.wav"
+    r = run_profai(
+        [
+            "export",
+            str(out),
+            str(EXAMPLES / "photosynthesis.md"),
+            "--llm",
+            "none",
+            "--tts",
+            "openai",
+            "--tts-base-url",
+            fake.base_url,
+        ],
+        home,
+    )
+    assert r.code == 0, r.err
+    spoken = sorted(q.body["input"] for q in fake.requests("/audio/speech"))
+    assert spoken == sorted(c.text for c in segment(notes))
+    assert not any("**" in s or s.startswith("#") or "->" in s.split()[0] for s in spoken)
+    assert fake.requests("/chat/completions") == []
+
+
+def test_config_file_env_and_flags_in_that_order(fake: FakeOpenAI, home: Path) -> None:
+    config = home / ".config" / "profai" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'model = "file-model"\nlevel = "beginner"\nbase-url = "{fake.base_url}"\n')
+    args = ["teach", "-", "--no-audio"]
+    assert run_profai(args, home, stdin="n").code == 0
+    assert run_profai(args, home, stdin="n", PROFAI_MODEL="env-model").code == 0
+    assert (
+        run_profai(args + ["--model", "flag-model"], home, stdin="n", PROFAI_MODEL="env-model").code
+        == 0
+    )
+    bodies = [r.body for r in fake.requests("/chat/completions")]
+    assert [b["model"] for b in bodies] == ["file-model", "env-model", "flag-model"]
+    assert all("beginner" in b["messages"][-1]["content"] for b in bodies)
+    shown = run_profai(["config", "show"], home, PROFAI_MODEL="env-model")
+    assert shown.code == 0
+    row = next(line for line in shown.out.splitlines() if "'env-model'" in line)
+    assert "env PROFAI_MODEL" in row
+    assert any("beginner" in line and "file" in line for line in shown.out.splitlines())
+    assert run_profai(["config", "path"], home).out.strip() == str(config)
+
+
+def test_a_broken_config_file_is_one_line(home: Path) -> None:
+    config = home / ".config" / "profai" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('colour = "blue"\n')
+    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    assert r.code == 2 and r.err.count("\n") == 1 and "unknown key 'colour'" in r.err
+    config.write_text("level = \n")
+    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    assert r.code == 2 and "not valid TOML" in r.err
+    config.write_text('level = "wizard"\n')
+    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    assert r.code == 2 and "(from file)" in r.err
+
+
+def test_the_key_is_never_shown_by_config_show(home: Path) -> None:
+    r = run_profai(["config", "show"], home, OPENAI_API_KEY="sk-secret-123")
+    assert "sk-secret-123" not in r.out and "(set)" in r.out
+
+
+def test_doctor_on_this_machine(home: Path, fake: FakeOpenAI) -> None:
+    r = run_profai(["doctor"], home)
+    assert r.code == 0, r.out + r.err
+    for row in (
+        "PortAudio",
+        "sound output",
+        "API key",
+        "offline lecturer",
+        "offline voice",
+        "ffmpeg",
+        "audio cache",
+    ):
+        assert row in r.out
+    assert "profai teach can run here." in r.out
+    r = run_profai(["doctor", "--base-url", fake.base_url, "--api-key", "sk-hidden-999"], home)
+    assert r.code == 0 and "answers (1 models)" in r.out and "sk-hidden-999" not in r.out
+    r = run_profai(["doctor", "--base-url", "http://127.0.0.1:9/v1"], home)
+    assert r.code == 1 and "cannot reach" in r.out
