@@ -165,9 +165,17 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
 
 
-def _settings(**flags: Any) -> Any:
-    from profai_cli.config import resolve
+def _settings(params: dict[str, Any]) -> Any:
+    """Settings from a command's parameters: each one named like a setting is its flag."""
+    from dataclasses import fields
 
+    from profai_cli.config import Settings, resolve
+
+    flags = {f.name: params[f.name] for f in fields(Settings) if f.name in params}
+    if params.get("no_stream"):
+        flags["stream"] = False
+    if params.get("no_cache"):
+        flags["cache"] = False
     settings, _ = resolve(flags)
     return settings
 
@@ -227,6 +235,7 @@ def teach(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status lines.")] = False,
 ) -> None:
     """Teach a lecture on NOTES: the text streams on screen as it is written."""
+    params = dict(locals())
 
     def body() -> None:
         from profai_cli.ingest import read_notes
@@ -236,30 +245,7 @@ def teach(
         from profai_cli.ui import Status, make_panel
 
         metrics = Metrics()
-        settings = _settings(
-            level=level,
-            minutes=minutes,
-            language=language,
-            focus=focus,
-            model=model,
-            base_url=base_url,
-            api_key=api_key,
-            max_chars=max_chars,
-            llm=llm,
-            local_model=local_model,
-            stream=False if no_stream else None,
-            tts=tts,
-            voice=voice,
-            speed=speed,
-            tts_model=tts_model,
-            tts_instructions=tts_instructions,
-            tts_base_url=tts_base_url,
-            cache=False if no_cache else None,
-            sentence_pause=sentence_pause,
-            paragraph_pause=paragraph_pause,
-            device=device,
-            lookahead=lookahead,
-        )
+        settings = _settings(params)
         loaded = read_notes(notes, max_chars=settings.max_chars)
         options = TeachOptions(
             audio=not no_audio, require_audio=require_audio, stats=stats, stats_json=stats_json
@@ -344,6 +330,7 @@ def export(
     ] = False,
 ) -> None:
     """Write the lecture on NOTES to an audio file (no sound device needed)."""
+    params = dict(locals())
 
     def body() -> None:
         from profai_cli.export import ExportOptions
@@ -352,29 +339,7 @@ def export(
         from profai_cli.metrics import Metrics
         from profai_cli.ui import Status
 
-        settings = _settings(
-            level=level,
-            minutes=minutes,
-            language=language,
-            focus=focus,
-            model=model,
-            base_url=base_url,
-            api_key=api_key,
-            max_chars=max_chars,
-            llm=llm,
-            local_model=local_model,
-            stream=False if no_stream else None,
-            tts=tts,
-            voice=voice,
-            speed=speed,
-            tts_model=tts_model,
-            tts_instructions=tts_instructions,
-            tts_base_url=tts_base_url,
-            cache=False if no_cache else None,
-            lookahead=lookahead,
-            sentence_pause=sentence_pause,
-            paragraph_pause=paragraph_pause,
-        )
+        settings = _settings(params)
         script = (
             read_notes(str(from_transcript), max_chars=settings.max_chars)
             if from_transcript is not None
@@ -404,6 +369,7 @@ def doctor(
     local_model: LocalModel = None,
 ) -> None:
     """Check what works here (sound, keys, server, models, voice, ffmpeg, cache)."""
+    params = dict(locals())
 
     def body() -> None:
         from rich.console import Console
@@ -411,7 +377,7 @@ def doctor(
 
         from profai_cli.doctor import run_checks
 
-        settings = _settings(base_url=base_url, api_key=api_key, local_model=local_model)
+        settings = _settings(params)
         checks, can_teach = run_checks(settings)
         table = Table(title="profai doctor", title_justify="left")
         for col in ("check", "", "details / what to do"):

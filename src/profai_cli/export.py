@@ -104,17 +104,7 @@ async def export(
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 
-    speaker = Speaker(
-        tts,
-        sink,
-        metrics,
-        status,
-        lookahead=settings.lookahead,
-        sentence_pause=settings.sentence_pause,
-        paragraph_pause=settings.paragraph_pause,
-        speed=settings.speed,
-        on_chunk=written,
-    )
+    speaker = Speaker.for_settings(settings, tts, sink, metrics, status, on_chunk=written)
     running = asyncio.ensure_future(speaker.run())
     segmenter = Segmenter()
     submitted = 0

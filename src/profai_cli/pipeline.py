@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from profai_cli.audio.base import Sink
+from profai_cli.config import Settings
 from profai_cli.errors import ServiceError, TTSError
 from profai_cli.llm.base import LLM
 from profai_cli.metrics import Metrics
@@ -125,6 +126,28 @@ class Speaker:
         self._order: asyncio.Queue[tuple[Chunk, asyncio.Queue[Any]] | None] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+
+    @classmethod
+    def for_settings(
+        cls,
+        settings: Settings,
+        tts: TTSEngine,
+        sink: Sink,
+        metrics: Metrics,
+        status: Status,
+        on_chunk: Callable[[Chunk, int, int], None] | None = None,
+    ) -> Speaker:
+        return cls(
+            tts,
+            sink,
+            metrics,
+            status,
+            lookahead=settings.lookahead,
+            sentence_pause=settings.sentence_pause,
+            paragraph_pause=settings.paragraph_pause,
+            speed=settings.speed,
+            on_chunk=on_chunk,
+        )
 
     def submit(self, chunk: Chunk) -> None:
         if not self._closed and self.failed is None:

@@ -180,16 +180,7 @@ async def _speak(
     status.info(f"Voice: {tts.name}.")
     metrics.tts = tts.name
     metrics.output_latency = sink.output_latency
-    speaker = Speaker(
-        tts,
-        sink,
-        metrics,
-        status,
-        lookahead=settings.lookahead,
-        sentence_pause=settings.sentence_pause,
-        paragraph_pause=settings.paragraph_pause,
-        speed=settings.speed,
-    )
+    speaker = Speaker.for_settings(settings, tts, sink, metrics, status)
     running = asyncio.ensure_future(speaker.run())
     try:
         while (chunk := await chunks.get()) is not None:
