@@ -23,10 +23,34 @@ NO_DEVICE_FIX = (
 )
 
 
+_alsa_handler: Any = None
+
+
+def _silence_alsa() -> None:
+    """ALSA prints notices such as "underrun occurred" straight to fd 2, which tears the
+    live panel; give it a handler that drops them (profai reports what matters itself)."""
+    global _alsa_handler
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound") or "libasound.so.2"
+    try:
+        lib = ctypes.CDLL(name)
+        handler_type = ctypes.CFUNCTYPE(
+            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+        )
+        _alsa_handler = handler_type(lambda *args: None)  # kept alive: ALSA holds a pointer
+        lib.snd_lib_error_set_handler(_alsa_handler)
+    except (OSError, AttributeError):
+        pass  # not ALSA (macOS, Windows) or no libasound: nothing to silence
+
+
 def import_sounddevice() -> Any:
     try:
         with quiet_stderr():  # sounddevice silences fd 2 itself while PortAudio starts
             import sounddevice
+        if _alsa_handler is None:
+            _silence_alsa()
     except OSError as exc:  # PortAudio library missing
         raise AudioDeviceError(
             f"no sound output: PortAudio is not available ({exc}); " + NO_DEVICE_FIX
@@ -136,7 +160,9 @@ class DeviceSink:
             channels=1,
             dtype="int16",
             device=index,
-            latency="low",
+            # "high" (35 ms here), not "low" (8 ms): under load, as with the local LLM on
+            # every core, "low" underran dozens of times a minute; "high" never did.
+            latency="high",
             callback=self._callback,
         )
 

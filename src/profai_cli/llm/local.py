@@ -71,6 +71,8 @@ def section_messages(
 
 
 _SENTENCE = re.compile(r"[^.!?]*[.!?]")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*")
+_FINISH_TOKENS = 80  # room past the budget to end the sentence under way
 
 
 class LocalLLM:
@@ -93,7 +95,11 @@ class LocalLLM:
             path = found
             self.name = f"the built-in offline model {BUILT_IN_NAME}"
         self.path = path
-        self.threads = threads or max(1, (os.cpu_count() or 2))
+        cores = os.cpu_count() or 2
+        # Generating leaves a core to the voice and the sound card (with every core busy,
+        # Piper slowed 3x and playback stuttered); reading the prompt may use them all.
+        self.threads = threads or max(1, cores - 1)
+        self.batch_threads = threads or cores
 
     def _model(self) -> Any:
         with _models_lock:
@@ -109,6 +115,7 @@ class LocalLLM:
                             model_path=str(self.path),
                             n_ctx=CONTEXT_TOKENS,
                             n_threads=self.threads,
+                            n_threads_batch=self.batch_threads,
                             verbose=False,
                         )
                 except Exception as exc:
@@ -148,7 +155,7 @@ class LocalLLM:
                 for part in model.create_chat_completion(
                     messages=messages,
                     stream=True,
-                    max_tokens=min(max_tokens, room),
+                    max_tokens=min(max_tokens + _FINISH_TOKENS, room),
                     temperature=0.5,
                     top_p=0.9,
                     top_k=40,
@@ -166,12 +173,17 @@ class LocalLLM:
         thread = threading.Thread(target=work, name="llama", daemon=True)
         thread.start()
         guard = _RepeatGuard()
+        tokens = 0
         try:
             while (item := await queue.get()) is not done:
                 if isinstance(item, InputError):
                     raise item
                 if isinstance(item, Exception):
                     raise ServiceError(f"the local model failed: {item}")
+                tokens += 1
+                if tokens >= max_tokens and (end := _SENTENCE_END.search(item)):
+                    yield item[: end.end()]  # over budget: finish the sentence, then stop
+                    break
                 yield item
                 if guard.looping(item):
                     break  # the model is repeating itself: end this section here
