@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,3 +122,23 @@ def pulse() -> str:
         os.environ["PULSE_COOKIE"] = str(cookie)
     os.environ["PULSE_SINK"] = SINK
     return SINK
+
+
+async def loop_ticks_during(work: Any, period: float = 0.005) -> int:
+    """How often the event loop got to run a ticker while `work` was awaited (0 = blocked)."""
+    import asyncio
+
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(period)
+
+    task = asyncio.create_task(ticker())
+    try:
+        await work
+    finally:
+        task.cancel()
+    return ticks

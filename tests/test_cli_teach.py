@@ -257,6 +257,7 @@ def test_connection_refused(home: Path) -> None:
     url = "http://127.0.0.1:9/v1"
     r = run_profai(["teach", "-", "--base-url", url, "--no-audio"], home, stdin="notes")
     _service_error(r, url, "cannot connect")
+    assert "Streaming failed" not in r.err  # a second kind of request cannot help
 
 
 def test_stalled_stream_times_out(home: Path, fake: FakeOpenAI) -> None:

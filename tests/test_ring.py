@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from profai_cli.audio.ring import RingBuffer, RingClosed
+from tests.conftest import loop_ticks_during
 
 
 def test_wraps_around_without_losing_or_reordering_samples() -> None:
@@ -53,33 +54,20 @@ def test_full_ring_makes_the_writer_wait_until_the_reader_frees_room() -> None:
 
 def test_async_writer_waits_without_blocking_the_event_loop() -> None:
     ring = RingBuffer(100, 1000)
-    ticks = 0
+    reader_stop = threading.Event()
 
-    async def main() -> None:
-        nonlocal ticks
+    def reader() -> None:
+        out = np.empty(10, dtype=np.int16)
+        while not reader_stop.is_set():
+            ring.read_into(out)
+            time.sleep(0.01)
 
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                ticks += 1
-                await asyncio.sleep(0.005)
-
-        tick = asyncio.create_task(ticker())
-        reader_stop = threading.Event()
-
-        def reader() -> None:
-            out = np.empty(10, dtype=np.int16)
-            while not reader_stop.is_set():
-                ring.read_into(out)
-                time.sleep(0.01)
-
-        threading.Thread(target=reader, daemon=True).start()
-        await ring.write(np.ones(300, dtype=np.int16))  # 3x the ring: must wait for room
-        reader_stop.set()
-        tick.cancel()
-
-    asyncio.run(main())
-    assert ticks > 10  # the loop kept running while the writer waited
+    threading.Thread(target=reader, daemon=True).start()
+    # 3x the ring: the writer must wait for room, with the loop free meanwhile.
+    ticks = asyncio.run(loop_ticks_during(ring.write(np.ones(300, dtype=np.int16))))
+    reader_stop.set()
+    assert ring.written == 300
+    assert ticks > 10
 
 
 def test_empty_ring_gives_silence_and_counts_underruns_only_mid_lecture() -> None:

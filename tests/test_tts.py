@@ -15,6 +15,7 @@ from profai_cli.errors import TTSError
 from profai_cli.tts.cache import AudioCache, CachedTTS
 from profai_cli.tts.openai_tts import MAX_INPUT, OpenAITTS, split_for_limit
 from profai_cli.tts.resample import StreamResampler
+from tests.conftest import loop_ticks_during
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI, tone
 
 
@@ -133,26 +134,11 @@ def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: object) -> No
 
     again = PiperTTS()
     assert again._voice is piper._voice  # type: ignore[attr-defined]
-    ticks = 0
-
-    async def main() -> None:
-        nonlocal ticks
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                ticks += 1
-                await asyncio.sleep(0.01)
-
-        task = asyncio.create_task(ticker())
-        await _collect(
-            again,
-            "A longer sentence keeps the synthesizer busy for a while, so "
-            "the event loop must keep ticking on its own meanwhile.",
-        )
-        task.cancel()
-
-    asyncio.run(main())
+    sentence = (
+        "A longer sentence keeps the synthesizer busy for a while, so the event loop "
+        "must keep ticking on its own meanwhile."
+    )
+    ticks = asyncio.run(loop_ticks_during(_collect(again, sentence), period=0.01))
     assert ticks >= 5
 
 

@@ -43,10 +43,18 @@ class InputError(ProfaiError):
 class ServiceError(ProfaiError):
     exit_status = ExitStatus.SERVICE
 
-    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        unreachable: bool = False,
+    ):
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        self.unreachable = unreachable  # no answer at all: another kind of request won't help
 
 
 class TTSError(ServiceError):

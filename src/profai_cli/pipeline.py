@@ -52,9 +52,7 @@ async def lecture_text(
 
 
 def _can_fall_back(exc: ServiceError) -> bool:
-    if exc.status in _NO_FALLBACK_STATUS:
-        return False
-    return not exc.message.startswith("cannot connect")
+    return exc.status not in _NO_FALLBACK_STATUS and not exc.unreachable
 
 
 @dataclass

@@ -161,7 +161,6 @@ _CODE = re.compile(r"(`+)(.+?)\1")
 _MATH_INLINE = re.compile(r"\$\$(.+?)\$\$|\$(?=\S)([^$]*?\S)\$(?!\d)")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"\*\*|__|~~|(?<![\w*])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*])")
-_SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?\u2026])")
 
 

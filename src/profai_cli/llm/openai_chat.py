@@ -150,12 +150,15 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
         )
     if isinstance(exc, openai.APITimeoutError):
         return ServiceError(
-            f"{base_url} did not answer in time; check the server or try again", retryable=True
+            f"{base_url} did not answer in time; check the server or try again",
+            retryable=True,
+            unreachable=True,
         )
     if isinstance(exc, openai.APIConnectionError):
         return ServiceError(
             f"cannot connect to {base_url}; check --base-url and that the server is running",
             retryable=True,
+            unreachable=True,
         )
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
