@@ -80,9 +80,15 @@ class Recorder:
         self._chunks: list[bytes] = []
         self._marks: list[tuple[int, float]] = []  # (samples received so far, when)
         self._received = 0
+        self._live = threading.Event()
         self._thread = threading.Thread(target=self._pump, daemon=True)
         self._thread.start()
-        time.sleep(0.4)  # let the stream settle
+        # An idle null sink renders in blocks of up to 2 s, so parec's first data can take
+        # that long; what plays before then is never recorded. Wait until it flows.
+        if not self._live.wait(timeout=10):
+            self._proc.kill()
+            raise RuntimeError("parec recorded nothing from the null sink's monitor in 10 s")
+        time.sleep(0.1)
 
     def _pump(self) -> None:
         assert self._proc.stdout is not None
@@ -94,6 +100,7 @@ class Recorder:
             self._chunks.append(data)
             self._received += len(data)
             self._marks.append((self._received // 2, time.monotonic()))
+            self._live.set()
 
     def stop(self) -> tuple[np.ndarray, list[tuple[int, float]]]:
         time.sleep(0.3)
