@@ -43,7 +43,8 @@ class Metrics:
     chunks: int = 0
     audio_seconds: float = 0.0
     tts_seconds: float = 0.0  # summed wall time of synthesis requests
-    underruns: int = 0
+    underruns: int = 0  # the ring ran dry mid-lecture: synthesis fell behind
+    device_underflows: int = 0  # the card ran dry: our callback was late (CPU starved)
     output_latency: float | None = None
     llm: str = ""
     tts: str = ""
@@ -84,6 +85,7 @@ class Metrics:
             ("time to first audio (TTFA)", sec(self.first_audible)),
             ("device output latency", sec(self.output_latency)),
             ("underruns", str(self.underruns)),
+            ("device underflows", str(self.device_underflows)),
             ("chunks spoken", str(self.chunks)),
             ("audio", f"{self.audio_seconds:.1f} s"),
             ("wall", f"{self.wall_seconds:.1f} s"),

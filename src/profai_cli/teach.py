@@ -197,7 +197,9 @@ async def _speak(
         await _quietly(tts.aclose())
         if sink.first_audible is not None:
             metrics.first_audible = sink.first_audible - metrics.t0
+        metrics.output_latency = sink.output_latency  # measured by now, if anything played
         metrics.underruns = sink.underruns
+        metrics.device_underflows = sink.device_underflows
 
 
 async def _quietly(closing: Awaitable[None]) -> None:

@@ -22,6 +22,12 @@ NO_DEVICE_FIX = (
     "is connected, or write the lecture to a file with `profai export`"
 )
 
+# Seconds of audio queued in the device. Through ALSA's PulseAudio plugin (most Linux
+# desktops) a late callback does not just click: the stream restarts, underruns again,
+# and whole seconds of speech vanish. With PortAudio's "high" (35 ms) a 50 ms stall,
+# such as a busy core or a cold start, silenced up to 2 s; at 150 ms a 150 ms stall
+# played clean (benchmarks/device_stall.py). The cost is 115 ms more time to first audio.
+OUTPUT_LATENCY = 0.15
 
 _alsa_handler: Any = None
 
@@ -109,14 +115,21 @@ class DeviceSink:
     """Plays frames on a sound device; knows when the first sound reached the speaker."""
 
     def __init__(
-        self, sample_rate: int, *, device: str | None = None, ring_seconds: float = 30.0
+        self,
+        sample_rate: int,
+        *,
+        device: str | None = None,
+        ring_seconds: float = 30.0,
+        latency: float | str = OUTPUT_LATENCY,
     ) -> None:
         self.requested_rate = sample_rate
+        self.latency = latency
         self.sample_rate = sample_rate
         self.device = device
         self.ring_seconds = ring_seconds
         self.first_audible: float | None = None  # time.monotonic() the first sound played
-        self.output_latency: float | None = None
+        self.output_latency: float | None = None  # nominal; measured once sound plays
+        self.device_underflows = 0  # gaps the card played after the lecture's audio began
         self._stream: Any = None
         self._resampler: Any = None
         self.ring: RingBuffer | None = None
@@ -160,25 +173,25 @@ class DeviceSink:
             channels=1,
             dtype="int16",
             device=index,
-            # "high" (35 ms here), not "low" (8 ms): under load, as with the local LLM on
-            # every core, "low" underran dozens of times a minute; "high" never did.
-            latency="high",
+            latency=self.latency,
             callback=self._callback,
         )
 
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         ring = self.ring
         assert ring is not None
+        if status.output_underflow and ring.written > 0:
+            self.device_underflows += 1
         start = ring.read_position
         ring.read_into(outdata[:, 0])
         if self.first_audible is None:
             first = ring.first_audible_at
             if first is not None and start <= first < start + frames:
                 dac, now = time_info.outputBufferDacTime, time_info.currentTime
-                delay = dac - now if dac and now else (self.output_latency or 0.0)
-                self.first_audible = (
-                    time.monotonic() + max(0.0, delay) + (first - start) / self.sample_rate
-                )
+                if dac and now and dac > now:  # the real delay; the nominal one is an estimate
+                    self.output_latency = dac - now
+                delay = self.output_latency or 0.0
+                self.first_audible = time.monotonic() + delay + (first - start) / self.sample_rate
 
     @property
     def underruns(self) -> int:
