@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, PROFAI, clean_env, python, run_profai
+from tests.conftest import EXAMPLES, clean_env, python, run_profai, start_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 ESC = "\x1b"
@@ -318,16 +318,9 @@ def test_no_stream_makes_one_plain_request(home: Path, fake: FakeOpenAI) -> None
 def test_ctrl_c_exits_130(home: Path, fake: FakeOpenAI) -> None:
     fake.knobs.lecture = "word " * 2000
     fake.knobs.tokens_per_second = 50
-    with subprocess.Popen(
-        [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=clean_env(home),
-    ) as proc:
-        assert proc.stdin and proc.stdout and proc.stderr
-        proc.stdin.write(b"notes")
-        proc.stdin.close()
+    args = ["teach", "-", "--base-url", fake.base_url, "--no-audio"]
+    with start_profai(args, home, stdout=subprocess.PIPE) as proc:
+        assert proc.stdout and proc.stderr
         assert proc.stdout.read(5) == b"word "  # the lecture is streaming
         proc.send_signal(signal.SIGINT)
         t = time.monotonic()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ import soundfile as sf
 
 from profai_cli.speech import ChunkKind, segment
 from tests.audio_tools import tones
-from tests.conftest import PROFAI, clean_env, run_profai
+from tests.conftest import run_profai, start_profai, wait_until
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
 
 LECTURE = (
@@ -164,30 +163,9 @@ def test_ctrl_c_leaves_nothing_behind(fake: FakeOpenAI, home: Path) -> None:
     fake.knobs.lecture = " ".join(f"Sentence number {i} is spoken slowly." for i in range(40))
     fake.knobs.tts_real_time_factor = 1.0
     out = home / "l.mp3"
-    with subprocess.Popen(
-        [
-            PROFAI,
-            "export",
-            str(out),
-            "-",
-            "--base-url",
-            fake.base_url,
-            "--tts",
-            "openai",
-            "--subtitles",
-            str(home / "l.srt"),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=clean_env(home),
-    ) as proc:
-        assert proc.stdin is not None
-        proc.stdin.write(b"notes")
-        proc.stdin.close()
-        deadline = time.monotonic() + 20
-        while len(fake.requests("/audio/speech")) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+    args = ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai"]
+    with start_profai([*args, "--subtitles", str(home / "l.srt")], home) as proc:
+        wait_until(lambda: len(fake.requests("/audio/speech")) >= 2)
         assert list(home.glob(".l.mp3.*.part")), "the export was under way"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 130

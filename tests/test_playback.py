@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from profai_cli.speech import ChunkKind, Segmenter, segment
 from tests.audio_tools import Recorder, last_loud, sample_time, tones
-from tests.conftest import PROFAI, clean_env, run_profai
+from tests.conftest import run_profai, start_profai, wait_until
 from tests.fakes.openai_server import FakeOpenAI
 
 LECTURE = (
@@ -158,19 +157,9 @@ def test_ctrl_c_stops_the_sound_within_200_ms(fake: FakeOpenAI, home: Path, puls
     fake.knobs.tokens_per_second = 200
     fake.knobs.tts_seconds_per_char = 0.05
     with Recorder() as rec:
-        with subprocess.Popen(
-            [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=clean_env(home),
-        ) as proc:
-            assert proc.stdin is not None
-            proc.stdin.write(b"notes")
-            proc.stdin.close()
-            deadline = time.monotonic() + 20
-            while not fake.requests("/audio/speech") and time.monotonic() < deadline:
-                time.sleep(0.05)
+        args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
+        with start_profai(args, home) as proc:
+            wait_until(lambda: fake.requests("/audio/speech"))
             time.sleep(1.5)  # well into the first sentence
             sent = time.monotonic()
             proc.send_signal(signal.SIGINT)
