@@ -179,7 +179,6 @@ async def _speak(
         return
     status.info(f"Voice: {tts.name}.")
     metrics.tts = tts.name
-    metrics.output_latency = sink.output_latency
     speaker = Speaker.for_settings(settings, tts, sink, metrics, status)
     running = asyncio.ensure_future(speaker.run())
     try:

@@ -25,8 +25,9 @@ NO_DEVICE_FIX = (
 # Seconds of audio queued in the device. Through ALSA's PulseAudio plugin (most Linux
 # desktops) a late callback does not just click: the stream restarts, underruns again,
 # and whole seconds of speech vanish. With PortAudio's "high" (35 ms) a 50 ms stall,
-# such as a busy core or a cold start, silenced up to 2 s; at 150 ms a 150 ms stall
-# played clean (benchmarks/device_stall.py). The cost is 115 ms more time to first audio.
+# such as a busy core or a cold start, lost up to 3 s; at 150 ms a 150 ms stall played
+# clean (benchmarks/device_stall.py). The cost: the device's real delay went from 39 to
+# 185 ms, so about 150 ms more time to first audio.
 OUTPUT_LATENCY = 0.15
 
 _alsa_handler: Any = None
