@@ -49,13 +49,13 @@ def test_auto_picks_the_built_in_model_offline() -> None:
     assert why.startswith("Using the built-in offline model SmolLM2-135M")
 
 
-def test_auto_reads_aloud_without_any_model(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_narrates_the_notes_without_any_model(monkeypatch: pytest.MonkeyPatch) -> None:
     import profai_cli.llm.local as local
 
     monkeypatch.setattr(local, "local_available", lambda: False)
     llm, why = _llm_for({})  # type: ignore[misc]
-    assert type(llm).__name__ == "ReadAloud"
-    assert "read aloud" in why and "[offline]" in why
+    assert type(llm).__name__ == "NarratedLecture" and llm.explainer is None  # type: ignore[attr-defined]
+    assert "narrated" in why and "[offline]" in why
 
 
 def test_local_model_flag_takes_any_gguf(home: Path) -> None:
@@ -72,13 +72,13 @@ def test_local_model_flag_takes_any_gguf(home: Path) -> None:
     assert r.code == 2 and "not a .gguf model file" in r.err
 
 
-def test_read_aloud_shows_and_speaks_the_notes(fake: FakeOpenAI, home: Path) -> None:
-    notes = (EXAMPLES / "photosynthesis.md").read_text()
+def test_no_llm_shows_and_speaks_the_narrated_notes(fake: FakeOpenAI, home: Path) -> None:
     r = run_profai(
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio"], home
     )
-    assert r.code == 0 and r.out == notes
-    assert "Reading your notes aloud" in r.err
+    assert r.code == 0 and "Welcome. This lecture is about Photosynthesis." in r.out
+    assert "with no LLM (--llm none)" in r.err
+    lecture = r.out
     out = home / "notes.wav"
     r = run_profai(
         [
@@ -96,7 +96,7 @@ def test_read_aloud_shows_and_speaks_the_notes(fake: FakeOpenAI, home: Path) -> 
     )
     assert r.code == 0, r.err
     spoken = sorted(q.body["input"] for q in fake.requests("/audio/speech"))
-    assert spoken == sorted(c.text for c in segment(notes))
+    assert spoken == sorted(c.text for c in segment(lecture))
     assert not any("**" in s or s.startswith("#") or "->" in s.split()[0] for s in spoken)
     assert fake.requests("/chat/completions") == []
 

@@ -46,22 +46,22 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
             idle_timeout=settings.idle_timeout,
         )
         return chat, f"Using {chat.name}."
+    from profai_cli.llm.narrated import NarratedLecture
+
     if choice == "local":
-        from profai_cli.llm.local import LocalLLM
+        from profai_cli.llm.local import LocalModel
 
-        local = LocalLLM(settings.local_model)
+        model = LocalModel(settings.local_model)
         hint = "; set OPENAI_API_KEY for a stronger lecturer" if not settings.local_model else ""
-        return local, f"Using {local.name}{hint}."
-    from profai_cli.llm.readaloud import ReadAloud
-
+        return NarratedLecture(model, model.name), f"Using {model.name}{hint}."
     if auto:
         why = (
-            "No LLM available, so your notes are read aloud; set OPENAI_API_KEY, or "
-            "pip install 'profai-cli[offline]', for a lecture."
+            "No LLM available, so your notes are narrated as they are; set OPENAI_API_KEY, "
+            "or pip install 'profai-cli[offline]', for a lecture."
         )
     else:
-        why = "Reading your notes aloud (--llm none)."
-    return ReadAloud(), why
+        why = "Narrating your notes as they are, with no LLM (--llm none)."
+    return NarratedLecture(None, "your notes, narrated (no LLM)"), why
 
 
 @dataclass(frozen=True)

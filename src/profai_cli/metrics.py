@@ -48,6 +48,8 @@ class Metrics:
     output_latency: float | None = None
     llm: str = ""
     tts: str = ""
+    explanations_kept: int | None = None  # the built-in lecturer's, past its guard
+    explanations_dropped: int | None = None
 
     def mark(self, name: str, at: float | None = None) -> None:
         """Record the first time a moment happens; later calls keep the first."""
@@ -90,4 +92,11 @@ class Metrics:
             ("audio", f"{self.audio_seconds:.1f} s"),
             ("wall", f"{self.wall_seconds:.1f} s"),
             ("TTS real-time factor", "-" if rtf is None else f"{rtf:.3f}"),
-        ]
+        ] + (
+            [
+                ("explanations kept", str(self.explanations_kept)),
+                ("explanations dropped", str(self.explanations_dropped)),
+            ]
+            if self.explanations_kept is not None
+            else []
+        )

@@ -16,6 +16,7 @@ from profai_cli.audio.base import Sink
 from profai_cli.config import Settings
 from profai_cli.errors import ServiceError, TTSError
 from profai_cli.llm.base import LLM
+from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.prompts import LectureRequest
 from profai_cli.speech import Chunk, ChunkKind
@@ -30,6 +31,15 @@ async def lecture_text(
     llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
 ) -> AsyncIterator[str]:
     """The lecture as text deltas: streamed, or whole with --no-stream or as a fallback."""
+    async for delta in _lecture_text(llm, request, stream=stream, status=status, metrics=metrics):
+        yield delta
+    if isinstance(llm, NarratedLecture) and llm.explainer is not None:
+        metrics.explanations_kept, metrics.explanations_dropped = llm.kept, llm.dropped
+
+
+async def _lecture_text(
+    llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
+) -> AsyncIterator[str]:
     if stream:
         got_text = False
         try:

@@ -1,0 +1,165 @@
+"""The lecture planned from the notes' outline; a small model, if any, only explains.
+
+A 135M model cannot write a five-minute lecture: it stops early, wanders or invents.
+So the notes' own structure sets the lecture (welcome and agenda, each section with
+a transition and its points said faithfully, a recap), and the model adds a short
+explanation after a point where the lecture's length has room for one. The guard
+drops what the notes do not back. With no model this is the narrated notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from profai_cli import narration
+from profai_cli.llm.guard import Guard, content_stems
+from profai_cli.outline import Outline, Point, PointKind, Section, parse_outline
+from profai_cli.prompts import LectureRequest
+
+MIN_EXPLANATION_WORDS = 14  # less room than this: no explanation here, the room carries on
+MAX_EXPLANATION_WORDS = 55
+ATTEMPTS_PER_POINT = 6  # about 0.3 s each: far ahead of the voice
+
+
+class Explainer(Protocol):
+    name: str
+
+    def prefetch(self) -> None:
+        """Get ready (load weights) while the welcome is being spoken."""
+        ...
+
+    async def generate(self, messages: list[dict[str, str]], max_tokens: int) -> str: ...
+
+
+@dataclass
+class _Step:
+    text: str  # lecture markdown, said as it is
+    point: Point | None = None  # the point an explanation may follow
+    section: Section | None = None
+
+
+_SYSTEM = "You are a patient teacher."
+_ASKS = (
+    "Say this again in simpler words, in two sentences:\n{point}",
+    'Topic: {title}.\n"{point}"\nWhat does this mean? Answer in two short sentences, '
+    "using only the facts given.",
+    'Topic: {title}.\n"{point}"\nIn two short sentences, explain why this is true, '
+    "using only these facts.",
+    "Explain this to a friend in two short sentences:\n{point}",
+)
+_LEVEL_WORDS = {"beginner": " for a beginner", "intermediate": "", "expert": " for an expert"}
+
+
+def explain_messages(point: str, title: str, level: str, attempt: int) -> list[dict[str, str]]:
+    """A short prompt holding only the point and its section: what a 135M model follows."""
+    ask = _ASKS[attempt % len(_ASKS)].format(point=point, title=title or "the notes")
+    ask = ask.replace("two sentences", f"two sentences{_LEVEL_WORDS.get(level, '')}", 1)
+    return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": ask}]
+
+
+class NarratedLecture:
+    """The LLM seam's text source for the built-in lecturer and for --llm none."""
+
+    def __init__(self, explainer: Explainer | None, name: str) -> None:
+        self.explainer = explainer
+        self.name = name
+        self.kept = 0  # explanations said
+        self.dropped = 0  # explanations the guard turned down
+
+    async def aclose(self) -> None:
+        pass
+
+    async def complete(self, request: LectureRequest) -> str:
+        return "".join([d async for d in self.stream(request)])
+
+    async def stream(self, request: LectureRequest) -> AsyncIterator[str]:
+        if self.explainer is not None:
+            self.explainer.prefetch()
+        outline = parse_outline(request.notes)
+        steps = plan(outline)
+        guard = Guard(request.notes)
+        for step in steps:
+            guard.remember(step.text)  # no explanation may repeat any of the notes' sentences
+        explainable = [s for s in steps if s.point is not None]
+        said = sum(narration_words(s.text) for s in steps)
+        room = max(0, request.target_words - said)
+        share = room / len(explainable) if explainable and self.explainer else 0.0
+        focus = content_stems(request.focus) if request.focus else set()
+        credit = 0.0
+        for step in steps:
+            yield step.text + "\n\n"
+            if step.point is None or self.explainer is None or not share:
+                continue
+            weight = 2.0 if focus and focus & content_stems(_source(step)) else 1.0
+            credit += share * weight
+            attempt = 0
+            while credit >= MIN_EXPLANATION_WORDS and attempt < ATTEMPTS_PER_POINT:
+                text = await self._explain(step, request.level, attempt, credit, guard)
+                attempt += 1
+                if text:
+                    yield text + "\n\n"
+                    credit -= narration_words(text)
+        self.kept, self.dropped = guard.kept, guard.dropped
+
+    async def _explain(
+        self, step: _Step, level: str, attempt: int, credit: float, guard: Guard
+    ) -> str:
+        assert self.explainer is not None and step.section is not None
+        point = narration.plain(step.text)[:500]
+        title = narration.plain(step.section.title)
+        wanted = min(credit, MAX_EXPLANATION_WORDS)
+        answer = await self.explainer.generate(
+            explain_messages(point, title, level, attempt), max_tokens=int(wanted * 1.6) + 12
+        )
+        return guard.accept(answer, point, title)
+
+
+def _source(step: _Step) -> str:
+    section = step.section.title if step.section else ""
+    return f"{section} {step.text}"
+
+
+def narration_words(text: str) -> int:
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
+def plan(outline: Outline) -> list[_Step]:
+    """Every part of the lecture in order, before any of it is said."""
+    steps = [_Step(narration.welcome(outline))]
+    titled = [s for s in outline.sections if s.title]
+    opening = [s for s in outline.sections if not s.title]
+    agenda = narration.agenda(outline)
+    previous: Point | None = None
+    code_seen = 0
+    said: set[str] = set()
+
+    def points(section: Section) -> None:
+        nonlocal previous, code_seen
+        for point in section.points:
+            text = narration.faithful(point, previous, code_seen)
+            previous = point
+            if point.kind is PointKind.CODE:
+                code_seen += 1
+            key = " ".join(text.lower().split())
+            if not text or key in said:  # the notes repeat themselves: say it once
+                continue
+            said.add(key)
+            explain = section.title and point.kind is not PointKind.CODE
+            steps.append(_Step(text, point if explain else None, section))
+
+    for section in opening:
+        points(section)
+    if agenda:
+        steps.append(_Step(agenda))
+    last_seen: Section | None = None
+    for i, section in enumerate(titled):
+        steps.append(_Step(narration.heading(section)))
+        steps.append(_Step(narration.transition(section, last_seen, i, i == len(titled) - 1)))
+        points(section)
+        last_seen = section
+    closing = narration.recap(outline)
+    if closing:
+        steps.append(_Step(closing))
+    return steps
