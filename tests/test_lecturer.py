@@ -152,3 +152,34 @@ def test_no_llm_narrates_the_notes_faithfully(notes: Path, home: Path) -> None:
     assert "no LLM" in err
     assert judge(text, out, 1) == []
     assert spoken_words(out) >= 0.9 * spoken_words(text)
+
+
+def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> None:
+    from profai_cli.llm.discover import KNOWN_SERVERS
+    from tests.fakes.openai_server import FakeOpenAI, Knobs
+
+    kind, port = KNOWN_SERVERS[0]
+    try:
+        fake = FakeOpenAI(Knobs(known_models=("nomic-embed-text", "llama3.2")), port=port)
+    except OSError:
+        pytest.skip(f"port {port} is taken on this machine")
+    with fake:
+        fake.knobs.lecture = "# Tides\n\nThe moon pulls the sea.\n"
+        r = run_profai(["teach", "--no-audio"], home, stdin="Notes about tides.")
+        assert r.code == 0, r.err
+        assert (
+            f"Using llama3.2 from {kind} at http://localhost:{port}/v1; "
+            "--llm local for the built-in model." in r.err
+        )
+        assert r.out == fake.knobs.lecture
+        assert [q.body["model"] for q in fake.requests("/chat/completions")] == ["llama3.2"]
+        doctor = run_profai(["doctor"], home)
+        assert f"{kind} at http://localhost:{port}/v1 serves llama3.2" in doctor.out
+
+
+def test_looking_for_a_local_server_is_quick_when_none_runs() -> None:
+    from profai_cli.llm.discover import find_local_server
+
+    started = time.monotonic()
+    assert find_local_server((("nothing", 9),), budget=0.1) is None
+    assert time.monotonic() - started < 0.5

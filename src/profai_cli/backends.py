@@ -20,6 +20,7 @@ def uses_openai_service(settings: Settings) -> bool:
 
 def select_llm(settings: Settings) -> tuple[LLM, str]:
     """The LLM backend for these settings, and one line saying which and why."""
+    from profai_cli.llm.discover import find_local_server
     from profai_cli.llm.local import local_available
 
     choice = settings.llm
@@ -27,6 +28,19 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
     if auto:
         if settings.api_key or settings.base_url:
             choice = "openai"
+        elif not settings.local_model and (server := find_local_server()) is not None:
+            from profai_cli.llm.openai_chat import OpenAIChat
+
+            chat = OpenAIChat(
+                model=settings.model or server.model,
+                base_url=server.base_url,
+                api_key=None,
+                idle_timeout=settings.idle_timeout,
+            )
+            return chat, (
+                f"Using {chat.model} from {server.kind} at {server.base_url}; "
+                "--llm local for the built-in model."
+            )
         elif settings.local_model or local_available():
             choice = "local"
         else:

@@ -87,7 +87,15 @@ def _service(settings: Settings) -> Check:
     from profai_cli.backends import OPENAI_DEFAULT_URL
 
     if not settings.api_key and not settings.base_url:
-        return Check("LLM service", None, "not configured (the offline lecturer is used)")
+        from profai_cli.llm.discover import KNOWN_SERVERS, find_local_server
+
+        server = find_local_server(budget=1.0)
+        if server is not None:
+            return Check(
+                "LLM service", True, f"{server.kind} at {server.base_url} serves {server.model}"
+            )
+        looked = ", ".join(f"{kind} (:{port})" for kind, port in KNOWN_SERVERS)
+        return Check("LLM service", None, f"none running ({looked}): the offline lecturer is used")
     base = (settings.base_url or OPENAI_DEFAULT_URL).rstrip("/")
     request = urllib.request.Request(f"{base}/models")
     if settings.api_key:

@@ -65,13 +65,13 @@ class LoggedRequest:
 class FakeOpenAI:
     """Start with ``with FakeOpenAI() as fake:``; point clients at ``fake.base_url``."""
 
-    def __init__(self, knobs: Knobs | None = None) -> None:
+    def __init__(self, knobs: Knobs | None = None, port: int = 0) -> None:
         self.knobs = knobs or Knobs()
         self.log: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._tones: dict[str, float] = {}
         self._faults_served: dict[str, int] = {}
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
