@@ -6,6 +6,7 @@ traceback, because it is a bug.
     ProfaiError                  (exit 1)
     ├── InputError               (exit 2)  bad notes, bad option values
     ├── ServiceError             (exit 3)  the LLM or TTS service failed
+    │   ├── StreamCut            (exit 3)  the stream ended with no finish reason
     │   └── TTSError             (exit 3)  carries the HTTP status for retry/fallback
     ├── AudioDeviceError         (exit 4)  no sound output and --require-audio
     └── ExportError              (exit 2)  bad target file or missing encoder
@@ -55,6 +56,15 @@ class ServiceError(ProfaiError):
         self.status = status
         self.retryable = retryable
         self.unreachable = unreachable  # no answer at all: another kind of request won't help
+
+
+class StreamCut(ServiceError):
+    """The lecture's stream ended before the model said it was done (a dropped
+    connection, a proxy's time-out, or the model's token limit: ``reason`` says which)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, retryable=True)
+        self.reason = reason  # "dropped" or "length"
 
 
 class TTSError(ServiceError):

@@ -48,6 +48,7 @@ class Metrics:
     output_latency: float | None = None
     llm: str = ""
     tts: str = ""
+    resumes: int = 0  # times a cut lecture stream was continued
     explanations_kept: int | None = None  # the built-in lecturer's, past its guard
     explanations_dropped: int | None = None
 

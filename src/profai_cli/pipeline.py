@@ -14,8 +14,9 @@ from typing import Any
 
 from profai_cli.audio.base import Sink
 from profai_cli.config import Settings
-from profai_cli.errors import ServiceError, TTSError
+from profai_cli.errors import ServiceError, StreamCut, TTSError
 from profai_cli.llm.base import LLM
+from profai_cli.llm.continuation import continued
 from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.prompts import LectureRequest
@@ -41,24 +42,47 @@ async def _lecture_text(
     llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
 ) -> AsyncIterator[str]:
     if stream:
-        got_text = False
-        try:
-            async for delta in llm.stream(request):
-                if not got_text:
-                    metrics.mark("first_token")
-                    got_text = True
-                yield delta
-            if got_text:
-                return
-            problem = "the stream ended with no text"
-        except ServiceError as exc:
-            if got_text or not _can_fall_back(exc):
-                raise
-            problem = exc.message
+        text = ""
+        resumes = 0
+        while True:
+            deltas = llm.stream(request, text)
+            try:
+                async for delta in continued(deltas, text) if text else deltas:
+                    if not text:
+                        metrics.mark("first_token")
+                    text += delta
+                    yield delta
+                if text:
+                    return
+                problem = "the stream ended with no text"
+            except ServiceError as exc:
+                if not text:
+                    if not _can_fall_back(exc):
+                        raise
+                    problem = exc.message
+                elif not exc.retryable or resumes == MAX_RESUMES:
+                    raise ServiceError(
+                        f"{exc.message}; the lecture is incomplete after {resumes} "
+                        "attempts to continue it: try again",
+                        status=exc.status,
+                    ) from None
+                else:
+                    resumes += 1
+                    metrics.resumes = resumes
+                    status.warn(
+                        "The model reached its length limit; continuing the lecture..."
+                        if isinstance(exc, StreamCut) and exc.reason == "length"
+                        else "The connection dropped; continuing the lecture..."
+                    )
+                    continue
+            break
         status.warn(f"Streaming failed ({problem}); generating the whole lecture first instead.")
     text = await llm.complete(request)
     metrics.mark("first_token")
     yield text
+
+
+MAX_RESUMES = 3
 
 
 def _can_fall_back(exc: ServiceError) -> bool:

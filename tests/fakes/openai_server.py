@@ -36,10 +36,14 @@ class Knobs:
     known_models: tuple[str, ...] | None = None  # None: every model exists
     time_to_first_token: float = 0.0
     tokens_per_second: float = 0.0  # 0: as fast as the socket takes them
-    chat_fault: str | None = None  # 401 404 429 500 drop refuse_stream stall
+    # 401 404 429 500 drop refuse_stream stall; cut (the stream ends cleanly with no
+    # finish_reason and no [DONE]); length (finish_reason "length")
+    chat_fault: str | None = None
     fault_times: int = 1_000_000  # how many requests the fault hits, then it heals
     retry_after: float = 0.0
     drop_after_tokens: int = 5
+    resume_overlap: int = 0  # a continuation repeats this many characters of the partial
+    resume_restarts: bool = False  # a continuation starts the lecture over
     tts_time_to_first_byte: float = 0.0
     tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
     tts_seconds_per_char: float = 0.02
@@ -322,8 +326,21 @@ class _Handler(BaseHTTPRequestHandler):
         entry.first_byte_sent = time.monotonic()
         start = time.monotonic()
         sent_chars = 0
+        text = k.lecture
+        messages = body.get("messages") or []
+        if len(messages) >= 2 and messages[-2].get("role") == "assistant":
+            partial = str(messages[-2].get("content", ""))  # asked to go on from here
+            if k.lecture.startswith(partial) and not k.resume_restarts:
+                text = k.lecture[max(0, len(partial) - k.resume_overlap) :]
         try:
-            for i, tok in enumerate(tokens(k.lecture)):
+            for i, tok in enumerate(tokens(text)):
+                if fault in ("cut", "length") and i >= k.drop_after_tokens:
+                    if fault == "length":
+                        self._chunk(event({}, "length"))
+                        self._chunk(b"data: [DONE]\n\n")
+                    self._chunk(b"")  # a clean end of the body, as a proxy's time-out gives
+                    entry.done = time.monotonic()
+                    return
                 if fault == "drop" and i >= k.drop_after_tokens:
                     self._drop()
                     entry.done = time.monotonic()

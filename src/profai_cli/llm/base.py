@@ -11,8 +11,11 @@ from profai_cli.prompts import LectureRequest
 class LLM(Protocol):
     name: str  # shown in the status line, e.g. "gpt-4o-mini at https://api.openai.com/v1"
 
-    def stream(self, request: LectureRequest) -> AsyncIterator[str]:
-        """Text deltas as the model writes them."""
+    def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
+        """Text deltas as the model writes them, going on from ``partial`` when given.
+
+        Raises StreamCut when the stream ends before the model says it is done.
+        """
         ...
 
     async def complete(self, request: LectureRequest) -> str:

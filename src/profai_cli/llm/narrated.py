@@ -74,7 +74,16 @@ class NarratedLecture:
     async def complete(self, request: LectureRequest) -> str:
         return "".join([d async for d in self.stream(request)])
 
-    async def stream(self, request: LectureRequest) -> AsyncIterator[str]:
+    async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
+        skip = len(partial)  # never cut, but the seam allows going on from a partial text
+        async for delta in self._lecture(request):
+            if skip >= len(delta):
+                skip -= len(delta)
+                continue
+            yield delta[skip:]
+            skip = 0
+
+    async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
         if self.explainer is not None:
             self.explainer.prefetch()
         outline = parse_outline(request.notes)

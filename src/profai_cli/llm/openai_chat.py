@@ -7,7 +7,8 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.errors import ServiceError
+from profai_cli.errors import ServiceError, StreamCut
+from profai_cli.llm.continuation import stitch
 from profai_cli.prompts import LectureRequest, build_messages
 
 if TYPE_CHECKING:
@@ -43,11 +44,13 @@ class OpenAIChat:
     async def aclose(self) -> None:
         await self._client.close()
 
-    async def stream(self, request: LectureRequest) -> AsyncIterator[str]:
+    async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
+        """Deltas until the model's own end; StreamCut if the stream ends any other way."""
+        finish: str | None = None
         try:
             response: Any = await self._client.chat.completions.create(
                 model=self.model,
-                messages=build_messages(request),  # type: ignore[arg-type]
+                messages=lecture_messages(request, partial),  # type: ignore[arg-type]
                 stream=True,
                 temperature=0.7,
             )
@@ -56,6 +59,8 @@ class OpenAIChat:
                     delta = choice.delta.content if choice.delta else None
                     if delta:
                         yield delta
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
         except TimeoutError:
             raise ServiceError(
                 f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture; "
@@ -64,22 +69,52 @@ class OpenAIChat:
             ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
             raise map_openai_error(exc, self.base_url, self.model) from None
+        if finish is None:
+            raise StreamCut(
+                f"{self.base_url} closed the lecture's stream before the end", reason="dropped"
+            )
+        if finish == "length":
+            raise StreamCut(f"{self.model} reached its length limit", reason="length")
 
     async def complete(self, request: LectureRequest) -> str:
-        try:
-            response = await self._client.chat.completions.create(
-                model=self.model,
-                messages=build_messages(request),  # type: ignore[arg-type]
-                temperature=0.7,
-            )
-        except Exception as exc:
-            raise map_openai_error(exc, self.base_url, self.model) from None
-        text = response.choices[0].message.content if response.choices else None
-        if not text or not text.strip():
-            raise ServiceError(
-                f"{self.base_url} returned an empty lecture; try again or another --model"
-            )
-        return text
+        text = ""
+        for _ in range(1 + MAX_CONTINUATIONS):
+            try:
+                response = await self._client.chat.completions.create(
+                    model=self.model,
+                    messages=lecture_messages(request, text),  # type: ignore[arg-type]
+                    temperature=0.7,
+                )
+            except Exception as exc:
+                raise map_openai_error(exc, self.base_url, self.model) from None
+            choice = response.choices[0] if response.choices else None
+            part = choice.message.content if choice is not None else None
+            if not part or not part.strip():
+                raise ServiceError(
+                    f"{self.base_url} returned an empty lecture; try again or another --model"
+                )
+            text = stitch(text, part) if text else part
+            if choice is not None and choice.finish_reason != "length":
+                return text
+        raise ServiceError(f"{self.model} kept reaching its length limit; ask for fewer --minutes")
+
+
+MAX_CONTINUATIONS = 3
+CONTINUE = (
+    "Your answer was cut off. Continue the lecture exactly where it stopped, starting "
+    "with the very next words. Do not repeat anything and do not start over."
+)
+
+
+def lecture_messages(request: LectureRequest, partial: str) -> list[dict[str, str]]:
+    """The lecture prompt; with a partial lecture, a request to go on from its last word."""
+    messages = build_messages(request)
+    if partial:
+        messages += [
+            {"role": "assistant", "content": partial},
+            {"role": "user", "content": CONTINUE},
+        ]
+    return messages
 
 
 async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
