@@ -38,7 +38,8 @@ _STOP = frozenset(
     "many some any each every other another same own just only even still what which who "
     "whom whose when where why how all both few here well like make makes made used use "
     "uses using way ways thing things called known means mean because while what's it's "
-    "one ones way get gets got".split()
+    "one ones way get gets got didn't don't doesn't isn't aren't wasn't weren't can't "
+    "won't hasn't haven't".split()
 )
 MIN_WORDS = 6
 MAX_WORDS = 45
@@ -51,10 +52,10 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """Crude but enough to match 'enzymes' with 'enzyme' and 'splitting' with 'split'."""
     w = word.lower().strip("'-")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)][:6]
-    return w[:6]
+    for suffix in ("ing", "ies", "ed", "es", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            return w[: -len(suffix)].rstrip("e")[:6]
+    return w.rstrip("e")[:6]
 
 
 def content_stems(text: str) -> set[str]:

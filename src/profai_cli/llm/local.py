@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import importlib.util
+import logging
 import os
 import threading
 import zlib
@@ -85,23 +86,30 @@ class LocalModel:
             from profai_cli.ui import quiet_stderr
 
             try:
-                with quiet_stderr():  # llama.cpp prints its loading log on stderr
+                # verbose=False would point fd 1 *and* 2 at /dev/null while the model loads,
+                # swallowing the lecture that another thread prints meanwhile; so only
+                # stderr is silenced here (its log), and the model is made quiet after.
+                with quiet_stderr():
                     model = Llama(
                         model_path=str(self.path),
                         n_ctx=CONTEXT_TOKENS,
                         n_threads=self.threads,
                         n_threads_batch=self.batch_threads,
-                        verbose=False,
+                        verbose=True,
                     )
+                    model.verbose = False  # no timing report after each generation
+                    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
             except Exception as exc:
                 raise InputError(f"cannot load the local model {self.path}: {exc}") from None
             _models[str(self.path)] = model
         return model
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+    async def generate(
+        self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
+    ) -> str:
         """The model's answer; cancelling stops it at the next token, and waits for that."""
         stop = threading.Event()
-        seed = zlib.crc32(repr((messages, max_tokens)).encode())  # same notes, same lecture
+        seed = zlib.crc32(repr((messages, attempt)).encode())  # same notes, same lecture
         job = _WORKER.submit(self._generate, messages, max_tokens, seed, stop)
         try:
             return await asyncio.wrap_future(job)

@@ -30,7 +30,11 @@ class Explainer(Protocol):
         """Get ready (load weights) while the welcome is being spoken."""
         ...
 
-    async def generate(self, messages: list[dict[str, str]], max_tokens: int) -> str: ...
+    async def generate(
+        self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
+    ) -> str:
+        """The answer; ``attempt`` asks for a different one to the same prompt."""
+        ...
 
 
 @dataclass
@@ -89,28 +93,58 @@ class NarratedLecture:
         outline = parse_outline(request.notes)
         steps = plan(outline)
         guard = Guard(request.notes)
+        closing = narration.recap(outline)
         for step in steps:
             guard.remember(step.text)  # no explanation may repeat any of the notes' sentences
         explainable = [s for s in steps if s.point is not None]
-        said = sum(narration_words(s.text) for s in steps)
-        room = max(0, request.target_words - said)
-        share = room / len(explainable) if explainable and self.explainer else 0.0
+        room = request.target_words - sum(narration_words(s.text) for s in steps)
+        room -= narration_words(closing)
+        share = room / len(explainable) if explainable and self.explainer and room > 0 else 0.0
         focus = content_stems(request.focus) if request.focus else set()
         credit = 0.0
         for step in steps:
             yield step.text + "\n\n"
-            if step.point is None or self.explainer is None or not share:
+            if step.point is None or not share:
                 continue
             weight = 2.0 if focus and focus & content_stems(_source(step)) else 1.0
             credit += share * weight
-            attempt = 0
-            while credit >= MIN_EXPLANATION_WORDS and attempt < ATTEMPTS_PER_POINT:
-                text = await self._explain(step, request.level, attempt, credit, guard)
-                attempt += 1
-                if text:
-                    yield text + "\n\n"
+            async for text in self._explanations(step, request.level, credit, guard, 0):
+                yield text + "\n\n"
+                credit -= narration_words(text)
+        if share and credit >= MIN_EXPLANATION_WORDS:
+            # Short notes and a guard that said no often: the lecture is still short of its
+            # length, so take a second, closer look at the points, with other prompts.
+            heading = "## A closer look\n\n"
+            for step in explainable:
+                if credit < MIN_EXPLANATION_WORDS:
+                    break
+                async for text in self._explanations(
+                    step, request.level, credit, guard, ATTEMPTS_PER_POINT, tries=2
+                ):
+                    yield heading + text + "\n\n"
+                    heading = ""
                     credit -= narration_words(text)
+        if closing:
+            yield closing + "\n\n"
         self.kept, self.dropped = guard.kept, guard.dropped
+
+    async def _explanations(
+        self,
+        step: _Step,
+        level: str,
+        credit: float,
+        guard: Guard,
+        first_attempt: int,
+        tries: int = ATTEMPTS_PER_POINT,
+    ) -> AsyncIterator[str]:
+        """Explanations of one point that pass the guard, while the length has room."""
+        for attempt in range(first_attempt, first_attempt + tries):
+            if credit < MIN_EXPLANATION_WORDS:
+                return
+            text = await self._explain(step, level, attempt, credit, guard)
+            if text:
+                credit -= narration_words(text)
+                yield text
 
     async def _explain(
         self, step: _Step, level: str, attempt: int, credit: float, guard: Guard
@@ -120,7 +154,9 @@ class NarratedLecture:
         title = narration.plain(step.section.title)
         wanted = min(credit, MAX_EXPLANATION_WORDS)
         answer = await self.explainer.generate(
-            explain_messages(point, title, level, attempt), max_tokens=int(wanted * 1.6) + 12
+            explain_messages(point, title, level, attempt),
+            max_tokens=int(wanted * 1.6) + 12,
+            attempt=attempt,
         )
         return guard.accept(answer, point, title)
 
@@ -135,7 +171,7 @@ def narration_words(text: str) -> int:
 
 
 def plan(outline: Outline) -> list[_Step]:
-    """Every part of the lecture in order, before any of it is said."""
+    """Every part of the lecture up to its recap, in order, before any of it is said."""
     steps = [_Step(narration.welcome(outline))]
     titled = [s for s in outline.sections if s.title]
     opening = [s for s in outline.sections if not s.title]
@@ -168,7 +204,4 @@ def plan(outline: Outline) -> list[_Step]:
         steps.append(_Step(narration.transition(section, last_seen, i, i == len(titled) - 1)))
         points(section)
         last_seen = section
-    closing = narration.recap(outline)
-    if closing:
-        steps.append(_Step(closing))
     return steps
