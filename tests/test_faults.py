@@ -72,3 +72,164 @@ def test_a_stream_that_cannot_be_continued_is_an_error_and_nothing_is_kept(
     )
     assert r.code == 0, r.err
     assert len(fake.requests("/chat/completions")) == before + 1
+
+
+def test_escape_sequences_never_reach_the_terminal(fake: FakeOpenAI, home: Path) -> None:
+    hostile = "\x1b]52;c;aGVsbG8=\x07\x1b]0;pwned\x1b\\\x1b[2J"
+    fake.knobs.lecture = f"# Tides\n\nThe moon {hostile}pulls the sea.\n"
+    r = run_profai(
+        ["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin=f"n {hostile}"
+    )
+    assert r.code == 0, r.err
+    assert r.out == "# Tides\n\nThe moon pulls the sea.\n"
+    assert "\x1b" not in r.out + r.err
+    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin=f"# A{hostile}\n\nB.")
+    assert r.code == 0 and "\x1b" not in r.out + r.err and "\x07" not in r.out
+
+
+def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, home: Path) -> None:
+    url = fake.base_url.replace("http://", "http://alice:hunter2@")
+    stats = home / "stats.json"
+    r = run_profai(
+        ["teach", "-", "--base-url", url, "--no-audio", "--stats-json", str(stats)],
+        home,
+        stdin="n",
+        OPENAI_API_KEY=" sk-trimmed-key\n",
+    )
+    assert r.code == 0, r.err
+    assert "http://***@127.0.0.1" in r.err
+    stored = "".join(p.read_text() for p in home.rglob("*.json"))
+    assert "hunter2" not in r.out + r.err + stored and "***@" in stored
+    r = run_profai(
+        ["teach", "-", "--base-url", fake.base_url, "--no-audio"],
+        home,
+        stdin="n",
+        OPENAI_API_KEY=" sk-trimmed-key\n",
+    )
+    assert r.code == 0, r.err
+    assert fake.requests("/chat/completions")[-1].authorization == "Bearer sk-trimmed-key"
+    doctor = run_profai(["doctor", "--base-url", url], home)
+    assert "hunter2" not in doctor.out + doctor.err
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"PROFAI_MINUTES": "nan"}, "minutes (from env PROFAI_MINUTES)"),
+        ({"PROFAI_SENTENCE_PAUSE": "nan"}, "sentence-pause (from env PROFAI_SENTENCE_PAUSE)"),
+        ({"PROFAI_SPEED": "inf"}, "speed (from env PROFAI_SPEED)"),
+        ({"PROFAI_LOOKAHEAD": "0"}, "lookahead (from env PROFAI_LOOKAHEAD)"),
+        ({"OPENAI_API_KEY": "sk-caf\u00e9"}, "the API key (from env OPENAI_API_KEY)"),
+    ],
+)
+def test_settings_from_the_environment_are_checked_like_flags(
+    home: Path, env: dict[str, str], named: str
+) -> None:
+    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n", **env)
+    assert r.code == 2 and r.out == ""
+    assert r.err.count("\n") == 1 and named in r.err
+    assert "caf\u00e9" not in r.err
+
+
+def test_a_negative_length_in_the_config_file_is_named(home: Path) -> None:
+    config = home / ".config" / "profai" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("minutes = -5\n")
+    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n")
+    assert r.code == 2 and "minutes (from file)" in r.err
+    r = run_profai(["cache", "info"], home, PROFAI_CACHE_MAX_MB="inf")
+    assert r.code == 2 and r.err.count("\n") == 1 and "PROFAI_CACHE_MAX_MB" in r.err
+
+
+def test_a_closed_stdout_ends_quietly_with_141(home: Path) -> None:
+    import subprocess
+
+    from tests.conftest import EXAMPLES, PROFAI, clean_env
+
+    proc = subprocess.run(
+        f"'{PROFAI}' teach '{EXAMPLES / 'cpu-scheduling.md'}' --llm none --no-audio | head -1",
+        shell=True,
+        capture_output=True,
+        env=clean_env(home),
+        executable="/bin/bash",
+        timeout=60,
+    )
+    assert proc.stdout.decode().startswith("# CS 3210")
+    assert b"Traceback" not in proc.stderr and b"Error" not in proc.stderr
+    status = subprocess.run(
+        f"set -o pipefail; '{PROFAI}' teach '{EXAMPLES / 'cpu-scheduling.md'}' --llm none "
+        "--no-audio | head -1 >/dev/null",
+        shell=True,
+        env=clean_env(home),
+        executable="/bin/bash",
+        timeout=60,
+    )
+    assert status.returncode == 141
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_during_export_leave_nothing(
+    fake: FakeOpenAI, home: Path, sig: str
+) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import PROFAI, clean_env
+
+    fake.knobs.lecture = LECTURE * 4
+    fake.knobs.tokens_per_second = 40
+    fake.knobs.tts_real_time_factor = 0.5
+    out = home / "tides.wav"
+    tts = ["--tts", "openai", "--tts-base-url", fake.base_url]
+    proc = subprocess.Popen(
+        [PROFAI, "export", str(out), "-", "--base-url", fake.base_url, *tts],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(home),
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"notes")
+    proc.stdin.close()
+    deadline = time.monotonic() + 20
+    while not fake.requests("/audio/speech") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    number = getattr(signal, sig)
+    proc.send_signal(number)
+    proc.wait(timeout=20)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.returncode == 128 + number, err.decode()
+    assert b"Traceback" not in err
+    assert [p.name for p in home.iterdir() if p.suffix in (".wav", ".part")] == []
+
+
+def test_stale_parts_are_removed_and_inputs_never_overwritten(fake: FakeOpenAI, home: Path) -> None:
+    import os
+
+    stale = home / ".old.wav.abcd1234.part"
+    fresh = home / ".new.wav.efgh5678.part"
+    for p in (stale, fresh):
+        p.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    notes = home / "notes.md"
+    notes.write_text("# Tides\n\nThe moon pulls the sea.\n")
+    args = ["--llm", "none", "--tts-base-url", fake.base_url, "--tts", "openai"]
+    r = run_profai(["export", str(home / "a.wav"), str(notes), *args], home)
+    assert r.code == 0, r.err
+    assert not stale.exists() and fresh.exists()
+    for extra in ([], ["--transcript", str(notes)]):
+        out = [str(home / "b.wav")] if extra else [str(notes)]
+        r = run_profai(["export", *out, str(notes), *args, "--force", *extra], home)
+        assert r.code == 2 and "one of the inputs" in r.err
+    assert notes.read_text() == "# Tides\n\nThe moon pulls the sea.\n"
+
+
+def test_utf16_notes_with_a_bom_are_read(home: Path) -> None:
+    notes = home / "notes.md"
+    notes.write_bytes(b"\xff\xfe" + "# Tides\n\nThe moon pulls the sea.\n".encode("utf-16-le"))
+    r = run_profai(["teach", str(notes), "--llm", "none", "--no-audio"], home)
+    assert r.code == 0, r.err
+    assert "The moon pulls the sea." in r.out

@@ -7,6 +7,9 @@ at module level here or in anything imported from here.
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -149,20 +152,92 @@ NoStream = Annotated[
 
 
 def _run(fn: Callable[[], T]) -> T:
-    """Run a command body: our errors as one line, Ctrl-C as exit 130."""
-    from rich.console import Console
+    """Run a command body: our errors as one line, signals and a closed pipe as exit codes.
 
+    SIGTERM and SIGHUP are handled like Ctrl-C (sound stops, partial files go), with
+    exit 128 + the signal's number; a second signal exits at once.
+    """
+    received = _on_termination_signals()
     try:
         return fn()
     except ProfaiError as exc:
         if not exc.shown:
-            Console(stderr=True, highlight=False, soft_wrap=True).print(
-                f"error: {exc.message}", style="red", markup=False
-            )
+            _error_line(exc.message)
         raise typer.Exit(int(exc.exit_status)) from None
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
-        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        signum = received[0] if received else signal.SIGINT
+        sys.stderr.write("\nInterrupted.\n" if signum == signal.SIGINT else "\nStopped.\n")
+        raise typer.Exit(128 + int(signum)) from None
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        _detach_stdout()
+        raise typer.Exit(128 + int(signal.SIGPIPE)) from None
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise _unexpected(exc) from None
+        where = f" {exc.filename}" if exc.filename else ""
+        _error_line(f"cannot write{where}: {exc.strerror}; free space or pick another place")
+        raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        raise _unexpected(exc) from None
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM}
+
+
+def _error_line(message: str) -> None:
+    from rich.console import Console
+
+    from profai_cli.safe_text import strip_controls
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"error: {strip_controls(message)}", style="red", markup=False
+    )
+
+
+def _unexpected(exc: BaseException) -> BaseException:
+    """A bug: one line and where its traceback was written (PROFAI_DEBUG=1 shows it)."""
+    import traceback
+
+    if os.environ.get("PROFAI_DEBUG") == "1":
+        return exc
+    from platformdirs import user_log_path
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        log = user_log_path("profai") / "crash.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        where = f"details in {log}"
+    except OSError:
+        where = "run again with PROFAI_DEBUG=1 for details"
+    _error_line(f"unexpected {type(exc).__name__}: {exc}; {where}")
+    return typer.Exit(int(ExitStatus.ERROR))
+
+
+def _on_termination_signals() -> list[int]:
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if received:
+            os._exit(128 + signum)  # a second signal: now
+        received.append(signum)
+        signal.raise_signal(signal.SIGINT)  # the Ctrl-C path: cancel, clean up, exit
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+    return received
+
+
+def _detach_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush finds no broken pipe
+    except (OSError, ValueError):
+        pass
 
 
 def _settings(params: dict[str, Any]) -> Any:

@@ -60,6 +60,18 @@ _CHOICES = {
 }
 
 
+# The ranges every source is held to, flags, environment and config file alike.
+_RANGES: dict[str, tuple[float, float]] = {
+    "minutes": (0.5, 600),
+    "speed": (0.25, 4.0),
+    "sentence_pause": (0.0, 5.0),
+    "paragraph_pause": (0.0, 5.0),
+    "lookahead": (1, 16),
+    "max_chars": (1, 1e12),
+    "idle_timeout": (0.1, 3600),
+}
+
+
 def config_path() -> Path:
     override = os.environ.get("PROFAI_CONFIG")
     if override:
@@ -143,6 +155,18 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
         raise InputError(
             f"{name.replace('_', '-')}{where} must be a {kind.__name__}, not {shown}"
         ) from None
+    label = name.replace("_", "-")
+    if name in _RANGES and not isinstance(result, bool):
+        least, most = _RANGES[name]
+        if not least <= result <= most:  # also false for nan
+            raise InputError(f"{label}{where} must be from {least:g} to {most:g}, not {value!r}")
+    if name in _SECRET and isinstance(result, str):
+        result = result.strip()  # a key pasted with its newline
+        if not result.isascii() or not result.isprintable():
+            raise InputError(
+                f"the API key{where} has characters that cannot be sent in an HTTP header "
+                "(spaces, accents or control characters); copy the key again"
+            )
     if name in _CHOICES and result not in _CHOICES[name]:
         raise InputError(
             f"{name.replace('_', '-')}{where} must be one of "

@@ -96,8 +96,11 @@ def _service(settings: Settings) -> Check:
             )
         looked = ", ".join(f"{kind} (:{port})" for kind, port in KNOWN_SERVERS)
         return Check("LLM service", None, f"none running ({looked}): the offline lecturer is used")
-    base = (settings.base_url or OPENAI_DEFAULT_URL).rstrip("/")
-    request = urllib.request.Request(f"{base}/models")
+    from profai_cli.safe_text import mask_url
+
+    url = (settings.base_url or OPENAI_DEFAULT_URL).rstrip("/")
+    base = mask_url(url)  # shown; the request uses the real one
+    request = urllib.request.Request(f"{url}/models")
     if settings.api_key:
         request.add_header("Authorization", f"Bearer {settings.api_key}")
     try:

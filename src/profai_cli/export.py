@@ -33,8 +33,15 @@ class ExportOptions:
     progress: bool = True
 
 
-def check_outputs(options: ExportOptions) -> Target:
+def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
     """Every output problem, before any LLM call or synthesis."""
+    sources = {p.resolve() for p in inputs or []}
+    for out in (options.output, options.transcript, options.subtitles):
+        if out is not None and out.resolve() in sources:
+            raise ExportError(
+                f"{out} is one of the inputs; writing it would destroy them: "
+                "give the output another name"
+            )
     target = check_target(options.output, force=options.force)
     if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
         raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")
@@ -68,7 +75,10 @@ async def export(
     status: Status,
     metrics: Metrics,
 ) -> None:
-    target = check_outputs(options)
+    inputs = [
+        Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"
+    ]
+    target = check_outputs(options, inputs)
     plan = plan_voice(settings)
     if plan.engine is None:
         raise ExportError(plan.message.replace("No voice", "cannot export without a voice"))

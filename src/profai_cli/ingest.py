@@ -12,6 +12,12 @@ from profai_cli.errors import InputError
 
 DEFAULT_MAX_CHARS = 2_000_000
 _BOM = b"\xef\xbb\xbf"
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,13 @@ def _byte_budget(max_chars: int) -> int:
 def _decode(raw: bytes, source: str, max_chars: int) -> str:
     if len(raw) > _byte_budget(max_chars):
         raise InputError(_too_long(source, max_chars))
+    for bom, codec in _WIDE_BOMS:
+        if raw.startswith(bom):  # UTF-16/32 as Windows tools save it: decode, don't refuse
+            try:
+                raw = raw[len(bom) :].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{source} is not valid {codec.upper()}; re-save it") from None
+            break
     if b"\x00" in raw:
         raise InputError(
             f"{source} looks like a binary file (it contains NUL bytes); "

@@ -20,6 +20,7 @@ from profai_cli.llm.continuation import continued
 from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.prompts import LectureRequest
+from profai_cli.safe_text import StreamSanitizer
 from profai_cli.speech import Chunk, ChunkKind
 from profai_cli.tts.base import TTSEngine
 from profai_cli.ui import LecturePanel, Status
@@ -102,12 +103,19 @@ async def show_lecture(
 ) -> TextResult:
     """Put every delta on the panel and hand it to the listeners (the speech chunker)."""
     parts: list[str] = []
+    safe = StreamSanitizer()
+
+    def show(text: str) -> None:
+        if text:
+            parts.append(text)
+            panel.append(text)
+            for listener in listeners:
+                listener(text)
+
     try:
         async for delta in deltas:
-            parts.append(delta)
-            panel.append(delta)
-            for listener in listeners:
-                listener(delta)
+            show(safe.feed(delta))
+        show(safe.flush())
     finally:
         panel.close()
     text = "".join(parts)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Protocol
 
+from profai_cli.safe_text import strip_controls
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.live import Live
@@ -241,11 +243,15 @@ class Status:
     def info(self, message: str) -> None:
         if not self.quiet:
             with STDERR_LOCK:
-                self.console.print(message, style="dim", markup=False, highlight=False)
+                self.console.print(
+                    strip_controls(message), style="dim", markup=False, highlight=False
+                )
 
     def warn(self, message: str) -> None:
         with STDERR_LOCK:
-            self.console.print(message, style="yellow", markup=False, highlight=False)
+            self.console.print(
+                strip_controls(message), style="yellow", markup=False, highlight=False
+            )
 
 
 class ExportProgress:

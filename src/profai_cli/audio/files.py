@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,7 +77,26 @@ def check_target(path: Path, *, force: bool) -> Target:
         raise ExportError(f"folder {parent} does not exist; create it first")
     if not os.access(parent, os.W_OK):
         raise ExportError(f"cannot write to folder {parent}: permission denied")
+    remove_stale_parts(parent)
     return Target(path, ext)
+
+
+_PART = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.part$")  # AtomicFile's names (mkstemp's 8)
+STALE_SECONDS = 3600
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Parts that a killed export (SIGKILL, power loss) left behind, over an hour old."""
+    now = time.time()
+    try:
+        for entry in folder.glob(".*.part"):
+            try:
+                if _PART.match(entry.name) and now - entry.stat().st_mtime > STALE_SECONDS:
+                    entry.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
 
 
 class AtomicFile:

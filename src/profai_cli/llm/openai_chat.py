@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.continuation import stitch
 from profai_cli.prompts import LectureRequest, build_messages
+from profai_cli.safe_text import mask_url
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -30,11 +31,12 @@ class OpenAIChat:
         max_retries: int = 2,
     ) -> None:
         self.model = model
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = mask_url(url)  # what is shown: never a password
         self.idle_timeout = idle_timeout
         self.name = f"{model} at {self.base_url}"
         self._client = make_client(
-            base_url=self.base_url,
+            base_url=url,
             api_key=api_key,
             connect_timeout=connect_timeout,
             idle_timeout=idle_timeout,

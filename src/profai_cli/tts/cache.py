@@ -45,9 +45,11 @@ def max_bytes_from_env() -> int:
     try:
         mb = float(raw)
     except ValueError:
+        mb = -1.0
+    if not 0 <= mb <= 1e9:  # also false for nan; inf would not fit an int
         raise InputError(
-            f"PROFAI_CACHE_MAX_MB must be a number of megabytes, not {raw!r}"
-        ) from None
+            f"PROFAI_CACHE_MAX_MB must be a number of megabytes from 0 to 1000000000, not {raw!r}"
+        )
     return int(mb * 1_000_000)
 
 

@@ -52,7 +52,10 @@ class OpenAITTS:
         self.model = model
         self.voice = voice or DEFAULT_VOICE
         self.speed = speed
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        from profai_cli.safe_text import mask_url
+
+        url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = mask_url(url)  # what is shown and cached: never a password
         # Only the gpt-4o TTS models take instructions; others may reject the field.
         if instructions is None and model.startswith("gpt-4o"):
             instructions = DEFAULT_INSTRUCTIONS
@@ -60,7 +63,7 @@ class OpenAITTS:
         self.sample_rate = PCM_RATE
         self.name = f"{model} voice {self.voice} at {self.base_url}"
         self._client_options: dict[str, Any] = {
-            "base_url": self.base_url,
+            "base_url": url,
             "api_key": api_key,
             "connect_timeout": connect_timeout,
             "idle_timeout": idle_timeout,
