@@ -13,7 +13,7 @@ from pathlib import Path
 
 from profai_cli.llm.local import LocalModel
 from profai_cli.llm.narrated import NarratedLecture
-from profai_cli.pipeline import count_words
+from profai_cli.narration import count_words
 from profai_cli.prompts import LectureRequest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -85,6 +85,28 @@ def test_escape_sequences_never_reach_the_terminal(fake: FakeOpenAI, home: Path)
     assert "\x1b" not in r.out + r.err
     r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin=f"# A{hostile}\n\nB.")
     assert r.code == 0 and "\x1b" not in r.out + r.err and "\x07" not in r.out
+    transcript = home / "t.md"
+    r = run_profai(
+        [
+            "export",
+            str(home / "t.wav"),
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--tts-base-url",
+            fake.base_url,
+            "--transcript",
+            str(transcript),
+        ],
+        home,
+        stdin="n",
+    )
+    assert r.code == 0, r.err
+    assert (
+        "\x1b" not in transcript.read_text() and "The moon pulls the sea." in transcript.read_text()
+    )
 
 
 def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, home: Path) -> None:

@@ -14,7 +14,8 @@ from profai_cli.config import Settings
 from profai_cli.errors import ExportError, ServiceError
 from profai_cli.ingest import Notes
 from profai_cli.metrics import Metrics
-from profai_cli.pipeline import Speaker, count_words, lecture_text
+from profai_cli.narration import count_words
+from profai_cli.pipeline import Speaker, lecture_text
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.subtitles import Cue, chapter_list, chapters, cue, render
 from profai_cli.teach import lecture_request

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,43 +100,3 @@ def _too_long(source: str, max_chars: int) -> str:
         f"{source} is longer than {max_chars:,} characters; "
         "pass --max-chars N to allow longer notes, or split them"
     )
-
-
-_HEADING = re.compile(r"^#{1,6}\s", re.MULTILINE)
-
-
-def split_sections(text: str, max_chars: int) -> list[str]:
-    """Cut notes at headings into pieces of at most max_chars (a small model's context)."""
-    starts = [m.start() for m in _HEADING.finditer(text)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    blocks = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)], strict=True)]
-    sections: list[str] = []
-    current = ""
-    for block in blocks:
-        for piece in _hard_split(block, max_chars):
-            if current and len(current) + len(piece) > max_chars:
-                sections.append(current)
-                current = ""
-            current += piece
-    if current.strip():
-        sections.append(current)
-    return [s for s in sections if s.strip()]
-
-
-def _hard_split(block: str, max_chars: int) -> list[str]:
-    """A section longer than the budget is cut at paragraph, then line, then word ends."""
-    if len(block) <= max_chars:
-        return [block]
-    pieces: list[str] = []
-    rest = block
-    while len(rest) > max_chars:
-        window = rest[:max_chars]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut <= 0:
-            cut = max_chars
-        pieces.append(rest[: cut + 1])
-        rest = rest[cut + 1 :]
-    if rest:
-        pieces.append(rest)
-    return pieces

@@ -54,6 +54,11 @@ def sentence(text: str) -> str:
     return text if core[-1:] in _TERMINAL else text + "."
 
 
+def count_words(text: str) -> int:
+    """Words as a reader counts them: markdown marks such as '#' or '-' are not words."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
 def bold_terms(markdown: str) -> list[str]:
     return [plain(a or b) for a, b in _BOLD.findall(markdown)]
 

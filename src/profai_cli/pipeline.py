@@ -19,6 +19,7 @@ from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
 from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
+from profai_cli.narration import count_words
 from profai_cli.prompts import LectureRequest
 from profai_cli.safe_text import StreamSanitizer
 from profai_cli.speech import Chunk, ChunkKind
@@ -32,9 +33,18 @@ _NO_FALLBACK_STATUS = {401, 403, 404, 429}
 async def lecture_text(
     llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
 ) -> AsyncIterator[str]:
-    """The lecture as text deltas: streamed, or whole with --no-stream or as a fallback."""
+    """The lecture as text deltas: streamed, or whole with --no-stream or as a fallback.
+
+    Every command reads the lecture here, so this is where the model's (or the notes')
+    escape sequences are removed: the panel, the voice, transcripts and the store all
+    get the same safe text.
+    """
+    safe = StreamSanitizer()
     async for delta in _lecture_text(llm, request, stream=stream, status=status, metrics=metrics):
-        yield delta
+        if text := safe.feed(delta):
+            yield text
+    if text := safe.flush():
+        yield text
     if isinstance(llm, NarratedLecture) and llm.explainer is not None:
         metrics.explanations_kept, metrics.explanations_dropped = llm.kept, llm.dropped
 
@@ -103,28 +113,16 @@ async def show_lecture(
 ) -> TextResult:
     """Put every delta on the panel and hand it to the listeners (the speech chunker)."""
     parts: list[str] = []
-    safe = StreamSanitizer()
-
-    def show(text: str) -> None:
-        if text:
-            parts.append(text)
-            panel.append(text)
-            for listener in listeners:
-                listener(text)
-
     try:
         async for delta in deltas:
-            show(safe.feed(delta))
-        show(safe.flush())
+            parts.append(delta)
+            panel.append(delta)
+            for listener in listeners:
+                listener(delta)
     finally:
         panel.close()
     text = "".join(parts)
     return TextResult(text, count_words(text))
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: markdown marks such as '#' or '-' are not words."""
-    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
 
 
 class Speaker:

@@ -97,8 +97,8 @@ class NarratedLecture:
         for step in steps:
             guard.remember(step.text)  # no explanation may repeat any of the notes' sentences
         explainable = [s for s in steps if s.point is not None]
-        room = request.target_words - sum(narration_words(s.text) for s in steps)
-        room -= narration_words(closing)
+        room = request.target_words - sum(narration.count_words(s.text) for s in steps)
+        room -= narration.count_words(closing)
         share = room / len(explainable) if explainable and self.explainer and room > 0 else 0.0
         focus = content_stems(request.focus) if request.focus else set()
         credit = 0.0
@@ -110,7 +110,7 @@ class NarratedLecture:
             credit += share * weight
             async for text in self._explanations(step, request.level, credit, guard, 0):
                 yield text + "\n\n"
-                credit -= narration_words(text)
+                credit -= narration.count_words(text)
         if share and credit >= MIN_EXPLANATION_WORDS:
             # Short notes and a guard that said no often: the lecture is still short of its
             # length, so take a second, closer look at the points, with other prompts.
@@ -123,7 +123,7 @@ class NarratedLecture:
                 ):
                     yield heading + text + "\n\n"
                     heading = ""
-                    credit -= narration_words(text)
+                    credit -= narration.count_words(text)
         if closing:
             yield closing + "\n\n"
         self.kept, self.dropped = guard.kept, guard.dropped
@@ -143,7 +143,7 @@ class NarratedLecture:
                 return
             text = await self._explain(step, level, attempt, credit, guard)
             if text:
-                credit -= narration_words(text)
+                credit -= narration.count_words(text)
                 yield text
 
     async def _explain(
@@ -164,10 +164,6 @@ class NarratedLecture:
 def _source(step: _Step) -> str:
     section = step.section.title if step.section else ""
     return f"{section} {step.text}"
-
-
-def narration_words(text: str) -> int:
-    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
 
 
 def plan(outline: Outline) -> list[_Step]:
