@@ -255,3 +255,71 @@ def test_utf16_notes_with_a_bom_are_read(home: Path) -> None:
     r = run_profai(["teach", str(notes), "--llm", "none", "--no-audio"], home)
     assert r.code == 0, r.err
     assert "The moon pulls the sea." in r.out
+
+
+@pytest.mark.piper
+def test_a_sentence_the_voice_fails_is_said_by_the_offline_voice(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    pytest.importorskip("piper")
+    fake.knobs.lecture = LECTURE
+    fake.knobs.tts_fault = "500"
+    fake.knobs.fault_times = 6  # the first sentence: the SDK's 3 tries, twice
+    out, srt = home / "t.wav", home / "t.srt"
+    r = run_profai(
+        [
+            "export",
+            str(out),
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--lookahead",
+            "1",
+            "--subtitles",
+            str(srt),
+        ],
+        home,
+        stdin="n",
+    )
+    assert r.code == 0, r.err
+    assert r.err.count("the voice changed for one sentence") == 1
+    speech = fake.requests("/audio/speech")
+    assert [q.status for q in speech[:7]] == [500] * 6 + [200]
+    assert len({q.body["input"] for q in speech[:6]}) == 1
+    assert speech[6].body["input"] != speech[0].body["input"]
+    # Every sentence is in the file: the first in the offline voice, as loud as the rest.
+    cues = [line for line in srt.read_text().splitlines() if " --> " in line]
+    assert len(cues) == len(speech) - 5
+    audio, rate = sf.read(out, dtype="int16")
+
+    def at(stamp: str) -> int:
+        h, m, s = stamp.replace(",", ".").split(":")
+        return int((int(h) * 3600 + int(m) * 60 + float(s)) * rate)
+
+    def rms(cue: str) -> float:
+        start, end = (at(t.strip()) for t in cue.split("-->"))
+        part = audio[start:end].astype(np.float64)
+        return float(np.sqrt(np.mean(part[np.abs(part) > 50] ** 2)))
+
+    assert 0.5 < rms(cues[0]) / rms(cues[1]) < 2.0
+
+
+@pytest.mark.audio
+def test_a_wrong_key_for_the_voice_is_one_error_and_exit_3(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    fake.knobs.lecture = LECTURE * 20
+    fake.knobs.tokens_per_second = 100
+    fake.knobs.tts_fault = "401"
+    r = run_profai(["teach", "-", "--base-url", fake.base_url, "--tts", "openai"], home, stdin="n")
+    assert r.code == 3
+    errors = [line for line in r.err.splitlines() if "401" in line]
+    assert len(errors) == 1 and errors[0].startswith("error:")
+    assert "goes on as text" not in r.err and "Continuing" not in r.err
+    # It stops at once: the whole lecture (about 20 s of text at this speed) is not written.
+    assert len(r.out) < len(fake.knobs.lecture) / 2

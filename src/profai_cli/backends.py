@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from profai_cli.config import Settings
 from profai_cli.errors import InputError
 from profai_cli.llm.base import LLM
 from profai_cli.tts.base import TTSEngine
+
+if TYPE_CHECKING:
+    from profai_cli.tts.standin import StandInVoice
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 
@@ -155,3 +159,17 @@ def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) 
 
         engine = CachedTTS(engine, AudioCache())
     return engine
+
+
+def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
+    """The offline voice, ready to stand in for a service voice that fails (lazily loaded)."""
+    from profai_cli.tts.piper_tts import bundled_voice_path, piper_available
+
+    if tts.identity().get("engine") == "piper" or not piper_available():
+        return None
+    if bundled_voice_path() is None:
+        return None
+    from profai_cli.tts.piper_tts import PiperTTS
+    from profai_cli.tts.standin import StandInVoice
+
+    return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)

@@ -49,6 +49,7 @@ class Metrics:
     llm: str = ""
     tts: str = ""
     resumes: int = 0  # times a cut lecture stream was continued
+    stand_ins: int = 0  # sentences the offline voice said for the failed main voice
     explanations_kept: int | None = None  # the built-in lecturer's, past its guard
     explanations_dropped: int | None = None
 

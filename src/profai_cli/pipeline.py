@@ -24,6 +24,7 @@ from profai_cli.prompts import LectureRequest
 from profai_cli.safe_text import StreamSanitizer
 from profai_cli.speech import Chunk, ChunkKind
 from profai_cli.tts.base import TTSEngine
+from profai_cli.tts.standin import StandInVoice
 from profai_cli.ui import LecturePanel, Status
 
 # Falling back to one whole request cannot help when the key, model or network is wrong.
@@ -145,8 +146,10 @@ class Speaker:
         paragraph_pause: float = 0.5,
         speed: float = 1.0,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
+        standin: StandInVoice | None = None,
     ) -> None:
         self.tts = tts
+        self.standin = standin  # speaks a sentence the main voice could not
         self.sink = sink
         self.metrics = metrics
         self.status = status
@@ -175,6 +178,8 @@ class Speaker:
         status: Status,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> Speaker:
+        from profai_cli.backends import build_standin
+
         return cls(
             tts,
             sink,
@@ -185,6 +190,7 @@ class Speaker:
             paragraph_pause=settings.paragraph_pause,
             speed=settings.speed,
             on_chunk=on_chunk,
+            standin=build_standin(settings, tts),
         )
 
     def submit(self, chunk: Chunk) -> None:
@@ -228,12 +234,17 @@ class Speaker:
                         if not got_audio:
                             self.metrics.mark("first_tts_bytes")
                             got_audio = True
+                        if self.standin is not None:
+                            self.standin.hear(frames)
                         out.put_nowait(frames)
                     break
                 except TTSError as exc:
                     # One more try for a passing fault, if nothing of this chunk was played.
                     if attempt == 2 or got_audio or not exc.retryable:
-                        raise
+                        if got_audio or is_fatal(exc) or self.standin is None:
+                            raise
+                        await self._stand_in(chunk, out, exc)
+                        break
             out.put_nowait(_DONE)
         except asyncio.CancelledError:
             raise
@@ -251,6 +262,8 @@ class Speaker:
                     await self._play_chunk(chunk, frames, rate)
             finally:
                 self._slots.release()
+            if self.failed is not None and is_fatal(self.failed):
+                return  # nothing more can be spoken: end now, the command reports it
 
     async def _play_chunk(self, chunk: Chunk, frames: asyncio.Queue[Any], rate: int) -> None:
         fader = _EdgeFader(rate)
@@ -273,11 +286,33 @@ class Speaker:
         self.metrics.chunks += 1
         self.metrics.audio_seconds = self.samples / rate
 
+    async def _stand_in(self, chunk: Chunk, out: asyncio.Queue[Any], exc: TTSError) -> None:
+        """The offline voice says the sentence the main voice could not; never a skip."""
+        assert self.standin is not None
+        try:
+            async for frames in self.standin.stream(chunk.text):
+                out.put_nowait(frames)
+        except Exception:
+            raise exc from None
+        if not self.metrics.stand_ins:
+            self.status.warn(
+                f"The voice failed ({exc.message}); the offline voice said that sentence "
+                "instead, so the voice changed for one sentence."
+            )
+        self.metrics.stand_ins += 1
+
     def _fail(self, exc: BaseException) -> None:
         if self.failed is None:
             self.failed = exc
+            if is_fatal(exc):
+                return  # the command stops with this one error line and its exit code
             message = getattr(exc, "message", None) or str(exc)
             self.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """A wrong key, model or permission: every further request would fail the same way."""
+    return isinstance(exc, ServiceError) and exc.status in (401, 403, 404)
 
 
 _DONE = object()

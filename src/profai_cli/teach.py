@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from profai_cli import store
 from profai_cli.audio.device import DeviceSink
@@ -14,7 +15,7 @@ from profai_cli.config import Settings
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
 from profai_cli.metrics import Metrics
-from profai_cli.pipeline import Speaker, lecture_text, show_lecture
+from profai_cli.pipeline import Speaker, is_fatal, lecture_text, show_lecture
 from profai_cli.prompts import LectureRequest
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.tts.base import TTSEngine
@@ -117,8 +118,18 @@ async def teach(
     failure: ProfaiError | None = None
     try:
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
+        showing = asyncio.ensure_future(
+            show_lecture(deltas, panel, (to_voice,) if speaking else ())
+        )
+        if speaking is not None:
+            speaking.add_done_callback(lambda _: _stop_if_failed(speaking, showing))
         try:
-            result = await show_lecture(deltas, panel, (to_voice,) if speaking else ())
+            try:
+                result = await showing
+            except asyncio.CancelledError:
+                if speaking is not None and _failed(speaking):
+                    raise speaking.exception() from None  # type: ignore[misc]
+                raise
             metrics.words = result.words
             # Kept so `profai export` can reuse this very lecture.
             store.save(
@@ -157,6 +168,16 @@ async def teach(
     )
 
 
+def _failed(task: asyncio.Future[None]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is not None
+
+
+def _stop_if_failed(speaking: asyncio.Future[None], showing: asyncio.Future[Any]) -> None:
+    """A fatal voice error (a wrong key) ends the lecture now, not after all of its text."""
+    if _failed(speaking):
+        showing.cancel()
+
+
 async def _speak(
     voice: _Voice,
     chunks: asyncio.Queue[Chunk | None],
@@ -181,17 +202,26 @@ async def _speak(
     metrics.tts = tts.name
     speaker = Speaker.for_settings(settings, tts, sink, metrics, status)
     running = asyncio.ensure_future(speaker.run())
-    try:
+
+    async def feed() -> None:
         while (chunk := await chunks.get()) is not None:
             speaker.submit(chunk)
         speaker.close_input()
+
+    feeding = asyncio.ensure_future(feed())
+    try:
+        # The speaker ends early only on a fatal error (a wrong key): stop at once then.
+        await asyncio.wait((running, feeding), return_when=asyncio.FIRST_COMPLETED)
+        if speaker.failed is not None and is_fatal(speaker.failed):
+            raise speaker.failed
+        await feeding
         await running
         if speaker.failed is None:
             await sink.drain()
     finally:
-        for task in (running, warming):
+        for task in (feeding, running, warming):
             task.cancel()
-        await asyncio.gather(running, warming, return_exceptions=True)
+        await asyncio.gather(feeding, running, warming, return_exceptions=True)
         sink.close()
         await _quietly(tts.aclose())
         if sink.first_audible is not None:
