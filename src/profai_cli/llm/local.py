@@ -73,10 +73,11 @@ class LocalModel:
         self.batch_threads = threads or cores
         self._loading: concurrent.futures.Future[Any] | None = None
 
-    def prefetch(self) -> None:
-        """Start loading on the worker, so the first explanation does not wait for it."""
+    async def load(self) -> None:
+        """Load the weights on the worker (once per process)."""
         if self._loading is None:
             self._loading = _WORKER.submit(self._model)
+        await asyncio.wrap_future(self._loading)
 
     def _model(self) -> Any:
         model = _models.get(str(self.path))
@@ -87,8 +88,10 @@ class LocalModel:
 
             try:
                 # verbose=False would point fd 1 *and* 2 at /dev/null while the model loads,
-                # swallowing the lecture that another thread prints meanwhile; so only
-                # stderr is silenced here (its log), and the model is made quiet after.
+                # swallowing anything another thread prints meanwhile; so only fd 2 is
+                # silenced here (its log), and the model is made quiet after. The lecture
+                # waits for the load (a tenth of a second) before its first words: Rich's
+                # live panel sends sys.stderr to the screen, where this log would land.
                 with quiet_stderr():
                     model = Llama(
                         model_path=str(self.path),

@@ -26,8 +26,8 @@ ATTEMPTS_PER_POINT = 6  # about 0.3 s each: far ahead of the voice
 class Explainer(Protocol):
     name: str
 
-    def prefetch(self) -> None:
-        """Get ready (load weights) while the welcome is being spoken."""
+    async def load(self) -> None:
+        """Get ready (load weights); nothing may be printed meanwhile."""
         ...
 
     async def generate(
@@ -89,7 +89,7 @@ class NarratedLecture:
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
         if self.explainer is not None:
-            self.explainer.prefetch()
+            await self.explainer.load()
         outline = parse_outline(request.notes)
         steps = plan(outline)
         guard = Guard(request.notes)
