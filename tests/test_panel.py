@@ -94,3 +94,28 @@ def test_no_color_console_emits_no_escape_codes() -> None:
     panel.append("**bold** text")
     panel.close()
     assert "\x1b" not in out.getvalue()
+
+
+def test_a_status_line_under_the_live_panel_is_shown_and_leaves_no_frame(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    lecture = _long_lecture()
+    fake.knobs.lecture = lecture
+    fake.knobs.tokens_per_second = 400
+    fake.knobs.chat_fault = "cut"  # a status line arrives while the panel is live
+    fake.knobs.fault_times = 1
+    fake.knobs.drop_after_tokens = 120
+    run = run_in_terminal(
+        [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
+        clean_env(home),
+        stdin=b"notes",
+        rows=16,
+        cols=72,
+    )
+    assert run.code == 0, run.raw[-500:]
+    assert any("The connection dropped; continuing the lecture..." in line for line in run.lines)
+    assert not any("╭" in line for line in run.lines), "no panel frame left behind"
+    start = next(i for i, line in enumerate(run.lines) if line.startswith("Generating"))
+    shown = " ".join(line for line in run.lines[start + 1 :] if "continuing" not in line)
+    expected = WORD.findall(lecture)
+    assert [w for w in WORD.findall(shown) if w in set(expected)][: len(expected)] == expected

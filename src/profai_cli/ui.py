@@ -109,6 +109,7 @@ class LivePanel:
         if not self._started:  # no empty box on screen while waiting for the first token
             self._live.start()
             self._started = True
+            _LIVE.append(self._console)
         self._tail += text
         if "\n" not in text:
             self._commit_overflow()
@@ -127,6 +128,7 @@ class LivePanel:
         self._live.update(_Nothing(), refresh=True)
         self._live.stop()
         self._started = False
+        _LIVE.remove(self._console)
 
     # -- internals ---------------------------------------------------------------
 
@@ -231,6 +233,19 @@ def quiet_stderr() -> Iterator[None]:
             os.close(saved)
 
 
+# The console of the live panel on screen, if any. Rich's own consoles bypass its stderr
+# redirection, so a status line written to stderr under a live panel on the same terminal
+# breaks the panel's cursor arithmetic (the line is overwritten, a stale box is left).
+_LIVE: list[Console] = []
+
+
+def _same_terminal(a: int, b: int) -> bool:
+    try:
+        return os.isatty(a) and os.isatty(b) and os.ttyname(a) == os.ttyname(b)
+    except OSError:
+        return False
+
+
 class Status:
     """One-line status messages on stderr, as a live generator gives them."""
 
@@ -242,16 +257,17 @@ class Status:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            with STDERR_LOCK:
-                self.console.print(
-                    strip_controls(message), style="dim", markup=False, highlight=False
-                )
+            self._print(message, "dim")
 
     def warn(self, message: str) -> None:
+        self._print(message, "yellow")
+
+    def _print(self, message: str, style: str) -> None:
+        console = self.console
+        if _LIVE and _same_terminal(1, 2):
+            console = _LIVE[-1]  # printed above the live panel, which then redraws below
         with STDERR_LOCK:
-            self.console.print(
-                strip_controls(message), style="yellow", markup=False, highlight=False
-            )
+            console.print(strip_controls(message), style=style, markup=False, highlight=False)
 
 
 class ExportProgress:
