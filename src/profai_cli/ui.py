@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Protocol
@@ -84,6 +85,9 @@ def split_finished_blocks(text: str) -> tuple[list[str], str]:
     return blocks, text[start:]
 
 
+_REDRAW_SECONDS = 1 / 12
+
+
 class LivePanel:
     """A live Rich view that never holds more than the screen."""
 
@@ -94,14 +98,18 @@ class LivePanel:
         self._title = title
         self._tail = ""
         self._committed_lines = 0  # top lines of the tail already printed for good
+        # Redrawn from the thread that changes the text, never from Rich's refresh thread:
+        # a redraw racing with a block being committed left stale frames on the screen
+        # when both cores were busy (the voice and the local model).
         self._live: Live = Live(
             _Tail(self),
             console=console,
-            refresh_per_second=12,
+            auto_refresh=False,
             transient=True,
             vertical_overflow="crop",
         )
         self._started = False
+        self._drawn = 0.0  # time.monotonic() of the last redraw
 
     def append(self, text: str) -> None:
         if not text:
@@ -111,13 +119,15 @@ class LivePanel:
             self._started = True
             _LIVE.append(self._console)
         self._tail += text
-        if "\n" not in text:
-            self._commit_overflow()
-            return
-        blocks, self._tail = split_finished_blocks(self._tail)
-        for block in blocks:
-            self._print_block(block)
+        if "\n" in text:
+            blocks, self._tail = split_finished_blocks(self._tail)
+            for block in blocks:
+                self._print_block(block)
         self._commit_overflow()
+        now = time.monotonic()
+        if now - self._drawn >= _REDRAW_SECONDS:
+            self._drawn = now
+            self._live.refresh()
 
     def close(self) -> None:
         if not self._started:
