@@ -323,3 +323,11 @@ def test_a_wrong_key_for_the_voice_is_one_error_and_exit_3(
     assert "goes on as text" not in r.err and "Continuing" not in r.err
     # It stops at once: the whole lecture (about 20 s of text at this speed) is not written.
     assert len(r.out) < len(fake.knobs.lecture) / 2
+
+
+@pytest.mark.audio
+def test_a_wrong_device_is_said_before_the_lecture(home: Path, pulse: str) -> None:
+    r = run_profai(["teach", "-", "--llm", "none", "--device", "999"], home, stdin="# A\n\nB.")
+    assert r.code == 2 and r.out == ""
+    assert r.err.splitlines()[-1] == "error: no output device with index 999; see `profai devices`"
+    assert "Traceback" not in r.err and "Task exception" not in r.err

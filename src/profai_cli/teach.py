@@ -92,8 +92,17 @@ async def teach(
     llm, why = select_llm(settings)
     metrics.llm = llm.name
     status.info(why)
-    if voice is not None and options.require_audio:
-        await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked
+    try:
+        if voice is not None and options.require_audio:
+            await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked
+        elif voice is not None and settings.device:
+            from profai_cli.audio.device import resolve_device
+
+            await asyncio.to_thread(resolve_device, settings.device)  # a typo: say so now
+    except BaseException:
+        if voice is not None:
+            await asyncio.gather(*voice.cancel(), return_exceptions=True)
+        raise
     status.info("Preparing lecture...")
     request = lecture_request(settings, notes)
     status.info(
