@@ -331,3 +331,46 @@ def test_a_wrong_device_is_said_before_the_lecture(home: Path, pulse: str) -> No
     assert r.code == 2 and r.out == ""
     assert r.err.splitlines()[-1] == "error: no output device with index 999; see `profai devices`"
     assert "Traceback" not in r.err and "Task exception" not in r.err
+
+
+def test_a_server_that_never_answers_is_given_up_on_at_the_timeout(home: Path) -> None:
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:  # takes connections and never says a word
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+    try:
+        started = time.monotonic()
+        r = run_profai(
+            ["teach", "-", "--base-url", url, "--no-audio", "--timeout", "1.5"], home, stdin="n"
+        )
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
+    assert r.code == 3
+    assert r.err.splitlines()[-1] == (
+        f"error: {url} did not start the lecture within 1.5 s (--timeout); check the "
+        "server, or pass a larger --timeout for a slow model"
+    )
+    assert "Streaming failed" not in r.err  # no second request that would hang as long
+    assert took < 10, f"{took:.1f} s: the SDK's retries must not multiply the wait"

@@ -39,6 +39,7 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
                 model=settings.model or server.model,
                 base_url=server.base_url,
                 api_key=None,
+                first_token_timeout=settings.timeout,
                 idle_timeout=settings.idle_timeout,
             )
             return chat, (
@@ -61,6 +62,7 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
             model=settings.model or DEFAULT_MODEL,
             base_url=settings.base_url,
             api_key=settings.api_key,
+            first_token_timeout=settings.timeout,
             idle_timeout=settings.idle_timeout,
         )
         return chat, f"Using {chat.name}."

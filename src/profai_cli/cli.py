@@ -146,6 +146,16 @@ ParagraphPause = Annotated[
         show_default=False,
     ),
 ]
+Timeout = Annotated[
+    float | None,
+    typer.Option(
+        help="Seconds to wait for the service's first words (a slow local model may need "
+        "more). [default: 60]",
+        min=0.1,
+        max=3600,
+        show_default=False,
+    ),
+]
 NoStream = Annotated[
     bool, typer.Option("--no-stream", help="Generate the whole lecture first, then speak it.")
 ]
@@ -269,6 +279,7 @@ def teach(
     llm: LlmChoice = None,
     local_model: LocalModel = None,
     no_stream: NoStream = False,
+    timeout: Timeout = None,
     no_audio: Annotated[bool, typer.Option("--no-audio", help="Text only, no voice.")] = False,
     tts: Tts = None,
     voice: Voice = None,
@@ -355,6 +366,7 @@ def export(
     llm: LlmChoice = None,
     local_model: LocalModel = None,
     no_stream: NoStream = False,
+    timeout: Timeout = None,
     tts: Tts = None,
     voice: Voice = None,
     speed: Speed = None,

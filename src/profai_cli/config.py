@@ -44,7 +44,8 @@ class Settings:
     paragraph_pause: float = 0.5
     max_chars: int = 2_000_000
     stream: bool = True
-    idle_timeout: float = 60.0
+    timeout: float = 60.0  # seconds to the service's first words
+    idle_timeout: float = 30.0  # seconds between its words, once they come
 
 
 # Environment variables besides PROFAI_<NAME>, in the order they are looked at.
@@ -68,6 +69,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "paragraph_pause": (0.0, 5.0),
     "lookahead": (1, 16),
     "max_chars": (1, 1e12),
+    "timeout": (0.1, 3600),
     "idle_timeout": (0.1, 3600),
 }
 

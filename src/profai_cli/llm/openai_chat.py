@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.continuation import stitch
@@ -14,6 +14,8 @@ from profai_cli.safe_text import mask_url
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -27,19 +29,23 @@ class OpenAIChat:
         base_url: str | None,
         api_key: str | None,
         connect_timeout: float = 10.0,
-        idle_timeout: float = 60.0,
+        first_token_timeout: float = 60.0,
+        idle_timeout: float = 30.0,
         max_retries: int = 2,
     ) -> None:
         self.model = model
         url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.base_url = mask_url(url)  # what is shown: never a password
+        self.first_token_timeout = first_token_timeout
         self.idle_timeout = idle_timeout
         self.name = f"{model} at {self.base_url}"
+        # The SDK's own read limit only backs up ours (and its retries of a read time-out
+        # would multiply the wait): ours bound the whole wait, retries included.
         self._client = make_client(
             base_url=url,
             api_key=api_key,
             connect_timeout=connect_timeout,
-            idle_timeout=idle_timeout,
+            idle_timeout=max(first_token_timeout, idle_timeout) + 5,
             max_retries=max_retries,
         )
 
@@ -49,24 +55,32 @@ class OpenAIChat:
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Deltas until the model's own end; StreamCut if the stream ends any other way."""
         finish: str | None = None
+        started = False  # the first words have come: from then on, the idle limit
         try:
-            response: Any = await self._client.chat.completions.create(
-                model=self.model,
-                messages=lecture_messages(request, partial),  # type: ignore[arg-type]
-                stream=True,
-                temperature=0.7,
+            events, first, finish = await within(
+                self._first_words(lecture_messages(request, partial)), self.first_token_timeout
             )
-            async for event in idle_limited(response, self.idle_timeout):
-                for choice in event.choices or ():
-                    delta = choice.delta.content if choice.delta else None
-                    if delta:
-                        yield delta
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
+            if first:
+                started = True
+                yield first
+                async for event in idle_limited(events, self.idle_timeout):
+                    for choice in event.choices or ():
+                        delta = choice.delta.content if choice.delta else None
+                        if delta:
+                            yield delta
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
         except TimeoutError:
+            if not started:
+                raise ServiceError(
+                    f"{self.base_url} did not start the lecture within "
+                    f"{self.first_token_timeout:g} s (--timeout); check the server, or "
+                    "pass a larger --timeout for a slow model",
+                    unreachable=True,  # another kind of request would wait the same
+                ) from None
             raise ServiceError(
-                f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture; "
-                "try again, or pass --no-stream",
+                f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture "
+                "(PROFAI_IDLE_TIMEOUT); try again, or pass --no-stream",
                 retryable=True,
             ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
@@ -78,6 +92,26 @@ class OpenAIChat:
         if finish == "length":
             raise StreamCut(f"{self.model} reached its length limit", reason="length")
 
+    async def _first_words(self, messages: list[dict[str, str]]) -> tuple[Any, str, str | None]:
+        """The request, up to the model's first words: (the rest of the events, the first
+        words, a finish reason if it came with them)."""
+        response: Any = await self._client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            stream=True,
+            temperature=0.7,
+        )
+        events = response.__aiter__()
+        finish: str | None = None
+        async for event in events:
+            words = ""
+            for choice in event.choices or ():
+                words += (choice.delta.content if choice.delta else None) or ""
+                finish = choice.finish_reason or finish
+            if words or finish:
+                return events, words, finish
+        return events, "", finish
+
     async def complete(self, request: LectureRequest) -> str:
         text = ""
         for _ in range(1 + MAX_CONTINUATIONS):
@@ -86,6 +120,7 @@ class OpenAIChat:
                     model=self.model,
                     messages=lecture_messages(request, text),  # type: ignore[arg-type]
                     temperature=0.7,
+                    timeout=WHOLE_ANSWER_TIMEOUT,  # nothing comes before the whole lecture
                 )
             except Exception as exc:
                 raise map_openai_error(exc, self.base_url, self.model) from None
@@ -102,6 +137,7 @@ class OpenAIChat:
 
 
 MAX_CONTINUATIONS = 3
+WHOLE_ANSWER_TIMEOUT = 600.0
 CONTINUE = (
     "Your answer was cut off. Continue the lecture exactly where it stopped, starting "
     "with the very next words. Do not repeat anything and do not start over."
@@ -117,6 +153,14 @@ def lecture_messages(request: LectureRequest, partial: str) -> list[dict[str, st
             {"role": "user", "content": CONTINUE},
         ]
     return messages
+
+
+async def within(work: Awaitable[T], seconds: float) -> T:
+    """``work``, or TimeoutError after ``seconds`` (its retries and all)."""
+    if sys.version_info >= (3, 11):  # wait_for can swallow a Ctrl-C on 3.11, see below
+        async with asyncio.timeout(seconds):
+            return await work
+    return await asyncio.wait_for(work, seconds)  # pragma: no cover
 
 
 async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
