@@ -374,3 +374,60 @@ def test_a_server_that_never_answers_is_given_up_on_at_the_timeout(home: Path) -
     )
     assert "Streaming failed" not in r.err  # no second request that would hang as long
     assert took < 10, f"{took:.1f} s: the SDK's retries must not multiply the wait"
+
+
+def _file_size_limit(limit: int) -> object:
+    import resource
+
+    def apply() -> None:  # what a full disk looks like to the writer: EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.parametrize("ext", [".wav", ".flac", ".mp3"])
+def test_a_full_disk_is_one_line_and_leaves_nothing(fake: FakeOpenAI, home: Path, ext: str) -> None:
+    import subprocess
+
+    from tests.conftest import PROFAI, clean_env
+
+    fake.knobs.lecture = LECTURE * 3
+    out = home / f"l{ext}"
+    proc = subprocess.run(
+        [PROFAI, "export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai"],
+        input=b"n",
+        capture_output=True,
+        env=clean_env(home),
+        preexec_fn=_file_size_limit(30_000),  # type: ignore[arg-type]
+        timeout=120,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.splitlines()[-1].startswith(f"error: cannot write {out}: ")
+    assert "Traceback" not in err
+    assert [p.name for p in home.iterdir() if p.suffix in (ext, ".part")] == []
+
+
+def test_a_sidecar_that_cannot_be_written_leaves_no_audio(fake: FakeOpenAI, home: Path) -> None:
+    transcript = Path("/proc/profai-transcript.md")  # a folder where nobody, root too, writes
+    fake.knobs.lecture = LECTURE
+    out = home / "l.wav"
+    r = run_profai(
+        [
+            "export",
+            str(out),
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--transcript",
+            str(transcript),
+        ],
+        home,
+        stdin="n",
+    )
+    assert r.code == 2 and "Traceback" not in r.err
+    assert r.err.splitlines()[-1].startswith(f"error: cannot write {transcript}: ")
+    assert len(fake.requests("/audio/speech")) > 0  # it failed at the end, after the audio
+    assert not out.exists() and not list(home.glob(".*.part"))

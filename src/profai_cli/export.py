@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profai_cli import store
-from profai_cli.audio.files import FileSink, Target, check_target, write_text_atomically
+from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
 from profai_cli.backends import build_tts, plan_voice, select_llm
 from profai_cli.config import Settings
 from profai_cli.errors import ExportError, ServiceError
@@ -163,11 +163,21 @@ async def export(
         )
         chaps = chapters(cues, total)
         tags = {"title": title, "artist": "profai", "album": "profai lectures"}
-        await asyncio.to_thread(sink.finish, tags, chaps)
-        if options.transcript is not None:
-            write_text_atomically(options.transcript, chapter_list(chaps) + text)
-        if options.subtitles is not None:
-            write_text_atomically(options.subtitles, render(cues, options.subtitles))
+        # Every file is written beside its target first and renamed into place only
+        # when all are: a full disk leaves no half set of files, and no old file lost.
+        staged: list[AtomicFile] = []
+        try:
+            if options.transcript is not None:
+                staged.append(stage_text(options.transcript, chapter_list(chaps) + text))
+            if options.subtitles is not None:
+                staged.append(stage_text(options.subtitles, render(cues, options.subtitles)))
+            await asyncio.to_thread(sink.finish, tags, chaps)
+        except BaseException:
+            for part in staged:
+                part.discard()
+            raise
+        for part in staged:
+            part.commit()
     except BaseException:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from profai_cli.config import Settings
+from profai_cli.errors import ProfaiError
 
 
 def store_dir() -> Path:
@@ -59,5 +60,5 @@ def save(key: str, text: str, settings: Settings, llm_name: str) -> None:
     try:
         store_dir().mkdir(parents=True, exist_ok=True)
         write_text_atomically(store_dir() / f"{key}.json", json.dumps(record, indent=1))
-    except OSError:
+    except (OSError, ProfaiError):
         pass  # reuse is a convenience: never fail a lecture over it

@@ -130,13 +130,36 @@ def _umask() -> int:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    part = AtomicFile(path)
+    stage_text(path, text).commit()
+
+
+def stage_text(path: Path, text: str) -> AtomicFile:
+    """Text written beside ``path``, put in place by commit() (a rename: nothing can
+    fail there for lack of space)."""
+    try:
+        part = AtomicFile(path)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     try:
         part.temp.write_text(text, encoding="utf-8")
-        part.commit()
+    except OSError as exc:
+        part.discard()
+        raise write_error(path, exc) from None
     except BaseException:
         part.discard()
         raise
+    return part
+
+
+def write_error(path: Path, exc: BaseException) -> ExportError:
+    """A failed write as one line naming the file and the likely cause."""
+    reason = getattr(exc, "strerror", None) or str(exc).strip().rstrip(".") or type(exc).__name__
+    if reason == "System error":  # libsndfile hides the errno
+        reason = "the write failed (is the disk full?)"
+    return ExportError(
+        f"cannot write {path}: {reason}; free some space or choose another folder "
+        "(nothing was left behind)"
+    )
 
 
 class FileSink:
@@ -185,7 +208,7 @@ class FileSink:
             frames = self._resampler.process(frames)
         if len(frames):
             # libsndfile encodes without the GIL: keep the event loop free meanwhile.
-            await asyncio.to_thread(self._file.write, frames)
+            await self._io(self._file.write, frames)
 
     async def drain(self) -> None:
         if self._resampler is not None:
@@ -193,16 +216,25 @@ class FileSink:
 
             tail = self._resampler.process(np.zeros(0, dtype=np.int16), last=True)
             if len(tail):
-                await asyncio.to_thread(self._file.write, tail)
-        await asyncio.to_thread(self._file.close)
+                await self._io(self._file.write, tail)
+        await self._io(self._file.close)
+
+    async def _io(self, call: Any, *args: Any) -> None:
+        try:
+            await asyncio.to_thread(call, *args)
+        except (OSError, RuntimeError) as exc:  # libsndfile says "System error." for ENOSPC
+            raise write_error(self.target.path, exc) from None
 
     def finish(self, tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> None:
         """Convert if needed, tag, and move into place."""
-        if self._pcm_for_ffmpeg is not None:
-            self._convert_with_ffmpeg(tags)
-        else:
-            tag_file(self._part.temp, self.target.extension, tags, chapters)
-        self._part.commit()
+        try:
+            if self._pcm_for_ffmpeg is not None:
+                self._convert_with_ffmpeg(tags)
+            else:
+                tag_file(self._part.temp, self.target.extension, tags, chapters)
+            self._part.commit()
+        except OSError as exc:
+            raise write_error(self.target.path, exc) from None
 
     def _convert_with_ffmpeg(self, tags: dict[str, str]) -> None:
         from pydub import AudioSegment

@@ -146,17 +146,25 @@ class PiperTTS:
         done = object()
         config = SynthesisConfig(length_scale=1.0 / max(0.25, self.speed))
 
+        def hand_over(item: object) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the loop is gone: the command ended meanwhile
+                stop.set()
+
         def work() -> None:
             try:
                 for chunk in self._voice.synthesize(text, syn_config=config):
                     if stop.is_set():
                         break
-                    loop.call_soon_threadsafe(queue.put_nowait, chunk.audio_int16_array)
-                loop.call_soon_threadsafe(queue.put_nowait, done)
+                    hand_over(chunk.audio_int16_array)
+                hand_over(done)
             except Exception as exc:  # handed to the event loop, raised there
-                loop.call_soon_threadsafe(queue.put_nowait, exc)
+                hand_over(exc)
 
-        thread = threading.Thread(target=work, name="piper", daemon=True)
+        # Not a daemon: the process waits for a sentence under way (under a second)
+        # rather than exiting while onnxruntime runs, which aborts it (SIGABRT).
+        thread = threading.Thread(target=work, name="piper", daemon=False)
         thread.start()
         try:
             while True:
