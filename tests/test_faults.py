@@ -431,3 +431,23 @@ def test_a_sidecar_that_cannot_be_written_leaves_no_audio(fake: FakeOpenAI, home
     assert r.err.splitlines()[-1].startswith(f"error: cannot write {transcript}: ")
     assert len(fake.requests("/audio/speech")) > 0  # it failed at the end, after the audio
     assert not out.exists() and not list(home.glob(".*.part"))
+
+
+def test_keep_partial_keeps_what_was_made_under_a_name_that_says_so(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    import soundfile as sf
+
+    fake.knobs.lecture = LECTURE
+    fake.knobs.chat_fault = "cut"
+    fake.knobs.drop_after_tokens = 20
+    out = home / "tides.wav"
+    args = ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai"]
+    r = run_profai([*args, "--keep-partial", "--transcript", str(home / "t.md")], home, stdin="n")
+    partial = home / "tides.partial.wav"
+    assert r.code == 3
+    assert r.err.splitlines()[-1].endswith(f"is in {partial}")
+    assert not out.exists() and partial.exists() and not (home / "t.md").exists()
+    spoken = {q.body["input"] for q in fake.requests("/audio/speech")}
+    assert spoken and sf.info(str(partial)).duration > 0.5
+    assert not any("Coasts" in s for s in spoken)  # the end never came

@@ -406,6 +406,14 @@ def export(
             help="Speak this (edited) transcript as it is, with no LLM.", show_default=False
         ),
     ] = None,
+    keep_partial: Annotated[
+        bool,
+        typer.Option(
+            "--keep-partial",
+            help="If the lecture cannot be completed, keep what was made as NAME.partial.EXT "
+            "(the exit code is still 3).",
+        ),
+    ] = False,
     lookahead: Annotated[
         int | None,
         typer.Option(
@@ -443,6 +451,7 @@ def export(
             fresh=fresh,
             from_transcript=script,
             progress=not quiet,
+            keep_partial=keep_partial,
         )
         asyncio.run(run_export(settings, loaded, options, status=status, metrics=Metrics()))
 

@@ -32,6 +32,7 @@ class ExportOptions:
     fresh: bool = False
     from_transcript: Notes | None = None
     progress: bool = True
+    keep_partial: bool = False  # a lecture that could not be completed: keep what was made
 
 
 def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
@@ -119,6 +120,7 @@ async def export(
     running = asyncio.ensure_future(speaker.run())
     segmenter = Segmenter()
     submitted = 0
+    incomplete: ServiceError | None = None
     try:
         if progress is not None:
             progress.start()
@@ -141,10 +143,16 @@ async def export(
                 ):
                     parts.append(delta)
                     submit(segmenter.feed(delta))
+            except ServiceError as exc:
+                if not options.keep_partial or not parts:
+                    raise
+                incomplete = exc  # --keep-partial: finish what came, under a name saying so
+                sink.retarget(partial_name(options.output), force=options.force)
             finally:
                 await llm.aclose()
             text = "".join(parts)
-            store.save(key, text, settings, llm.name)
+            if incomplete is None:
+                store.save(key, text, settings, llm.name)
         submit(segmenter.flush())
         if progress is not None:
             progress.text_complete(submitted)
@@ -167,9 +175,9 @@ async def export(
         # when all are: a full disk leaves no half set of files, and no old file lost.
         staged: list[AtomicFile] = []
         try:
-            if options.transcript is not None:
+            if options.transcript is not None and incomplete is None:
                 staged.append(stage_text(options.transcript, chapter_list(chaps) + text))
-            if options.subtitles is not None:
+            if options.subtitles is not None and incomplete is None:
                 staged.append(stage_text(options.subtitles, render(cues, options.subtitles)))
             await asyncio.to_thread(sink.finish, tags, chaps)
         except BaseException:
@@ -189,7 +197,18 @@ async def export(
         await tts.aclose()
     metrics.words = count_words(text)
     metrics.mark("finished")
+    if incomplete is not None:
+        raise ServiceError(
+            f"{incomplete.message}; the part that was made ({total / 60:.1f} min) is in "
+            f"{sink.target.path}",
+            status=incomplete.status,
+        )
     status.info(
         f"Wrote {options.output} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
+
+
+def partial_name(output: Path) -> Path:
+    """lecture.mp3 -> lecture.partial.mp3: a file that says it is not the whole lecture."""
+    return output.with_name(f"{output.stem}.partial{output.suffix}")

@@ -202,6 +202,13 @@ class FileSink:
                 f"cannot encode {target.extension} here ({exc}); try .wav or .flac"
             ) from None
 
+    def retarget(self, path: Path, *, force: bool) -> None:
+        """Put the file, when finished, at ``path`` instead (same folder, same format)."""
+        if path.exists() and not force:
+            raise ExportError(f"{path} already exists; pass --force to overwrite it")
+        self.target = Target(path, self.target.extension)
+        self._part.target = path
+
     async def write(self, frames: np.ndarray) -> None:
         self.frames_written += len(frames)
         if self._resampler is not None:
