@@ -16,6 +16,11 @@ LECTURE = (
 )
 
 
+def export_args(fake: FakeOpenAI, out: Path, *extra: str) -> list[str]:
+    """`profai export OUT -` with the fake as the lecturer and the voice."""
+    return ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai", *extra]
+
+
 @pytest.mark.parametrize(
     ("fault", "overlap", "restarts", "said"),
     [
@@ -87,19 +92,7 @@ def test_escape_sequences_never_reach_the_terminal(fake: FakeOpenAI, home: Path)
     assert r.code == 0 and "\x1b" not in r.out + r.err and "\x07" not in r.out
     transcript = home / "t.md"
     r = run_profai(
-        [
-            "export",
-            str(home / "t.wav"),
-            "-",
-            "--base-url",
-            fake.base_url,
-            "--tts",
-            "openai",
-            "--tts-base-url",
-            fake.base_url,
-            "--transcript",
-            str(transcript),
-        ],
+        export_args(fake, home / "t.wav", "--transcript", str(transcript)),
         home,
         stdin="n",
     )
@@ -270,19 +263,7 @@ def test_a_sentence_the_voice_fails_is_said_by_the_offline_voice(
     fake.knobs.fault_times = 6  # the first sentence: the SDK's 3 tries, twice
     out, srt = home / "t.wav", home / "t.srt"
     r = run_profai(
-        [
-            "export",
-            str(out),
-            "-",
-            "--base-url",
-            fake.base_url,
-            "--tts",
-            "openai",
-            "--lookahead",
-            "1",
-            "--subtitles",
-            str(srt),
-        ],
+        export_args(fake, out, "--lookahead", "1", "--subtitles", str(srt)),
         home,
         stdin="n",
     )
@@ -394,7 +375,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(fake: FakeOpenAI, home: Path
     fake.knobs.lecture = LECTURE * 3
     out = home / f"l{ext}"
     proc = subprocess.run(
-        [PROFAI, "export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai"],
+        [PROFAI, *export_args(fake, out)],
         input=b"n",
         capture_output=True,
         env=clean_env(home),
@@ -413,17 +394,7 @@ def test_a_sidecar_that_cannot_be_written_leaves_no_audio(fake: FakeOpenAI, home
     fake.knobs.lecture = LECTURE
     out = home / "l.wav"
     r = run_profai(
-        [
-            "export",
-            str(out),
-            "-",
-            "--base-url",
-            fake.base_url,
-            "--tts",
-            "openai",
-            "--transcript",
-            str(transcript),
-        ],
+        export_args(fake, out, "--transcript", str(transcript)),
         home,
         stdin="n",
     )
@@ -442,7 +413,7 @@ def test_keep_partial_keeps_what_was_made_under_a_name_that_says_so(
     fake.knobs.chat_fault = "cut"
     fake.knobs.drop_after_tokens = 20
     out = home / "tides.wav"
-    args = ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai"]
+    args = export_args(fake, out)
     r = run_profai([*args, "--keep-partial", "--transcript", str(home / "t.md")], home, stdin="n")
     partial = home / "tides.partial.wav"
     assert r.code == 3

@@ -11,7 +11,7 @@ from rich.console import Console
 from profai_cli.ui import PlainPanel, split_finished_blocks
 from tests.conftest import PROFAI, clean_env
 from tests.fakes.openai_server import FakeOpenAI
-from tests.terminal import run_in_terminal
+from tests.terminal import TerminalRun, run_in_terminal
 
 WORD = re.compile(r"[A-Za-z0-9']+")
 
@@ -30,12 +30,7 @@ def _long_lecture() -> str:
     return "".join(parts)
 
 
-def test_long_lecture_is_shown_once_in_order_on_a_small_terminal(
-    fake: FakeOpenAI, home: Path
-) -> None:
-    lecture = _long_lecture()
-    fake.knobs.lecture = lecture
-    fake.knobs.tokens_per_second = 3000
+def _teach_on_a_small_terminal(fake: FakeOpenAI, home: Path) -> TerminalRun:
     run = run_in_terminal(
         [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
         clean_env(home),
@@ -44,6 +39,16 @@ def test_long_lecture_is_shown_once_in_order_on_a_small_terminal(
         cols=72,
     )
     assert run.code == 0, run.raw[-500:]
+    return run
+
+
+def test_long_lecture_is_shown_once_in_order_on_a_small_terminal(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    lecture = _long_lecture()
+    fake.knobs.lecture = lecture
+    fake.knobs.tokens_per_second = 3000
+    run = _teach_on_a_small_terminal(fake, home)
     start = next(i for i, line in enumerate(run.lines) if line.startswith("Generating"))
     shown = " ".join(run.lines[start + 1 :])
     expected = [w for w in WORD.findall(lecture)]
@@ -105,14 +110,7 @@ def test_a_status_line_under_the_live_panel_is_shown_and_leaves_no_frame(
     fake.knobs.chat_fault = "cut"  # a status line arrives while the panel is live
     fake.knobs.fault_times = 1
     fake.knobs.drop_after_tokens = 120
-    run = run_in_terminal(
-        [PROFAI, "teach", "-", "--base-url", fake.base_url, "--no-audio"],
-        clean_env(home),
-        stdin=b"notes",
-        rows=16,
-        cols=72,
-    )
-    assert run.code == 0, run.raw[-500:]
+    run = _teach_on_a_small_terminal(fake, home)
     assert any("The connection dropped; continuing the lecture..." in line for line in run.lines)
     assert not any("╭" in line for line in run.lines), "no panel frame left behind"
     start = next(i for i, line in enumerate(run.lines) if line.startswith("Generating"))
