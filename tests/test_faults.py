@@ -123,6 +123,8 @@ def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, h
     )
     assert r.code == 0, r.err
     assert fake.requests("/chat/completions")[-1].authorization == "Bearer sk-trimmed-key"
+    stored = "".join(p.read_text() for p in home.rglob("*.json"))
+    assert "sk-trimmed-key" not in r.out + r.err + stored + stats.read_text()
     doctor = run_profai(["doctor", "--base-url", url], home)
     assert "hunter2" not in doctor.out + doctor.err
 
@@ -422,3 +424,20 @@ def test_keep_partial_keeps_what_was_made_under_a_name_that_says_so(
     spoken = {q.body["input"] for q in fake.requests("/audio/speech")}
     assert spoken and sf.info(str(partial)).duration > 0.5
     assert not any("Coasts" in s for s in spoken)  # the end never came
+
+
+@pytest.mark.piper
+def test_a_voice_failing_on_every_sentence_is_replaced_not_skipped(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    pytest.importorskip("piper")
+    fake.knobs.lecture = LECTURE
+    fake.knobs.tts_fault = "500"
+    out, srt = home / "t.wav", home / "t.srt"
+    r = run_profai(export_args(fake, out, "--subtitles", str(srt)), home, stdin="n")
+    assert r.code == 0, r.err
+    assert r.err.count("the voice changed for one sentence") == 1  # one notice, not one each
+    from profai_cli.speech import segment
+
+    cues = [line for line in srt.read_text().splitlines() if " --> " in line]
+    assert len(cues) == len(segment(LECTURE))  # every sentence is in the file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> T
                 raise ExportError(f"{side} already exists; pass --force to overwrite it")
             if not side.parent.is_dir():
                 raise ExportError(f"folder {side.parent} does not exist; create it first")
+            if not os.access(side.parent, os.W_OK):
+                raise ExportError(f"cannot write to folder {side.parent}: permission denied")
     return target
 
 
