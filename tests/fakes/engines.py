@@ -1,0 +1,110 @@
+"""In-memory fakes at the pipeline's seams, in the spirit of httpx's MockTransport.
+
+A test hands ``FakeTTS`` a handler (text in, frames out, or an exception to raise) and
+reads what a ``CollectingSink`` was given: ordering, pauses, retries and failures are
+then checked in milliseconds, with no server, no sound card and no model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
+
+
+def constant(value: int, seconds: float = 0.05, rate: int = 1000) -> Handler:
+    """Every text spoken as a flat signal of ``value`` (so the sink shows whose audio it is)."""
+    return lambda text, attempt: np.full(int(seconds * rate), value, dtype=np.int16)
+
+
+class FakeTTS:
+    def __init__(
+        self,
+        handler: Handler,
+        sample_rate: int = 1000,
+        name: str = "fake",
+        delay: Callable[[str], float] = lambda text: 0.0,
+    ) -> None:
+        self.handler = handler
+        self.delay = delay  # seconds before a text's audio comes: reorders completions
+        self.sample_rate = sample_rate
+        self.name = name
+        self.requests: list[str] = []
+
+    def identity(self) -> dict[str, str]:
+        return {"engine": self.name}
+
+    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+        attempt = self.requests.count(text)
+        self.requests.append(text)
+        await asyncio.sleep(self.delay(text))
+        result = self.handler(text, attempt)
+        if isinstance(result, BaseException):
+            raise result
+        yield result
+
+    async def warm_up(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+@dataclass
+class CollectingSink:
+    sample_rate: int = 1000
+    frames: list[np.ndarray] = field(default_factory=list)
+    closed: bool = False
+
+    async def write(self, frames: np.ndarray) -> None:
+        self.frames.append(np.asarray(frames, dtype=np.int16))
+        await asyncio.sleep(0)
+
+    async def drain(self) -> None:
+        self.closed = True
+
+    def close(self) -> None:
+        self.closed = True
+
+    @property
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self.frames) if self.frames else np.zeros(0, dtype=np.int16)
+
+    def runs(self) -> list[tuple[int, int]]:
+        """(value, length) of each run of equal samples: the story of what was played."""
+        audio = self.audio
+        out: list[tuple[int, int]] = []
+        for value in audio:
+            if out and out[-1][0] == int(value):
+                out[-1] = (out[-1][0], out[-1][1] + 1)
+            else:
+                out.append((int(value), 1))
+        return out
+
+
+class ScriptedLLM:
+    """Deltas from a script; a script item that is an exception is raised there."""
+
+    name = "scripted"
+
+    def __init__(self, *streams: list[str | BaseException]) -> None:
+        self.streams = list(streams)
+        self.partials: list[str] = []
+
+    async def stream(self, request: object, partial: str = "") -> AsyncIterator[str]:
+        self.partials.append(partial)
+        for item in self.streams.pop(0):
+            await asyncio.sleep(0)
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    async def complete(self, request: object) -> str:
+        return "".join(d for d in self.streams.pop(0) if isinstance(d, str))
+
+    async def aclose(self) -> None:
+        pass
