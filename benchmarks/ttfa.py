@@ -7,7 +7,7 @@ stopped with Ctrl-C once its first audio has played; --stats-json is written any
 
 floor    = when the fake sent the text that settles the first chunk (since process start)
            + the TTS time to first byte + the device's output latency
-overhead = TTFA - floor   (DESIGN.md; TTFA from the output callback's DAC time)
+overhead = TTFA - floor   (TTFA from the output callback's DAC time)
 
 Run: python benchmarks/ttfa.py [--runs 10] [--no-stream-runs 3]
 """

@@ -1,9 +1,9 @@
-"""The one place that turns settings into an LLM, a TTS engine and a sound sink."""
+"""The one place that turns settings into an LLM and a TTS engine (and plans the voice,
+so the sound device can open before the engine has loaded)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profai_cli.config import Settings
@@ -14,7 +14,7 @@ from profai_cli.tts.base import TTSEngine
 if TYPE_CHECKING:
     from profai_cli.tts.standin import StandInVoice
 
-OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
 
 
 def uses_openai_service(settings: Settings) -> bool:
@@ -95,7 +95,7 @@ class VoicePlan:
 
 
 def plan_voice(settings: Settings) -> VoicePlan:
-    from profai_cli.tts.piper_tts import bundled_voice_path, piper_available, voice_sample_rate
+    from profai_cli.tts.piper_tts import piper_available, voice_path, voice_sample_rate
 
     choice = settings.tts
     if choice == "none":
@@ -124,13 +124,7 @@ def plan_voice(settings: Settings) -> VoicePlan:
         return VoicePlan("openai", PCM_RATE, "")
     if not piper_available():
         raise InputError("--tts piper needs the offline extra: pip install 'profai-cli[offline]'")
-    path = Path(settings.voice).expanduser() if settings.voice else bundled_voice_path()
-    if path is None or not path.is_file():
-        raise InputError(
-            f"Piper voice not found: {settings.voice}; pass the path of a .onnx "
-            "voice file (or leave --voice out for the bundled one)"
-        )
-    return VoicePlan("piper", voice_sample_rate(path), "")
+    return VoicePlan("piper", voice_sample_rate(voice_path(settings.voice)), "")
 
 
 def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) -> TTSEngine:

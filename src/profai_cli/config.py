@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from profai_cli.errors import InputError
+from profai_cli.prompts import LEVELS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,7 +56,7 @@ _ENV_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _SECRET = {"api_key"}
 _CHOICES = {
-    "level": ("beginner", "intermediate", "expert"),
+    "level": LEVELS,
     "llm": ("auto", "openai", "local", "none"),
     "tts": ("auto", "openai", "piper", "none"),
 }

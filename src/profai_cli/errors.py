@@ -1,7 +1,7 @@
 """The errors a user sees: one line that says what is wrong and what to do.
 
-Only ``cli.py`` catches these and prints them; anything else keeps its
-traceback, because it is a bug.
+``cli.py`` prints these (teach prints one itself when it goes on to speak what it
+has first); anything else is a bug: one line there, its traceback in the log.
 
     ProfaiError                  (exit 1)
     ├── InputError               (exit 2)  bad notes, bad option values

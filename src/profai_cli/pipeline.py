@@ -1,7 +1,7 @@
 """The lecture's one-way flow: LLM text -> panel and speech chunks -> TTS -> sink.
 
 Text never waits on audio (the panel runs ahead of the voice); audio waits on the
-sink's ring buffer (back-pressure). See ../DESIGN.md for the shape.
+sink's ring buffer (back-pressure).
 """
 
 from __future__ import annotations

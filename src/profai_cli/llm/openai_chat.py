@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from profai_cli.backends import OPENAI_DEFAULT_URL
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.continuation import stitch
 from profai_cli.prompts import LectureRequest, build_messages
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
 DEFAULT_MODEL = "gpt-4o-mini"
 
 
@@ -34,7 +35,7 @@ class OpenAIChat:
         max_retries: int = 2,
     ) -> None:
         self.model = model
-        url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
         self.base_url = mask_url(url)  # what is shown: never a password
         self.first_token_timeout = first_token_timeout
         self.idle_timeout = idle_timeout

@@ -47,14 +47,14 @@ class OpenAITTS:
         connect_timeout: float = 10.0,
         idle_timeout: float = 30.0,
     ) -> None:
-        from profai_cli.llm.openai_chat import DEFAULT_BASE_URL
+        from profai_cli.backends import OPENAI_DEFAULT_URL
 
         self.model = model
         self.voice = voice or DEFAULT_VOICE
         self.speed = speed
         from profai_cli.safe_text import mask_url
 
-        url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
         self.base_url = mask_url(url)  # what is shown and cached: never a password
         # Only the gpt-4o TTS models take instructions; others may reject the field.
         if instructions is None and model.startswith("gpt-4o"):

