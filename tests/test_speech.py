@@ -182,10 +182,6 @@ def test_splits_like_a_reader(markdown: str, expected: list[str]) -> None:
     assert texts(markdown) == expected
 
 
-def test_at_least_sixty_cases() -> None:
-    assert len(CASES) >= 60
-
-
 def test_kinds_and_spans() -> None:
     md = "# Title\n\nFirst sentence here. Second one here.\n\nNext paragraph.\n"
     chunks = segment(md, fast_first=False, merge_below=0)
