@@ -8,13 +8,26 @@ from typing import TYPE_CHECKING
 
 from profai_cli.config import Settings
 from profai_cli.errors import InputError
+from profai_cli.ingest import Notes
 from profai_cli.llm.base import LLM
+from profai_cli.prompts import LectureRequest
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
     from profai_cli.tts.standin import StandInVoice
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
+
+
+def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
+    """What the lecture must be, from the notes and the settings that shape its text."""
+    return LectureRequest(
+        notes=notes.text,
+        level=settings.level,
+        minutes=settings.minutes,
+        language=settings.language,
+        focus=settings.focus,
+    )
 
 
 def uses_openai_service(settings: Settings) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from profai_cli import store
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
-from profai_cli.backends import build_tts, plan_voice, select_llm
+from profai_cli.backends import build_tts, lecture_request, plan_voice, select_llm
 from profai_cli.config import Settings
 from profai_cli.errors import ExportError, ServiceError
 from profai_cli.ingest import Notes
@@ -19,7 +19,6 @@ from profai_cli.narration import count_words
 from profai_cli.pipeline import Speaker, lecture_text
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.subtitles import Cue, chapter_list, chapters, cue, render
-from profai_cli.teach import lecture_request
 from profai_cli.ui import ExportProgress, Status
 
 

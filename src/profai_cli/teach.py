@@ -10,13 +10,12 @@ from typing import Any
 
 from profai_cli import store
 from profai_cli.audio.device import DeviceSink
-from profai_cli.backends import VoicePlan, build_tts, plan_voice, select_llm
+from profai_cli.backends import VoicePlan, build_tts, lecture_request, plan_voice, select_llm
 from profai_cli.config import Settings
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
 from profai_cli.metrics import Metrics
 from profai_cli.pipeline import Speaker, is_fatal, lecture_text, show_lecture
-from profai_cli.prompts import LectureRequest
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.tts.base import TTSEngine
 from profai_cli.ui import LecturePanel, Status
@@ -28,16 +27,6 @@ class TeachOptions:
     require_audio: bool = False
     stats: bool = False
     stats_json: Path | None = None
-
-
-def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
-    return LectureRequest(
-        notes=notes.text,
-        level=settings.level,
-        minutes=settings.minutes,
-        language=settings.language,
-        focus=settings.focus,
-    )
 
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
