@@ -248,3 +248,20 @@ def test_escape_sequences_are_removed_even_split_across_deltas() -> None:
     llm = ScriptedLLM(["Safe \x1b]52;c;", "aGk=\x07text\x1b[", "2J here."])
     text, _ = _lecture(llm)
     assert text == "Safe text here."
+
+
+def test_teach_runs_in_process_with_an_in_memory_environment() -> None:
+    from profai_cli.config import resolve
+    from profai_cli.environment import Environment
+    from profai_cli.ingest import Notes
+    from profai_cli.teach import TeachOptions, teach
+
+    env = Environment.in_memory()
+    settings, _ = resolve({"llm": "none"}, env={}, file_values={})
+    notes = Notes("# Tides\n\nThe moon pulls the sea.\n", "<test>")
+    asyncio.run(teach(settings, notes, TeachOptions(audio=False), env))
+    shown = env.stdout.file.getvalue()  # type: ignore[attr-defined]
+    said = env.stderr.file.getvalue()  # type: ignore[attr-defined]
+    assert "The moon pulls the sea." in shown and "Welcome" in shown
+    assert "with no LLM (--llm none)" in said and "Lecture done" in said
+    assert env.metrics.words > 0

@@ -197,6 +197,13 @@ def _run(fn: Callable[[], T]) -> T:
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM}
 
 
+def _show(renderable: Any) -> None:
+    """A table or a line for a listing command, on stdout."""
+    from rich.console import Console
+
+    Console().print(renderable)
+
+
 def _error_line(message: str) -> None:
     from rich.console import Console
 
@@ -324,23 +331,18 @@ def teach(
     params = dict(locals())
 
     def body() -> None:
+        from profai_cli.environment import Environment
         from profai_cli.ingest import read_notes
-        from profai_cli.metrics import Metrics
         from profai_cli.teach import TeachOptions
         from profai_cli.teach import teach as run_teach
-        from profai_cli.ui import Status, make_panel
 
-        metrics = Metrics()
+        env = Environment.for_process(quiet=quiet)
         settings = _settings(params)
         loaded = read_notes(notes, max_chars=settings.max_chars)
         options = TeachOptions(
             audio=not no_audio, require_audio=require_audio, stats=stats, stats_json=stats_json
         )
-        status = Status(quiet=quiet)
-        panel = make_panel()
-        asyncio.run(
-            run_teach(settings, loaded, options, panel=panel, status=status, metrics=metrics)
-        )
+        asyncio.run(run_teach(settings, loaded, options, env))
 
     _run(body)
 
@@ -428,12 +430,12 @@ def export(
     params = dict(locals())
 
     def body() -> None:
+        from profai_cli.environment import Environment
         from profai_cli.export import ExportOptions
         from profai_cli.export import export as run_export
         from profai_cli.ingest import read_notes
-        from profai_cli.metrics import Metrics
-        from profai_cli.ui import Status
 
+        env = Environment.for_process(quiet=quiet)
         settings = _settings(params)
         script = (
             read_notes(str(from_transcript), max_chars=settings.max_chars)
@@ -441,7 +443,6 @@ def export(
             else None
         )
         loaded = None if script is not None else read_notes(notes, max_chars=settings.max_chars)
-        status = Status(quiet=quiet)
         options = ExportOptions(
             output=output,
             force=force,
@@ -453,7 +454,7 @@ def export(
             progress=not quiet,
             keep_partial=keep_partial,
         )
-        asyncio.run(run_export(settings, loaded, options, status=status, metrics=Metrics()))
+        asyncio.run(run_export(settings, loaded, options, env))
 
     _run(body)
 
@@ -468,7 +469,6 @@ def doctor(
     params = dict(locals())
 
     def body() -> None:
-        from rich.console import Console
         from rich.table import Table
 
         from profai_cli.doctor import run_checks
@@ -481,12 +481,11 @@ def doctor(
         marks = {True: "[green]ok[/]", False: "[red]no[/]", None: "[dim]-[/]"}
         for c in checks:
             table.add_row(c.name, marks[c.ok], c.detail)
-        console = Console()
-        console.print(table)
+        _show(table)
         if can_teach:
-            console.print("profai teach can run here.")
+            _show("profai teach can run here.")
         else:
-            console.print("profai teach cannot run yet: fix the rows marked 'no' above.")
+            _show("profai teach cannot run yet: fix the rows marked 'no' above.")
             raise typer.Exit(1)
 
     _run(body)
@@ -497,7 +496,6 @@ def devices() -> None:
     """List the sound output devices."""
 
     def body() -> None:
-        from rich.console import Console
         from rich.table import Table
 
         from profai_cli.audio.device import output_devices
@@ -514,7 +512,7 @@ def devices() -> None:
                 d["api"],
                 "default" if d["default"] else "",
             )
-        Console().print(table)
+        _show(table)
 
     _run(body)
 
@@ -524,7 +522,6 @@ def voices() -> None:
     """List the voice engines and their voices, with sample rates."""
 
     def body() -> None:
-        from rich.console import Console
         from rich.table import Table
 
         from profai_cli.tts.openai_tts import DEFAULT_VOICE, PCM_RATE, VOICES
@@ -542,7 +539,7 @@ def voices() -> None:
             table.add_row("piper", "PATH.onnx", "the voice's own", "--voice PATH")
         else:
             table.add_row("piper", "-", "-", "pip install 'profai-cli[offline]'")
-        Console().print(table)
+        _show(table)
 
     _run(body)
 
@@ -595,7 +592,6 @@ def config_show() -> None:
     """Every setting with its value and where it came from."""
 
     def body() -> None:
-        from rich.console import Console
         from rich.table import Table
 
         from profai_cli.config import config_path as path
@@ -607,7 +603,7 @@ def config_show() -> None:
             table.add_column(col)
         for row in describe(settings, origin):
             table.add_row(*row)
-        Console().print(table)
+        _show(table)
 
     _run(body)
 

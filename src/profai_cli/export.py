@@ -12,14 +12,14 @@ from profai_cli import store
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
 from profai_cli.backends import build_tts, lecture_request, plan_voice, select_llm
 from profai_cli.config import Settings
+from profai_cli.environment import Environment
 from profai_cli.errors import ExportError, ServiceError
 from profai_cli.ingest import Notes
-from profai_cli.metrics import Metrics
 from profai_cli.narration import count_words
 from profai_cli.pipeline import Speaker, lecture_text
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.subtitles import Cue, chapter_list, chapters, cue, render
-from profai_cli.ui import ExportProgress, Status
+from profai_cli.ui import ExportProgress
 
 
 @dataclass
@@ -75,10 +75,9 @@ async def export(
     settings: Settings,
     notes: Notes | None,
     options: ExportOptions,
-    *,
-    status: Status,
-    metrics: Metrics,
+    env: Environment,
 ) -> None:
+    status, metrics = env.status, env.metrics
     inputs = [
         Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"
     ]

@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import Sink
 from profai_cli.config import Settings
@@ -25,7 +25,9 @@ from profai_cli.safe_text import StreamSanitizer
 from profai_cli.speech import Chunk, ChunkKind
 from profai_cli.tts.base import TTSEngine
 from profai_cli.tts.standin import StandInVoice
-from profai_cli.ui import LecturePanel, Status
+
+if TYPE_CHECKING:
+    from profai_cli.ui import LecturePanel, Status
 
 # Falling back to one whole request cannot help when the key, model or network is wrong.
 _NO_FALLBACK_STATUS = {401, 403, 404, 429}

@@ -12,13 +12,14 @@ from profai_cli import store
 from profai_cli.audio.device import DeviceSink
 from profai_cli.backends import VoicePlan, build_tts, lecture_request, plan_voice, select_llm
 from profai_cli.config import Settings
+from profai_cli.environment import Environment
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
 from profai_cli.metrics import Metrics
 from profai_cli.pipeline import Speaker, is_fatal, lecture_text, show_lecture
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.tts.base import TTSEngine
-from profai_cli.ui import LecturePanel, Status
+from profai_cli.ui import Status
 
 
 @dataclass
@@ -61,11 +62,9 @@ async def teach(
     settings: Settings,
     notes: Notes,
     options: TeachOptions,
-    *,
-    panel: LecturePanel,
-    status: Status,
-    metrics: Metrics,
+    env: Environment,
 ) -> None:
+    status, metrics, panel = env.status, env.metrics, env.panel()
     voice: _Voice | None = None
     if options.audio:
         plan = plan_voice(settings)

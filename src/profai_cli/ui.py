@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Protocol
 
 from profai_cli.safe_text import strip_controls
+from profai_cli.stderr_guard import STDERR_LOCK
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -216,31 +215,6 @@ def make_panel(console: Console | None = None, *, plain: bool | None = None) -> 
     if plain if plain is not None else not console.is_terminal:
         return PlainPanel(console.file)
     return LivePanel(console)
-
-
-# Held while C libraries have stderr silenced, and while status lines are written, so
-# a status line is never lost into /dev/null by another thread.
-STDERR_LOCK = threading.RLock()
-
-
-@contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Silence fd 2 around PortAudio and ALSA calls, which print noise there."""
-    with STDERR_LOCK:
-        try:
-            sys.stderr.flush()
-            saved = os.dup(2)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-        except OSError:
-            yield
-            return
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
 
 
 # The console of the live panel on screen, if any. Rich's own consoles bypass its stderr

@@ -84,7 +84,7 @@ class LocalModel:
         if model is None:
             from llama_cpp import Llama
 
-            from profai_cli.ui import quiet_stderr
+            from profai_cli.stderr_guard import quiet_stderr
 
             try:
                 # verbose=False would point fd 1 *and* 2 at /dev/null while the model loads,
