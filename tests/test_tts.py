@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from profai_cli.audio.resample import StreamResampler
 from profai_cli.errors import TTSError
 from profai_cli.tts.cache import AudioCache, CachedTTS
 from profai_cli.tts.openai_tts import MAX_INPUT, OpenAITTS, split_for_limit
-from profai_cli.tts.resample import StreamResampler
 from tests.conftest import loop_ticks_during
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI, tone
 

@@ -161,7 +161,7 @@ class DeviceSink:
                     else f"cannot open the sound output ({first})"
                 )
                 raise AudioDeviceError(f"{what}; {NO_DEVICE_FIX}") from None
-            from profai_cli.tts.resample import StreamResampler
+            from profai_cli.audio.resample import StreamResampler
 
             self._resampler = StreamResampler(self.requested_rate, rate)
         return stream

@@ -183,7 +183,7 @@ class FileSink:
             path = self._part.temp
         self.sample_rate = sample_rate
         if subtype == "OPUS" and sample_rate not in OPUS_RATES:
-            from profai_cli.tts.resample import StreamResampler
+            from profai_cli.audio.resample import StreamResampler
 
             self.sample_rate = 48_000 if sample_rate > 24_000 else 24_000
             self._resampler = StreamResampler(sample_rate, self.sample_rate)

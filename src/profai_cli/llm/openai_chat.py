@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from profai_cli.backends import OPENAI_DEFAULT_URL
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.continuation import stitch
+from profai_cli.openai_client import make_client, map_openai_error
 from profai_cli.prompts import LectureRequest, build_messages
 from profai_cli.safe_text import mask_url
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI
+    pass
 
 T = TypeVar("T")
 
@@ -181,95 +182,3 @@ async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
         except StopAsyncIteration:
             return
         yield item
-
-
-def make_client(
-    *,
-    base_url: str,
-    api_key: str | None,
-    connect_timeout: float,
-    idle_timeout: float,
-    max_retries: int,
-) -> AsyncOpenAI:
-    from openai import AsyncOpenAI, Timeout
-
-    return AsyncOpenAI(
-        base_url=base_url,
-        # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
-        api_key=api_key or "not-needed",
-        timeout=Timeout(idle_timeout, connect=connect_timeout),
-        max_retries=max_retries,
-    )
-
-
-def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseException:
-    """The SDK's exceptions as one line naming the server and the fix (never the key)."""
-    if isinstance(exc, ServiceError) or isinstance(exc, asyncio.CancelledError):
-        return exc
-    import openai
-
-    if isinstance(exc, openai.AuthenticationError):
-        return ServiceError(
-            f"{base_url} rejected the API key (401); set a valid OPENAI_API_KEY or pass --api-key",
-            status=401,
-        )
-    if isinstance(exc, openai.PermissionDeniedError):
-        return ServiceError(
-            f"{base_url} refused access (403); check the key's project and permissions", status=403
-        )
-    if isinstance(exc, openai.NotFoundError):
-        return ServiceError(
-            f"{base_url} has no model '{model}' (404); pass --model with one it "
-            f"serves (see {base_url}/models)",
-            status=404,
-        )
-    if isinstance(exc, openai.RateLimitError):
-        return ServiceError(
-            f"{base_url} is rate limiting requests (429) even after retries; "
-            "wait a minute and try again",
-            status=429,
-            retryable=True,
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return ServiceError(
-            f"{base_url} did not answer in time; check the server or try again",
-            retryable=True,
-            unreachable=True,
-        )
-    if isinstance(exc, openai.APIConnectionError):
-        return ServiceError(
-            f"cannot connect to {base_url}; check --base-url and that the server is running",
-            retryable=True,
-            unreachable=True,
-        )
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        return ServiceError(
-            f"{base_url} answered HTTP {status}: {_short(exc)}; try again later "
-            "or check the server's log",
-            status=status,
-            retryable=status >= 500,
-        )
-    if isinstance(exc, openai.APIError):
-        return ServiceError(
-            f"{base_url} failed mid-response: {_short(exc)}; try again", retryable=True
-        )
-    if isinstance(exc, (ConnectionError, OSError)):
-        return ServiceError(f"connection to {base_url} broke: {exc}; try again", retryable=True)
-    if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "h11"):
-        return ServiceError(
-            f"connection to {base_url} broke mid-response ({type(exc).__name__}); try again",
-            retryable=True,
-        )
-    return exc
-
-
-def _short(exc: Any) -> str:
-    message = getattr(exc, "message", None) or str(exc)
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            message = str(inner["message"])
-    message = " ".join(str(message).split())
-    return message[:160]

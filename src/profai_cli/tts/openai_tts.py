@@ -73,7 +73,7 @@ class OpenAITTS:
 
     def _ensure_client(self) -> Any:
         if self._client is None:
-            from profai_cli.llm.openai_chat import make_client
+            from profai_cli.openai_client import make_client
 
             self._client = make_client(**self._client_options)
         return self._client
@@ -142,7 +142,7 @@ class OpenAITTS:
 
 def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
     """The SDK's failure as a TTSError that keeps the HTTP status (for retry and fallback)."""
-    from profai_cli.llm.openai_chat import map_openai_error
+    from profai_cli.openai_client import map_openai_error
 
     mapped = map_openai_error(exc, base_url, model)
     if mapped is exc:

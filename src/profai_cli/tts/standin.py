@@ -36,7 +36,7 @@ class StandInVoice:
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
         import numpy as np
 
-        from profai_cli.tts.resample import StreamResampler
+        from profai_cli.audio.resample import StreamResampler
 
         if self._engine is None:
             self._engine = await asyncio.to_thread(self._make_engine)
