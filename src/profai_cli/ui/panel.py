@@ -1,4 +1,4 @@
-"""What the user sees: the lecture panel on stdout, status lines on stderr.
+"""The lecture panel on stdout.
 
 Rich's ``Live`` alone either collapses Markdown taller than the screen to "..."
 or duplicates it in the scrollback. So the panel prints each finished block for
@@ -9,21 +9,21 @@ When stdout is not a terminal, the text goes out plain, as it arrives.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Protocol
 
-from profai_cli.safe_text import strip_controls
-from profai_cli.stderr_guard import STDERR_LOCK
-
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.live import Live
-    from rich.progress import Progress, TaskID
     from rich.segment import Segment
+
+# The console of the live panel on screen, if any. Rich's own consoles bypass its stderr
+# redirection, so a status line written to stderr under a live panel on the same terminal
+# breaks the panel's cursor arithmetic (the line is overwritten, a stale box is left).
+LIVE_CONSOLES: list[Console] = []
 
 
 class LecturePanel(Protocol):
@@ -116,7 +116,7 @@ class LivePanel:
         if not self._started:  # no empty box on screen while waiting for the first token
             self._live.start()
             self._started = True
-            _LIVE.append(self._console)
+            LIVE_CONSOLES.append(self._console)
         self._tail += text
         if "\n" in text:
             blocks, self._tail = split_finished_blocks(self._tail)
@@ -137,7 +137,7 @@ class LivePanel:
         self._live.update(_Nothing(), refresh=True)
         self._live.stop()
         self._started = False
-        _LIVE.remove(self._console)
+        LIVE_CONSOLES.remove(self._console)
 
     # -- internals ---------------------------------------------------------------
 
@@ -215,92 +215,3 @@ def make_panel(console: Console | None = None, *, plain: bool | None = None) -> 
     if plain if plain is not None else not console.is_terminal:
         return PlainPanel(console.file)
     return LivePanel(console)
-
-
-# The console of the live panel on screen, if any. Rich's own consoles bypass its stderr
-# redirection, so a status line written to stderr under a live panel on the same terminal
-# breaks the panel's cursor arithmetic (the line is overwritten, a stale box is left).
-_LIVE: list[Console] = []
-
-
-def _same_terminal(a: int, b: int) -> bool:
-    try:
-        return os.isatty(a) and os.isatty(b) and os.ttyname(a) == os.ttyname(b)
-    except OSError:
-        return False
-
-
-class Status:
-    """One-line status messages on stderr, as a live generator gives them."""
-
-    def __init__(self, console: Console | None = None, quiet: bool = False) -> None:
-        from rich.console import Console
-
-        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
-        self.quiet = quiet
-
-    def info(self, message: str) -> None:
-        if not self.quiet:
-            self._print(message, "dim")
-
-    def warn(self, message: str) -> None:
-        self._print(message, "yellow")
-
-    def _print(self, message: str, style: str) -> None:
-        console = self.console
-        if _LIVE and _same_terminal(1, 2):
-            console = _LIVE[-1]  # printed above the live panel, which then redraws below
-        with STDERR_LOCK:
-            console.print(strip_controls(message), style=style, markup=False, highlight=False)
-
-
-class ExportProgress:
-    """A progress bar on stderr: chunks done, minutes of audio, time left.
-
-    Only on a terminal; the total is known once the lecture's text is complete.
-    """
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self._progress: Progress | None = None
-        self._task: TaskID | None = None
-        self.done = 0
-
-    def start(self) -> None:
-        if not self.console.is_terminal:
-            return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("chunks"),
-            TextColumn("{task.fields[minutes]:.1f} min of audio"),
-            TimeRemainingColumn(),
-            console=self.console,
-            transient=True,
-        )
-        self._task = progress.add_task("Exporting", total=None, minutes=0.0)
-        progress.start()
-        self._progress = progress
-
-    def text_complete(self, total: int) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, total=total)
-
-    def chunk_done(self, audio_seconds: float) -> None:
-        self.done += 1
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, completed=self.done, minutes=audio_seconds / 60)
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
