@@ -20,7 +20,8 @@ def cue(chunk: Chunk, start: int, end: int, rate: int) -> Cue:
     return Cue(start / rate, end / rate, chunk.text, chunk.kind is ChunkKind.HEADING)
 
 
-def _stamp(seconds: float, sep: str) -> str:
+def stamp(seconds: float, sep: str = ".") -> str:
+    """01:02:03.456 (sep "," for SRT); also the Vorbis CHAPTERxxx format."""
     ms = int(round(seconds * 1000))
     return (
         f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
@@ -35,7 +36,7 @@ def render(cues: list[Cue], path: Path) -> str:
     for i, c in enumerate(cues, 1):
         if not vtt:
             lines.append(str(i))
-        lines.append(f"{_stamp(c.start, sep)} --> {_stamp(c.end, sep)}")
+        lines.append(f"{stamp(c.start, sep)} --> {stamp(c.end, sep)}")
         lines.append(c.text)
         lines.append("")
     return "\n".join(lines)
@@ -58,5 +59,5 @@ def chapter_list(chaps: list[tuple[float, float, str]]) -> str:
     """The chapters as a comment at the top of the transcript (never spoken)."""
     if not chaps:
         return ""
-    rows = "\n".join(f"  {_stamp(start, '.')[:8]}  {title}" for start, _, title in chaps)
+    rows = "\n".join(f"  {stamp(start, '.')[:8]}  {title}" for start, _, title in chaps)
     return f"<!--\nChapters:\n{rows}\n-->\n\n"

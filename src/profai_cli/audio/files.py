@@ -313,6 +313,8 @@ def tag_file(
         return
     import mutagen
 
+    from profai_cli.subtitles import stamp
+
     audio = mutagen.File(str(path))
     if audio is None:
         return
@@ -329,11 +331,6 @@ def tag_file(
         for key, value in tags.items():
             audio.tags[key] = [value]
         for i, (start, _, title) in enumerate(chapters):
-            audio.tags[f"CHAPTER{i:03d}"] = [_clock(start)]
+            audio.tags[f"CHAPTER{i:03d}"] = [stamp(start)]
             audio.tags[f"CHAPTER{i:03d}NAME"] = [title]
     audio.save()
-
-
-def _clock(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
