@@ -64,8 +64,11 @@ def run_profai(
     *,
     stdin: str | bytes | None = None,
     timeout: float = 60,
-    **env: str,
+    env: dict[str, str] | None = None,
+    **more_env: str,
 ) -> Run:
+    """profai with a private home; ``env`` and ``more_env`` are extra environment."""
+    env = {**(env or {}), **more_env}
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [PROFAI, *args],

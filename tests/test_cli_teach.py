@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, clean_env, python, run_profai, start_profai
+from tests.conftest import EXAMPLES, Run, clean_env, python, run_profai, start_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 ESC = "\x1b"
@@ -113,14 +113,14 @@ def test_no_color_and_dumb_pipes_get_no_escape_codes(fake: FakeOpenAI, home: Pat
 # -- bad input: one line, exit 2 -------------------------------------------------------------
 
 
-def _one_line_error(r: object, *needles: str) -> None:
-    assert r.code == 2, (r.code, r.err)  # type: ignore[attr-defined]
-    lines = r.err.strip().splitlines()  # type: ignore[attr-defined]
-    assert len(lines) == 1, r.err  # type: ignore[attr-defined]
+def _one_line_error(r: Run, *needles: str) -> None:
+    assert r.code == 2, (r.code, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
     assert lines[0].startswith("error: ")
     for needle in needles:
         assert needle in lines[0], lines[0]
-    assert "Traceback" not in r.err and r.out == ""  # type: ignore[attr-defined]
+    assert "Traceback" not in r.err and r.out == ""
 
 
 def test_missing_notes_file(home: Path, fake: FakeOpenAI) -> None:
@@ -219,9 +219,9 @@ def test_no_backend_configured_says_what_to_do(home: Path) -> None:
 # -- the service fails: one line naming the URL, exit 3, no key ------------------------------
 
 
-def _service_error(r: object, base_url: str, *needles: str) -> str:
-    assert r.code == 3, (r.code, r.err)  # type: ignore[attr-defined]
-    err = r.err  # type: ignore[attr-defined]
+def _service_error(r: Run, base_url: str, *needles: str) -> str:
+    assert r.code == 3, (r.code, r.err)
+    err = r.err
     assert "Traceback" not in err
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: ") and base_url in last, err

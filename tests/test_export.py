@@ -12,7 +12,7 @@ import soundfile as sf
 
 from profai_cli.speech import ChunkKind, segment
 from tests.audio_tools import tones
-from tests.conftest import run_profai, start_profai, wait_until
+from tests.conftest import Run, run_profai, start_profai, wait_until
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
 
 LECTURE = (
@@ -26,12 +26,12 @@ PAUSE = {ChunkKind.SENTENCE: 0.2, ChunkKind.HEADING: 0.5, ChunkKind.PARAGRAPH_EN
 
 def _export(
     fake: FakeOpenAI, home: Path, out: Path, *extra: str, stdin: str = "notes", **env: str
-) -> object:
+) -> Run:
     return run_profai(
         ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai", *extra],
         home,
         stdin=stdin,
-        **env,
+        env=env,
     )
 
 
@@ -52,7 +52,7 @@ def test_each_format_decodes_to_the_spoken_length(
     fake.knobs.lecture = LECTURE
     out = home / f"lecture{ext}"
     r = _export(fake, home, out)
-    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    assert r.code == 0, r.err
     audio, rate = sf.read(str(out), dtype="int16")
     assert rate == PCM_RATE
     expected = _expected_samples(fake, LECTURE)
@@ -64,8 +64,8 @@ def test_each_format_decodes_to_the_spoken_length(
 def test_subtitle_cues_match_the_tones_in_the_audio(fake: FakeOpenAI, home: Path) -> None:
     fake.knobs.lecture = LECTURE
     out, srt, vtt = home / "l.flac", home / "l.srt", home / "l.vtt"
-    assert _export(fake, home, out, "--subtitles", str(srt)).code == 0  # type: ignore[attr-defined]
-    assert _export(fake, home, home / "l2.flac", "--subtitles", str(vtt)).code == 0  # type: ignore[attr-defined]
+    assert _export(fake, home, out, "--subtitles", str(srt)).code == 0
+    assert _export(fake, home, home / "l2.flac", "--subtitles", str(vtt)).code == 0
     audio, rate = sf.read(str(out), dtype="int16")
     found = tones(audio, rate)
     cues = _parse_srt(srt.read_text())
@@ -99,7 +99,7 @@ def test_mp3_has_tags_and_chapters_and_the_transcript_lists_them(
     out, md = home / "l.mp3", home / "l.md"
     notes = "# Photosynthesis basics\n\nLight, water, air."
     r = _export(fake, home, out, "--transcript", str(md), stdin=notes)
-    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    assert r.code == 0, r.err
     tags = ID3(str(out))
     assert str(tags["TIT2"]) == "Photosynthesis basics"
     assert str(tags["TPE1"]) == "profai"
@@ -115,20 +115,20 @@ def test_mp3_has_tags_and_chapters_and_the_transcript_lists_them(
 
 def test_unknown_format_and_existing_files(fake: FakeOpenAI, home: Path) -> None:
     r = _export(fake, home, home / "lecture.xyz")
-    assert r.code == 2 and ".mp3" in r.err and ".flac" in r.err  # type: ignore[attr-defined]
+    assert r.code == 2 and ".mp3" in r.err and ".flac" in r.err
     existing = home / "old.wav"
     existing.write_bytes(b"keep me")
     r = _export(fake, home, existing)
-    assert r.code == 2 and "--force" in r.err  # type: ignore[attr-defined]
+    assert r.code == 2 and "--force" in r.err
     assert existing.read_bytes() == b"keep me"
     assert fake.log == []  # nothing was asked of the services
     r = _export(fake, home, existing, "--force")
-    assert r.code == 0 and sf.info(str(existing)).frames > 0  # type: ignore[attr-defined]
+    assert r.code == 0 and sf.info(str(existing)).frames > 0
 
 
 def test_ffmpeg_formats_need_ffmpeg(fake: FakeOpenAI, home: Path) -> None:
     r = _export(fake, home, home / "l.m4a", PATH="/nonexistent")
-    assert r.code == 2 and "ffmpeg" in r.err  # type: ignore[attr-defined]
+    assert r.code == 2 and "ffmpeg" in r.err
 
 
 @pytest.mark.ffmpeg
@@ -138,7 +138,7 @@ def test_m4a_through_ffmpeg(fake: FakeOpenAI, home: Path) -> None:
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
     r = _export(fake, home, home / "l.m4a")
-    assert r.code == 0, r.err  # type: ignore[attr-defined]
+    assert r.code == 0, r.err
     probe = subprocess.run(
         [
             "ffprobe",
@@ -176,16 +176,16 @@ def test_a_failing_voice_writes_nothing(fake: FakeOpenAI, home: Path) -> None:
     fake.knobs.tts_fault = "401"
     out = home / "l.wav"
     r = _export(fake, home, out)
-    assert r.code == 3 and "nothing was written" in r.err  # type: ignore[attr-defined]
+    assert r.code == 3 and "nothing was written" in r.err
     assert not out.exists() and not list(home.glob(".*.part"))
 
 
 def test_export_again_reuses_the_lecture_and_the_voice(fake: FakeOpenAI, home: Path) -> None:
     fake.knobs.lecture = LECTURE
-    assert _export(fake, home, home / "a.wav").code == 0  # type: ignore[attr-defined]
+    assert _export(fake, home, home / "a.wav").code == 0
     before = len(fake.log)
     r = _export(fake, home, home / "b.wav")
-    assert r.code == 0 and "Reusing" in r.err  # type: ignore[attr-defined]
+    assert r.code == 0 and "Reusing" in r.err
     assert len(fake.log) == before  # no LLM call, no synthesis
     a, _ = sf.read(str(home / "a.wav"), dtype="int16")
     b, _ = sf.read(str(home / "b.wav"), dtype="int16")
@@ -206,7 +206,7 @@ def test_exporting_what_was_just_taught_makes_no_request(
     )
     assert r.code == 0, r.err
     before = len(fake.log)
-    assert _export(fake, home, home / "l.mp3").code == 0  # type: ignore[attr-defined]
+    assert _export(fake, home, home / "l.mp3").code == 0
     assert len(fake.log) == before
 
 
@@ -236,6 +236,6 @@ def test_from_transcript_speaks_the_edited_text_with_no_llm(fake: FakeOpenAI, ho
 
 def test_no_progress_bar_or_escape_codes_off_a_terminal(fake: FakeOpenAI, home: Path) -> None:
     r = _export(fake, home, home / "l.wav")
-    assert r.code == 0 and "\x1b" not in r.err  # type: ignore[attr-defined]
+    assert r.code == 0 and "\x1b" not in r.err
     r = _export(fake, home, home / "q.wav", "--quiet")
-    assert r.code == 0 and r.err == ""  # type: ignore[attr-defined]
+    assert r.code == 0 and r.err == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, h
 def test_settings_from_the_environment_are_checked_like_flags(
     home: Path, env: dict[str, str], named: str
 ) -> None:
-    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n", **env)
+    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n", env=env)
     assert r.code == 2 and r.out == ""
     assert r.err.count("\n") == 1 and named in r.err
     assert "caf\u00e9" not in r.err
@@ -359,7 +360,7 @@ def test_a_server_that_never_answers_is_given_up_on_at_the_timeout(home: Path) -
     assert took < 10, f"{took:.1f} s: the SDK's retries must not multiply the wait"
 
 
-def _file_size_limit(limit: int) -> object:
+def _file_size_limit(limit: int) -> Callable[[], None]:
     import resource
 
     def apply() -> None:  # what a full disk looks like to the writer: EFBIG
@@ -381,7 +382,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(fake: FakeOpenAI, home: Path
         input=b"n",
         capture_output=True,
         env=clean_env(home),
-        preexec_fn=_file_size_limit(30_000),  # type: ignore[arg-type]
+        preexec_fn=_file_size_limit(30_000),
         timeout=120,
     )
     err = proc.stderr.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.conftest import EXAMPLES, run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 
-def _llm_for(env: dict[str, str], **flags: object) -> object:
+def _llm_for(env: dict[str, str], **flags: object) -> tuple[Any, str]:
     settings, _ = resolve(flags, env=env, file_values={})
     return select_llm(settings)
 
@@ -37,15 +38,15 @@ def test_the_built_in_model_teaches_the_short_example(home: Path) -> None:
 
 
 def test_auto_picks_openai_with_a_key_or_a_url() -> None:
-    llm, why = _llm_for({"OPENAI_API_KEY": "sk-x"})  # type: ignore[misc]
+    llm, why = _llm_for({"OPENAI_API_KEY": "sk-x"})
     assert "api.openai.com" in why
-    llm, why = _llm_for({}, base_url="http://127.0.0.1:11434/v1")  # type: ignore[misc]
+    llm, why = _llm_for({}, base_url="http://127.0.0.1:11434/v1")
     assert why == "Using gpt-4o-mini at http://127.0.0.1:11434/v1."
 
 
 def test_auto_picks_the_built_in_model_offline() -> None:
     pytest.importorskip("llama_cpp")
-    _, why = _llm_for({})  # type: ignore[misc]
+    _, why = _llm_for({})
     assert why.startswith("Using the built-in offline model SmolLM2-135M")
 
 
@@ -53,8 +54,8 @@ def test_auto_narrates_the_notes_without_any_model(monkeypatch: pytest.MonkeyPat
     import profai_cli.llm.local as local
 
     monkeypatch.setattr(local, "local_available", lambda: False)
-    llm, why = _llm_for({})  # type: ignore[misc]
-    assert type(llm).__name__ == "NarratedLecture" and llm.explainer is None  # type: ignore[attr-defined]
+    llm, why = _llm_for({})
+    assert type(llm).__name__ == "NarratedLecture" and llm.explainer is None
     assert "narrated" in why and "[offline]" in why
 
 
@@ -64,7 +65,7 @@ def test_local_model_flag_takes_any_gguf(home: Path) -> None:
 
     path = built_in_model_path()
     assert path is not None
-    _, why = _llm_for({}, local_model=str(path))  # type: ignore[misc]
+    _, why = _llm_for({}, local_model=str(path))
     assert why == f"Using local model {path.stem}."
     r = run_profai(
         ["teach", "-", "--local-model", str(home / "x.gguf"), "--no-audio"], home, stdin="notes"

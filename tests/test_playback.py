@@ -10,13 +10,14 @@ import json
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from profai_cli.speech import ChunkKind, Segmenter, segment
 from tests.audio_tools import Recorder, last_loud, sample_time, tones
-from tests.conftest import run_profai, start_profai, wait_until
+from tests.conftest import Run, run_profai, start_profai, wait_until
 from tests.fakes.openai_server import FakeOpenAI
 
 LECTURE = (
@@ -33,10 +34,10 @@ PAUSE = {ChunkKind.SENTENCE: 0.2, ChunkKind.HEADING: 0.5, ChunkKind.PARAGRAPH_EN
 def test_without_a_sound_device_the_lecture_goes_on_as_text(
     fake: FakeOpenAI, home: Path, require: bool
 ) -> None:
-    pytest.importorskip("sounddevice", exc_type=OSError)
+    pytest.importorskip("sounddevice", exc_type=OSError)  # type: ignore[arg-type]
     args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
     env = {"PULSE_SERVER": "unix:/nonexistent/pulse"}  # PulseAudio is not running
-    r = run_profai(args + (["--require-audio"] if require else []), home, stdin="n", **env)
+    r = run_profai(args + (["--require-audio"] if require else []), home, stdin="n", env=env)
     notices = [line for line in r.err.splitlines() if "sound output" in line]
     assert len(notices) == 1, r.err
     assert "libportaudio2" in notices[0] and "profai export" in notices[0]
@@ -49,7 +50,9 @@ def test_without_a_sound_device_the_lecture_goes_on_as_text(
         assert fake.requests("/audio/speech") == []
 
 
-def _play(fake: FakeOpenAI, home: Path, *extra: str) -> tuple[dict, np.ndarray, list, object]:
+def _play(
+    fake: FakeOpenAI, home: Path, *extra: str
+) -> tuple[dict[str, Any], np.ndarray, list[tuple[int, float]], Run]:
     stats = home / "stats.json"
     with Recorder() as rec:
         r = run_profai(

@@ -235,7 +235,8 @@ def test_a_stream_cut_four_times_is_an_error_naming_the_attempts() -> None:
     from tests.fakes.engines import ScriptedLLM
 
     cut = StreamCut("closed", reason="dropped")
-    llm = ScriptedLLM(*[[f"Part {i}. ", cut] for i in range(4)])
+    parts: list[list[str | BaseException]] = [[f"Part {i}. ", cut] for i in range(4)]
+    llm = ScriptedLLM(*parts)
     with pytest.raises(ServiceError) as info:
         _lecture(llm)
     assert "incomplete after 3 attempts" in info.value.message

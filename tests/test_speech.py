@@ -349,7 +349,9 @@ _word = st.sampled_from(
         max_size=6,
     )
 )
-def test_every_word_of_plain_prose_is_spoken_once_in_order(sentences: list) -> None:
+def test_every_word_of_plain_prose_is_spoken_once_in_order(
+    sentences: list[tuple[list[str], str]],
+) -> None:
     prose = " ".join(" ".join(words) + end for words, end in sentences)
     spoken = " ".join(c.text for c in segment(prose))
     assert spoken.split() == prose.split()

@@ -7,19 +7,24 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
 from profai_cli.audio.resample import StreamResampler
 from profai_cli.errors import TTSError
+from profai_cli.tts.base import TTSEngine
 from profai_cli.tts.cache import AudioCache, CachedTTS
 from profai_cli.tts.openai_tts import MAX_INPUT, OpenAITTS, split_for_limit
+
+if TYPE_CHECKING:
+    from profai_cli.tts.piper_tts import PiperTTS
 from tests.conftest import loop_ticks_during
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI, tone
 
 
-def _engine(fake: FakeOpenAI, **kw: object) -> OpenAITTS:
+def _engine(fake: FakeOpenAI, **kw: Any) -> OpenAITTS:
     return OpenAITTS(
         model="gpt-4o-mini-tts",
         voice="alloy",
@@ -27,17 +32,17 @@ def _engine(fake: FakeOpenAI, **kw: object) -> OpenAITTS:
         base_url=fake.base_url,
         api_key="sk-test",
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
-async def _collect(engine: object, text: str) -> tuple[np.ndarray, list[float]]:
+async def _collect(engine: TTSEngine, text: str) -> tuple[np.ndarray, list[float]]:
     parts, times = [], []
     try:
-        async for frames in engine.stream(text):  # type: ignore[attr-defined]
+        async for frames in engine.stream(text):
             parts.append(frames)
             times.append(time.monotonic())
     finally:
-        await engine.aclose()  # type: ignore[attr-defined]
+        await engine.aclose()
     return (np.concatenate(parts) if parts else np.zeros(0, np.int16)), times
 
 
@@ -108,7 +113,7 @@ def test_text_over_the_input_limit_is_split(fake: FakeOpenAI) -> None:
 
 
 @pytest.fixture(scope="module")
-def piper() -> object:
+def piper() -> PiperTTS:
     pytest.importorskip("piper", reason="the offline extra is not installed")
     from profai_cli.tts.piper_tts import PiperTTS
 
@@ -116,10 +121,10 @@ def piper() -> object:
 
 
 @pytest.mark.piper
-def test_piper_speaks_a_sentence_offline(piper: object) -> None:
+def test_piper_speaks_a_sentence_offline(piper: PiperTTS) -> None:
     text = "Photosynthesis turns light into chemical energy."
     audio, _ = asyncio.run(_collect(piper, text))
-    rate = piper.sample_rate  # type: ignore[attr-defined]
+    rate = piper.sample_rate
     assert rate == 22_050
     seconds = len(audio) / rate
     assert 1.5 < seconds < 6.0  # about 15 characters a second
@@ -129,11 +134,11 @@ def test_piper_speaks_a_sentence_offline(piper: object) -> None:
 
 
 @pytest.mark.piper
-def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: object) -> None:
+def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: PiperTTS) -> None:
     from profai_cli.tts.piper_tts import PiperTTS
 
     again = PiperTTS()
-    assert again._voice is piper._voice  # type: ignore[attr-defined]
+    assert again._voice is piper._voice
     sentence = (
         "A longer sentence keeps the synthesizer busy for a while, so the event loop "
         "must keep ticking on its own meanwhile."
@@ -143,7 +148,7 @@ def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: object) -> No
 
 
 @pytest.mark.piper
-def test_piper_speed_shortens_the_audio(piper: object) -> None:
+def test_piper_speed_shortens_the_audio(piper: PiperTTS) -> None:
     from profai_cli.tts.piper_tts import PiperTTS
 
     text = "The same sentence, spoken at two speeds."

@@ -7,32 +7,32 @@ from pathlib import Path
 import pytest
 
 from profai_cli.backends import plan_voice
-from profai_cli.config import resolve
+from profai_cli.config import Settings, resolve
 from profai_cli.errors import InputError
 from tests.conftest import run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 
-def _settings(**flags: object) -> object:
+def _settings(**flags: object) -> Settings:
     settings, _ = resolve(flags, env={}, file_values={})
     return settings
 
 
 def test_auto_voice_is_openai_with_a_key_for_openai_itself() -> None:
-    assert plan_voice(_settings(api_key="sk-x")).engine == "openai"  # type: ignore[arg-type]
-    assert plan_voice(_settings(api_key="sk-x")).sample_rate == 24_000  # type: ignore[arg-type]
+    assert plan_voice(_settings(api_key="sk-x")).engine == "openai"
+    assert plan_voice(_settings(api_key="sk-x")).sample_rate == 24_000
 
 
 def test_auto_voice_is_piper_for_a_local_llm_server() -> None:
     pytest.importorskip("piper")
-    plan = plan_voice(_settings(base_url="http://127.0.0.1:11434/v1"))  # type: ignore[arg-type]
+    plan = plan_voice(_settings(base_url="http://127.0.0.1:11434/v1"))
     assert (plan.engine, plan.sample_rate) == ("piper", 22_050)
 
 
 def test_auto_voice_follows_an_explicit_speech_server() -> None:
     plan = plan_voice(
         _settings(
-            base_url="http://127.0.0.1:1/v1",  # type: ignore[arg-type]
+            base_url="http://127.0.0.1:1/v1",
             tts_base_url="http://127.0.0.1:2/v1",
         )
     )
@@ -43,14 +43,14 @@ def test_auto_voice_without_any_engine_says_how_to_get_one(monkeypatch: pytest.M
     import profai_cli.tts.piper_tts as piper_tts
 
     monkeypatch.setattr(piper_tts, "piper_available", lambda: False)
-    plan = plan_voice(_settings())  # type: ignore[arg-type]
+    plan = plan_voice(_settings())
     assert plan.engine is None
     assert "OPENAI_API_KEY" in plan.message and "[offline]" in plan.message
 
 
 def test_openai_voice_without_a_key_is_an_input_error() -> None:
     with pytest.raises(InputError, match="OPENAI_API_KEY"):
-        plan_voice(_settings(tts="openai"))  # type: ignore[arg-type]
+        plan_voice(_settings(tts="openai"))
 
 
 def test_missing_piper_voice_file_is_one_line(home: Path, fake: FakeOpenAI) -> None:
