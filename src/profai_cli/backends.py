@@ -108,6 +108,7 @@ class VoicePlan:
 
 
 def plan_voice(settings: Settings) -> VoicePlan:
+    """Which voice engine will speak and at what rate, without loading it."""
     from profai_cli.tts.piper_tts import piper_available, voice_path, voice_sample_rate
 
     choice = settings.tts

@@ -76,6 +76,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 
 def config_path() -> Path:
+    """The TOML config file: PROFAI_CONFIG, else the user config folder."""
     override = os.environ.get("PROFAI_CONFIG")
     if override:
         return Path(override)
@@ -85,6 +86,7 @@ def config_path() -> Path:
 
 
 def load_file(path: Path | None = None) -> dict[str, Any]:
+    """The config file's values by setting name; unknown keys are an error."""
     path = path or config_path()
     try:
         with path.open("rb") as fh:

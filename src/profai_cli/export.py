@@ -64,6 +64,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def default_title(*texts: str) -> str | None:
+    """The title tag: the first heading of the notes, else of the lecture."""
     for text in texts:
         m = _HEADING.search(text)
         if m:
@@ -77,6 +78,7 @@ async def export(
     options: ExportOptions,
     env: Environment,
 ) -> None:
+    """The lecture to a file as its audio is made; nothing is left behind on failure."""
     status, metrics = env.status, env.metrics
     inputs = [
         Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"

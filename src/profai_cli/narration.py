@@ -60,6 +60,7 @@ def count_words(text: str) -> int:
 
 
 def bold_terms(markdown: str) -> list[str]:
+    """The notes' **bold** terms, as plain words."""
     return [plain(a or b) for a, b in _BOLD.findall(markdown)]
 
 
@@ -71,6 +72,7 @@ def join_words(items: list[str]) -> str:
 
 
 def welcome(outline: Outline) -> str:
+    """The title heading and a welcome naming the topic."""
     parts = []
     if outline.title:
         parts.append(f"# {outline.title}\n\n")
@@ -81,6 +83,7 @@ def welcome(outline: Outline) -> str:
 
 
 def agenda(outline: Outline) -> str:
+    """One sentence naming the top-level sections, in order."""
     tops = top_sections(outline)
     if len(tops) < 2:
         return ""
@@ -89,6 +92,7 @@ def agenda(outline: Outline) -> str:
 
 
 def top_sections(outline: Outline) -> list[Section]:
+    """The sections at the highest heading level below the title."""
     titled = [s for s in outline.sections if s.title]
     if not titled:
         return []
@@ -105,6 +109,7 @@ _TRANSITIONS = (
 
 
 def transition(section: Section, previous: Section | None, index: int, is_last: bool) -> str:
+    """A sentence from the previous section to this one, never the same twice."""
     this = spoken_title(section.title)
     if previous is None or not previous.title:
         return f"Let us begin with {this}."
@@ -115,11 +120,13 @@ def transition(section: Section, previous: Section | None, index: int, is_last: 
 
 
 def heading(section: Section) -> str:
+    """The section's heading, at level 2 to 4."""
     level = min(max(section.level, 2), 4)
     return f"{'#' * level} {section.title}"
 
 
 def recap(outline: Outline) -> str:
+    """A recap naming each section and its bold terms."""
     tops = top_sections(outline)
     if len(tops) < 2:
         return ""

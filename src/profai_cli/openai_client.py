@@ -20,6 +20,7 @@ def make_client(
     idle_timeout: float,
     max_retries: int,
 ) -> AsyncOpenAI:
+    """The SDK client with our connect and read limits."""
     from openai import AsyncOpenAI, Timeout
 
     return AsyncOpenAI(

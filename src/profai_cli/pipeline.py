@@ -180,6 +180,7 @@ class Speaker:
         status: Status,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> Speaker:
+        """A Speaker with the pauses, look-ahead and stand-in voice the settings ask for."""
         from profai_cli.backends import build_standin
 
         return cls(
@@ -196,11 +197,13 @@ class Speaker:
         )
 
     def submit(self, chunk: Chunk) -> None:
+        """Queue a chunk to be spoken after those before it."""
         if not self._closed and self.failed is None:
             self.metrics.mark("first_chunk")
             self._chunks.put_nowait(chunk)
 
     def close_input(self) -> None:
+        """No more chunks: run() ends once the last one is written."""
         if not self._closed:
             self._closed = True
             self._chunks.put_nowait(None)

@@ -16,12 +16,14 @@ from profai_cli.errors import ProfaiError
 
 
 def store_dir() -> Path:
+    """Where lectures are kept (the user data folder)."""
     from platformdirs import user_data_path
 
     return user_data_path("profai") / "lectures"
 
 
 def lecture_key(notes: str, settings: Settings, llm_name: str) -> str:
+    """A key for these notes and every option that shapes the text."""
     shape = {
         "notes": notes,
         "level": settings.level,
@@ -35,6 +37,7 @@ def lecture_key(notes: str, settings: Settings, llm_name: str) -> str:
 
 
 def load(key: str) -> str | None:
+    """The stored lecture for this key, or None."""
     try:
         data = json.loads((store_dir() / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -44,6 +47,7 @@ def load(key: str) -> str | None:
 
 
 def save(key: str, text: str, settings: Settings, llm_name: str) -> None:
+    """Keep a complete lecture for reuse; a failure here is never the user's problem."""
     from profai_cli.audio.files import write_text_atomically
 
     record = {

@@ -31,6 +31,7 @@ class TeachOptions:
 
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
+    """The sound device, opened and started (in a thread: PortAudio blocks)."""
     sink = DeviceSink(plan.sample_rate, device=settings.device)
     sink.open()
     return sink
@@ -64,6 +65,7 @@ async def teach(
     options: TeachOptions,
     env: Environment,
 ) -> None:
+    """The lecture on the panel as it is written, and in the voice when there is one."""
     status, metrics, panel = env.status, env.metrics, env.panel()
     voice: _Voice | None = None
     if options.audio:
@@ -237,6 +239,7 @@ async def _quietly(closing: Awaitable[None]) -> None:
 
 
 def report(metrics: Metrics, options: TeachOptions, status: Status) -> None:
+    """The --stats table and the --stats-json file (after Ctrl-C too)."""
     if options.stats:
         from rich.table import Table
 

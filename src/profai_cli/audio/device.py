@@ -53,6 +53,7 @@ def _silence_alsa() -> None:
 
 
 def import_sounddevice() -> Any:
+    """sounddevice, or the audio error with its fix when PortAudio is missing."""
     try:
         with quiet_stderr():  # sounddevice silences fd 2 itself while PortAudio starts
             import sounddevice
@@ -66,6 +67,7 @@ def import_sounddevice() -> Any:
 
 
 def output_devices() -> list[dict[str, Any]]:
+    """The output devices PortAudio sees, with the default marked."""
     sd = import_sounddevice()
     try:
         with quiet_stderr():

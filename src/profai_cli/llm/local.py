@@ -41,6 +41,7 @@ def built_in_model_path() -> Path | None:
 
 
 def local_available() -> bool:
+    """True when llama-cpp-python and the built-in model file are installed."""
     return importlib.util.find_spec("llama_cpp") is not None and built_in_model_path() is not None
 
 

@@ -76,9 +76,11 @@ class NarratedLecture:
         pass
 
     async def complete(self, request: LectureRequest) -> str:
+        """The whole narrated lecture (--no-stream)."""
         return "".join([d async for d in self.stream(request)])
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
+        """The narrated lecture as it is made; it is never cut, so ``partial`` is skipped."""
         skip = len(partial)  # never cut, but the seam allows going on from a partial text
         async for delta in self._lecture(request):
             if skip >= len(delta):

