@@ -75,7 +75,7 @@ def test_ctrl_c_on_a_terminal_restores_the_cursor(fake: FakeOpenAI, home: Path) 
     assert b"Traceback" not in run.raw
 
 
-def test_plain_panel_writes_text_as_it_arrives() -> None:
+def test_plain_panel_writes_text_as_it_arrives(home: Path) -> None:
     out = io.StringIO()
     panel = PlainPanel(out)
     panel.append("Hello ")
@@ -83,6 +83,21 @@ def test_plain_panel_writes_text_as_it_arrives() -> None:
     panel.append("world.")
     panel.close()
     assert out.getvalue() == "Hello world.\n"
+    # The real command into a pipe, even with a terminal type and colours asked for by
+    # the environment: plain text, no escape code, every line as it is made.
+    import subprocess
+
+    proc = subprocess.run(
+        [PROFAI, "teach", "-", "--llm", "none", "--no-audio"],
+        input=b"# Waves\n\nA wave carries energy.\n",
+        capture_output=True,
+        env=clean_env(home, TERM="xterm-256color", COLORTERM="truecolor"),
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    text = proc.stdout.decode()
+    assert "\x1b" not in text and "A wave carries energy." in text
+    assert text.startswith("# Waves\n")
 
 
 def test_blocks_finish_at_blank_lines_headings_and_fences() -> None:
