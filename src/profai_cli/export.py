@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -140,12 +141,14 @@ async def export(
             assert llm is not None and notes is not None
             parts: list[str] = []
             request = lecture_request(settings, notes)
+            deltas = lecture_text(
+                llm, request, stream=settings.stream, status=status, metrics=metrics
+            )
             try:
-                async for delta in lecture_text(
-                    llm, request, stream=settings.stream, status=status, metrics=metrics
-                ):
-                    parts.append(delta)
-                    submit(segmenter.feed(delta))
+                async with contextlib.aclosing(deltas):
+                    async for delta in deltas:
+                        parts.append(delta)
+                        submit(segmenter.feed(delta))
             except ServiceError as exc:
                 if not options.keep_partial or not parts:
                     raise

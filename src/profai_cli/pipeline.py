@@ -7,10 +7,11 @@ sink's ring buffer (back-pressure).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.audio.base import Sink
 from profai_cli.config import Settings
@@ -40,8 +41,15 @@ async def lecture_text(
 
     Every command reads the lecture here, so this is where the model's (or the notes')
     escape sequences are removed: the panel, the voice, transcripts and the store all
-    get the same safe text.
+    get the same safe text. Close it (``contextlib.aclosing``) when stopping early.
     """
+    async for text in in_own_task(_safe_text(llm, request, stream, status, metrics)):
+        yield text
+
+
+async def _safe_text(
+    llm: LLM, request: LectureRequest, stream: bool, status: Status, metrics: Metrics
+) -> AsyncIterator[str]:
     safe = StreamSanitizer()
     async for delta in _lecture_text(llm, request, stream=stream, status=status, metrics=metrics):
         if text := safe.feed(delta):
@@ -50,6 +58,42 @@ async def lecture_text(
         yield text
     if isinstance(llm, NarratedLecture) and llm.explainer is not None:
         metrics.explanations_kept, metrics.explanations_dropped = llm.kept, llm.dropped
+
+
+T = TypeVar("T")
+
+
+async def in_own_task(source: AsyncIterator[T]) -> AsyncIterator[T]:
+    """``source``'s items, read by a task of its own.
+
+    A consumer that stops early (a closed stdout, a full disk) then cancels that task,
+    and the cancellation unwinds the HTTP client's nested generators from the inside,
+    in order. Left suspended instead, they are closed all at once when the loop ends,
+    and the SDK prints "aclose(): asynchronous generator is already running".
+    """
+    queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()  # (finished, item or error)
+
+    async def pump() -> None:
+        try:
+            async for item in source:
+                queue.put_nowait((False, item))
+        except Exception as exc:
+            queue.put_nowait((True, exc))
+        else:
+            queue.put_nowait((True, None))
+
+    task = asyncio.create_task(pump())
+    try:
+        while True:
+            finished, item = await queue.get()
+            if finished:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def _lecture_text(
@@ -117,11 +161,12 @@ async def show_lecture(
     """Put every delta on the panel and hand it to the listeners (the speech chunker)."""
     parts: list[str] = []
     try:
-        async for delta in deltas:
-            parts.append(delta)
-            panel.append(delta)
-            for listener in listeners:
-                listener(delta)
+        async with contextlib.aclosing(deltas):
+            async for delta in deltas:
+                parts.append(delta)
+                panel.append(delta)
+                for listener in listeners:
+                    listener(delta)
     finally:
         panel.close()
     text = "".join(parts)
