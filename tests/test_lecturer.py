@@ -77,6 +77,14 @@ def test_the_guard_drops_what_the_notes_do_not_back() -> None:
     assert (guard.kept, guard.dropped) == (1, 5)
 
 
+def test_a_clause_the_notes_end_with_a_colon_is_not_said_again() -> None:
+    step = "The choice of quantum matters a great deal:"
+    guard = Guard(step + "\n\n- If the quantum is very large, round robin becomes FCFS.\n")
+    guard.remember(step)
+    again = "The choice of quantum matters a great deal."
+    assert guard.accept(again, step, "Round robin") == ""
+
+
 def _teach(notes: Path, home: Path, *extra: str) -> tuple[str, str]:
     r = run_profai(["teach", str(notes), "--no-audio", *extra], home, timeout=600)
     assert r.code == 0, r.err[-2000:]

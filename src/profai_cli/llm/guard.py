@@ -41,6 +41,7 @@ _STOP = frozenset(
     "one ones way get gets got didn't don't doesn't isn't aren't wasn't weren't can't "
     "won't hasn't haven't".split()
 )
+_CLAUSE_END = re.compile(r"[:;]\s|\n")
 MIN_WORDS = 6
 MAX_WORDS = 45
 
@@ -79,10 +80,13 @@ class Guard:
 
     def remember(self, text: str) -> None:
         """Sentences the lecture said anyway (the notes' own), so none is said again."""
-        for s in split_sentences(text):
-            n = normal(s)
-            if n:
-                self.said.append(n)
+        for s in split_sentences(text + "."):
+            # A clause before a colon or a line break reads as a sentence of its own
+            # ("The choice of quantum matters a great deal:" then a list).
+            for piece in {s, *_CLAUSE_END.split(s)}:
+                n = normal(piece)
+                if len(n.split()) >= 3 and n not in self.said:
+                    self.said.append(n)
 
     def accept(self, explanation: str, point: str, section: str) -> str:
         """The explanation's sentences that pass, up to the first that fails ("" if none)."""
