@@ -85,3 +85,89 @@ def run_in_terminal(
     return TerminalRun(
         code, bytes(raw), history + [line.rstrip() for line in screen.display], screen.cursor.hidden
     )
+
+
+class TerminalSession:
+    """A command whose controlling terminal is a pseudo-terminal, as in a real one: keys
+    typed at chosen moments reach it through /dev/tty while its notes come on stdin."""
+
+    def __init__(
+        self, argv: list[str], env: dict[str, str], *, stdin: bytes, rows: int = 24, cols: int = 100
+    ) -> None:
+        import threading
+
+        self.rows, self.cols = rows, cols
+        self.master, self.slave = pty.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.modes_before = termios.tcgetattr(self.slave)
+        env = dict(env, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+        slave = self.slave
+
+        def controlling_terminal() -> None:
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            preexec_fn=controlling_terminal,
+        )
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(stdin)
+        self.proc.stdin.close()
+        self.raw = bytearray()
+        self._reader = threading.Thread(target=self._pump, daemon=True)
+        self._reader.start()
+
+    def _pump(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.raw.extend(data)
+
+    def send(self, keys: bytes) -> float:
+        """Type keys; returns when (time.monotonic()) they were typed."""
+        at = time.monotonic()
+        os.write(self.master, keys)
+        return at
+
+    def wait_for(self, text: bytes, timeout: float = 20) -> bool:
+        deadline = time.monotonic() + timeout
+        while text not in self.raw and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return text in self.raw
+
+    def wait(self, timeout: float = 30) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            time.sleep(0.1)  # the last output
+            self.modes_after = termios.tcgetattr(self.slave)
+
+    def screen(self) -> list[str]:
+        screen = pyte.Screen(self.cols, self.rows)
+        pyte.ByteStream(screen).feed(bytes(self.raw))
+        return [line.rstrip() for line in screen.display]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def __enter__(self) -> TerminalSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def test_a_closed_stdout_ends_quietly_with_141(fake: FakeOpenAI, home: Path) -> 
     fake.knobs.tokens_per_second = 60
     command = f"'{PROFAI}' teach - --base-url {fake.base_url} --no-audio | head -1"
     proc = subprocess.run(
-        f"set -o pipefail; echo notes | {command}; echo \"status=$?\" >&2",
+        f'set -o pipefail; echo notes | {command}; echo "status=$?" >&2',
         shell=True,
         capture_output=True,
         env=clean_env(home),
@@ -301,8 +302,9 @@ def test_a_wrong_key_for_the_voice_is_one_error_and_exit_3(
     fake.knobs.tts_fault = "401"
     r = run_profai(["teach", "-", "--base-url", fake.base_url, "--tts", "openai"], home, stdin="n")
     assert r.code == 3
-    errors = [line for line in r.err.splitlines() if "401" in line]
-    assert len(errors) == 1 and errors[0].startswith("error:")
+    # (a word of its own: the fake's random port may hold the digits 401)
+    errors = [line for line in r.err.splitlines() if re.search(r"\b401\b", line)]
+    assert len(errors) == 1 and errors[0].startswith("error:"), r.err
     assert "goes on as text" not in r.err and "Continuing" not in r.err
     # It stops at once: the whole lecture (about 20 s of text at this speed) is not written.
     assert len(r.out) < len(fake.knobs.lecture) / 2

@@ -13,6 +13,17 @@ from profai_cli.audio.ring import RingBuffer, RingClosed
 from tests.conftest import loop_ticks_during
 
 
+def write_blocking(ring: RingBuffer, frames: np.ndarray, timeout: float = 5) -> None:
+    """A writer thread's loop: copy what fits, wait for the reader, until all is in."""
+    deadline = time.monotonic() + timeout
+    pos = 0
+    while pos < len(frames):
+        pos += ring.write_some(frames[pos:])
+        if pos < len(frames):
+            assert time.monotonic() < deadline, "ring buffer stayed full"
+            time.sleep(0.001)
+
+
 def test_wraps_around_without_losing_or_reordering_samples() -> None:
     ring = RingBuffer(100, 1000)
     data = np.arange(1, 1001, dtype=np.int16)
@@ -29,7 +40,7 @@ def test_wraps_around_without_losing_or_reordering_samples() -> None:
     t = threading.Thread(target=reader)
     t.start()
     for i in range(0, 1000, 70):
-        ring.write_blocking(data[i : i + 70], timeout=5)
+        write_blocking(ring, data[i : i + 70])
     ring.finish()
     done.set()
     t.join(5)
@@ -47,7 +58,7 @@ def test_full_ring_makes_the_writer_wait_until_the_reader_frees_room() -> None:
         ring.read_into(np.empty(40, dtype=np.int16))
 
     threading.Thread(target=late_reader).start()
-    ring.write_blocking(np.ones(30, dtype=np.int16), timeout=5)
+    write_blocking(ring, np.ones(30, dtype=np.int16))
     assert time.monotonic() - started >= 0.19
     assert ring.written == 80
 
@@ -79,10 +90,6 @@ def test_empty_ring_gives_silence_and_counts_underruns_only_mid_lecture() -> Non
     assert ring.read_into(out) == 5
     assert list(out[:5]) == [1] * 5 and not out[5:].any()
     assert ring.underruns == 1
-    ring.paused = True
-    ring.read_into(out)
-    assert ring.underruns == 1  # paused: not an underrun
-    ring.paused = False
     ring.finish()
     ring.read_into(out)
     assert ring.underruns == 1  # finished: not an underrun
@@ -95,7 +102,7 @@ def test_close_wakes_a_waiting_writer() -> None:
 
     def writer() -> None:
         try:
-            ring.write_blocking(np.ones(10, dtype=np.int16), timeout=5)
+            write_blocking(ring, np.ones(10, dtype=np.int16))
         except BaseException as exc:
             errors.append(exc)
 
@@ -124,3 +131,33 @@ def test_closed_ring_reads_silence() -> None:
     assert ring.read_into(out) == 0 and not out.any()
     with pytest.raises(RingClosed):
         ring.write_some(np.ones(1, dtype=np.int16))
+
+
+def test_a_stopped_stream_steps_back_to_what_was_heard_within_the_history() -> None:
+    ring = RingBuffer(100, 1000, history=20)
+    assert ring.free == 80  # the history is never overwritten
+    ring.write_some(np.arange(1, 81, dtype=np.int16))
+    out = np.empty(50, dtype=np.int16)
+    ring.read_into(out)  # 50 read, but only 35 heard before the stream stopped
+    ring.write_some(np.arange(81, 101, dtype=np.int16))  # wraps into the freed room
+    ring.rewind_to(35)
+    ring.read_into(out)
+    assert list(out[:5]) == [36, 37, 38, 39, 40]
+    ring.rewind_to(0)  # further back than the history: only as far as it goes
+    assert ring.read_position == 85 - 20
+
+
+def test_truncate_drops_unread_audio_and_fade_in_ramps_from_silence() -> None:
+    ring = RingBuffer(100, 1000)
+    ring.write_some(np.full(60, 1000, dtype=np.int16))
+    out = np.empty(10, dtype=np.int16)
+    ring.read_into(out)
+    ring.finish()
+    ring.truncate(30)
+    assert ring.unread == 20 and not ring.finished
+    ring.truncate(5)  # never before what was read
+    assert ring.unread == 0
+    ring.write_some(np.full(10, 1000, dtype=np.int16))
+    ring.fade_in(4)
+    ring.read_into(out)
+    assert out[0] == 0 and list(out[:4]) == sorted(out[:4]) and out[4] == 1000

@@ -240,6 +240,8 @@ def _on_termination_signals() -> list[int]:
 
     def handler(signum: int, frame: object) -> None:
         if received:
+            if "profai_cli.keys" in sys.modules:
+                sys.modules["profai_cli.keys"].restore_all()  # the terminal as it was
             os._exit(128 + signum)  # a second signal: now
         received.append(signum)
         signal.raise_signal(signal.SIGINT)  # the Ctrl-C path: cancel, clean up, exit
@@ -326,8 +328,19 @@ def teach(
         typer.Option(help="Write the latency numbers to this JSON file.", show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status lines.")] = False,
+    restart: Annotated[
+        bool,
+        typer.Option("--restart", help="Start from the beginning, not where you stopped."),
+    ] = False,
+    no_keys: Annotated[
+        bool, typer.Option("--no-keys", help="No player keys (space, arrows, q) on a terminal.")
+    ] = False,
 ) -> None:
-    """Teach a lecture on NOTES: the text streams on screen as it is written."""
+    """Teach a lecture on NOTES: the text streams on screen as it is written.
+
+    On a terminal: space pauses, left/right go a sentence back/on, r says it again,
+    up/down change the speed, q stops (the next teach resumes there), ? shows the keys.
+    """
     params = dict(locals())
 
     def body() -> None:
@@ -340,7 +353,12 @@ def teach(
         settings = _settings(params)
         loaded = read_notes(notes, max_chars=settings.max_chars)
         options = TeachOptions(
-            audio=not no_audio, require_audio=require_audio, stats=stats, stats_json=stats_json
+            audio=not no_audio,
+            require_audio=require_audio,
+            stats=stats,
+            stats_json=stats_json,
+            keys=not no_keys,
+            restart=restart,
         )
         asyncio.run(run_teach(settings, loaded, options, env))
 

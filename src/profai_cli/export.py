@@ -11,14 +11,16 @@ from pathlib import Path
 
 from profai_cli import store
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
-from profai_cli.backends import build_tts, lecture_request, plan_voice, select_llm
+from profai_cli.backends import build_standin, build_tts, lecture_request, plan_voice, select_llm
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
 from profai_cli.errors import ExportError, ServiceError
 from profai_cli.ingest import Notes
+from profai_cli.lecture import Lecture
 from profai_cli.narration import count_words
-from profai_cli.pipeline import Speaker, lecture_text
-from profai_cli.speech import Chunk, Segmenter
+from profai_cli.pipeline import lecture_text
+from profai_cli.playback import Playback
+from profai_cli.speech import Chunk
 from profai_cli.subtitles import Cue, chapter_list, chapters, cue, render
 from profai_cli.ui import ExportProgress
 
@@ -120,26 +122,19 @@ async def export(
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 
-    speaker = Speaker.for_settings(settings, tts, sink, metrics, status, on_chunk=written)
-    running = asyncio.ensure_future(speaker.run())
-    segmenter = Segmenter()
-    submitted = 0
+    lecture = Lecture(
+        tts, metrics, status, lookahead=settings.lookahead, standin=build_standin(settings, tts)
+    )
+    playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    running = asyncio.ensure_future(playback.run())
     incomplete: ServiceError | None = None
     try:
         if progress is not None:
             progress.start()
-
-        def submit(chunks: list[Chunk]) -> None:
-            nonlocal submitted
-            for c in chunks:
-                speaker.submit(c)
-            submitted += len(chunks)
-
         if text is not None:
-            submit(segmenter.feed(text))
+            lecture.add_text(text)
         else:
             assert llm is not None and notes is not None
-            parts: list[str] = []
             request = lecture_request(settings, notes)
             deltas = lecture_text(
                 llm, request, stream=settings.stream, status=status, metrics=metrics
@@ -147,29 +142,27 @@ async def export(
             try:
                 async with contextlib.aclosing(deltas):
                     async for delta in deltas:
-                        parts.append(delta)
-                        submit(segmenter.feed(delta))
+                        lecture.add_text(delta)
             except ServiceError as exc:
-                if not options.keep_partial or not parts:
+                if not options.keep_partial or not lecture.text:
                     raise
                 incomplete = exc  # --keep-partial: finish what came, under a name saying so
                 sink.retarget(partial_name(options.output), force=options.force)
             finally:
                 await llm.aclose()
-            text = "".join(parts)
+            text = lecture.text
             if incomplete is None:
                 store.save(key, text, settings, llm.name)
-        submit(segmenter.flush())
+        lecture.end_text(complete=incomplete is None)
         if progress is not None:
-            progress.text_complete(submitted)
-        speaker.close_input()
+            progress.text_complete(len(lecture.chunks))
         await running
-        if speaker.failed is not None:
-            failed = speaker.failed
+        if playback.failed is not None:
+            failed = playback.failed
             message = getattr(failed, "message", str(failed))
             raise ServiceError(f"{message}; nothing was written") from None
         await sink.drain()
-        total = speaker.samples / tts.sample_rate
+        total = playback.samples / tts.sample_rate
         title = (
             options.title
             or default_title(notes.text if notes else "", text)
@@ -200,6 +193,7 @@ async def export(
     finally:
         if progress is not None:
             progress.stop()
+        await lecture.aclose()
         await tts.aclose()
     metrics.words = count_words(text)
     metrics.mark("finished")

@@ -1,21 +1,18 @@
-"""The lecture's one-way flow: LLM text -> panel and speech chunks -> TTS -> sink.
+"""The lecture's text: read from the LLM (resumed when cut), made safe, shown.
 
-Text never waits on audio (the panel runs ahead of the voice); audio waits on the
-sink's ring buffer (back-pressure).
+Text never waits on audio (the panel runs ahead of the voice); the audio side is the
+``Lecture`` and its ``Playback``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from profai_cli.audio.base import Sink
-from profai_cli.config import Settings
-from profai_cli.errors import ServiceError, StreamCut, TTSError
+from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
 from profai_cli.llm.narrated import NarratedLecture
@@ -23,9 +20,6 @@ from profai_cli.metrics import Metrics
 from profai_cli.narration import count_words
 from profai_cli.prompts import LectureRequest
 from profai_cli.safe_text import StreamSanitizer
-from profai_cli.speech import Chunk, ChunkKind
-from profai_cli.tts.base import TTSEngine
-from profai_cli.tts.standin import StandInVoice
 
 if TYPE_CHECKING:
     from profai_cli.ui import LecturePanel, Status
@@ -35,23 +29,42 @@ _NO_FALLBACK_STATUS = {401, 403, 404, 429}
 
 
 async def lecture_text(
-    llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
-) -> AsyncIterator[str]:
+    llm: LLM,
+    request: LectureRequest,
+    *,
+    stream: bool,
+    status: Status,
+    metrics: Metrics,
+    partial: str = "",
+) -> AsyncGenerator[str, None]:
     """The lecture as text deltas: streamed, or whole with --no-stream or as a fallback.
 
     Every command reads the lecture here, so this is where the model's (or the notes')
     escape sequences are removed: the panel, the voice, transcripts and the store all
     get the same safe text. Close it (``contextlib.aclosing``) when stopping early.
+    With ``partial`` (a lecture stopped before its end), that text comes first and the
+    model goes on from it.
     """
-    async for text in in_own_task(_safe_text(llm, request, stream, status, metrics)):
+    source = _safe_text(llm, request, stream, status, metrics, partial)
+    async for text in in_own_task(source):
         yield text
 
 
 async def _safe_text(
-    llm: LLM, request: LectureRequest, stream: bool, status: Status, metrics: Metrics
+    llm: LLM,
+    request: LectureRequest,
+    stream: bool,
+    status: Status,
+    metrics: Metrics,
+    partial: str,
 ) -> AsyncIterator[str]:
     safe = StreamSanitizer()
-    async for delta in _lecture_text(llm, request, stream=stream, status=status, metrics=metrics):
+    if partial:
+        yield partial  # stored safe already
+    deltas = _lecture_text(
+        llm, request, stream=stream, status=status, metrics=metrics, partial=partial
+    )
+    async for delta in deltas:
         if text := safe.feed(delta):
             yield text
     if text := safe.flush():
@@ -97,17 +110,22 @@ async def in_own_task(source: AsyncIterator[T]) -> AsyncIterator[T]:
 
 
 async def _lecture_text(
-    llm: LLM, request: LectureRequest, *, stream: bool, status: Status, metrics: Metrics
+    llm: LLM,
+    request: LectureRequest,
+    *,
+    stream: bool,
+    status: Status,
+    metrics: Metrics,
+    partial: str = "",
 ) -> AsyncIterator[str]:
-    if stream:
-        text = ""
+    if stream or partial:
+        text = partial
         resumes = 0
         while True:
             deltas = llm.stream(request, text)
             try:
                 async for delta in continued(deltas, text) if text else deltas:
-                    if not text:
-                        metrics.mark("first_token")
+                    metrics.mark("first_token")
                     text += delta
                     yield delta
                 if text:
@@ -154,7 +172,7 @@ class TextResult:
 
 
 async def show_lecture(
-    deltas: AsyncIterator[str],
+    deltas: AsyncGenerator[str, None],
     panel: LecturePanel,
     listeners: tuple[Callable[[str], None], ...] = (),
 ) -> TextResult:
@@ -168,248 +186,6 @@ async def show_lecture(
                 for listener in listeners:
                     listener(delta)
     finally:
-        panel.close()
+        panel.finish_text()
     text = "".join(parts)
     return TextResult(text, count_words(text))
-
-
-class Speaker:
-    """Chunks in (as the text arrives), their audio out to the sink strictly in order.
-
-    Up to ``lookahead`` chunks synthesize at once; the first frames of each go to the
-    sink as soon as they exist (nothing waits for a whole sentence). Pauses between
-    chunks are written as silence, shorter when the voice is faster.
-    """
-
-    def __init__(
-        self,
-        tts: TTSEngine,
-        sink: Sink,
-        metrics: Metrics,
-        status: Status,
-        *,
-        lookahead: int = 3,
-        sentence_pause: float = 0.2,
-        paragraph_pause: float = 0.5,
-        speed: float = 1.0,
-        on_chunk: Callable[[Chunk, int, int], None] | None = None,
-        standin: StandInVoice | None = None,
-    ) -> None:
-        self.tts = tts
-        self.standin = standin  # speaks a sentence the main voice could not
-        self.sink = sink
-        self.metrics = metrics
-        self.status = status
-        self.lookahead = max(1, lookahead)
-        self.pauses = {
-            ChunkKind.SENTENCE: sentence_pause / max(speed, 0.25),
-            ChunkKind.HEADING: paragraph_pause / max(speed, 0.25),
-            ChunkKind.PARAGRAPH_END: paragraph_pause / max(speed, 0.25),
-        }
-        self.failed: BaseException | None = None
-        self.on_chunk = on_chunk  # (chunk, first sample, end sample) once it is written
-        self.samples = 0  # written so far, at the engine's rate
-        self._chunks: asyncio.Queue[Chunk | None] = asyncio.Queue()
-        self._slots = asyncio.Semaphore(self.lookahead)
-        self._order: asyncio.Queue[tuple[Chunk, asyncio.Queue[Any]] | None] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._closed = False
-
-    @classmethod
-    def for_settings(
-        cls,
-        settings: Settings,
-        tts: TTSEngine,
-        sink: Sink,
-        metrics: Metrics,
-        status: Status,
-        on_chunk: Callable[[Chunk, int, int], None] | None = None,
-    ) -> Speaker:
-        """A Speaker with the pauses, look-ahead and stand-in voice the settings ask for."""
-        from profai_cli.backends import build_standin
-
-        return cls(
-            tts,
-            sink,
-            metrics,
-            status,
-            lookahead=settings.lookahead,
-            sentence_pause=settings.sentence_pause,
-            paragraph_pause=settings.paragraph_pause,
-            speed=settings.speed,
-            on_chunk=on_chunk,
-            standin=build_standin(settings, tts),
-        )
-
-    def submit(self, chunk: Chunk) -> None:
-        """Queue a chunk to be spoken after those before it."""
-        if not self._closed and self.failed is None:
-            self.metrics.mark("first_chunk")
-            self._chunks.put_nowait(chunk)
-
-    def close_input(self) -> None:
-        """No more chunks: run() ends once the last one is written."""
-        if not self._closed:
-            self._closed = True
-            self._chunks.put_nowait(None)
-
-    async def run(self) -> None:
-        """Speak every submitted chunk, in order, until close_input()."""
-        dispatcher = asyncio.create_task(self._dispatch())
-        try:
-            await self._write_in_order()
-        finally:
-            dispatcher.cancel()
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(dispatcher, *self._tasks, return_exceptions=True)
-
-    async def _dispatch(self) -> None:
-        while (chunk := await self._chunks.get()) is not None:
-            await self._slots.acquire()
-            frames: asyncio.Queue[Any] = asyncio.Queue()
-            task = asyncio.create_task(self._synthesize(chunk, frames))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            self._order.put_nowait((chunk, frames))
-        self._order.put_nowait(None)
-
-    async def _synthesize(self, chunk: Chunk, out: asyncio.Queue[Any]) -> None:
-        started = time.monotonic()
-        try:
-            for attempt in (1, 2):
-                got_audio = False
-                try:
-                    async for frames in self.tts.stream(chunk.text):
-                        if not got_audio:
-                            self.metrics.mark("first_tts_bytes")
-                            got_audio = True
-                        if self.standin is not None:
-                            self.standin.hear(frames)
-                        out.put_nowait(frames)
-                    break
-                except TTSError as exc:
-                    # One more try for a passing fault, if nothing of this chunk was played.
-                    if attempt == 2 or got_audio or not exc.retryable:
-                        if got_audio or is_fatal(exc) or self.standin is None:
-                            raise
-                        await self._stand_in(chunk, out, exc)
-                        break
-            out.put_nowait(_DONE)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            out.put_nowait(exc)
-        finally:
-            self.metrics.tts_seconds += time.monotonic() - started
-
-    async def _write_in_order(self) -> None:
-        rate = self.tts.sample_rate
-        while (item := await self._order.get()) is not None:
-            chunk, frames = item
-            try:
-                if self.failed is None:
-                    await self._play_chunk(chunk, frames, rate)
-            finally:
-                self._slots.release()
-            if self.failed is not None and is_fatal(self.failed):
-                return  # nothing more can be spoken: end now, the command reports it
-
-    async def _play_chunk(self, chunk: Chunk, frames: asyncio.Queue[Any], rate: int) -> None:
-        fader = _EdgeFader(rate)
-        start = self.samples
-        while (part := await frames.get()) is not _DONE:
-            if isinstance(part, BaseException):
-                self._fail(part)
-                return
-            part = fader.feed(part)
-            self.samples += len(part)
-            if len(part):
-                await self.sink.write(part)
-        tail = fader.finish()
-        pause = _silence(int(rate * self.pauses[chunk.kind]))
-        await self.sink.write(_concat(tail, pause))
-        end = self.samples + len(tail)
-        self.samples = end + len(pause)
-        if self.on_chunk is not None:
-            self.on_chunk(chunk, start, end)
-        self.metrics.chunks += 1
-        self.metrics.audio_seconds = self.samples / rate
-
-    async def _stand_in(self, chunk: Chunk, out: asyncio.Queue[Any], exc: TTSError) -> None:
-        """The offline voice says the sentence the main voice could not; never a skip."""
-        assert self.standin is not None
-        try:
-            async for frames in self.standin.stream(chunk.text):
-                out.put_nowait(frames)
-        except Exception:
-            raise exc from None
-        if not self.metrics.stand_ins:
-            self.status.warn(
-                f"The voice failed ({exc.message}); the offline voice said that sentence "
-                "instead, so the voice changed for one sentence."
-            )
-        self.metrics.stand_ins += 1
-
-    def _fail(self, exc: BaseException) -> None:
-        if self.failed is None:
-            self.failed = exc
-            if is_fatal(exc):
-                return  # the command stops with this one error line and its exit code
-            message = getattr(exc, "message", None) or str(exc)
-            self.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
-
-
-def is_fatal(exc: BaseException) -> bool:
-    """A wrong key, model or permission: every further request would fail the same way."""
-    return isinstance(exc, ServiceError) and exc.status in (401, 403, 404)
-
-
-_DONE = object()
-
-
-class _EdgeFader:
-    """A 4 ms fade in and out at each chunk's edges: no clicks between sentences."""
-
-    def __init__(self, rate: int) -> None:
-        import numpy as np
-
-        self.n = max(1, int(rate * 0.004))
-        self.ramp = np.linspace(0.0, 1.0, self.n, dtype=np.float32)
-        self.held: Any = None  # the last n samples, faded out when the chunk ends
-        self.started = False
-
-    def feed(self, frames: Any) -> Any:
-        import numpy as np
-
-        frames = np.asarray(frames, dtype=np.int16)
-        if self.held is not None:
-            frames = np.concatenate((self.held, frames))
-        if not self.started and len(frames):
-            frames = frames.copy()
-            k = min(self.n, len(frames))
-            frames[:k] = (frames[:k] * self.ramp[:k]).astype(np.int16)
-            self.started = True
-        self.held = frames[-self.n :]
-        return frames[: max(0, len(frames) - self.n)]
-
-    def finish(self) -> Any:
-        import numpy as np
-
-        if self.held is None or not len(self.held):
-            return np.zeros(0, dtype=np.int16)
-        tail = self.held.copy()
-        tail[:] = (tail * self.ramp[::-1][-len(tail) :]).astype(np.int16)
-        return tail
-
-
-def _silence(n: int) -> Any:
-    import numpy as np
-
-    return np.zeros(max(0, n), dtype=np.int16)
-
-
-def _concat(a: Any, b: Any) -> Any:
-    import numpy as np
-
-    return np.concatenate((a, b))

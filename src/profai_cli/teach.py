@@ -1,25 +1,46 @@
-"""`profai teach`: the lecture on the panel, and in the voice when there is one."""
+"""`profai teach`: the lecture on the panel, and in the voice when there is one.
+
+A thin use of the ``Lecture``: the text goes to the panel and into the lecture, and
+a ``Playback`` writes the lecture's audio to the sound device, with the ``Player``'s
+keys on a terminal. Quitting mid-lecture keeps the position with the stored lecture,
+and the next run with the same notes and options resumes there.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import contextlib
+import re
+from collections.abc import AsyncGenerator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profai_cli import store
 from profai_cli.audio.device import DeviceSink
-from profai_cli.backends import VoicePlan, build_tts, lecture_request, plan_voice, select_llm
+from profai_cli.backends import (
+    VoicePlan,
+    build_standin,
+    build_tts,
+    lecture_request,
+    plan_voice,
+    select_llm,
+)
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
+from profai_cli.lecture import Lecture, is_fatal
 from profai_cli.metrics import Metrics
-from profai_cli.pipeline import Speaker, is_fatal, lecture_text, show_lecture
-from profai_cli.speech import Chunk, Segmenter
+from profai_cli.pipeline import lecture_text, show_lecture
+from profai_cli.playback import Playback
 from profai_cli.tts.base import TTSEngine
-from profai_cli.ui import Status
+
+if TYPE_CHECKING:
+    from profai_cli.keys import KeyReader
+    from profai_cli.llm.base import LLM
+    from profai_cli.player import Player
+    from profai_cli.ui import LecturePanel, Status
 
 
 @dataclass
@@ -28,6 +49,8 @@ class TeachOptions:
     require_audio: bool = False
     stats: bool = False
     stats_json: Path | None = None
+    keys: bool = True  # the player's keys, when there is a terminal
+    restart: bool = False  # ignore a saved position
 
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
@@ -59,6 +82,10 @@ class _Voice:
         return f.result() if f.done() and not f.cancelled() and f.exception() is None else None
 
 
+class _Quit(Exception):
+    """q was pressed: stop cleanly, exit 0."""
+
+
 async def teach(
     settings: Settings,
     notes: Notes,
@@ -66,7 +93,7 @@ async def teach(
     env: Environment,
 ) -> None:
     """The lecture on the panel as it is written, and in the voice when there is one."""
-    status, metrics, panel = env.status, env.metrics, env.panel()
+    status, metrics = env.status, env.metrics
     voice: _Voice | None = None
     if options.audio:
         plan = plan_voice(settings)
@@ -81,7 +108,10 @@ async def teach(
             )
     llm, why = select_llm(settings)
     metrics.llm = llm.name
-    status.info(why)
+    key = store.lecture_key(notes.text, settings, llm.name)
+    saved = None if options.restart or voice is None else store.load_position(key)
+    if saved is None or not saved.complete:
+        status.info(why)
     try:
         if voice is not None and options.require_audio:
             await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked
@@ -93,32 +123,44 @@ async def teach(
         if voice is not None:
             await asyncio.gather(*voice.cancel(), return_exceptions=True)
         raise
-    status.info("Preparing lecture...")
-    request = lecture_request(settings, notes)
-    status.info(
-        "Generating lecture in real time..."
-        if settings.stream
-        else "Generating the whole lecture first (--no-stream)..."
-    )
 
-    segmenter = Segmenter()
-    chunks: asyncio.Queue[Chunk | None] = asyncio.Queue()
+    lecture = Lecture(None, metrics, status, lookahead=settings.lookahead)
+    panel = env.panel()
+    start = 0
+    if saved is not None:
+        start = min(saved.chunk, max(0, saved.chunks - 1))
+        lecture.move_to(start)
+        status.info(
+            f"Resuming at '{saved.title}' ({_clock(saved.seconds)} of {_clock(saved.total)}); "
+            "--restart to start over."
+        )
+        deltas = _resumed_text(saved, llm, settings, notes, env)
+    else:
+        status.info("Preparing lecture...")
+        status.info(
+            "Generating lecture in real time..."
+            if settings.stream
+            else "Generating the whole lecture first (--no-stream)..."
+        )
+        deltas = lecture_text(
+            llm,
+            lecture_request(settings, notes),
+            stream=settings.stream,
+            status=status,
+            metrics=metrics,
+        )
 
-    def to_voice(delta: str) -> None:
-        for chunk in segmenter.feed(delta):
-            metrics.mark("first_chunk")
-            chunks.put_nowait(chunk)
-
-    speaking = (
-        asyncio.ensure_future(_speak(voice, chunks, settings, options, status, metrics))
-        if voice
-        else None
-    )
+    session = _Session(lecture, settings, options, env, panel, voice, start)
+    speaking = asyncio.ensure_future(session.speak()) if voice is not None else None
     failure: ProfaiError | None = None
+    quit_early = False
     try:
-        deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
         showing = asyncio.ensure_future(
-            show_lecture(deltas, panel, (to_voice,) if speaking else ())
+            show_lecture(
+                deltas,
+                _from(panel, saved) if saved is not None else panel,
+                (lecture.add_text,) if speaking is not None else (),
+            )
         )
         if speaking is not None:
             speaking.add_done_callback(lambda _: _stop_if_failed(speaking, showing))
@@ -130,36 +172,42 @@ async def teach(
                     raise speaking.exception() from None  # type: ignore[misc]
                 raise
             metrics.words = result.words
-            # Kept so `profai export` can reuse this very lecture.
-            store.save(
-                store.lecture_key(notes.text, settings, llm.name), result.text, settings, llm.name
-            )
+            lecture.end_text(complete=True)
+            # Kept so `profai export` can reuse this very lecture (and resume can find it).
+            store.save(key, result.text, settings, llm.name)
         except ProfaiError as exc:
             if speaking is None or exc.exit_status == 2:
                 raise
+            lecture.end_text(complete=False)
             failure = exc  # say it now, then speak what was written before exiting
             status.warn(f"error: {exc.message}")
             exc.shown = True
-        for chunk in segmenter.flush():
-            chunks.put_nowait(chunk)
-        chunks.put_nowait(None)
         if speaking is not None:
-            await speaking
+            try:
+                await speaking
+            except _Quit:
+                quit_early = True
+    except _Quit:
+        quit_early = True
     finally:
-        pending: list[asyncio.Future[object]] = []
         if speaking is not None:
             speaking.cancel()
-            pending.append(speaking)  # type: ignore[arg-type]
+            await asyncio.gather(speaking, return_exceptions=True)
         if voice is not None:
-            pending += voice.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        if voice is not None and (sink := voice.opened_sink()) is not None:
-            sink.close()  # no-op after a drain; stops the sound on Ctrl-C or errors
+            await asyncio.gather(*voice.cancel(), return_exceptions=True)
+            if (sink := voice.opened_sink()) is not None:
+                sink.close()  # no-op after a drain; stops the sound on Ctrl-C or errors
+        await lecture.aclose()
+        session.keep_position(key, llm.name)
+        panel.close()
         await _quietly(llm.aclose())
         metrics.mark("finished")
-        report(metrics, options, status)  # after Ctrl-C too: the numbers so far
+        report(metrics, options, status)  # after Ctrl-C and q too: the numbers so far
     if failure is not None:
         raise failure
+    if quit_early:
+        status.info("Stopped; `profai teach` with the same notes resumes here.")
+        return
     first = "-" if metrics.first_token is None else f"{metrics.first_token:.1f} s"
     status.info(
         f"Lecture done: {metrics.words:,} words in {metrics.wall_seconds:.1f} s "
@@ -167,75 +215,217 @@ async def teach(
     )
 
 
+class _Session:
+    """The voice's side of one teach: engine, device, playback, keys, and what to keep."""
+
+    def __init__(
+        self,
+        lecture: Lecture,
+        settings: Settings,
+        options: TeachOptions,
+        env: Environment,
+        panel: LecturePanel,
+        voice: _Voice | None,
+        start: int,
+    ) -> None:
+        self.lecture = lecture
+        self.settings = settings
+        self.options = options
+        self.env = env
+        self.panel = panel
+        self.voice = voice
+        self.start = start
+        self.playback: Playback | None = None
+        self.player: Player | None = None
+        self.finished = False  # every chunk was heard
+
+    async def speak(self) -> None:
+        assert self.voice is not None
+        status, metrics = self.env.status, self.env.metrics
+        tts = await self.voice.engine
+        warming = asyncio.ensure_future(tts.warm_up())
+        # The voice starts on the first sentences while the device is still opening.
+        self.lecture.voice = tts
+        self.lecture.standin = build_standin(self.settings, tts)
+        self.lecture.move_to(self.lecture.cursor)
+        try:
+            sink = await self.voice.device
+        except AudioDeviceError as exc:
+            if self.options.require_audio:
+                raise
+            status.warn(f"{exc.message}. Continuing with text only.")
+            self.lecture.voice = None
+            await self.lecture.aclose()
+            warming.cancel()
+            await _quietly(tts.aclose())
+            return
+        status.info(f"Voice: {tts.name}.")
+        metrics.tts = tts.name
+        playback = Playback.for_settings(self.settings, self.lecture, sink)
+        self.playback = playback
+        quit_asked = asyncio.Event()
+        keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
+        running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
+        quitting = asyncio.ensure_future(quit_asked.wait())
+        showing = asyncio.ensure_future(self.player.show()) if self.player else None
+        try:
+            await asyncio.wait((running, quitting), return_when=asyncio.FIRST_COMPLETED)
+            if quit_asked.is_set():
+                raise _Quit
+            running.result()
+            if playback.failed is not None and is_fatal(playback.failed):
+                raise playback.failed
+            if playback.failed is None:
+                self.finished = True
+                await sink.drain()
+        finally:
+            if keys is not None:
+                keys.stop()
+            for task in (running, quitting, warming, showing):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(
+                *(t for t in (running, quitting, warming, showing) if t is not None),
+                return_exceptions=True,
+            )
+            sink.close()
+            await _quietly(tts.aclose())
+            if sink.first_audible is not None:
+                metrics.first_audible = sink.first_audible - metrics.t0
+            metrics.output_latency = sink.output_latency  # measured by now, if anything played
+            metrics.underruns = sink.underruns
+            metrics.device_underflows = sink.device_underflows
+
+    def _keys(
+        self, playback: Playback, sink: DeviceSink, quit_asked: asyncio.Event
+    ) -> KeyReader | None:
+        """The player's keys and status line, on a terminal that shows the live panel."""
+        if not hasattr(self.panel, "show_player"):
+            return None
+        from profai_cli.keys import KeyReader
+        from profai_cli.player import Player
+
+        player = Player(self.lecture, playback, sink, on_quit=quit_asked.set, view=self.panel)  # type: ignore[arg-type]
+        reader = KeyReader.open_terminal(player.key)
+        if reader is None:
+            return None
+        reader.start()
+        self.player = player
+        return reader
+
+    def keep_position(self, key: str, llm_name: str) -> None:
+        """Stopped mid-lecture: keep where, so the next teach resumes there."""
+        playback = self.playback
+        if playback is None:
+            return
+        if self.finished:
+            store.forget_position(key)
+            return
+        heard = playback.heard_chunk()
+        if heard is None:
+            heard = self.start
+        if not self.lecture.chunks:
+            return
+        heard = min(heard, len(self.lecture.chunks) - 1)
+        offset = self.lecture.chunks[heard].start
+        store.save_position(
+            key,
+            store.Position(
+                text=self.lecture.text,
+                complete=self.lecture.complete,
+                chunk=heard,
+                chunks=len(self.lecture.chunks),
+                offset=offset,
+                seconds=playback.seconds_before(heard),
+                total=playback.seconds_before(len(self.lecture.chunks)),
+                title=_section_title(self.lecture.text, offset),
+            ),
+            self.settings,
+            llm_name,
+        )
+
+
+def _resumed_text(
+    saved: store.Position, llm: LLM, settings: Settings, notes: Notes, env: Environment
+) -> AsyncGenerator[str, None]:
+    """The saved lecture, continued from its last word when it was not finished."""
+    if saved.complete:
+
+        async def stored() -> AsyncGenerator[str, None]:
+            env.metrics.mark("first_token")
+            yield saved.text
+
+        return stored()
+    return lecture_text(
+        llm,
+        lecture_request(settings, notes),
+        stream=True,
+        status=env.status,
+        metrics=env.metrics,
+        partial=saved.text,
+    )
+
+
+class _from:  # noqa: N801  (reads as a wrapper: _from(panel, saved))
+    """The panel, shown from the resumed section on (the text before it was heard)."""
+
+    def __init__(self, panel: LecturePanel, saved: store.Position) -> None:
+        self.panel = panel
+        self.skip = _section_start(saved.text, saved.offset)
+        self.seen = 0
+
+    def append(self, text: str) -> None:
+        if self.seen >= self.skip:
+            self.panel.append(text)
+        elif self.seen + len(text) > self.skip:
+            self.panel.append(text[self.skip - self.seen :])
+        self.seen += len(text)
+
+    def finish_text(self) -> None:
+        self.panel.finish_text()
+
+    def close(self) -> None:
+        self.panel.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.panel, name)
+
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def _section_start(text: str, offset: int) -> int:
+    """Where the section holding ``offset`` begins (its heading), else 0."""
+    starts = [m.start() for m in _HEADING.finditer(text, 0, offset + 1) if m.start() <= offset]
+    return starts[-1] if starts else 0
+
+
+def _section_title(text: str, offset: int) -> str:
+    found = [m.group(1) for m in _HEADING.finditer(text) if m.start() <= offset]
+    title = found[-1] if found else text.strip().split("\n", 1)[0]
+    return title.strip().strip("*_`#").strip()[:60]
+
+
+def _clock(seconds: float) -> str:
+    from profai_cli.player import clock
+
+    return clock(seconds)
+
+
 def _failed(task: asyncio.Future[None]) -> bool:
     return task.done() and not task.cancelled() and task.exception() is not None
 
 
 def _stop_if_failed(speaking: asyncio.Future[None], showing: asyncio.Future[Any]) -> None:
-    """A fatal voice error (a wrong key) ends the lecture now, not after all of its text."""
+    """A fatal voice error (a wrong key), or q, ends the lecture now, not after its text."""
     if _failed(speaking):
         showing.cancel()
 
 
-async def _speak(
-    voice: _Voice,
-    chunks: asyncio.Queue[Chunk | None],
-    settings: Settings,
-    options: TeachOptions,
-    status: Status,
-    metrics: Metrics,
-) -> None:
-    tts = await voice.engine
-    warming = asyncio.ensure_future(tts.warm_up())
-    try:
-        sink = await voice.device
-    except AudioDeviceError as exc:
-        if options.require_audio:
-            raise
-        status.warn(f"{exc.message}. Continuing with text only.")
-        await tts.aclose()
-        while await chunks.get() is not None:  # text only: let the chunks go
-            pass
-        return
-    status.info(f"Voice: {tts.name}.")
-    metrics.tts = tts.name
-    speaker = Speaker.for_settings(settings, tts, sink, metrics, status)
-    running = asyncio.ensure_future(speaker.run())
-
-    async def feed() -> None:
-        while (chunk := await chunks.get()) is not None:
-            speaker.submit(chunk)
-        speaker.close_input()
-
-    feeding = asyncio.ensure_future(feed())
-    try:
-        # The speaker ends early only on a fatal error (a wrong key): stop at once then.
-        await asyncio.wait((running, feeding), return_when=asyncio.FIRST_COMPLETED)
-        if speaker.failed is not None and is_fatal(speaker.failed):
-            raise speaker.failed
-        await feeding
-        await running
-        if speaker.failed is None:
-            await sink.drain()
-    finally:
-        for task in (feeding, running, warming):
-            task.cancel()
-        await asyncio.gather(feeding, running, warming, return_exceptions=True)
-        sink.close()
-        await _quietly(tts.aclose())
-        if sink.first_audible is not None:
-            metrics.first_audible = sink.first_audible - metrics.t0
-        metrics.output_latency = sink.output_latency  # measured by now, if anything played
-        metrics.underruns = sink.underruns
-        metrics.device_underflows = sink.device_underflows
-
-
 async def _quietly(closing: Awaitable[None]) -> None:
     """Release a connection; a failure to close must not hide the lecture's outcome."""
-    try:
+    with contextlib.suppress(Exception):
         await asyncio.wait_for(closing, 2.0)
-    except Exception:
-        pass
 
 
 def report(metrics: Metrics, options: TeachOptions, status: Status) -> None:

@@ -33,7 +33,9 @@ class FakeTTS:
         self.delay = delay  # seconds before a text's audio comes: reorders completions
         self.sample_rate = sample_rate
         self.name = name
+        self.speed = 1.0
         self.requests: list[str] = []
+        self.speeds: list[float] = []  # the speed of each request
 
     def identity(self) -> dict[str, str]:
         return {"engine": self.name}
@@ -41,6 +43,7 @@ class FakeTTS:
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
         attempt = self.requests.count(text)
         self.requests.append(text)
+        self.speeds.append(self.speed)
         await asyncio.sleep(self.delay(text))
         result = self.handler(text, attempt)
         if isinstance(result, BaseException):
@@ -84,6 +87,41 @@ class CollectingSink:
             else:
                 out.append((int(value), 1))
         return out
+
+
+@dataclass
+class FakeDevice(CollectingSink):
+    """A sound card played by hand: the test says how far it was heard (``position``),
+    and ``finish`` lets ``played()`` return. Drops and pauses act on what was written."""
+
+    position: int = 0
+    paused: bool = False
+    discards: list[int] = field(default_factory=list)
+    _done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def written(self) -> int:
+        return sum(len(f) for f in self.frames)
+
+    def heard(self) -> int:
+        return min(self.position, self.written)
+
+    def discard_after(self, position: int) -> None:
+        self.discards.append(position)
+        keep = self.audio[: max(position, self.heard())]
+        self.frames = [keep]
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def finish(self) -> None:
+        self._done.set()
+
+    async def played(self) -> None:
+        await self._done.wait()
 
 
 class ScriptedLLM:

@@ -372,7 +372,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self._common_fault(entry, fault):
             return
         freq = self.fake.tone_for(text)
-        seconds = max(k.tts_min_seconds, len(text) * k.tts_seconds_per_char)
+        speed = float(body.get("speed") or 1.0)  # a faster voice: a shorter tone
+        seconds = max(k.tts_min_seconds, len(text) * k.tts_seconds_per_char) / speed
         pcm = tone(freq, seconds, k.tts_amplitude).tobytes()
         fmt = body.get("response_format", "mp3")
         if k.tts_time_to_first_byte:

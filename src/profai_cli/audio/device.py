@@ -136,6 +136,9 @@ class DeviceSink:
         self._stream: Any = None
         self._resampler: Any = None
         self.ring: RingBuffer | None = None
+        self.paused = False
+        self._taken = 0  # samples given to write(), at the voice's rate
+        self._last_block: tuple[int, float] = (0, 0.0)  # (ring position, its DAC time)
 
     def open(self) -> None:
         sd = import_sounddevice()
@@ -170,7 +173,9 @@ class DeviceSink:
 
     def _open(self, sd: Any, index: int | None, rate: int) -> Any:
         self.sample_rate = rate
-        self.ring = RingBuffer(int(rate * self.ring_seconds), rate)
+        # A second of what was played is kept: enough to step back over the device's
+        # own buffer (150 ms here) when a pause drops it.
+        self.ring = RingBuffer(int(rate * self.ring_seconds), rate, history=rate)
         return sd.OutputStream(
             samplerate=rate,
             channels=1,
@@ -187,6 +192,7 @@ class DeviceSink:
             self.device_underflows += 1
         start = ring.read_position
         ring.read_into(outdata[:, 0])
+        self._last_block = (start, time_info.outputBufferDacTime)
         if self.first_audible is None:
             first = ring.first_audible_at
             if first is not None and start <= first < start + frames:
@@ -202,9 +208,91 @@ class DeviceSink:
 
     async def write(self, frames: np.ndarray) -> None:
         assert self.ring is not None
+        self._taken += len(frames)
         if self._resampler is not None:
             frames = self._resampler.process(frames)
         await self.ring.write(frames)
+
+    # -- the player's controls: positions are samples at the voice's rate ----------------
+
+    @property
+    def written(self) -> int:
+        """Samples written so far (less what was discarded)."""
+        return self._taken
+
+    def heard(self) -> int:
+        """The sample leaving the speaker now."""
+        ring = self.ring
+        if ring is None:
+            return 0
+        return self._to_voice(self._heard_on_device())
+
+    def _heard_on_device(self) -> int:
+        assert self.ring is not None
+        if self.paused or self._stream is None:
+            return self.ring.read_position
+        start, dac = self._last_block
+        try:
+            now = float(self._stream.time)
+        except Exception:
+            return start
+        if not dac or not now:
+            return start
+        return max(0, min(self.ring.read_position, start - int((dac - now) * self.sample_rate)))
+
+    def pause(self) -> None:
+        """Silence now; what the device had buffered is dropped, and played on resume."""
+        if self.paused or self._stream is None or self.ring is None:
+            return
+        heard = self._heard_on_device()
+        self._stream.abort()  # the callback has stopped when this returns
+        self.ring.rewind_to(heard)
+        self.paused = True
+
+    def resume(self) -> None:
+        """Play on from the sample where the pause stopped, faded in (no click)."""
+        if not self.paused or self._stream is None or self.ring is None:
+            return
+        self.paused = False
+        self.ring.fade_in(int(self.sample_rate * 0.004))
+        self._stream.start()
+
+    def discard_after(self, position: int) -> None:
+        """Drop what was written after ``position`` and not yet heard (a skip, a new speed)."""
+        ring = self.ring
+        if ring is None or self._stream is None:
+            return
+        cut = self._to_device(position)
+        playing = not self.paused and cut < ring.read_position
+        if playing:  # the cut is in what the device holds already: stop it, step back
+            self.pause()
+        ring.truncate(cut)
+        self._taken = max(self._to_voice(ring.written), 0)
+        if self._resampler is not None:
+            from profai_cli.audio.resample import StreamResampler
+
+            self._resampler = StreamResampler(self.requested_rate, self.sample_rate)
+        if playing:
+            self.resume()
+
+    def _to_voice(self, device_samples: int) -> int:
+        return round(device_samples * self.requested_rate / self.sample_rate)
+
+    def _to_device(self, voice_samples: int) -> int:
+        return round(voice_samples * self.sample_rate / self.requested_rate)
+
+    async def played(self) -> None:
+        """Wait until everything written so far has left the speaker."""
+        ring = self.ring
+        if ring is None or self._stream is None:
+            return
+        ring.finish()
+        while not ring.empty or self.paused:
+            if ring.closed:
+                return
+            await asyncio.sleep(0.01)
+        # What left the ring is still in the device's buffers for about its latency.
+        await asyncio.sleep((self.output_latency or 0.0) + 0.05)
 
     async def drain(self) -> None:
         """Play out everything, then close: no cut-off last word."""
@@ -213,10 +301,9 @@ class DeviceSink:
             return
         if self._resampler is not None:
             await ring.write(self._resampler.process(_empty(), last=True))
-        ring.finish()
-        await ring.wait_empty()
-        # What left the ring is still in the device's buffers for about its latency.
-        await asyncio.sleep((self.output_latency or 0.0) + 0.05)
+        await self.played()
+        if self._stream is None:
+            return
         await asyncio.to_thread(self._stream.stop)
         self._stream.close()
         self._stream = None

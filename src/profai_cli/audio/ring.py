@@ -1,15 +1,21 @@
 """A preallocated int16 ring buffer between one writer and the audio callback.
 
-The callback side (``read_into``) never blocks, never allocates a buffer and takes no
-lock: the two sides share only two counters, each written by one side alone. The
+The callback side (``read_into``) never waits on the writer and never allocates a
+buffer: the two sides share only two counters, each written by one side alone. The
 writer waits, without blocking the event loop, while the ring is full: that wait is
 the pipeline's back-pressure.
+
+The last ``history`` samples read are never overwritten, so that with the stream
+stopped a pause can step back to the sample really heard: what the device had
+buffered was dropped, not played. Dropping unread audio (a new speed) is the one
+change the writer makes under the callback's feet; a lock, uncontended but for that,
+keeps the callback from reading past the cut while it is made.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 
 import numpy as np
 
@@ -21,15 +27,17 @@ class RingClosed(Exception):
 
 
 class RingBuffer:
-    def __init__(self, capacity: int, sample_rate: int) -> None:
+    def __init__(self, capacity: int, sample_rate: int, history: int = 0) -> None:
         self.capacity = capacity
         self.sample_rate = sample_rate
+        self.history = min(history, capacity // 2)
         self._buf = np.zeros(capacity, dtype=np.int16)
         self._written = 0  # total samples written (writer only)
         self._read = 0  # total samples read (callback only)
         self.finished = False  # the writer has written its last frames
         self.closed = False
-        self.paused = False
+        self._moved = False  # truncated by a skip, not refilled yet: empty is no underrun
+        self._lock = threading.Lock()
         self.underruns = 0
         self.first_audible_at: int | None = None  # sample index of the first sound written
 
@@ -37,7 +45,11 @@ class RingBuffer:
 
     @property
     def free(self) -> int:
-        return self.capacity - (self._written - self._read)
+        return self.capacity - self.history - (self._written - self._read)
+
+    @property
+    def unread(self) -> int:
+        return self._written - self._read
 
     @property
     def written(self) -> int:
@@ -60,6 +72,7 @@ class RingBuffer:
         if n > first:
             self._buf[: n - first] = frames[first:n]
         self._written += n  # published last: the reader sees only copied samples
+        self._moved = False
         return n
 
     async def write(self, frames: np.ndarray) -> None:
@@ -70,17 +83,6 @@ class RingBuffer:
             if pos < len(frames):
                 await asyncio.sleep(self._wait_for(len(frames) - pos))
 
-    def write_blocking(self, frames: np.ndarray, timeout: float | None = None) -> None:
-        """The same for a writer thread."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        pos = 0
-        while pos < len(frames):
-            pos += self.write_some(frames[pos:])
-            if pos < len(frames):
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TimeoutError("ring buffer stayed full")
-                time.sleep(self._wait_for(len(frames) - pos))
-
     def _wait_for(self, wanted: int) -> float:
         # Room appears at the device's pace; poll at most every 20 ms, at least every 2 ms.
         return min(0.02, max(0.002, min(wanted, self.capacity // 4) / self.sample_rate / 2))
@@ -88,16 +90,35 @@ class RingBuffer:
     def finish(self) -> None:
         self.finished = True
 
+    # -- the writer moving the read side: with the stream stopped -------------------------
+
+    def rewind_to(self, position: int) -> None:
+        """Read again from ``position`` (back at most ``history`` samples)."""
+        self._read = max(position, self._read - self.history, self._written - self.capacity, 0)
+
+    def truncate(self, position: int) -> None:
+        """Drop what was written after ``position`` and not yet read (safe while playing)."""
+        with self._lock:
+            self._written = max(self._read, min(position, self._written))
+            self.finished = False
+            self._moved = True
+
+    def fade_in(self, samples: int) -> None:
+        """Ramp the next unread samples up from silence (no click where playback resumes)."""
+        n = min(samples, self.unread)
+        if n <= 0:
+            return
+        start = self._read % self.capacity
+        idx = (start + np.arange(n)) % self.capacity
+        ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+        self._buf[idx] = (self._buf[idx] * ramp).astype(np.int16)
+
     def close(self) -> None:
         self.closed = True
 
     @property
     def empty(self) -> bool:
         return self._read >= self._written
-
-    async def wait_empty(self, poll: float = 0.005) -> None:
-        while not self.empty and not self.closed:
-            await asyncio.sleep(poll)
 
     # -- the callback's side -------------------------------------------------------------
 
@@ -108,19 +129,20 @@ class RingBuffer:
     def read_into(self, out: np.ndarray) -> int:
         """Fill out with the next samples (silence where there are none); return how many."""
         wanted = len(out)
-        if self.paused or self.closed:
+        if self.closed:
             out.fill(0)
             return 0
-        n = min(wanted, self._written - self._read)
-        if n > 0:
-            start = self._read % self.capacity
-            first = min(n, self.capacity - start)
-            out[:first] = self._buf[start : start + first]
-            if n > first:
-                out[first:n] = self._buf[: n - first]
-            self._read += n
+        with self._lock:
+            n = min(wanted, self._written - self._read)
+            if n > 0:
+                start = self._read % self.capacity
+                first = min(n, self.capacity - start)
+                out[:first] = self._buf[start : start + first]
+                if n > first:
+                    out[first:n] = self._buf[: n - first]
+                self._read += n
         if n < wanted:
             out[n:] = 0
-            if self._written > 0 and not self.finished:
+            if self._written > 0 and not self.finished and not self._moved:
                 self.underruns += 1
         return n

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 class TTSEngine(Protocol):
     name: str  # for status lines, e.g. "Piper en_US-joe-medium"
     sample_rate: int
+    speed: float  # 1.0 is normal; read at each stream(), so a change applies from the next
 
     def identity(self) -> dict[str, str]:
         """What makes its audio what it is (engine, model, voice, speed, instructions)."""

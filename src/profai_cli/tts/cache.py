@@ -191,6 +191,14 @@ class CachedTTS:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def speed(self) -> float:
+        return self.engine.speed
+
+    @speed.setter
+    def speed(self, value: float) -> None:
+        self.engine.speed = value
+
     def identity(self) -> dict[str, str]:
         return self.engine.identity()
 

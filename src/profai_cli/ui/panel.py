@@ -29,6 +29,10 @@ LIVE_CONSOLES: list[Console] = []
 class LecturePanel(Protocol):
     def append(self, text: str) -> None: ...
 
+    def finish_text(self) -> None:
+        """The text is all there; the view may stay (the voice is still speaking)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -44,10 +48,14 @@ class PlainPanel:
         self._out.flush()
         self._last = text or self._last
 
-    def close(self) -> None:
+    def finish_text(self) -> None:
         if self._last and not self._last.endswith("\n"):
             self._out.write("\n")
+            self._last = "\n"
         self._out.flush()
+
+    def close(self) -> None:
+        self.finish_text()
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -109,18 +117,25 @@ class LivePanel:
         )
         self._started = False
         self._drawn = 0.0  # time.monotonic() of the last redraw
+        self._tail_start = 0  # offset of the tail in the whole lecture text
+        self._writing = True
+        self._player: tuple[str, str | None, tuple[int, int] | None] | None = None
 
-    def append(self, text: str) -> None:
-        if not text:
-            return
+    def _start(self) -> None:
         if not self._started:  # no empty box on screen while waiting for the first token
             self._live.start()
             self._started = True
             LIVE_CONSOLES.append(self._console)
+
+    def append(self, text: str) -> None:
+        if not text:
+            return
+        self._start()
         self._tail += text
         if "\n" in text:
             blocks, self._tail = split_finished_blocks(self._tail)
             for block in blocks:
+                self._tail_start += len(block)
                 self._print_block(block)
         self._commit_overflow()
         now = time.monotonic()
@@ -128,12 +143,33 @@ class LivePanel:
             self._drawn = now
             self._live.refresh()
 
+    def finish_text(self) -> None:
+        """Print the last block for good; with a player, the live lines stay."""
+        if self._tail.strip():
+            self._print_block(self._tail)
+        self._tail_start += len(self._tail)
+        self._tail = ""
+        self._writing = False
+        if self._player is None:
+            self.close()
+        elif self._started:
+            self._live.refresh()
+
+    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+        """The player's status line, and the sentence being heard: marked in the text
+        while it is on screen, else on a line of its own."""
+        self._player = (line, now, spoken)
+        self._start()
+        self._drawn = time.monotonic()
+        self._live.refresh()
+
     def close(self) -> None:
         if not self._started:
             return
         if self._tail.strip():
             self._print_block(self._tail)
         self._tail = ""
+        self._player = None
         self._live.update(_Nothing(), refresh=True)
         self._live.stop()
         self._started = False
@@ -166,16 +202,80 @@ class LivePanel:
 
     def render_tail(self) -> Iterable[object]:
         from rich.panel import Panel
+        from rich.text import Text
 
-        lines = self._lines(self._tail)[self._committed_lines :] if self._tail.strip() else []
-        yield Panel(
-            _Lines(lines),
-            title=self._title,
-            title_align="left",
-            border_style="cyan",
-            subtitle="writing…",
-            subtitle_align="right",
+        spoken = self._player[2] if self._player else None
+        marked = False
+        if self._tail.strip():
+            lines, marked = self._marked_lines(spoken)
+            yield Panel(
+                _Lines(lines[self._committed_lines :]),
+                title=self._title,
+                title_align="left",
+                border_style="cyan",
+                subtitle="writing…" if self._writing else "",
+                subtitle_align="right",
+            )
+        if self._player is not None:
+            line, now, _ = self._player
+            if now and not marked:
+                yield Text("  ▶ " + now, style="bold", no_wrap=True, overflow="ellipsis")
+            for part in line.split("\n"):
+                yield Text("  " + part, style="dim", no_wrap=True, overflow="ellipsis")
+
+    def _marked_lines(self, spoken: tuple[int, int] | None) -> tuple[list[list[Segment]], bool]:
+        """The tail's lines, with the spoken sentence in reverse video where it is visible."""
+        if spoken is None or spoken[0] < self._tail_start:
+            return self._lines(self._tail), False
+        start, end = spoken[0] - self._tail_start, spoken[1] - self._tail_start
+        if start >= len(self._tail):
+            return self._lines(self._tail), False
+        if start == 0 or self._tail[start - 1] == "\n":  # after "## ", "- ", "1. "
+            start += len(_LINE_MARKS.match(self._tail, start).group())  # type: ignore[union-attr]
+        end = max(start, min(end, len(self._tail)))
+        text = self._tail[:start] + _ON + self._tail[start:end] + _OFF + self._tail[end:]
+        lines = self._lines(text)
+        visible = any(
+            _ON in seg.text or _OFF in seg.text
+            for line in lines[self._committed_lines :]
+            for seg in line
         )
+        return _highlight(lines), visible
+
+
+# Zero-width marks around the spoken sentence in the markdown: they survive rendering
+# (and take no room, so lines wrap as without them), and show where to highlight.
+_ON, _OFF = "\u200b", "\u200c"
+_LINE_MARKS = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)*")
+
+
+def _highlight(lines: list[list[Segment]]) -> list[list[Segment]]:
+    from rich.segment import Segment
+    from rich.style import Style
+
+    reverse = Style(reverse=True)
+    on = False
+    out: list[list[Segment]] = []
+    for line in lines:
+        new: list[Segment] = []
+        for seg in line:
+            if _ON not in seg.text and _OFF not in seg.text:
+                new.append(Segment(seg.text, (seg.style or Style()) + reverse) if on else seg)
+                continue
+            part = ""
+            for ch in seg.text:
+                if ch in (_ON, _OFF):
+                    if part:
+                        style = (seg.style or Style()) + reverse if on else seg.style
+                        new.append(Segment(part, style))
+                        part = ""
+                    on = ch == _ON
+                else:
+                    part += ch
+            if part:
+                new.append(Segment(part, (seg.style or Style()) + reverse if on else seg.style))
+        out.append(new)
+    return out
 
 
 class _Lines:

@@ -1,5 +1,5 @@
-"""The Speaker between the seams, with in-memory fakes: order, pauses, retry, stand-in,
-failure and cancellation, in milliseconds."""
+"""The Lecture and its Playback between the seams, with in-memory fakes: order, pauses,
+retry, stand-in, failure, cancellation, and the player's moves, in milliseconds."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import pytest
 from rich.console import Console
 
 from profai_cli.errors import TTSError
+from profai_cli.lecture import Lecture
 from profai_cli.metrics import Metrics
-from profai_cli.pipeline import Speaker
+from profai_cli.playback import Playback
 from profai_cli.speech import Chunk, segment
 from profai_cli.tts.standin import StandInVoice
 from profai_cli.ui import Status
-from tests.fakes.engines import CollectingSink, FakeTTS, constant
+from tests.fakes.engines import CollectingSink, FakeDevice, FakeTTS, constant
 
 TEXT = "One is here. Two comes next. Three follows on. Four is last of all."
 RATE = 1000
@@ -27,26 +28,24 @@ def _value(chunks: list[Chunk]) -> dict[str, int]:
     return {c.text: 1000 * (i + 1) for i, c in enumerate(chunks)}
 
 
-def _speaker(tts: FakeTTS, sink: CollectingSink, **kw: object) -> tuple[Speaker, io.StringIO]:
+def _playback(
+    tts: FakeTTS,
+    sink: CollectingSink,
+    *,
+    lookahead: int = 3,
+    standin: StandInVoice | None = None,
+) -> tuple[Playback, io.StringIO]:
     said = io.StringIO()
     status = Status(Console(file=said, width=200))
-    speaker = Speaker(
-        tts,
-        sink,
-        Metrics(),
-        status,
-        sentence_pause=PAUSE,
-        paragraph_pause=PAUSE,
-        **kw,  # type: ignore[arg-type]
-    )
-    return speaker, said
+    lecture = Lecture(tts, Metrics(), status, lookahead=lookahead, standin=standin)
+    playback = Playback(lecture, sink, sentence_pause=PAUSE, paragraph_pause=PAUSE)
+    return playback, said
 
 
-async def _speak(speaker: Speaker, chunks: list[Chunk]) -> None:
-    running = asyncio.ensure_future(speaker.run())
-    for chunk in chunks:
-        speaker.submit(chunk)
-    speaker.close_input()
+async def _speak(playback: Playback, text: str) -> None:
+    running = asyncio.ensure_future(playback.run())
+    playback.lecture.add_text(text)
+    playback.lecture.end_text()
     await running
 
 
@@ -82,17 +81,17 @@ def test_chunks_play_in_order_whatever_order_their_audio_comes_in() -> None:
         delay=lambda text: slow_first.get(text, 0.0),
     )
     sink = CollectingSink()
-    speaker, _ = _speaker(tts, sink, lookahead=3)
-    asyncio.run(_speak(speaker, chunks))
+    playback, _ = _playback(tts, sink, lookahead=3)
+    asyncio.run(_speak(playback, TEXT))
     assert _loud(sink) == [values[c.text] for c in chunks]
-    assert speaker.metrics.chunks == len(chunks)
+    assert playback.lecture.metrics.chunks == len(chunks)
 
 
 def test_the_set_pause_is_between_sentences() -> None:
     chunks = segment(TEXT)
     sink = CollectingSink()
-    speaker, _ = _speaker(FakeTTS(constant(5000, 0.06, RATE)), sink)
-    asyncio.run(_speak(speaker, chunks))
+    playback, _ = _playback(FakeTTS(constant(5000, 0.06, RATE)), sink)
+    asyncio.run(_speak(playback, TEXT))
     silences = [n for v, n in sink.runs() if v == 0]
     # The 4 ms edge fades start and end at zero: a sample each side of the pause (and
     # the lecture's very first sample).
@@ -111,8 +110,8 @@ def test_a_passing_fault_is_retried_once_and_nothing_is_lost() -> None:
 
     tts = FakeTTS(flaky)
     sink = CollectingSink()
-    speaker, said = _speaker(tts, sink)
-    asyncio.run(_speak(speaker, chunks))
+    playback, said = _playback(tts, sink)
+    asyncio.run(_speak(playback, TEXT))
     assert _loud(sink) == [values[c.text] for c in chunks]
     assert tts.requests.count(chunks[1].text) == 2
     assert said.getvalue() == ""
@@ -129,8 +128,8 @@ def test_a_sentence_the_voice_cannot_say_is_said_by_the_stand_in_as_loud() -> No
     backup = FakeTTS(constant(2000, 0.06, 500), sample_rate=500)
     standin = StandInVoice(lambda: backup, RATE)
     sink = CollectingSink()
-    speaker, said = _speaker(FakeTTS(broken_second), sink, standin=standin, lookahead=1)
-    asyncio.run(_speak(speaker, chunks))
+    playback, said = _playback(FakeTTS(broken_second), sink, standin=standin, lookahead=1)
+    asyncio.run(_speak(playback, TEXT))
     bursts = _bursts(sink.audio)
     assert len(bursts) == len(chunks)  # none skipped
     assert backup.requests == [chunks[1].text]
@@ -148,27 +147,26 @@ def test_without_a_stand_in_the_voice_stops_and_says_so() -> None:
         return np.full(60, 3000, dtype=np.int16)
 
     sink = CollectingSink()
-    speaker, said = _speaker(FakeTTS(broken_second), sink, lookahead=1)
-    asyncio.run(_speak(speaker, chunks))
+    playback, said = _playback(FakeTTS(broken_second), sink, lookahead=1)
+    asyncio.run(_speak(playback, TEXT))
     assert _loud(sink) == [3000]
-    assert isinstance(speaker.failed, TTSError)
+    assert isinstance(playback.failed, TTSError)
     assert "the lecture goes on as text" in said.getvalue()
 
 
-def test_a_wrong_key_ends_the_speaker_at_once_and_silently() -> None:
+def test_a_wrong_key_ends_the_playback_at_once_and_silently() -> None:
     chunks = segment(TEXT)
     tts = FakeTTS(lambda text, attempt: TTSError("401", status=401))
     sink = CollectingSink()
-    speaker, said = _speaker(tts, sink, lookahead=1)
+    playback, said = _playback(tts, sink, lookahead=1)
 
     async def scenario() -> None:
-        running = asyncio.ensure_future(speaker.run())
-        for chunk in chunks:
-            speaker.submit(chunk)  # the input is never closed: run() must end by itself
+        running = asyncio.ensure_future(playback.run())
+        playback.lecture.add_text(TEXT)  # the text never ends: run() must end by itself
         await asyncio.wait_for(running, 2)
 
     asyncio.run(scenario())
-    assert speaker.failed is not None and said.getvalue() == ""
+    assert playback.failed is not None and said.getvalue() == ""
     assert tts.requests == [chunks[0].text]
 
 
@@ -176,16 +174,16 @@ def test_cancelling_leaves_no_task_behind() -> None:
     chunks = segment(TEXT * 5)
     tts = FakeTTS(constant(4000), delay=lambda text: 0.01)
     sink = CollectingSink()
-    speaker, _ = _speaker(tts, sink)
+    playback, _ = _playback(tts, sink)
 
     async def scenario() -> set[asyncio.Task[object]]:
-        running = asyncio.ensure_future(speaker.run())
-        for chunk in chunks:
-            speaker.submit(chunk)
+        running = asyncio.ensure_future(playback.run())
+        playback.lecture.add_text(TEXT * 5)
         await asyncio.sleep(0.03)
         running.cancel()
         with pytest.raises(asyncio.CancelledError):
             await running
+        await playback.lecture.aclose()
         return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
 
     assert asyncio.run(scenario()) == set()
@@ -266,3 +264,142 @@ def test_teach_runs_in_process_with_an_in_memory_environment() -> None:
     assert "The moon pulls the sea." in shown and "Welcome" in shown
     assert "with no LLM (--llm none)" in said and "Lecture done" in said
     assert env.metrics.words > 0
+
+
+# -- the player's moves, on a sound card played by hand -----------------------------------
+
+
+SENTENCES = (
+    "The first sentence is here to be heard. The second sentence comes after that one. "
+    "The third sentence follows on from there. The fourth sentence is the last of all."
+)
+
+
+def _values(text: str) -> tuple[list[Chunk], dict[str, int]]:
+    chunks = segment(text)
+    return chunks, _value(chunks)
+
+
+async def _started(playback: Playback, text: str) -> asyncio.Future[None]:
+    """Playback running on the whole text, written out, waiting to be heard."""
+    running = asyncio.ensure_future(playback.run(until_heard=True))
+    playback.lecture.add_text(text)
+    playback.lecture.end_text()
+    await _written(playback)
+    return running
+
+
+async def _written(playback: Playback) -> None:
+    """Until the writer has written every chunk (after a move, again)."""
+    for _ in range(100):
+        await asyncio.sleep(0.001)
+        if playback.writing == len(playback.lecture.chunks):
+            return
+
+
+def test_back_replays_the_previous_sentence_from_memory_with_no_new_request() -> None:
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(2) + 20  # type: ignore[operator]  # inside 3rd
+        assert playback.heard_chunk() == 2
+        playback.seek(1)
+        await _written(playback)
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    heard = [values[c.text] for c in chunks]
+    # What was heard of the third sentence stays; then the second, and on from there.
+    assert _loud(sink) == heard[:3] + heard[1:]
+    assert sorted(tts.requests) == sorted(c.text for c in chunks)  # each made once
+
+
+def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(1) + 20  # type: ignore[operator]
+        playback.seek(2)
+        await _written(playback)
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    runs = [(v, n) for v, n in sink.runs() if v]
+    # The second sentence stops where it was heard (20 samples of 60), the third follows.
+    values_heard = [v for v, n in runs if n >= 10]
+    assert values_heard == [values[chunks[i].text] for i in (0, 1, 2, 3)]
+    second = next(n for v, n in runs if v == values[chunks[1].text])
+    assert 15 <= second <= 21
+
+
+def test_a_new_speed_applies_from_the_next_sentence() -> None:
+    from profai_cli.player import Player
+
+    chunks, values = _values(SENTENCES)
+
+    def by_speed(text: str, attempt: int) -> np.ndarray:
+        return np.full(int(120 / tts.speed), values[text], dtype=np.int16)
+
+    tts = FakeTTS(by_speed)
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+    quit_asked: list[bool] = []
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(1) + 30  # type: ignore[operator]
+        player = Player(playback.lecture, playback, sink, on_quit=lambda: quit_asked.append(True))
+        for _ in range(10):  # ten steps up, to 2.0x
+            player.key("faster")
+        await _written(playback)
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    lengths: dict[int, int] = {}
+    for v, n in sink.runs():
+        lengths[v] = max(n, lengths.get(v, 0))  # the run of the chunk, not a fade's sample
+    assert lengths[values[chunks[1].text]] >= 100  # the sentence being heard: as it was
+    # 60 samples at 2x, less the 4 ms edge fades.
+    assert all(50 <= lengths[values[chunks[i].text]] <= 60 for i in (2, 3)), lengths
+    assert playback.speed == 2.0 and tts.speed == 2.0
+    assert tts.speeds.count(2.0) >= 2 and not quit_asked
+
+
+def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() -> None:
+    from profai_cli.player import Player
+
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+    targets: list[int] = []
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        player = Player(playback.lecture, playback, sink, on_quit=lambda: None)
+        player.key("forward")
+        player.key("forward")  # before the first move was heard: from where it goes
+        targets.append(player.current())
+        for _ in range(5):
+            player.key("forward")
+        targets.append(player.current())
+        player.key("pause")
+        assert sink.paused
+        player.key("pause")
+        assert not sink.paused
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    assert targets == [2, len(chunks) - 1]  # the last sentence: no further

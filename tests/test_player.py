@@ -1,0 +1,159 @@
+"""The player's keys on a real terminal, heard from the PulseAudio null sink's monitor.
+
+profai runs in a pseudo-terminal that is its controlling terminal (as in a real one),
+its notes on stdin and the keys typed through /dev/tty; the loopback fake gives each
+sentence its own tone, so the recording tells what was heard when.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.audio_tools import Recorder, sample_time, tones
+from tests.conftest import PROFAI, clean_env
+from tests.fakes.openai_server import FakeOpenAI
+from tests.terminal import TerminalSession
+
+WORDS = "one two three four five six seven eight nine ten".split()
+LECTURE = (
+    "# Counting\n\n"
+    + " ".join(f"Sentence number {w} is here to be said aloud." for w in WORDS)
+    + "\n"
+)
+SECONDS = len("Sentence number three is here to be said aloud.") * 0.02  # the fake's tone
+SPACE, LEFT, RIGHT, UP = b" ", b"\x1b[D", b"\x1b[C", b"\x1b[A"
+
+pytestmark = pytest.mark.audio
+
+
+def _session(fake: FakeOpenAI, home: Path, *extra: str) -> TerminalSession:
+    fake.knobs.lecture = LECTURE
+    args = [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai", *extra]
+    return TerminalSession(args, clean_env(home), stdin=b"notes")
+
+
+def _heard(fake: FakeOpenAI, audio, marks) -> list[tuple[str, float, float]]:  # type: ignore[no-untyped-def]
+    """(sentence, start, end) for each tone heard, in monotonic time."""
+    by_freq = {f: text for text, f in fake.tones().items()}
+    out = []
+    for t in tones(audio):
+        near = min(by_freq, key=lambda f: abs(f - t.freq))
+        assert abs(near - t.freq) < 25, f"a tone at {t.freq:.0f} Hz that no sentence has"
+        start = sample_time(marks, int(t.start * 24_000))
+        out.append((by_freq[near], start, start + t.end - t.start))
+    return out
+
+
+def _playing(session: TerminalSession, fake: FakeOpenAI, sentences: int) -> None:
+    """Until the voice is well into the lecture (the status line is up)."""
+    assert session.wait_for("▶ playing".encode(), 20), session.screen()
+    time.sleep(0.6 + sentences * (SECONDS + 0.2))
+
+
+def _sentence(i: int) -> str:
+    return f"Sentence number {WORDS[i]} is here to be said aloud."
+
+
+def test_space_pauses_at_once_and_resumes_where_it_stopped(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    with Recorder() as rec, _session(fake, home) as session:
+        _playing(session, fake, 2)
+        paused = session.send(SPACE)
+        time.sleep(1.2)
+        resumed = session.send(SPACE)
+        time.sleep(1.5)
+        session.send(b"q")
+        assert session.wait() == 0
+        audio, marks = rec.stop()
+    heard = _heard(fake, audio, marks)
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < paused < end + 0.05)
+    before, after = heard[i], heard[i + 1]
+    assert before[0] == after[0]  # the same sentence goes on after the pause
+    assert before[2] - paused < 0.1  # the sound stopped within 100 ms
+    assert (after[1] - before[2]) == pytest.approx(resumed - paused, abs=0.1)
+    # Nothing of it lost or said twice: its two parts make one sentence's length.
+    assert (before[2] - before[1]) + (after[2] - after[1]) == pytest.approx(SECONDS, abs=0.06)
+    assert session.modes_after == session.modes_before  # the terminal as it was
+
+
+def test_left_says_the_previous_sentence_again_and_right_goes_on(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    with Recorder() as rec, _session(fake, home) as session:
+        _playing(session, fake, 3)
+        left = session.send(LEFT)
+        time.sleep(SECONDS + 0.6)
+        right = session.send(RIGHT)
+        time.sleep(SECONDS * 1.5)
+        session.send(b"q")
+        assert session.wait() == 0
+        audio, marks = rec.stop()
+    heard = _heard(fake, audio, marks)
+    texts = [t for t, _, _ in heard]
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < left < end + 0.05)
+    # left: the sentence before the one being heard, from its start, in full.
+    assert texts[i + 1] == texts[i - 1]
+    assert heard[i + 1][2] - heard[i + 1][1] == pytest.approx(SECONDS, abs=0.05)
+    # right: the sentence being heard is cut short, and the next one follows.
+    j = next(j for j, (_, start, end) in enumerate(heard) if start < right < end + 0.05)
+    assert heard[j][2] - right < 0.1
+    order = [_sentence(k) for k in range(len(WORDS))]
+    assert order.index(texts[j + 1]) == order.index(texts[j]) + 1
+    # Going back made no new request: each sentence was asked for once.
+    asked = [r.body["input"] for r in fake.requests("/audio/speech")]
+    assert len(asked) == len(set(asked))
+
+
+def test_up_speeds_up_the_sentences_after_the_one_being_heard(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    with Recorder() as rec, _session(fake, home) as session:
+        _playing(session, fake, 2)
+        sent = session.send(UP * 5)  # 1.5x
+        assert session.wait_for(b"1.5x", 5)
+        time.sleep(3 * SECONDS)
+        session.send(b"q")
+        assert session.wait() == 0
+        audio, marks = rec.stop()
+    heard = _heard(fake, audio, marks)
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < sent < end + 0.05)
+    assert heard[i][2] - heard[i][1] == pytest.approx(SECONDS, abs=0.05)  # as it was
+    for text, start, end in heard[i + 1 : i + 3]:
+        assert end - start == pytest.approx(SECONDS / 1.5, abs=0.05), text
+    speeds = [r.body.get("speed") for r in fake.requests("/audio/speech")]
+    assert 1.5 in speeds
+
+
+def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    with _session(fake, home) as session:
+        _playing(session, fake, 4)
+        session.send(b"q")
+        assert session.wait() == 0
+        assert "resumes here" in "\n".join(session.screen())
+    chats = len(fake.requests("/chat/completions"))
+    spoken = len(fake.requests("/audio/speech"))
+    with Recorder() as rec, _session(fake, home) as session:
+        assert session.wait_for(b"Resuming at", 20)
+        time.sleep(2 * SECONDS)
+        session.send(b"q")
+        assert session.wait() == 0
+        audio, marks = rec.stop()
+    assert len(fake.requests("/chat/completions")) == chats  # no LLM request
+    heard = _heard(fake, audio, marks)
+    first = heard[0][0]
+    assert first.startswith("Sentence number") and first != _sentence(0)
+    assert WORDS.index(first.split()[2]) >= 2
+    # What was cached was not asked for again.
+    again = [r.body["input"] for r in fake.requests("/audio/speech")[spoken:]]
+    assert first not in again
+    with _session(fake, home, "--restart") as session:
+        assert session.wait_for("▶ playing".encode(), 20)
+        session.send(b"q")
+        assert session.wait() == 0
+        assert "Resuming" not in "\n".join(session.screen())
