@@ -78,13 +78,17 @@ def run_in_terminal(
         if proc.poll() is None:
             proc.kill()
         os.close(master)
+    lines, hidden = replay(bytes(raw), rows, cols)
+    return TerminalRun(code, bytes(raw), lines, hidden)
+
+
+def replay(raw: bytes, rows: int, cols: int) -> tuple[list[str], bool]:
+    """(the scrollback then the screen, whether the cursor is hidden) of a terminal's output."""
     screen = pyte.HistoryScreen(cols, rows, history=100_000, ratio=0.5)
     stream = pyte.ByteStream(screen)
-    stream.feed(bytes(raw).replace(b"\n", b"\r\n") if b"\r\n" not in raw else bytes(raw))
+    stream.feed(raw.replace(b"\n", b"\r\n") if b"\r\n" not in raw else raw)
     history = ["".join(line[x].data for x in range(cols)).rstrip() for line in screen.history.top]
-    return TerminalRun(
-        code, bytes(raw), history + [line.rstrip() for line in screen.display], screen.cursor.hidden
-    )
+    return history + [line.rstrip() for line in screen.display], screen.cursor.hidden
 
 
 class TerminalSession:

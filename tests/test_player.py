@@ -157,3 +157,30 @@ def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm(
         session.send(b"q")
         assert session.wait() == 0
         assert "Resuming" not in "\n".join(session.screen())
+
+
+def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    from tests.terminal import replay
+    from tests.test_panel import WORD, _long_lecture
+
+    lecture = _long_lecture()
+    fake.knobs.lecture = lecture
+    fake.knobs.tokens_per_second = 400
+    fake.knobs.tts_seconds_per_char = 0.001  # a quick voice: the whole lecture in seconds
+    fake.knobs.tts_min_seconds = 0.05
+    args = [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
+    args += ["--sentence-pause", "0", "--paragraph-pause", "0"]
+    with TerminalSession(args, clean_env(home), stdin=b"notes", rows=16, cols=72) as session:
+        assert session.wait_for("▶ playing".encode(), 20)
+        assert session.wait(120) == 0
+        lines, hidden = replay(bytes(session.raw), 16, 72)
+    start = next(i for i, line in enumerate(lines) if line.startswith("Generating"))
+    shown = " ".join(lines[start + 1 :])
+    expected = WORD.findall(lecture)
+    got = [w for w in WORD.findall(shown) if w in set(expected)]
+    assert got[: len(expected)] == expected  # every word once, in order
+    assert WORD.findall(shown).count("Tall57") == 1
+    assert not any("╭" in line or "▶" in line for line in lines), "no panel or status left"
+    assert not hidden, "the cursor is restored"

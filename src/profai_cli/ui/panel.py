@@ -144,15 +144,15 @@ class LivePanel:
             self._live.refresh()
 
     def finish_text(self) -> None:
-        """Print the last block for good; with a player, the live lines stay."""
+        """Print the last block for good; the live lines stay (a player may show there)
+        until close()."""
         if self._tail.strip():
             self._print_block(self._tail)
         self._tail_start += len(self._tail)
         self._tail = ""
+        self._committed_lines = 0
         self._writing = False
-        if self._player is None:
-            self.close()
-        elif self._started:
+        if self._started:
             self._live.refresh()
 
     def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
