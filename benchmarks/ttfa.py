@@ -1,159 +1,163 @@
-"""Time to first audio: streaming vs --no-stream, and the pipeline's cost over its floor.
+"""Time to first audio: profai against a client written from the OpenAI docs.
 
-Runs the installed `profai teach` against the loopback fake with realistic timings
-(0.5 s to first token, 50 tokens/s, TTS first byte after 0.3 s, a 5-minute lecture),
-playing to the default sound device (the PulseAudio null sink here). Each run is
-stopped with Ctrl-C once its first audio has played; --stats-json is written anyway.
+Both run against the loopback fake with the same timings and play to the default
+sound device (the PulseAudio null sink here), alternately, in four scenarios. Time
+to first audio is read from outside, the same way for both: from just before the
+process starts to the first sound in a recording of what the device played.
 
-floor    = when the fake sent the text that settles the first chunk (since process start)
-           + the TTS time to first byte + the device's output latency
-overhead = TTFA - floor   (TTFA from the output callback's DAC time)
+  fast TTS               0.5 s to first token, 50 tokens/s, TTS first byte 0.3 s,
+                         TTS 8x faster than real time
+  slow TTS               the same with the TTS at 1.3x real time
+  slow LLM               the same as fast TTS with the model at 10 tokens/s
+  long first sentence    the same as fast TTS, the lecture opening with 60 words
 
-Run: python benchmarks/ttfa.py [--runs 10] [--no-stream-runs 3]
+The baseline is benchmarks/naive_client.py: stream the chat, cut sentences with a
+regex, fetch each sentence's speech whole, sd.play() it.
+
+Run: python benchmarks/ttfa.py [--runs 10] [--scenario NAME ...]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
-from pathlib import Path
 
 import _common  # noqa: F401  (puts the repo on sys.path)
-from _common import lecture_of, table
-from profai_cli.speech import Segmenter
-from tests.audio_tools import ensure_pulse
+from _common import ROOT, lecture_of, table
+from tests.audio_tools import Recorder, ensure_pulse
 from tests.fakes.openai_server import FakeOpenAI, Knobs
 
 WORDS = 750  # five minutes at 150 words a minute
+LONG_OPENING = (  # one sentence of 60 words
+    "When the running process blocks on a disk read, finishes its work, or uses up its "
+    "time slice, the scheduler takes the next process from the ready queue, restores "
+    "its registers and memory map, and lets it run on the processor until it too blocks, "
+    "finishes or is stopped by the timer, so every process gets its turn. "
+)
+
+SCENARIOS: dict[str, dict[str, float]] = {
+    "fast TTS": {"tts_real_time_factor": 0.125},
+    "slow TTS (1.3x real time)": {"tts_real_time_factor": 1 / 1.3},
+    "slow LLM (10 tokens/s)": {"tts_real_time_factor": 0.125, "tokens_per_second": 10},
+    "long first sentence (60 words)": {"tts_real_time_factor": 0.125},
+}
 
 
-def settle_point(text: str) -> int:
-    seg = Segmenter()
-    return next(i for i in range(1, len(text) + 1) if seg.feed(text[i - 1]))
+def lecture(scenario: str) -> str:
+    text = lecture_of(WORDS)
+    body = text.split("\n\n", 1)[1]  # no heading: both start on prose
+    if scenario.startswith("long first sentence"):
+        return LONG_OPENING + body
+    return body
 
 
-def one_run(fake: FakeOpenAI, home: Path, stream: bool) -> dict[str, float]:
+def run_once(fake: FakeOpenAI, argv: list[str], env: dict[str, str]) -> dict[str, float]:
     fake.log.clear()
-    stats = home / "stats.json"
-    stats.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PROFAI_"))}
-    env.update(XDG_CACHE_HOME=str(home / "cache"), XDG_DATA_HOME=str(home / "data"))
-    args = [
-        shutil.which("profai") or "profai",
-        "teach",
-        "-",
-        "--base-url",
-        fake.base_url,
-        "--tts",
-        "openai",
-        "--no-cache",
-        "--stats-json",
-        str(stats),
-        "-q",
-    ]
-    if not stream:
-        args.append("--no-stream")
-    with subprocess.Popen(
-        args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    ) as proc:
+    with Recorder() as rec:
+        # The last run's tail may still be playing: start from silence.
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < 0.5:
+            time.sleep(0.1)
+            if rec.first_loud_after(quiet_since) is not None:
+                quiet_since = time.monotonic()
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         assert proc.stdin is not None
         proc.stdin.write(b"Notes on CPU scheduling.")
         proc.stdin.close()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # wait for the first speech to be answered
-            speech = [r for r in fake.log if r.path.endswith("/audio/speech") and r.done]
-            if speech:
-                break
+        heard = None
+        deadline = started + 60
+        while heard is None and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        time.sleep(2.5)  # let it reach the speaker (a new PulseAudio stream can stall 2 s)
+            heard = rec.first_loud_after(started)
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-    data = json.loads(stats.read_text())
-    t0 = data["process_start_monotonic"]
-    chat = [r for r in fake.log if r.path.endswith("/chat/completions")][0]
-    if stream:
-        settle = settle_point(fake.knobs.lecture)
-        sent = next(at for at, chars in chat.token_times if chars >= settle)
-    else:
-        sent = chat.done or chat.first_byte_sent or 0.0
-    floor = (sent - t0) + fake.knobs.tts_time_to_first_byte + (data["output_latency"] or 0)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        rec.stop()
+    chat = next(r for r in fake.log if r.path.endswith("/chat/completions"))
     return {
-        "ttfa": data["time_to_first_audio"],
-        "floor": floor,
-        "overhead": data["time_to_first_audio"] - floor,
-        "request": chat.received - t0,
-        "first_token": data["first_token"],
+        "ttfa": (heard - started) if heard is not None else float("nan"),
+        "request": chat.received - started,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--no-stream-runs", type=int, default=3)
+    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
     opts = parser.parse_args()
     problem = ensure_pulse()
     if problem:
         raise SystemExit(f"needs a sound device: {problem}")
-    knobs = Knobs(
-        lecture=lecture_of(WORDS),
-        time_to_first_token=0.5,
-        tokens_per_second=50,
-        tts_time_to_first_byte=0.3,
-        tts_real_time_factor=0.2,
-        tts_seconds_per_char=0.06,
-    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PROFAI_"))}
     rows = []
-    results: dict[str, list[dict[str, float]]] = {}
-    with FakeOpenAI(knobs) as fake, tempfile.TemporaryDirectory() as tmp:
-        for label, stream, runs in (
-            ("streaming", True, opts.runs),
-            ("--no-stream", False, opts.no_stream_runs),
-        ):
-            results[label] = [one_run(fake, Path(tmp), stream) for _ in range(runs)]
-    for label, runs in results.items():
-
-        def med(key: str, runs: list[dict[str, float]] = runs) -> float:
-            return statistics.median(r[key] for r in runs)
-
-        rows.append(
-            [
-                label,
-                str(len(runs)),
-                f"{med('request') * 1000:.0f} ms",
-                f"{med('ttfa') * 1000:.0f} ms",
-                f"{med('floor') * 1000:.0f} ms",
-                f"{med('overhead') * 1000:.0f} ms",
-                f"{max(r['overhead'] for r in runs) * 1000:.0f} ms",
-            ]
-        )
-    cut = 1 - (
-        statistics.median(r["ttfa"] for r in results["streaming"])
-        / statistics.median(r["ttfa"] for r in results["--no-stream"])
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        env.update(XDG_CACHE_HOME=f"{tmp}/cache", XDG_DATA_HOME=f"{tmp}/data")
+        for scenario in opts.scenario or list(SCENARIOS):
+            knobs = Knobs(
+                lecture=lecture(scenario),
+                time_to_first_token=0.5,
+                tokens_per_second=50,
+                tts_time_to_first_byte=0.3,
+                tts_seconds_per_char=0.06,
+            )
+            for name, value in SCENARIOS[scenario].items():
+                setattr(knobs, name, value)
+            with FakeOpenAI(knobs) as fake:
+                clients = {
+                    "profai": [
+                        shutil.which("profai") or "profai",
+                        *("teach", "-", "--base-url", fake.base_url, "--tts", "openai"),
+                        *("--no-cache", "-q", "--no-keys", "--restart"),
+                    ],
+                    "naive client": [
+                        sys.executable,
+                        str(ROOT / "benchmarks" / "naive_client.py"),
+                        fake.base_url,
+                    ],
+                }
+                got: dict[str, list[dict[str, float]]] = {c: [] for c in clients}
+                for _ in range(opts.runs):
+                    for client, argv in clients.items():  # alternately: same conditions
+                        got[client].append(run_once(fake, argv, env))
+            med = {
+                c: {k: statistics.median(r[k] for r in runs) for k in ("ttfa", "request")}
+                for c, runs in got.items()
+            }
+            for client in clients:
+                rows.append(
+                    [
+                        scenario,
+                        client,
+                        f"{med[client]['request'] * 1000:.0f} ms",
+                        f"{med[client]['ttfa'] * 1000:.0f} ms",
+                        f"{max(r['ttfa'] for r in got[client]) * 1000:.0f} ms",
+                        f"{med[client]['ttfa'] / med['naive client']['ttfa']:.2f}",
+                    ]
+                )
     print(
         table(
-            "Time to first audio, 5-minute lecture, loopback fake (0.5 s TTFT, 50 tok/s, "
-            "TTS first byte 0.3 s), PulseAudio null sink",
-            [
-                "mode",
-                "runs",
-                "start to LLM request",
-                "TTFA (median)",
-                "floor (median)",
-                "overhead (median)",
-                "overhead (max)",
-            ],
+            f"Time to first audio, median of {opts.runs}, loopback fake, PulseAudio null sink",
+            ["scenario", "client", "start to chat request", "TTFA", "TTFA max", "vs naive"],
             rows,
         )
     )
-    print(f"\nStreaming cuts TTFA by {cut:.1%} against --no-stream.")
 
 
 if __name__ == "__main__":

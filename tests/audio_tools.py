@@ -102,6 +102,23 @@ class Recorder:
             self._marks.append((self._received // 2, time.monotonic()))
             self._live.set()
 
+    def first_loud_after(self, since: float, threshold: int = 300) -> float | None:
+        """When (monotonic) the first sound played after ``since``, if it has yet."""
+        raw = b"".join(self._chunks)
+        audio = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
+        marks = list(self._marks)
+        if not marks:
+            return None
+        start = 0
+        for total, at in marks:
+            if at >= since:
+                start = max(0, total - int((at - since) * REC_RATE))
+                break
+        else:
+            return None
+        loud = np.flatnonzero(np.abs(audio[start:].astype(np.int32)) > threshold)
+        return sample_time(marks, start + int(loud[0])) if loud.size else None
+
     def stop(self) -> tuple[np.ndarray, list[tuple[int, float]]]:
         time.sleep(0.3)
         self._proc.terminate()

@@ -142,11 +142,12 @@ class TerminalSession:
         os.write(self.master, keys)
         return at
 
-    def wait_for(self, text: bytes, timeout: float = 20) -> bool:
+    def wait_for(self, text: bytes, timeout: float = 20, *, after: int = 0) -> bool:
+        """Until ``text`` is in the output (from byte ``after`` on)."""
         deadline = time.monotonic() + timeout
-        while text not in self.raw and time.monotonic() < deadline:
+        while self.raw.find(text, after) < 0 and time.monotonic() < deadline:
             time.sleep(0.02)
-        return text in self.raw
+        return self.raw.find(text, after) >= 0
 
     def wait(self, timeout: float = 30) -> int:
         try:

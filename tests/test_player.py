@@ -47,10 +47,11 @@ def _heard(fake: FakeOpenAI, audio, marks) -> list[tuple[str, float, float]]:  #
     return out
 
 
-def _playing(session: TerminalSession, fake: FakeOpenAI, sentences: int) -> None:
-    """Until the voice is well into the lecture (the status line is up)."""
-    assert session.wait_for("▶ playing".encode(), 20), session.screen()
-    time.sleep(0.6 + sentences * (SECONDS + 0.2))
+def _playing(session: TerminalSession, fake: FakeOpenAI, sentence: int, after: int = 0) -> None:
+    """Until the voice is a third of the way into this sentence (of the counted ones)."""
+    now = f"▶ {_sentence(sentence)}".encode()
+    assert session.wait_for(now, 30, after=after), session.screen()
+    time.sleep(SECONDS / 3)
 
 
 def _sentence(i: int) -> str:
@@ -70,13 +71,16 @@ def test_space_pauses_at_once_and_resumes_where_it_stopped(
         assert session.wait() == 0
         audio, marks = rec.stop()
     heard = _heard(fake, audio, marks)
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < paused < end + 0.05)
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < paused < end)
     before, after = heard[i], heard[i + 1]
     assert before[0] == after[0]  # the same sentence goes on after the pause
     assert before[2] - paused < 0.1  # the sound stopped within 100 ms
     assert (after[1] - before[2]) == pytest.approx(resumed - paused, abs=0.1)
-    # Nothing of it lost or said twice: its two parts make one sentence's length.
-    assert (before[2] - before[1]) + (after[2] - after[1]) == pytest.approx(SECONDS, abs=0.06)
+    # Nothing of it lost or said twice: its two parts make one sentence's length (to the
+    # recording's resolution, 20 ms windows at four edges, and the device's own estimate
+    # of what it had played: a word is some 300 ms).
+    parts = (before[2] - before[1]) + (after[2] - after[1])
+    assert parts == pytest.approx(SECONDS, abs=0.08)
     assert session.modes_after == session.modes_before  # the terminal as it was
 
 
@@ -85,8 +89,10 @@ def test_left_says_the_previous_sentence_again_and_right_goes_on(
 ) -> None:
     with Recorder() as rec, _session(fake, home) as session:
         _playing(session, fake, 3)
+        shown = len(session.raw)
         left = session.send(LEFT)
-        time.sleep(SECONDS + 0.6)
+        assert session.wait_for(f"▶ {_sentence(2)}".encode(), 5, after=shown)
+        _playing(session, fake, 3, after=session.raw.rfind(_sentence(2).encode()))
         right = session.send(RIGHT)
         time.sleep(SECONDS * 1.5)
         session.send(b"q")
@@ -94,12 +100,12 @@ def test_left_says_the_previous_sentence_again_and_right_goes_on(
         audio, marks = rec.stop()
     heard = _heard(fake, audio, marks)
     texts = [t for t, _, _ in heard]
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < left < end + 0.05)
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < left < end)
     # left: the sentence before the one being heard, from its start, in full.
     assert texts[i + 1] == texts[i - 1]
     assert heard[i + 1][2] - heard[i + 1][1] == pytest.approx(SECONDS, abs=0.05)
     # right: the sentence being heard is cut short, and the next one follows.
-    j = next(j for j, (_, start, end) in enumerate(heard) if start < right < end + 0.05)
+    j = next(j for j, (_, start, end) in enumerate(heard) if start < right < end)
     assert heard[j][2] - right < 0.1
     order = [_sentence(k) for k in range(len(WORDS))]
     assert order.index(texts[j + 1]) == order.index(texts[j]) + 1
@@ -120,7 +126,7 @@ def test_up_speeds_up_the_sentences_after_the_one_being_heard(
         assert session.wait() == 0
         audio, marks = rec.stop()
     heard = _heard(fake, audio, marks)
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < sent < end + 0.05)
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < sent < end)
     assert heard[i][2] - heard[i][1] == pytest.approx(SECONDS, abs=0.05)  # as it was
     for text, start, end in heard[i + 1 : i + 3]:
         assert end - start == pytest.approx(SECONDS / 1.5, abs=0.05), text

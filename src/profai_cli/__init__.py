@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
+from profai_cli import timeline
+
 __version__ = "0.1.0"
+timeline.mark("python up")

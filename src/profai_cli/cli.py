@@ -6,7 +6,6 @@ at module level here or in anything imported from here.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import signal
@@ -344,14 +343,21 @@ def teach(
     params = dict(locals())
 
     def body() -> None:
+        from profai_cli import timeline
+
+        timeline.mark("arguments parsed")
+        import asyncio
+
         from profai_cli.environment import Environment
         from profai_cli.ingest import read_notes
         from profai_cli.teach import TeachOptions
         from profai_cli.teach import teach as run_teach
 
-        env = Environment.for_process(quiet=quiet)
+        timeline.mark("teach imported")
         settings = _settings(params)
         loaded = read_notes(notes, max_chars=settings.max_chars)
+        timeline.mark("notes read")
+        env = Environment.for_process(quiet=quiet)
         options = TeachOptions(
             audio=not no_audio,
             require_audio=require_audio,
@@ -448,6 +454,8 @@ def export(
     params = dict(locals())
 
     def body() -> None:
+        import asyncio
+
         from profai_cli.environment import Environment
         from profai_cli.export import ExportOptions
         from profai_cli.export import export as run_export
@@ -627,4 +635,7 @@ def config_show() -> None:
 
 
 def main() -> None:
+    from profai_cli import timeline
+
+    timeline.mark("command line read")
     app(prog_name="profai")

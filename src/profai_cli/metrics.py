@@ -72,6 +72,9 @@ class Metrics:
         data["wall_seconds"] = self.wall_seconds
         data["tts_real_time_factor"] = self.tts_real_time_factor
         data["time_to_first_audio"] = self.first_audible
+        from profai_cli.timeline import MARKS
+
+        data["timeline"] = {name: at - self.t0 for name, at in MARKS}
         return data
 
     def write_json(self, path: Path) -> None:

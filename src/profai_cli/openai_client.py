@@ -32,34 +32,50 @@ def make_client(
     )
 
 
-def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseException:
-    """The SDK's exceptions as one line naming the server and the fix (never the key)."""
-    if isinstance(exc, ServiceError) or isinstance(exc, asyncio.CancelledError):
-        return exc
-    import openai
-
-    if isinstance(exc, openai.AuthenticationError):
+def status_error(status: int, detail: str, base_url: str, model: str) -> ServiceError:
+    """An HTTP error status as one line naming the server and the fix (never the key)."""
+    if status == 401:
         return ServiceError(
             f"{base_url} rejected the API key (401); set a valid OPENAI_API_KEY or pass --api-key",
             status=401,
         )
-    if isinstance(exc, openai.PermissionDeniedError):
+    if status == 403:
         return ServiceError(
             f"{base_url} refused access (403); check the key's project and permissions", status=403
         )
-    if isinstance(exc, openai.NotFoundError):
+    if status == 404:
         return ServiceError(
             f"{base_url} has no model '{model}' (404); pass --model with one it "
             f"serves (see {base_url}/models)",
             status=404,
         )
-    if isinstance(exc, openai.RateLimitError):
+    if status == 429:
         return ServiceError(
             f"{base_url} is rate limiting requests (429) even after retries; "
             "wait a minute and try again",
             status=429,
             retryable=True,
         )
+    return ServiceError(
+        f"{base_url} answered HTTP {status}: {detail}; try again later or check the server's log",
+        status=status,
+        retryable=status >= 500,
+    )
+
+
+def broken_error(base_url: str, what: str) -> ServiceError:
+    """A connection that broke off mid-response."""
+    return ServiceError(
+        f"connection to {base_url} broke mid-response ({what}); try again", retryable=True
+    )
+
+
+def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseException:
+    """The SDK's exceptions as one line naming the server and the fix (never the key)."""
+    if isinstance(exc, ServiceError) or isinstance(exc, asyncio.CancelledError):
+        return exc
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return ServiceError(
             f"{base_url} did not answer in time; check the server or try again",
@@ -73,13 +89,7 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
             unreachable=True,
         )
     if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        return ServiceError(
-            f"{base_url} answered HTTP {status}: {_short(exc)}; try again later "
-            "or check the server's log",
-            status=status,
-            retryable=status >= 500,
-        )
+        return status_error(exc.status_code, _short(exc), base_url, model)
     if isinstance(exc, openai.APIError):
         return ServiceError(
             f"{base_url} failed mid-response: {_short(exc)}; try again", retryable=True
@@ -87,10 +97,7 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
     if isinstance(exc, (ConnectionError, OSError)):
         return ServiceError(f"connection to {base_url} broke: {exc}; try again", retryable=True)
     if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "h11"):
-        return ServiceError(
-            f"connection to {base_url} broke mid-response ({type(exc).__name__}); try again",
-            retryable=True,
-        )
+        return broken_error(base_url, type(exc).__name__)
     return exc
 
 

@@ -70,7 +70,8 @@ class Player:
         self.on_quit = on_quit
         self.help = False
         self.quitting = False
-        self._target: int | None = None  # a sentence asked for and not heard yet
+        self._target: int | None = None  # a sentence asked for and not heard yet...
+        self._target_at = 0  # ... and where in the sink it begins
         self._last_heard = (-1, 0.0)  # (position, when it last moved): "buffering"
 
     # -- keys ------------------------------------------------------------------------
@@ -100,11 +101,9 @@ class Player:
     def current(self) -> int:
         """The sentence being heard, or the one asked for and coming."""
         if self._target is not None:
-            heard = self.playback.heard_chunk()
-            if heard is not None and heard >= self._target:
-                self._target = None
-            else:
-                return self._target
+            if self.playback.heard_position() <= self._target_at:
+                return self._target  # what is heard now was written before the move
+            self._target = None
         heard = self.playback.heard_chunk()
         return 0 if heard is None else heard
 
@@ -121,8 +120,9 @@ class Player:
 
     def go(self, k: int) -> None:
         k = max(0, k)
-        self._target = k
         self.playback.seek(k)
+        self._target = k
+        self._target_at = self.playback.samples  # where the sentence asked for will begin
 
     def change_speed(self, step: float) -> None:
         speed = round(min(MAX_SPEED, max(MIN_SPEED, self.playback.speed + step)), 2)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli import store
-from profai_cli.audio.device import DeviceSink
+from profai_cli import store, timeline
 from profai_cli.backends import (
     VoicePlan,
     build_standin,
@@ -37,6 +36,7 @@ from profai_cli.playback import Playback
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
+    from profai_cli.audio.device import DeviceSink
     from profai_cli.keys import KeyReader
     from profai_cli.llm.base import LLM
     from profai_cli.player import Player
@@ -55,6 +55,8 @@ class TeachOptions:
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
     """The sound device, opened and started (in a thread: PortAudio blocks)."""
+    from profai_cli.audio.device import DeviceSink
+
     sink = DeviceSink(plan.sample_rate, device=settings.device)
     sink.open()
     return sink
@@ -94,9 +96,21 @@ async def teach(
 ) -> None:
     """The lecture on the panel as it is written, and in the voice when there is one."""
     status, metrics = env.status, env.metrics
+    plan = plan_voice(settings) if options.audio else None
+    llm, why = select_llm(settings)
+    metrics.llm = llm.name
+    key = store.lecture_key(notes.text, settings, llm.name)
+    voiced = plan is not None and plan.engine is not None
+    saved = None if options.restart or not voiced else store.load_position(key)
+    request = lecture_request(settings, notes)
+    if saved is None and settings.stream and not options.require_audio and not settings.device:
+        # The request goes first: everything else starts while the model thinks.
+        send_early = getattr(llm, "send_early", None)
+        if send_early is not None:
+            send_early(request)
+            timeline.mark("lecture request sent")
     voice: _Voice | None = None
-    if options.audio:
-        plan = plan_voice(settings)
+    if plan is not None:
         if plan.engine is None:
             if options.require_audio:
                 raise AudioDeviceError(plan.message)
@@ -106,10 +120,6 @@ async def teach(
                 asyncio.ensure_future(asyncio.to_thread(open_device, plan, settings)),
                 asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan)),
             )
-    llm, why = select_llm(settings)
-    metrics.llm = llm.name
-    key = store.lecture_key(notes.text, settings, llm.name)
-    saved = None if options.restart or voice is None else store.load_position(key)
     if saved is None or not saved.complete:
         status.info(why)
     try:
@@ -144,7 +154,7 @@ async def teach(
         )
         deltas = lecture_text(
             llm,
-            lecture_request(settings, notes),
+            request,
             stream=settings.stream,
             status=status,
             metrics=metrics,
@@ -244,21 +254,19 @@ class _Session:
         status, metrics = self.env.status, self.env.metrics
         tts = await self.voice.engine
         warming = asyncio.ensure_future(tts.warm_up())
-        # The voice starts on the first sentences while the device is still opening.
-        self.lecture.voice = tts
-        self.lecture.standin = build_standin(self.settings, tts)
-        self.lecture.move_to(self.lecture.cursor)
         try:
-            sink = await self.voice.device
+            sink = await self.voice.device  # opened by now, as a rule: it went first
         except AudioDeviceError as exc:
             if self.options.require_audio:
                 raise
             status.warn(f"{exc.message}. Continuing with text only.")
-            self.lecture.voice = None
-            await self.lecture.aclose()
             warming.cancel()
             await _quietly(tts.aclose())
             return
+        # Nothing is synthesized for a device that is not there (a paid voice's requests).
+        self.lecture.voice = tts
+        self.lecture.standin = build_standin(self.settings, tts)
+        self.lecture.move_to(self.lecture.cursor)
         status.info(f"Voice: {tts.name}.")
         metrics.tts = tts.name
         playback = Playback.for_settings(self.settings, self.lecture, sink)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.backends import OPENAI_DEFAULT_URL
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.continuation import stitch
-from profai_cli.openai_client import make_client, map_openai_error
+from profai_cli.openai_client import broken_error, make_client, map_openai_error, status_error
 from profai_cli.prompts import LectureRequest, build_messages
 from profai_cli.safe_text import mask_url
 
 if TYPE_CHECKING:
-    pass
+    from profai_cli.early import EarlyRequest
 
 T = TypeVar("T")
 
@@ -37,41 +37,70 @@ class OpenAIChat:
     ) -> None:
         self.model = model
         url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
+        self.url = url
         self.base_url = mask_url(url)  # what is shown: never a password
+        self.api_key = api_key
+        self.connect_timeout = connect_timeout
         self.first_token_timeout = first_token_timeout
         self.idle_timeout = idle_timeout
         self.name = f"{model} at {self.base_url}"
         # The SDK's own read limit only backs up ours (and its retries of a read time-out
         # would multiply the wait): ours bound the whole wait, retries included.
-        self._client = make_client(
-            base_url=url,
-            api_key=api_key,
-            connect_timeout=connect_timeout,
-            idle_timeout=max(first_token_timeout, idle_timeout) + 5,
-            max_retries=max_retries,
-        )
+        self._client_options: dict[str, Any] = {
+            "base_url": url,
+            "api_key": api_key,
+            "connect_timeout": connect_timeout,
+            "idle_timeout": max(first_token_timeout, idle_timeout) + 5,
+            "max_retries": max_retries,
+        }
+        self._client: Any = None  # the SDK's, made (and imported) off the event loop
+        self._early: tuple[list[dict[str, str]], EarlyRequest[dict[str, Any]]] | None = None
+
+    def send_early(self, request: LectureRequest) -> None:
+        """Send the lecture's request now, before the SDK has loaded (see early.py); the
+        first stream() of the same request reads its answer."""
+        from profai_cli import early
+
+        if self._early is None and early.usable(self.url):
+            messages = lecture_messages(request, "")
+            body = {"model": self.model, "messages": messages, "stream": True, "temperature": 0.7}
+            sent = early.EarlyRequest(
+                f"{self.url}/chat/completions",
+                body,
+                early.headers(self.api_key),
+                early.sse_events,
+                connect_timeout=self.connect_timeout,
+            )
+            self._early = (messages, sent)
+
+    async def client(self) -> Any:
+        """The SDK client; the first call imports the SDK on a thread (0.6 s here)."""
+        if self._client is None:
+            self._client = await asyncio.to_thread(make_client, **self._client_options)
+        return self._client
 
     async def aclose(self) -> None:
-        await self._client.close()
+        if self._early is not None:
+            self._early[1].close()
+            self._early = None
+        if self._client is not None:
+            await self._client.close()
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Deltas until the model's own end; StreamCut if the stream ends any other way."""
         finish: str | None = None
         started = False  # the first words have come: from then on, the idle limit
+        messages = lecture_messages(request, partial)
+        pieces = self._pieces(messages)
         try:
-            events, first, finish = await within(
-                self._first_words(lecture_messages(request, partial)), self.first_token_timeout
-            )
+            first, finish = await within(_first_words(pieces), self.first_token_timeout)
             if first:
                 started = True
                 yield first
-                async for event in idle_limited(events, self.idle_timeout):
-                    for choice in event.choices or ():
-                        delta = choice.delta.content if choice.delta else None
-                        if delta:
-                            yield delta
-                        if choice.finish_reason:
-                            finish = choice.finish_reason
+                async for delta, reason in idle_limited(pieces, self.idle_timeout):
+                    if delta:
+                        yield delta
+                    finish = reason or finish
         except TimeoutError:
             if not started:
                 raise ServiceError(
@@ -87,6 +116,8 @@ class OpenAIChat:
             ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
             raise map_openai_error(exc, self.base_url, self.model) from None
+        finally:
+            await pieces.aclose()
         if finish is None:
             raise StreamCut(
                 f"{self.base_url} closed the lecture's stream before the end", reason="dropped"
@@ -94,32 +125,58 @@ class OpenAIChat:
         if finish == "length":
             raise StreamCut(f"{self.model} reached its length limit", reason="length")
 
-    async def _first_words(self, messages: list[dict[str, str]]) -> tuple[Any, str, str | None]:
-        """The request, up to the model's first words: (the rest of the events, the first
-        words, a finish reason if it came with them)."""
-        response: Any = await self._client.chat.completions.create(
+    async def _pieces(
+        self, messages: list[dict[str, str]]
+    ) -> AsyncGenerator[tuple[str, str | None], None]:
+        """(words, finish reason) as they come: from the request sent early when it is
+        this one and was answered, else from the SDK."""
+        from profai_cli import early
+
+        sent, self._early = self._early, None
+        retries = self._client_options["max_retries"]
+        if sent is not None and sent[0] == messages:
+            try:
+                async for event in sent[1].items():
+                    for choice in event.get("choices") or ():
+                        delta = choice.get("delta") or {}
+                        yield str(delta.get("content") or ""), choice.get("finish_reason")
+                return
+            except early.Refused as refused:
+                if refused.status is not None and not refused.retryable:
+                    raise status_error(
+                        refused.status, refused.message(), self.base_url, self.model
+                    ) from None
+                # Anything else: the SDK asks again, as its own second try.
+                await asyncio.sleep(refused.backoff())
+                retries = self._client_options["max_retries"] - 1
+            except early.Broken as broken:
+                raise broken_error(self.base_url, str(broken)) from None
+        elif sent is not None:
+            sent[1].close()
+        client = await self.client()
+        if retries != self._client_options["max_retries"]:
+            client = client.with_options(max_retries=max(0, retries))
+        response: Any = await client.chat.completions.create(
             model=self.model,
             messages=messages,  # type: ignore[arg-type]
             stream=True,
             temperature=0.7,
         )
-        events = response.__aiter__()
-        finish: str | None = None
-        async for event in events:
-            words = ""
-            for choice in event.choices or ():
-                words += (choice.delta.content if choice.delta else None) or ""
-                finish = choice.finish_reason or finish
-            if words or finish:
-                return events, words, finish
-        return events, "", finish
+        try:
+            async for event in response:
+                for choice in event.choices or ():
+                    delta = choice.delta.content if choice.delta else None
+                    yield delta or "", choice.finish_reason
+        finally:
+            await response.close()
 
     async def complete(self, request: LectureRequest) -> str:
         """The whole lecture in one answer, continued while the model stops at its limit."""
         text = ""
         for _ in range(1 + MAX_CONTINUATIONS):
             try:
-                response = await self._client.chat.completions.create(
+                client = await self.client()
+                response = await client.chat.completions.create(
                     model=self.model,
                     messages=lecture_messages(request, text),  # type: ignore[arg-type]
                     temperature=0.7,
@@ -156,6 +213,14 @@ def lecture_messages(request: LectureRequest, partial: str) -> list[dict[str, st
             {"role": "user", "content": CONTINUE},
         ]
     return messages
+
+
+async def _first_words(pieces: AsyncIterator[tuple[str, str | None]]) -> tuple[str, str | None]:
+    """Up to the model's first words: (the words, a finish reason if it came with them)."""
+    async for words, finish in pieces:
+        if words or finish:
+            return words, finish
+    return "", None
 
 
 async def within(work: Awaitable[T], seconds: float) -> T:

@@ -7,7 +7,9 @@ import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.errors import TTSError
+from profai_cli import early
+from profai_cli.errors import ServiceError, TTSError
+from profai_cli.openai_client import broken_error, status_error
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,19 +73,22 @@ class OpenAITTS:
         }
         self._client: Any = None  # made on first use, in the loop that uses it
 
-    def _ensure_client(self) -> Any:
+    async def _ensure_client(self) -> Any:
+        """The SDK client; the first call imports the SDK on a thread (0.6 s here)."""
         if self._client is None:
             from profai_cli.openai_client import make_client
 
-            self._client = make_client(**self._client_options)
+            client = await asyncio.to_thread(make_client, **self._client_options)
+            if self._client is None:
+                self._client = client
         return self._client
 
     async def warm_up(self) -> None:
-        """Open the connection (and load the SDK's speech code) before the first chunk, so
-        the first sentence does not pay for a TCP and TLS handshake. Failures are ignored:
-        the real request will report them."""
-        client = self._ensure_client()
+        """Load the SDK and open its connection before the sentences need them. The first
+        sentences go out before that, over http.client (see early.py); failures here are
+        ignored: the real requests report them."""
         try:
+            client = await self._ensure_client()
             client.audio.speech.with_streaming_response  # noqa: B018  (loads the SDK's code)
             await asyncio.wait_for(client.models.list(), 5.0)
         except Exception:
@@ -129,7 +134,33 @@ class OpenAITTS:
             kwargs["speed"] = self.speed
         if self.instructions:
             kwargs["instructions"] = self.instructions
-        client = self._ensure_client()
+        retries = self._client_options["max_retries"]
+        if self._client is None and early.usable(self._client_options["base_url"]):
+            # The SDK is still loading: this sentence goes out now, over http.client.
+            sent = early.EarlyRequest(
+                f"{self._client_options['base_url']}/audio/speech",
+                kwargs,
+                early.headers(self._client_options["api_key"]),
+                early.byte_chunks,
+                connect_timeout=self._client_options["connect_timeout"],
+            )
+            try:
+                async for data in sent.items():
+                    yield data
+                return
+            except early.Refused as refused:
+                if refused.status is not None and not refused.retryable:
+                    raise _voice_error(
+                        status_error(refused.status, refused.message(), self.base_url, self.model)
+                    ) from None
+                # Anything else: the SDK asks again, as its own second try.
+                await asyncio.sleep(refused.backoff())
+                retries = self._client_options["max_retries"] - 1
+            except early.Broken as broken:
+                raise _voice_error(broken_error(self.base_url, str(broken))) from None
+        client = await self._ensure_client()
+        if retries != self._client_options["max_retries"]:
+            client = client.with_options(max_retries=max(0, retries))
         try:
             async with client.audio.speech.with_streaming_response.create(**kwargs) as response:
                 async for data in response.iter_bytes():
@@ -145,13 +176,14 @@ def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
     from profai_cli.openai_client import map_openai_error
 
     mapped = map_openai_error(exc, base_url, model)
-    if mapped is exc:
+    if mapped is exc or not isinstance(mapped, ServiceError):
         return exc
-    message = getattr(mapped, "message", str(mapped)).replace("lecture", "speech")
-    status = getattr(mapped, "status", None)
-    return TTSError(
-        f"voice: {message}", status=status, retryable=bool(getattr(mapped, "retryable", False))
-    )
+    return _voice_error(mapped)
+
+
+def _voice_error(mapped: ServiceError) -> TTSError:
+    message = mapped.message.replace("lecture", "speech")
+    return TTSError(f"voice: {message}", status=mapped.status, retryable=mapped.retryable)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
