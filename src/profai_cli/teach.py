@@ -30,6 +30,7 @@ from profai_cli.environment import Environment
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
 from profai_cli.lecture import Lecture, is_fatal
+from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.pipeline import lecture_text, show_lecture
 from profai_cli.playback import Playback
@@ -109,6 +110,8 @@ async def teach(
         if send_early is not None:
             send_early(request)
             timeline.mark("lecture request sent")
+    if isinstance(llm, NarratedLecture) and llm.explainer is not None and voiced:
+        llm.model_may_start = asyncio.Event()  # set once the voice has begun
     voice: _Voice | None = None
     if plan is not None:
         if plan.engine is None:
@@ -161,6 +164,8 @@ async def teach(
         )
 
     session = _Session(lecture, settings, options, env, panel, voice, start)
+    if isinstance(llm, NarratedLecture) and llm.model_may_start is not None:
+        session.begun = llm.model_may_start
     speaking = asyncio.ensure_future(session.speak()) if voice is not None else None
     failure: ProfaiError | None = None
     quit_early = False
@@ -248,8 +253,15 @@ class _Session:
         self.playback: Playback | None = None
         self.player: Player | None = None
         self.finished = False  # every chunk was heard
+        self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
 
     async def speak(self) -> None:
+        try:
+            await self._speak()
+        finally:
+            self.begun.set()
+
+    async def _speak(self) -> None:
         assert self.voice is not None
         status, metrics = self.env.status, self.env.metrics
         tts = await self.voice.engine
@@ -269,7 +281,9 @@ class _Session:
         self.lecture.move_to(self.lecture.cursor)
         status.info(f"Voice: {tts.name}.")
         metrics.tts = tts.name
-        playback = Playback.for_settings(self.settings, self.lecture, sink)
+        playback = Playback.for_settings(
+            self.settings, self.lecture, sink, on_chunk=lambda *_: self.begun.set()
+        )
         self.playback = playback
         quit_asked = asyncio.Event()
         keys = self._keys(playback, sink, quit_asked) if self.options.keys else None

@@ -72,28 +72,22 @@ class LocalModel:
         # Piper slowed 3x and playback stuttered); reading the prompt may use them all.
         self.threads = threads or max(1, cores - 1)
         self.batch_threads = threads or cores
-        self._loading: concurrent.futures.Future[Any] | None = None
-
-    async def load(self) -> None:
-        """Load the weights on the worker (once per process)."""
-        if self._loading is None:
-            self._loading = _WORKER.submit(self._model)
-        await asyncio.wrap_future(self._loading)
 
     def _model(self) -> Any:
         model = _models.get(str(self.path))
         if model is None:
             from llama_cpp import Llama
 
-            from profai_cli.stderr_guard import quiet_stderr
+            from profai_cli.stderr_guard import python_stderr_muted_here, quiet_stderr
 
             try:
                 # verbose=False would point fd 1 *and* 2 at /dev/null while the model loads,
                 # swallowing anything another thread prints meanwhile; so only fd 2 is
-                # silenced here (its log), and the model is made quiet after. The lecture
-                # waits for the load (a tenth of a second) before its first words: Rich's
-                # live panel sends sys.stderr to the screen, where this log would land.
-                with quiet_stderr():
+                # silenced here (the C library's log), and what llama-cpp-python prints to
+                # sys.stderr from this thread is dropped (under the live panel, sys.stderr
+                # is the screen); the model is made quiet after. So the lecture's first
+                # words need not wait for the load.
+                with quiet_stderr(), python_stderr_muted_here():
                     model = Llama(
                         model_path=str(self.path),
                         n_ctx=CONTEXT_TOKENS,

@@ -9,6 +9,8 @@ drops what the notes do not back. With no model this is the narrated notes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,19 +23,17 @@ from profai_cli.prompts import LectureRequest
 MIN_EXPLANATION_WORDS = 14  # less room than this: no explanation here, the room carries on
 MAX_EXPLANATION_WORDS = 55
 ATTEMPTS_PER_POINT = 6  # about 0.3 s each: far ahead of the voice
+MODEL_HOLD_SECONDS = 5.0  # the most the model waits for the voice to begin
 
 
 class Explainer(Protocol):
     name: str
 
-    async def load(self) -> None:
-        """Get ready (load weights); nothing may be printed meanwhile."""
-        ...
-
     async def generate(
         self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
     ) -> str:
-        """The answer; ``attempt`` asks for a different one to the same prompt."""
+        """The answer (the first call loads the model); ``attempt`` asks for a different
+        one to the same prompt."""
         ...
 
 
@@ -71,6 +71,9 @@ class NarratedLecture:
         self.name = name
         self.kept = 0  # explanations said
         self.dropped = 0  # explanations the guard turned down
+        # Set when the voice has begun: loading the model and running it use both cores,
+        # and the voice loading meanwhile took half a second longer to say its first words.
+        self.model_may_start: asyncio.Event | None = None
 
     async def aclose(self) -> None:
         pass
@@ -90,8 +93,8 @@ class NarratedLecture:
             skip = 0
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
-        if self.explainer is not None:
-            await self.explainer.load()
+        # The welcome needs no model: it is said while the model loads (at the first
+        # explanation, on the model's own thread), and the voice has the cores meanwhile.
         outline = parse_outline(request.notes)
         steps = plan(outline)
         guard = Guard(request.notes)
@@ -155,6 +158,10 @@ class NarratedLecture:
         point = narration.plain(step.text)[:500]
         title = narration.plain(step.section.title)
         wanted = min(credit, MAX_EXPLANATION_WORDS)
+        if self.model_may_start is not None:
+            with contextlib.suppress(TimeoutError):  # never held for long
+                await asyncio.wait_for(self.model_may_start.wait(), MODEL_HOLD_SECONDS)
+            self.model_may_start = None
         answer = await self.explainer.generate(
             explain_messages(point, title, level, attempt),
             max_tokens=int(wanted * 1.6) + 12,
