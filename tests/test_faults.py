@@ -376,7 +376,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(fake: FakeOpenAI, home: Path
 
     from tests.conftest import PROFAI, clean_env
 
-    fake.knobs.lecture = LECTURE * 3
+    fake.knobs.lecture = LECTURE * 10  # an mp3 of it is well over the limit too
     out = home / f"l{ext}"
     proc = subprocess.run(
         [PROFAI, *export_args(fake, out)],

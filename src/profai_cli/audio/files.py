@@ -2,7 +2,10 @@
 at the end, so a crash or Ctrl-C never leaves a partial file at the target.
 
 Formats by extension. soundfile (libsndfile) encodes .wav .flac .ogg .opus .mp3
-incrementally, in flat memory; other extensions go through pydub and ffmpeg.
+incrementally, in flat memory; other extensions go through pydub and ffmpeg. An .mp3
+goes through ffmpeg too when it is installed, streamed into it as it is made: its
+LAME runs at a faster setting than libsndfile's (a fifth of the CPU here), and on
+two cores the encoder's CPU is taken from the voice.
 """
 
 from __future__ import annotations
@@ -162,6 +165,83 @@ def write_error(path: Path, exc: BaseException) -> ExportError:
     )
 
 
+class _FfmpegMp3:
+    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made."""
+
+    def __init__(self, path: Path, rate: int) -> None:
+        import subprocess
+
+        self.path = path
+        self.closed = False
+        self._proc = subprocess.Popen(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "s16le",
+                "-ar",
+                str(rate),
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-c:a",
+                "libmp3lame",
+                "-q:a",
+                "7",
+                "-compression_level",
+                "5",
+                "-f",
+                "mp3",
+                str(path),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C is ours to handle: we stop it, or finish it
+        )
+
+    def write(self, frames: np.ndarray) -> None:
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(frames.astype("<i2", copy=False).tobytes())
+        except BrokenPipeError:
+            self.close()  # raises what ffmpeg said
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        assert self._proc.stdin is not None and self._proc.stderr is not None
+        try:
+            self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        said = self._proc.stderr.read().decode("utf-8", "replace")
+        self._proc.stderr.close()
+        code = self._proc.wait()
+        if code != 0:
+            lines = [line for line in said.splitlines() if line.strip()]
+            reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
+            if code == -25:  # SIGXFSZ: the file size limit
+                reason = "File too large"
+            raise OSError(reason)
+
+    def abort(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for pipe in (self._proc.stdin, self._proc.stderr):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+        self.closed = True
+
+
 class FileSink:
     """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
 
@@ -188,14 +268,18 @@ class FileSink:
             self.sample_rate = 48_000 if sample_rate > 24_000 else 24_000
             self._resampler = StreamResampler(sample_rate, self.sample_rate)
         try:
-            self._file = sf.SoundFile(
-                str(path),
-                mode="w",
-                samplerate=self.sample_rate,
-                channels=1,
-                format=fmt,
-                subtype=subtype,
-            )
+            self._file: Any
+            if target.extension == ".mp3" and shutil.which("ffmpeg") is not None:
+                self._file = _FfmpegMp3(path, self.sample_rate)
+            else:
+                self._file = sf.SoundFile(
+                    str(path),
+                    mode="w",
+                    samplerate=self.sample_rate,
+                    channels=1,
+                    format=fmt,
+                    subtype=subtype,
+                )
         except Exception as exc:
             self.close()
             raise ExportError(
@@ -264,7 +348,9 @@ class FileSink:
     def close(self) -> None:
         """Give up: remove every temporary file (Ctrl-C, errors)."""
         file = getattr(self, "_file", None)
-        if file is not None and not file.closed:
+        if isinstance(file, _FfmpegMp3):
+            file.abort()
+        elif file is not None and not file.closed:
             try:
                 file.close()
             except Exception:
