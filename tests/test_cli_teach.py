@@ -129,10 +129,12 @@ def test_missing_notes_file(home: Path, fake: FakeOpenAI) -> None:
     assert fake.log == []
 
 
-def test_directory_instead_of_notes(home: Path, fake: FakeOpenAI) -> None:
+def test_a_folder_with_no_notes_in_it(home: Path, fake: FakeOpenAI) -> None:
+    (home / "photo.jpg").write_bytes(b"\xff\xd8 not notes")
     _one_line_error(
-        run_profai(["teach", str(home), "--base-url", fake.base_url], home), "is a directory"
+        run_profai(["teach", str(home), "--base-url", fake.base_url], home), "holds no notes files"
     )
+    assert fake.requests("/chat/completions") == []
 
 
 def test_unreadable_notes(home: Path, fake: FakeOpenAI) -> None:

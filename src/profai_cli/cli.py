@@ -32,9 +32,25 @@ T = TypeVar("T")
 # -- shared lecture options ------------------------------------------------------------
 
 NotesArg = Annotated[
-    str | None,
+    list[str] | None,
     typer.Argument(
-        help="Notes file (markdown or text); '-' or omitted reads piped stdin.", show_default=False
+        help="Notes: markdown or text, PDF, DOCX, PPTX, HTML, EPUB, a web address, or a "
+        "folder of them (a course, in order); '-' or none reads piped stdin.",
+        show_default=False,
+    ),
+]
+PagesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pages",
+        help="Only these pages of a PDF or slides of a PPTX, e.g. 3-7.",
+        show_default=False,
+    ),
+]
+SectionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--section", help="Only this heading of the notes and what is under it.", show_default=False
     ),
 ]
 Level = Annotated[
@@ -276,6 +292,8 @@ def _settings(params: dict[str, Any]) -> Any:
 @app.command()
 def teach(
     notes: NotesArg = None,
+    pages: PagesOpt = None,
+    section: SectionOpt = None,
     level: Level = None,
     minutes: Minutes = None,
     language: Language = None,
@@ -348,14 +366,21 @@ def teach(
         timeline.mark("arguments parsed")
         import asyncio
 
+        from profai_cli.course import check_course
         from profai_cli.environment import Environment
-        from profai_cli.ingest import read_notes
+        from profai_cli.ingest import Notes, notes_files, read_notes
         from profai_cli.teach import TeachOptions
         from profai_cli.teach import teach as run_teach
 
         timeline.mark("teach imported")
         settings = _settings(params)
-        loaded = read_notes(notes, max_chars=settings.max_chars)
+        files = notes_files(notes or ["-"])
+        check_course(files)
+
+        def read(path: str) -> Notes:
+            return read_notes(path, max_chars=settings.max_chars, pages=pages, section=section)
+
+        loaded = read(files[0]) if len(files) == 1 else None
         timeline.mark("notes read")
         env = Environment.for_process(quiet=quiet)
         options = TeachOptions(
@@ -366,7 +391,12 @@ def teach(
             keys=not no_keys,
             restart=restart,
         )
-        asyncio.run(run_teach(settings, loaded, options, env))
+        if loaded is not None:
+            asyncio.run(run_teach(settings, loaded, options, env))
+        else:
+            from profai_cli.course import teach_course
+
+            asyncio.run(teach_course(settings, files, read, options, env))
 
     _run(body)
 
@@ -381,6 +411,8 @@ def export(
         ),
     ],
     notes: NotesArg = None,
+    pages: PagesOpt = None,
+    section: SectionOpt = None,
     level: Level = None,
     minutes: Minutes = None,
     language: Language = None,
@@ -449,26 +481,59 @@ def export(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No status lines or progress.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="For a course: lectures made at once. [default: 3 with a service for both "
+            "the lecture and the voice, else 1]",
+            min=1,
+            max=16,
+            show_default=False,
+        ),
+    ] = None,
+    audio_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="For a course: the lectures' audio format (mp3, flac, ogg, wav...)."
+        ),
+    ] = "mp3",
 ) -> None:
-    """Write the lecture on NOTES to an audio file (no sound device needed)."""
+    """Write the lecture on NOTES to an audio file (no sound device needed).
+
+    For a course (a folder or several notes), OUTPUT is a folder: one audio file per
+    lecture, their transcripts and subtitles when asked, and an .m3u playlist.
+    """
     params = dict(locals())
 
     def body() -> None:
         import asyncio
 
+        from profai_cli.course import check_course
         from profai_cli.environment import Environment
+        from profai_cli.errors import InputError
         from profai_cli.export import ExportOptions
         from profai_cli.export import export as run_export
-        from profai_cli.ingest import read_notes
+        from profai_cli.ingest import Notes, notes_files, read_notes
 
         env = Environment.for_process(quiet=quiet)
         settings = _settings(params)
+        files = notes_files(notes or ["-"])
+        check_course(files)
+
+        def read(path: str) -> Notes:
+            return read_notes(path, max_chars=settings.max_chars, pages=pages, section=section)
+
+        course = len(files) > 1 or output.is_dir() or str(output).endswith(("/", os.sep))
         script = (
             read_notes(str(from_transcript), max_chars=settings.max_chars)
             if from_transcript is not None
             else None
         )
-        loaded = None if script is not None else read_notes(notes, max_chars=settings.max_chars)
+        if course and script is not None:
+            raise InputError("--from-transcript speaks one transcript: give one output file")
+        loaded = None if script is not None or course else read(files[0])
         options = ExportOptions(
             output=output,
             force=force,
@@ -480,7 +545,42 @@ def export(
             progress=not quiet,
             keep_partial=keep_partial,
         )
+        if course:
+            from profai_cli.course import export_course, jobs_for
+
+            jobs_wanted = jobs or jobs_for(settings)
+            suffix = "." + audio_format.lower().lstrip(".")
+            asyncio.run(
+                export_course(
+                    settings, files, read, output, options, env, suffix=suffix, jobs=jobs_wanted
+                )
+            )
+            return
         asyncio.run(run_export(settings, loaded, options, env))
+
+    _run(body)
+
+
+@app.command("notes")
+def notes_command(
+    source: Annotated[
+        str,
+        typer.Argument(help="A notes file of any kind, or a web address.", show_default=False),
+    ],
+    pages: PagesOpt = None,
+    section: SectionOpt = None,
+    max_chars: MaxChars = None,
+) -> None:
+    """Print notes as the lecturer gets them: converted to markdown (to read or edit)."""
+    params = dict(locals())
+
+    def body() -> None:
+        from profai_cli.ingest import read_notes
+
+        settings = _settings(params)
+        loaded = read_notes(source, max_chars=settings.max_chars, pages=pages, section=section)
+        sys.stdout.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
+        sys.stdout.flush()
 
     _run(body)
 

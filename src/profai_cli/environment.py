@@ -46,8 +46,8 @@ class Environment:
         stdout = Console(file=io.StringIO(), width=width)
         return cls(stdout, stderr, Status(stderr), Metrics())
 
-    def panel(self) -> LecturePanel:
+    def panel(self, title: str = "Lecture") -> LecturePanel:
         """The live panel on a terminal, plain text anywhere else."""
         from profai_cli.ui import make_panel
 
-        return make_panel(self.stdout)
+        return make_panel(self.stdout, title=title)

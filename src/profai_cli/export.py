@@ -80,8 +80,11 @@ async def export(
     notes: Notes | None,
     options: ExportOptions,
     env: Environment,
-) -> None:
-    """The lecture to a file as its audio is made; nothing is left behind on failure."""
+) -> float:
+    """The lecture to a file as its audio is made; nothing is left behind on failure.
+
+    Returns the seconds of audio written.
+    """
     status, metrics = env.status, env.metrics
     inputs = [
         Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"
@@ -207,6 +210,7 @@ async def export(
         f"Wrote {options.output} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
+    return total
 
 
 def partial_name(output: Path) -> Path:

@@ -1,4 +1,9 @@
-"""Notes in, validated text out: every way notes can be wrong gets one clear line."""
+"""Notes in, validated markdown out: every way notes can be wrong gets one clear line.
+
+Notes come from a file, a web address or stdin, as markdown or text or as a document
+(PDF, Word, PowerPoint, HTML, EPUB) told by its content and converted (formats/); a
+folder is a course: its notes files in natural order (week2 before week10).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,20 @@ from typing import BinaryIO
 from profai_cli.errors import InputError
 
 DEFAULT_MAX_CHARS = 2_000_000
+MAX_DOCUMENT_BYTES = 200_000_000  # a PDF of slides with pictures can be large
+NOTES_SUFFIXES = (
+    ".md",
+    ".markdown",
+    ".txt",
+    ".text",
+    ".pdf",
+    ".docx",
+    ".pptx",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".epub",
+)
 _BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -31,8 +50,15 @@ def read_notes(
     max_chars: int = DEFAULT_MAX_CHARS,
     stdin: BinaryIO | None = None,
     stdin_is_tty: bool | None = None,
+    pages: str | None = None,
+    section: str | None = None,
 ) -> Notes:
-    """Read notes from a path, or from stdin when path is None or '-'."""
+    """Read notes from a path, a web address, or stdin when path is None or '-'.
+
+    ``pages`` ("3-7") picks pages of a PDF or slides of a PPTX; ``section`` one heading
+    and what is under it, in any format.
+    """
+    limit = max(_byte_budget(max_chars), MAX_DOCUMENT_BYTES) + 1
     if path is None or path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         tty = stdin_is_tty if stdin_is_tty is not None else sys.stdin.isatty()
@@ -40,9 +66,21 @@ def read_notes(
             raise InputError(
                 "no notes given: pass a notes file (profai teach notes.md) or pipe notes on stdin"
             )
-        raw = stream.read(_byte_budget(max_chars) + 1)
-        return Notes(_decode(raw, "<stdin>", max_chars), "<stdin>")
+        raw, source = stream.read(limit), "<stdin>"
+    elif is_url(path):
+        from profai_cli.formats.html import fetch
 
+        raw, source = fetch(path).data, path
+    else:
+        raw, source = _read_file(path, limit), path
+    return _notes(raw, source, max_chars, pages, section)
+
+
+def is_url(path: str) -> bool:
+    return path.lower().startswith(("http://", "https://"))
+
+
+def _read_file(path: str, limit: int) -> bytes:
     p = Path(path)
     if not p.exists():
         raise InputError(f"notes file not found: {path}; check the path")
@@ -50,12 +88,76 @@ def read_notes(
         raise InputError(f"{path} is a directory; pass a notes file such as {p / 'notes.md'}")
     try:
         with p.open("rb") as fh:
-            raw = fh.read(_byte_budget(max_chars) + 1)
+            return fh.read(limit)
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return Notes(_decode(raw, path, max_chars), path)
+
+
+def _notes(
+    raw: bytes, source: str, max_chars: int, pages: str | None, section: str | None
+) -> Notes:
+    from profai_cli.formats.detect import Kind, detect
+
+    kind = detect(raw)
+    if kind is Kind.TEXT:
+        if pages is not None:
+            raise InputError(f"--pages works on PDF and PowerPoint files; {source} is text")
+        text = _decode(raw, source, max_chars)
+    else:
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                f"{source} is larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; "
+                "split it, or pass --pages for part of it"
+            )
+        from profai_cli.formats.convert import Pages, convert
+        from profai_cli.safe_text import strip_controls
+
+        chosen = Pages.parse(pages) if pages is not None else None
+        text = strip_controls(convert(kind, raw, source, chosen).markdown)
+        if len(text) > max_chars:
+            raise InputError(_too_long(source, max_chars))
+    if section is not None:
+        from profai_cli.formats.convert import pick_section
+
+        text = pick_section(text, section, source)
+    return Notes(text, source)
+
+
+def notes_files(paths: list[str]) -> list[str]:
+    """The notes files a command line names: folders opened into their notes files, in
+    natural order (week2 before week10); files and addresses as given."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and not is_url(path) and p.is_dir():
+            found = sorted(
+                (
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in NOTES_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ),
+                key=lambda f: natural_key(str(f.relative_to(p))),
+            )
+            if not found:
+                raise InputError(
+                    f"{path} holds no notes files ({', '.join(NOTES_SUFFIXES)}); "
+                    "pass a folder of notes or the files themselves"
+                )
+            out.extend(str(f) for f in found)
+        else:
+            out.append(path)
+    return out
+
+
+def natural_key(name: str) -> list[tuple[int, int | str]]:
+    """week2 before week10: digits compare as numbers."""
+    import re
+
+    return [(0, int(t)) if t.isdigit() else (1, t.lower()) for t in re.split(r"(\d+)", name) if t]
 
 
 def _byte_budget(max_chars: int) -> int:
@@ -75,8 +177,8 @@ def _decode(raw: bytes, source: str, max_chars: int) -> str:
             break
     if b"\x00" in raw:
         raise InputError(
-            f"{source} looks like a binary file (it contains NUL bytes); "
-            "pass text notes (.md or .txt)"
+            f"{source} looks like a binary file (it contains NUL bytes); pass notes as "
+            "markdown or text, or as PDF, DOCX, PPTX, HTML or EPUB"
         )
     skipped = len(_BOM) if raw.startswith(_BOM) else 0
     raw = raw[skipped:]

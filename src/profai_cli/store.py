@@ -148,3 +148,28 @@ def _write_record(key: str, record: dict[str, Any]) -> None:
         write_text_atomically(store_dir() / f"{key}.json", json.dumps(record, indent=1))
     except (OSError, ProfaiError):
         pass
+
+
+def course_key(files: list[str]) -> str:
+    """A key for a course: its notes files, in order."""
+    from pathlib import Path
+
+    names = [f if f == "-" or "://" in f else str(Path(f).resolve()) for f in files]
+    return "course-" + hashlib.sha256(json.dumps(names).encode()).hexdigest()[:32]
+
+
+def load_course(key: str) -> int:
+    """The lecture of a course the last teach stopped in (0: from the first)."""
+    data = _read(key)
+    at = data.get("lecture") if data else None
+    return at if isinstance(at, int) and at >= 0 else 0
+
+
+def save_course(key: str, lecture: int) -> None:
+    if lecture <= 0:
+        try:
+            (store_dir() / f"{key}.json").unlink()
+        except OSError:
+            pass
+        return
+    _write_record(key, {"lecture": lecture, "saved": time.time()})

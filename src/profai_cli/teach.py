@@ -52,6 +52,7 @@ class TeachOptions:
     stats_json: Path | None = None
     keys: bool = True  # the player's keys, when there is a terminal
     restart: bool = False  # ignore a saved position
+    title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
 
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
@@ -94,8 +95,11 @@ async def teach(
     notes: Notes,
     options: TeachOptions,
     env: Environment,
-) -> None:
-    """The lecture on the panel as it is written, and in the voice when there is one."""
+) -> bool:
+    """The lecture on the panel as it is written, and in the voice when there is one.
+
+    False when the listener stopped it (q) before its end.
+    """
     status, metrics = env.status, env.metrics
     plan = plan_voice(settings) if options.audio else None
     llm, why = select_llm(settings)
@@ -138,7 +142,7 @@ async def teach(
         raise
 
     lecture = Lecture(None, metrics, status, lookahead=settings.lookahead)
-    panel = env.panel()
+    panel = env.panel(options.title)
     start = 0
     if saved is not None:
         start = min(saved.chunk, max(0, saved.chunks - 1))
@@ -222,12 +226,13 @@ async def teach(
         raise failure
     if quit_early:
         status.info("Stopped; `profai teach` with the same notes resumes here.")
-        return
+        return False
     first = "-" if metrics.first_token is None else f"{metrics.first_token:.1f} s"
     status.info(
         f"Lecture done: {metrics.words:,} words in {metrics.wall_seconds:.1f} s "
         f"(first token after {first})."
     )
+    return True
 
 
 class _Session:

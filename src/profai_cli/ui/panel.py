@@ -307,11 +307,13 @@ class _Nothing:
         return iter(())
 
 
-def make_panel(console: Console | None = None, *, plain: bool | None = None) -> LecturePanel:
+def make_panel(
+    console: Console | None = None, *, plain: bool | None = None, title: str = "Lecture"
+) -> LecturePanel:
     """The live view on a terminal, plain text anywhere else."""
     from rich.console import Console
 
     console = console or Console()
     if plain if plain is not None else not console.is_terminal:
         return PlainPanel(console.file)
-    return LivePanel(console)
+    return LivePanel(console, title=title)
