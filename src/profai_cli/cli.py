@@ -464,6 +464,14 @@ def export(
             help="Speak this (edited) transcript as it is, with no LLM.", show_default=False
         ),
     ] = None,
+    with_questions: Annotated[
+        bool,
+        typer.Option(
+            "--with-questions",
+            help="Say the questions asked while this lecture was taught, and their answers "
+            "(they are in --transcript either way).",
+        ),
+    ] = False,
     keep_partial: Annotated[
         bool,
         typer.Option(
@@ -544,6 +552,7 @@ def export(
             from_transcript=script,
             progress=not quiet,
             keep_partial=keep_partial,
+            with_questions=with_questions,
         )
         if course:
             from profai_cli.course import export_course, jobs_for
@@ -557,6 +566,58 @@ def export(
             )
             return
         asyncio.run(run_export(settings, loaded, options, env))
+
+    _run(body)
+
+
+@app.command()
+def ask(
+    notes: Annotated[
+        str,
+        typer.Argument(
+            help="The notes the question is about (any kind, as for teach).", show_default=False
+        ),
+    ],
+    question: Annotated[
+        str | None,
+        typer.Argument(
+            help="The question; none reads questions from stdin, one a line.", show_default=False
+        ),
+    ] = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    llm: LlmChoice = None,
+    local_model: LocalModel = None,
+    timeout: Timeout = None,
+    no_audio: Annotated[bool, typer.Option("--no-audio", help="Text only, no voice.")] = False,
+    tts: Tts = None,
+    voice: Voice = None,
+    speed: Speed = None,
+    tts_model: TtsModel = None,
+    tts_base_url: TtsBaseUrl = None,
+    no_cache: NoCache = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status lines.")] = False,
+) -> None:
+    """Answer a question about NOTES as the lecturer would, from the notes only."""
+    params = dict(locals())
+
+    def body() -> None:
+        import asyncio
+
+        from profai_cli.ask import ask as run_ask
+        from profai_cli.ask import stdin_questions
+        from profai_cli.environment import Environment
+        from profai_cli.errors import InputError
+        from profai_cli.ingest import read_notes
+
+        settings = _settings(params)
+        if notes == "-" and question is None:
+            raise InputError("with the notes on stdin, give the question as an argument")
+        loaded = read_notes(notes, max_chars=settings.max_chars)
+        env = Environment.for_process(quiet=quiet)
+        questions = [question] if question is not None else stdin_questions()
+        asyncio.run(run_ask(settings, loaded, questions, env, audio=not no_audio))
 
     _run(body)
 

@@ -36,6 +36,7 @@ class ExportOptions:
     from_transcript: Notes | None = None
     progress: bool = True
     keep_partial: bool = False  # a lecture that could not be completed: keep what was made
+    with_questions: bool = False  # the questions asked while it was taught, in the audio too
 
 
 def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
@@ -110,6 +111,10 @@ async def export(
             status.info(
                 "Reusing the lecture made for these notes and options (--fresh writes a new one)."
             )
+            asked = store.load_questions(key)
+            if asked and options.with_questions:
+                text = with_asides(text, asked)
+                status.info(f"With the {len(asked)} questions asked while it was taught.")
         else:
             status.info(why)
             status.info("Generating lecture...")
@@ -178,7 +183,9 @@ async def export(
         staged: list[AtomicFile] = []
         try:
             if options.transcript is not None and incomplete is None:
-                staged.append(stage_text(options.transcript, chapter_list(chaps) + text))
+                asides = [] if options.with_questions or not key else store.load_questions(key)
+                said = with_asides(text, asides) if asides else text
+                staged.append(stage_text(options.transcript, chapter_list(chaps) + said))
             if options.subtitles is not None and incomplete is None:
                 staged.append(stage_text(options.subtitles, render(cues, options.subtitles)))
             await asyncio.to_thread(sink.finish, tags, chaps)
@@ -211,6 +218,29 @@ async def export(
         f"in {metrics.wall_seconds:.1f} s)."
     )
     return total
+
+
+def with_asides(text: str, asked: list[dict[str, object]]) -> str:
+    """The lecture with each question and its answer after the paragraph it was asked in,
+    marked as asides (block quotes)."""
+    from profai_cli.speech import segment
+
+    chunks = segment(text)
+    places: list[tuple[int, str]] = []
+    for q in asked:
+        k = q.get("chunk")
+        at = len(text)
+        if isinstance(k, int) and 0 <= k < len(chunks):
+            end = text.find("\n\n", chunks[k].end)
+            at = len(text) if end < 0 else end
+        block = f"\n\n> **Question:** {q['question']}\n>\n> **Answer:** {q['answer']}\n"
+        places.append((at, block))
+    out, last = [], 0
+    for at, block in sorted(places, key=lambda p: p[0]):
+        out += [text[last:at].rstrip("\n"), block]
+        last = at
+    out.append(text[last:])
+    return "".join(out).rstrip("\n") + "\n"
 
 
 def partial_name(output: Path) -> Path:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from profai_cli.config import Settings
 
 
+ASIDE = -1  # the timeline's index for an answer's chunks
+
+
 class Playback:
     """Writes ``lecture``'s chunks to ``sink`` in order; ``seek`` starts again elsewhere."""
 
@@ -51,6 +54,7 @@ class Playback:
         self._indexes: list[int] = []  # ... and which chunk it is
         self._writer: asyncio.Task[None] | None = None
         self._restart_at: int | None = None
+        self._aside: Lecture | None = None  # an answer to say before going on
 
     @classmethod
     def for_settings(
@@ -80,7 +84,8 @@ class Playback:
         sink has played it all (a seek meanwhile starts the writing again)."""
         k = start
         while True:
-            self._writer = asyncio.ensure_future(self._write_from(k, until_heard))
+            aside, self._aside = self._aside, None
+            self._writer = asyncio.ensure_future(self._write_from(k, until_heard, aside))
             try:
                 await asyncio.wait({self._writer})
             except asyncio.CancelledError:
@@ -93,6 +98,11 @@ class Playback:
             self._writer.result()
             return
 
+    def insert(self, aside: Lecture, then: int) -> None:
+        """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
+        self.seek(then)
+        self._aside = aside
+
     def seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
         sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
@@ -102,6 +112,7 @@ class Playback:
         if discard is None:
             return  # a file has no "now" to move
         self._restart_at = self.writing = max(0, k)
+        self._aside = None  # a move during an answer drops the rest of it
         self._writer.cancel()
         heard = self.heard_position()
         cut = heard if keep is None else max(heard, keep)
@@ -115,7 +126,7 @@ class Playback:
         return int(heard()) if heard is not None else self.samples
 
     def heard_chunk(self) -> int | None:
-        """The chunk being heard now (None before the first)."""
+        """The chunk being heard now (None before the first; ASIDE in an answer)."""
         i = bisect.bisect_right(self._starts, self.heard_position()) - 1
         return self._indexes[i] if i >= 0 else None
 
@@ -150,11 +161,19 @@ class Playback:
                 return self.samples if self.writing > k else None
         return None
 
-    async def _write_from(self, k: int, until_heard: bool) -> None:
+    async def _write_from(self, k: int, until_heard: bool, aside: Lecture | None = None) -> None:
+        if aside is not None:
+            i = 0
+            while (said := await aside.chunk(i)) is not None:
+                aside.move_to(i)
+                await self._write_chunk(said, aside)
+                if self.failed is not None:
+                    return
+                i += 1
         while (chunk := await self.lecture.chunk(k)) is not None:
             self.writing = k
             self.lecture.move_to(k)
-            await self._write_chunk(chunk)
+            await self._write_chunk(chunk, self.lecture)
             if self.failed is not None:
                 return  # the voice is gone: the text goes on without it
             k += 1
@@ -164,12 +183,13 @@ class Playback:
             if played is not None:
                 await played()
 
-    async def _write_chunk(self, chunk: Chunk) -> None:
+    async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
         fader = _EdgeFader(self.rate)
         start = self.samples
+        aside = source is not self.lecture
         self._starts.append(start)
-        self._indexes.append(chunk.index)
-        frames = self.lecture.audio(chunk.index).frames()
+        self._indexes.append(ASIDE if aside else chunk.index)
+        frames = source.audio(chunk.index).frames()
         while True:
             try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
                 part = await anext(frames)
@@ -189,6 +209,8 @@ class Playback:
         await self.sink.write(_concat(tail, pause))
         end = self.samples + len(tail)
         self.samples = end + len(pause)
+        if aside:
+            return
         self.durations[chunk.index] = (self.samples - start) / self.rate
         if self.on_chunk is not None:
             self.on_chunk(chunk, start, end)

@@ -3,7 +3,9 @@
 space pauses and resumes, left/right (h/l) go to the previous/next sentence, r says
 the sentence again, up/down (+/-) change the speed by 0.1 from the next sentence on,
 q stops cleanly and ? shows the keys. Going back replays audio already made; nothing
-new is asked of the voice for it.
+new is asked of the voice for it. a raises a hand: the voice pauses, a question is typed
+on a line under the panel (Enter asks, Esc cancels), the answer is said, and the
+lecture goes on from the start of the sentence it paused in.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ from collections.abc import Callable
 from typing import Protocol
 
 from profai_cli.lecture import Lecture
-from profai_cli.playback import Playback
+from profai_cli.playback import ASIDE, Playback
 
 MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
 
-HINT = "space pause · ←→ sentence · ↑↓ speed · q quit · ? keys"
+HINT = "space pause · ←→ sentence · ↑↓ speed · a ask · q quit · ? keys"
 HELP = (
     "space pause/resume · ←/h previous · →/l next · r again · ↑/+ faster · ↓/- slower · "
-    "q stop (resumes next time)"
+    "a ask a question · q stop (resumes next time)"
 )
 
 
@@ -62,12 +64,18 @@ class Player:
         *,
         on_quit: Callable[[], None],
         view: PlayerView | None = None,
+        on_question: Callable[[str, int], None] | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
         self.sink = sink
         self.view = view
         self.on_quit = on_quit
+        self.on_question = on_question  # (question, the sentence to go on from)
+        self.asking: str | None = None  # the question being typed
+        self._was_paused = False
+        self.answering: int | None = None  # the sentence to go on from after an answer
+        self._heard_aside = False
         self.help = False
         self.quitting = False
         self._target: int | None = None  # a sentence asked for and not heard yet...
@@ -78,6 +86,10 @@ class Player:
 
     def key(self, name: str, char: str = "") -> None:
         """One key pressed (names from profai_cli.keys)."""
+        if self.asking is not None:
+            self._type(name, char)
+            self.refresh()
+            return
         action = {
             "pause": self.toggle_pause,
             "back": self.back,
@@ -87,10 +99,44 @@ class Player:
             "slower": lambda: self.change_speed(-SPEED_STEP),
             "quit": self.quit,
             "help": self.toggle_help,
+            "ask": self.ask,
         }.get(name)
         if action is not None and not self.quitting:
             action()
             self.refresh()
+
+    def ask(self) -> None:
+        """Raise a hand: the voice pauses and a question line opens."""
+        if self.on_question is None or self.answering is not None:
+            return
+        self._was_paused = self.sink.paused
+        self.sink.pause()
+        self.asking = ""
+
+    def _type(self, name: str, char: str) -> None:
+        assert self.asking is not None
+        if name == "escape":  # never mind: on as before
+            self.asking = None
+            if not self._was_paused:
+                self.sink.resume()
+        elif name == "enter":
+            question, self.asking = self.asking.strip(), None
+            if not question:
+                if not self._was_paused:
+                    self.sink.resume()
+                return
+            back_to = self.current()
+            self.answering = back_to
+            assert self.on_question is not None
+            self.on_question(question, back_to)
+        elif name == "backspace":
+            self.asking = self.asking[:-1]
+        elif len(char) == 1 and char.isprintable() and len(self.asking) < 300:
+            self.asking += char
+
+    def answered(self) -> None:
+        """The answer has been said (or given up): the lecture goes on."""
+        self.answering = None
 
     def toggle_pause(self) -> None:
         if self.sink.paused:
@@ -105,6 +151,12 @@ class Player:
                 return self._target  # what is heard now was written before the move
             self._target = None
         heard = self.playback.heard_chunk()
+        if heard == ASIDE:
+            self._heard_aside = True
+            return self.answering if self.answering is not None else 0
+        if self._heard_aside:  # the answer has been said: back in the lecture
+            self._heard_aside = False
+            self.answering = None
         return 0 if heard is None else heard
 
     def back(self) -> None:
@@ -120,6 +172,7 @@ class Player:
 
     def go(self, k: int) -> None:
         k = max(0, k)
+        self.answering = None  # a move drops the rest of an answer
         self.playback.seek(k)
         self._target = k
         self._target_at = self.playback.samples  # where the sentence asked for will begin
@@ -172,7 +225,12 @@ class Player:
         n = len(chunks)
         elapsed, made = self.times(k)
         state = self.state()
-        mark = {"paused": "⏸", "buffering": "…", "playing": "▶"}[state]
+        if self.asking is not None:
+            self.view.show_player(f"Ask: {self.asking}▏   Enter asks · Esc cancels", None, None)
+            return
+        if self.answering is not None:
+            state = "answering" if state == "playing" else state
+        mark = {"paused": "⏸", "buffering": "…", "playing": "▶", "answering": "✋"}[state]
         so_far = "" if self.lecture.ended else " so far"
         line = (
             f"{mark} {state} · {min(k + 1, max(n, 1))}/{n}{so_far} · "

@@ -121,9 +121,11 @@ def _write(
     llm_name: str,
     position: dict[str, Any] | None,
 ) -> None:
+    questions = load_questions(key) if text == (_read(key) or {}).get("text") else []
     _write_record(
         key,
         {
+            "questions": questions,
             "text": text,
             "complete": complete,
             "llm": llm_name,
@@ -173,3 +175,27 @@ def save_course(key: str, lecture: int) -> None:
             pass
         return
     _write_record(key, {"lecture": lecture, "saved": time.time()})
+
+
+def add_questions(key: str, asked: list[dict[str, Any]]) -> None:
+    """Keep questions and their answers with the lecture they were asked in."""
+    if not asked:
+        return
+    record = _read(key) or {}
+    record["questions"] = [*load_questions(key), *asked]
+    _write_record(key, record)
+
+
+def load_questions(key: str) -> list[dict[str, Any]]:
+    """[{"chunk": k or None, "question": ..., "answer": ...}] asked in this lecture."""
+    data = _read(key)
+    found = data.get("questions") if data else None
+    if not isinstance(found, list):
+        return []
+    return [
+        q
+        for q in found
+        if isinstance(q, dict)
+        and isinstance(q.get("question"), str)
+        and isinstance(q.get("answer"), str)
+    ]

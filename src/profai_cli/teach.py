@@ -30,10 +30,12 @@ from profai_cli.environment import Environment
 from profai_cli.errors import AudioDeviceError, ProfaiError
 from profai_cli.ingest import Notes
 from profai_cli.lecture import Lecture, is_fatal
+from profai_cli.llm.answer import Answerer, answerer_for
 from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.pipeline import lecture_text, show_lecture
-from profai_cli.playback import Playback
+from profai_cli.playback import ASIDE, Playback
+from profai_cli.safe_text import StreamSanitizer
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
@@ -168,6 +170,7 @@ async def teach(
         )
 
     session = _Session(lecture, settings, options, env, panel, voice, start)
+    session.answerer = answerer_for(llm, notes.text)
     if isinstance(llm, NarratedLecture) and llm.model_may_start is not None:
         session.begun = llm.model_may_start
     speaking = asyncio.ensure_future(session.speak()) if voice is not None else None
@@ -259,6 +262,9 @@ class _Session:
         self.player: Player | None = None
         self.finished = False  # every chunk was heard
         self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
+        self.answerer: Answerer | None = None
+        self.asked: list[dict[str, object]] = []  # questions and answers, to keep
+        self._answering: set[asyncio.Task[None]] = set()
 
     async def speak(self) -> None:
         try:
@@ -308,6 +314,9 @@ class _Session:
         finally:
             if keys is not None:
                 keys.stop()
+            for answering in list(self._answering):
+                answering.cancel()
+            await asyncio.gather(*self._answering, return_exceptions=True)
             for task in (running, quitting, warming, showing):
                 if task is not None:
                     task.cancel()
@@ -332,7 +341,14 @@ class _Session:
         from profai_cli.keys import KeyReader
         from profai_cli.player import Player
 
-        player = Player(self.lecture, playback, sink, on_quit=quit_asked.set, view=self.panel)  # type: ignore[arg-type]
+        player = Player(
+            self.lecture,
+            playback,
+            sink,
+            on_quit=quit_asked.set,
+            view=self.panel,  # type: ignore[arg-type]
+            on_question=lambda q, k: self._ask(q, k, playback, sink),
+        )
         reader = KeyReader.open_terminal(player.key)
         if reader is None:
             return None
@@ -340,8 +356,52 @@ class _Session:
         self.player = player
         return reader
 
+    def _ask(self, question: str, back_to: int, playback: Playback, sink: DeviceSink) -> None:
+        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(
+        self, question: str, back_to: int, playback: Playback, sink: DeviceSink
+    ) -> None:
+        """The answer on the panel and in the voice, then the lecture from ``back_to``."""
+        assert self.answerer is not None and self.player is not None
+        status = self.env.status
+        chunks = self.lecture.chunks
+        said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
+        aside = Lecture(self.lecture.voice, Metrics(), status, lookahead=self.settings.lookahead)
+        show = getattr(self.panel, "begin_aside", None)
+        if show is not None:
+            show(question)
+        playback.insert(aside, then=back_to)
+        sink.resume()
+        answer = ""
+        safe = StreamSanitizer()
+        try:
+            async for delta in self.answerer.answer(question, said):
+                text = safe.feed(delta)
+                answer += text
+                aside.add_text(text)
+                if show is not None:
+                    self.panel.append_aside(text)  # type: ignore[attr-defined]
+            tail = safe.flush()
+            answer += tail
+            aside.add_text(tail)
+        except ProfaiError as exc:
+            status.warn(f"The answer failed ({exc.message}); back to the lecture.")
+        finally:
+            aside.end_text()
+            if show is not None:
+                self.panel.end_aside()  # type: ignore[attr-defined]
+            if not aside.chunks:
+                self.player.answered()
+        self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+
     def keep_position(self, key: str, llm_name: str) -> None:
-        """Stopped mid-lecture: keep where, so the next teach resumes there."""
+        """Stopped mid-lecture: keep where, so the next teach resumes there (and keep the
+        questions asked)."""
+        store.add_questions(key, self.asked)
+        self.asked = []
         playback = self.playback
         if playback is None:
             return
@@ -349,8 +409,8 @@ class _Session:
             store.forget_position(key)
             return
         heard = playback.heard_chunk()
-        if heard is None:
-            heard = self.start
+        if heard is None or heard == ASIDE:
+            heard = self.player.answering if self.player and self.player.answering else self.start
         if not self.lecture.chunks:
             return
         heard = min(heard, len(self.lecture.chunks) - 1)

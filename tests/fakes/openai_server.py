@@ -51,6 +51,8 @@ class Knobs:
     tts_fault: str | None = None  # 401 500 drop
     tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
     tts_amplitude: float = 0.3
+    # What a question gets (a chat whose system message is profai's answer prompt).
+    answer: str = "The answer is that plates move because the mantle below them flows."
 
 
 @dataclass
@@ -274,6 +276,10 @@ class _Handler(BaseHTTPRequestHandler):
         if k.known_models is not None and model not in k.known_models:
             self._error(entry, 404, f"The model `{model}` does not exist.", "model_not_found")
             return
+        messages = body.get("messages") or []
+        if messages and "raised a hand" in str(messages[0].get("content", "")):
+            self._stream_text(entry, model, k.answer)  # a question: its answer, no faults
+            return
         fault = self.fake._take_fault("chat", k.chat_fault)
         if self._common_fault(entry, fault):
             return
@@ -360,6 +366,43 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499  # the client went away
+        entry.done = time.monotonic()
+
+    def _stream_text(self, entry: LoggedRequest, model: str, text: str) -> None:
+        """A plain SSE answer at the knobs' speed, ending with finish_reason stop."""
+        k = self.fake.knobs
+        if k.time_to_first_token:
+            time.sleep(k.time_to_first_token)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            data = {
+                "id": "chatcmpl-answer",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            return f"data: {json.dumps(data)}\n\n".encode()
+
+        start = time.monotonic()
+        try:
+            for i, token in enumerate(tokens(text)):
+                if k.tokens_per_second:
+                    wait = start + i / k.tokens_per_second - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                self._chunk(event({"content": token}))
+                if entry.first_byte_sent is None:
+                    entry.first_byte_sent = time.monotonic()
+            self._chunk(event({}, "stop"))
+            self._chunk(b"data: [DONE]\n\n")
+            self._chunk(b"")
+        except (BrokenPipeError, ConnectionResetError):
+            entry.status = 499
         entry.done = time.monotonic()
 
     def _speech(self, entry: LoggedRequest, body: dict[str, Any]) -> None:

@@ -88,9 +88,13 @@ class OpenAIChat:
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Deltas until the model's own end; StreamCut if the stream ends any other way."""
+        async for delta in self.stream_messages(lecture_messages(request, partial)):
+            yield delta
+
+    async def stream_messages(self, messages: list[dict[str, str]]) -> AsyncIterator[str]:
+        """Any chat's deltas (a lecture, an answer), with the same limits and errors."""
         finish: str | None = None
         started = False  # the first words have come: from then on, the idle limit
-        messages = lecture_messages(request, partial)
         pieces = self._pieces(messages)
         try:
             first, finish = await within(_first_words(pieces), self.first_token_timeout)

@@ -120,6 +120,7 @@ class LivePanel:
         self._tail_start = 0  # offset of the tail in the whole lecture text
         self._writing = True
         self._player: tuple[str, str | None, tuple[int, int] | None] | None = None
+        self._aside: tuple[str, str] | None = None  # (question, answer so far)
 
     def _start(self) -> None:
         if not self._started:  # no empty box on screen while waiting for the first token
@@ -163,6 +164,44 @@ class LivePanel:
         self._drawn = time.monotonic()
         self._live.refresh()
 
+    def begin_aside(self, question: str) -> None:
+        """An answer to a question, shown apart from the lecture as it is written."""
+        self._start()
+        self._aside = (question, "")
+        self._live.refresh()
+
+    def append_aside(self, text: str) -> None:
+        if self._aside is not None:
+            self._aside = (self._aside[0], self._aside[1] + text)
+            now = time.monotonic()
+            if now - self._drawn >= _REDRAW_SECONDS:
+                self._drawn = now
+                self._live.refresh()
+
+    def end_aside(self) -> None:
+        """The answer goes to the scrollback, marked as one."""
+        if self._aside is None:
+            return
+        self._console.print(self._aside_panel())
+        self._console.print()
+        self._aside = None
+        self._live.refresh()
+
+    def _aside_panel(self) -> object:
+        from rich.console import Group
+        from rich.markdown import Markdown
+        from rich.panel import Panel
+        from rich.text import Text
+
+        assert self._aside is not None
+        question, answer = self._aside
+        return Panel(
+            Group(Text(f"You asked: {question}", style="bold"), Markdown(answer or "…")),
+            title="Answer",
+            title_align="left",
+            border_style="yellow",
+        )
+
     def close(self) -> None:
         if not self._started:
             return
@@ -170,6 +209,7 @@ class LivePanel:
             self._print_block(self._tail)
         self._tail = ""
         self._player = None
+        self._aside = None
         self._live.update(_Nothing(), refresh=True)
         self._live.stop()
         self._started = False
@@ -216,6 +256,8 @@ class LivePanel:
                 subtitle="writing…" if self._writing else "",
                 subtitle_align="right",
             )
+        if self._aside is not None:
+            yield self._aside_panel()
         if self._player is not None:
             line, now, _ = self._player
             if now and not marked:
