@@ -55,7 +55,7 @@ _ENV_ALIASES: dict[str, tuple[str, ...]] = {
     "base_url": ("OPENAI_BASE_URL",),
 }
 _SECRET = {"api_key"}
-_CHOICES = {
+CHOICES = {
     "level": LEVELS,
     "llm": ("auto", "openai", "local", "none"),
     "tts": ("auto", "openai", "piper", "none"),
@@ -63,7 +63,7 @@ _CHOICES = {
 
 
 # The ranges every source is held to, flags, environment and config file alike.
-_RANGES: dict[str, tuple[float, float]] = {
+RANGES: dict[str, tuple[float, float]] = {
     "minutes": (0.5, 600),
     "speed": (0.25, 4.0),
     "sentence_pause": (0.0, 5.0),
@@ -161,8 +161,8 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
             f"{name.replace('_', '-')}{where} must be a {kind.__name__}, not {shown}"
         ) from None
     label = name.replace("_", "-")
-    if name in _RANGES and not isinstance(result, bool):
-        least, most = _RANGES[name]
+    if name in RANGES and not isinstance(result, bool):
+        least, most = RANGES[name]
         if not least <= result <= most:  # also false for nan
             raise InputError(f"{label}{where} must be from {least:g} to {most:g}, not {value!r}")
     if name in _SECRET and isinstance(result, str):
@@ -172,10 +172,10 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
                 f"the API key{where} has characters that cannot be sent in an HTTP header "
                 "(spaces, accents or control characters); copy the key again"
             )
-    if name in _CHOICES and result not in _CHOICES[name]:
+    if name in CHOICES and result not in CHOICES[name]:
         raise InputError(
             f"{name.replace('_', '-')}{where} must be one of "
-            f"{', '.join(_CHOICES[name])}, not {result!r}"
+            f"{', '.join(CHOICES[name])}, not {result!r}"
         )
     return result
 

@@ -60,6 +60,14 @@ class CacheInfo:
     bytes: int
     max_bytes: int
 
+    def summary(self) -> str:
+        """`profai cache info`: where, how many, and how full."""
+        return (
+            f"path: {self.path}\nentries: {self.entries}\n"
+            f"size: {self.bytes / 1e6:.1f} MB of {self.max_bytes / 1e6:.0f} MB "
+            "(PROFAI_CACHE_MAX_MB)"
+        )
+
 
 class AudioCache:
     def __init__(self, root: Path | None = None, max_bytes: int | None = None) -> None:
