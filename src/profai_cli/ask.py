@@ -108,7 +108,7 @@ async def _voice(
             raise AudioDeviceError(plan.message)
         env.status.warn(plan.message)
         return None, None
-    from profai_cli.teach import open_device
+    from profai_cli.backends import open_device
 
     device = asyncio.ensure_future(asyncio.to_thread(open_device, plan, settings))
     tts = await asyncio.to_thread(build_tts, settings, plan)

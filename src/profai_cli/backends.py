@@ -1,5 +1,5 @@
-"""The one place that turns settings into an LLM and a TTS engine (and plans the voice,
-so the sound device can open before the engine has loaded)."""
+"""The one place that turns settings into an LLM, a TTS engine and the sound device (and
+plans the voice, so the device can open before the engine has loaded)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from profai_cli.prompts import LectureRequest
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
+    from profai_cli.audio.device import DeviceSink
     from profai_cli.tts.standin import StandInVoice
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
@@ -183,3 +184,12 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     from profai_cli.tts.standin import StandInVoice
 
     return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)
+
+
+def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
+    """The sound device, opened and started (in a thread: PortAudio blocks)."""
+    from profai_cli.audio.device import DeviceSink
+
+    sink = DeviceSink(plan.sample_rate, device=settings.device)
+    sink.open()
+    return sink

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli import store, timeline
 from profai_cli.backends import (
-    VoicePlan,
     build_standin,
     build_tts,
     lecture_request,
+    open_device,
     plan_voice,
     select_llm,
 )
@@ -55,15 +55,6 @@ class TeachOptions:
     keys: bool = True  # the player's keys, when there is a terminal
     restart: bool = False  # ignore a saved position
     title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
-
-
-def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
-    """The sound device, opened and started (in a thread: PortAudio blocks)."""
-    from profai_cli.audio.device import DeviceSink
-
-    sink = DeviceSink(plan.sample_rate, device=settings.device)
-    sink.open()
-    return sink
 
 
 @dataclass
