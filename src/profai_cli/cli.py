@@ -34,8 +34,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn course notes into a spoken lecture, streamed as it is written.",
-    epilog="Every option can also be set as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in "
-    "the config file (profai config path). Keys while teach plays: space, arrows, r, a, q, ?.",
+    epilog="The options that are settings (profai config show lists them) can also be set "
+    "as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in the config file (profai config path). "
+    "Keys while teach plays: space, arrows, r, a, q, ?.",
 )
 config_app = typer.Typer(no_args_is_help=True, help="Show where settings come from.")
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")

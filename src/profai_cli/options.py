@@ -4,8 +4,8 @@ Each group is a list of parameters that ``@takes(...)`` adds to a command's sign
 so teach, export and ask share one declaration of each option. Defaults shown in the
 help are read from the one place defaults live (config's ``Settings``), so the help
 cannot disagree with what runs; the choices are those config checks, as enums that
-Typer shows and completes. Only typer, enum and inspect are imported: this runs for
-``--help``.
+Typer shows and completes. Nothing heavier than typer and config is imported: this runs
+for ``--help``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ _ENUMS = {"level": LevelChoice, "llm": LlmChoice, "tts": TtsChoice}
 
 def _default(name: str) -> dict[str, Any]:
     """The setting's built-in default as the option's, shown in the help. A value left
-    at its default does not override the environment or config file: cli.py passes on
-    only what came from the command line."""
+    at its default does not override the environment or config file: settings_from()
+    takes only what came from the command line."""
     value = getattr(_DEFAULTS, name)
     choice = _ENUMS.get(name)
     return {"default": choice(value) if choice else value, "shown": True}
@@ -315,7 +315,7 @@ def takes(*groups: list[inspect.Parameter]) -> Callable[[F], F]:
         ]
         seen = {p.name for p in own}
         added = []
-        if "context" not in seen:  # for given(): which options the command line set
+        if "context" not in seen:  # for _given(): which options the command line set
             seen.add("context")
             added.append(
                 inspect.Parameter(
@@ -333,7 +333,7 @@ def takes(*groups: list[inspect.Parameter]) -> Callable[[F], F]:
     return decorate
 
 
-def given(options: dict[str, Any]) -> dict[str, Any]:
+def _given(options: dict[str, Any]) -> dict[str, Any]:
     """The options the command line gave, as config takes them (an enum's value): one left
     at its shown default must not hide the environment's or the config file's value."""
     context = options.get("context")
@@ -341,20 +341,23 @@ def given(options: dict[str, Any]) -> dict[str, Any]:
     for name, value in options.items():
         if name == "context":
             continue
-        source = context.get_parameter_source(name) if context is not None else None
-        if source is None or source.name == "DEFAULT":
+        if context is not None:
+            source = context.get_parameter_source(name)
+            if source is None or source.name == "DEFAULT":
+                continue
+        elif value is None:  # called without a command line: what is set is given
             continue
         out[name] = value.value if isinstance(value, Enum) else value
     return out
 
 
-def settings_from(options: dict[str, Any]) -> Any:
+def settings_from(options: dict[str, Any]) -> Settings:
     """Settings from a command's options: each one named like a setting is its flag."""
     from dataclasses import fields
 
-    from profai_cli.config import Settings, resolve
+    from profai_cli.config import resolve
 
-    values = given(options)
+    values = _given(options)
     flags = {f.name: values[f.name] for f in fields(Settings) if f.name in values}
     if values.get("no_stream"):
         flags["stream"] = False
