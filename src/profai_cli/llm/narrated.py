@@ -23,6 +23,8 @@ from profai_cli.prompts import LectureRequest
 MIN_EXPLANATION_WORDS = 14  # less room than this: no explanation here, the room carries on
 MAX_EXPLANATION_WORDS = 55
 ATTEMPTS_PER_POINT = 6  # about 0.3 s each: far ahead of the voice
+CLOSER_LOOKS = 4  # passes over the points again while the lecture is short
+TRIES_PER_LOOK = 2
 MODEL_HOLD_SECONDS = 5.0  # the most the model waits for the voice to begin
 
 
@@ -116,19 +118,24 @@ class NarratedLecture:
             async for text in self._explanations(step, request.level, credit, guard, 0):
                 yield text + "\n\n"
                 credit -= narration.count_words(text)
-        if share and credit >= MIN_EXPLANATION_WORDS:
-            # Short notes and a guard that said no often: the lecture is still short of its
-            # length, so take a second, closer look at the points, with other prompts.
-            heading = "## A closer look\n\n"
+        # Short notes and a guard that said no often: the lecture is still short of its
+        # length, so take closer looks at the points, with other prompts and seeds, until
+        # the length is met. A look that finds nothing does not end them: with history
+        # notes the guard turns down nine in ten, and the next seeds still find some.
+        heading = "## A closer look\n\n"
+        for look in range(CLOSER_LOOKS if share else 0):
             for step in explainable:
                 if credit < MIN_EXPLANATION_WORDS:
                     break
+                first = ATTEMPTS_PER_POINT + look * TRIES_PER_LOOK
                 async for text in self._explanations(
-                    step, request.level, credit, guard, ATTEMPTS_PER_POINT, tries=2
+                    step, request.level, credit, guard, first, tries=TRIES_PER_LOOK
                 ):
                     yield heading + text + "\n\n"
                     heading = ""
                     credit -= narration.count_words(text)
+            if credit < MIN_EXPLANATION_WORDS:
+                break
         if closing:
             yield closing + "\n\n"
         self.kept, self.dropped = guard.kept, guard.dropped
