@@ -118,7 +118,7 @@ def export(
 
 
 @app.command()
-@takes(LECTURER, VOICE, ASK_OUTPUT)
+@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, ASK_OUTPUT)
 def ask(
     notes: Annotated[
         str, typer.Argument(help="The notes the question is about (any kind).", show_default=False)
