@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -164,3 +165,16 @@ def test_a_shown_default_does_not_hide_the_environment(fake: FakeOpenAI, home: P
     first, second = (chat.body["messages"][1]["content"] for chat in chats)
     assert "expert" in first and "beginner" not in first
     assert "beginner" in second and "expert" not in second
+
+
+def test_kept_screens_stay_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from profai_cli import helpcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for i in range(helpcache.KEPT_SCREENS + 6):
+        helpcache._keep(f"key{i:03d}", f"screen {i}\n")
+        kept = tmp_path / "profai" / "help" / f"key{i:03d}"
+        os.utime(kept, (i, i))  # the order they were made in, whatever the clock's grain
+    names = sorted(p.name for p in (tmp_path / "profai" / "help").iterdir())
+    assert len(names) == helpcache.KEPT_SCREENS
+    assert names[0] == "key006" and names[-1] == f"key{helpcache.KEPT_SCREENS + 5:03d}"

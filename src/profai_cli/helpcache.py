@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+KEPT_SCREENS = 64
 _TERMINAL_VARS = (
     "COLUMNS",
     "LINES",
@@ -127,5 +128,8 @@ def _keep(key: str, screen: str) -> None:
         temp = path.with_name(f".{key}.{os.getpid()}")
         temp.write_text(screen, encoding=sys.stdout.encoding or "utf-8", errors="replace")
         os.replace(temp, path)
+        kept = sorted(path.parent.iterdir(), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-KEPT_SCREENS]:  # one a terminal size and command: keep the newest
+            old.unlink()
     except OSError:
         pass
