@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from profai_cli.errors import InputError
+from profai_cli.formats.table import markdown_table
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título)\s*(\d)$", re.I)
 
@@ -106,12 +107,4 @@ def _numbered(paragraph: Any) -> bool:
 
 
 def _table(table: Any) -> str:
-    rows = [[" ".join(c.text.split()).replace("|", "\\|") for c in row.cells] for row in table.rows]
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        return ""
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    return "\n".join(lines)
+    return markdown_table([[c.text for c in row.cells] for row in table.rows])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.errors import InputError
+from profai_cli.formats.table import markdown_table
 
 if TYPE_CHECKING:
     from profai_cli.formats.convert import Pages
@@ -72,11 +73,11 @@ def pdf_to_markdown(data: bytes, source: str, pages: Pages | None) -> str:
             rows.append(part)  # type: ignore[arg-type]
             continue
         if rows:
-            out.append(_table(rows))
+            out.append(markdown_table(rows))
             rows = []
         out.extend(_render(part, body, levels))  # type: ignore[arg-type]
     if rows:
-        out.append(_table(rows))
+        out.append(markdown_table(rows))
     merged: list[str] = []
     for piece in out:  # list items drawn one box each: one list
         if merged and _ITEM.match(piece) and _ITEM.match(merged[-1].split("\n")[-1]):
@@ -176,14 +177,6 @@ def _parts(data: bytes, source: str, pages: Pages | None) -> list[_Part]:
 
 
 _GLYPH = re.compile(r"(?:\(cid:\d+\)|[•◦▪▫●○■□‣⁃∙·*–-])+")
-
-
-def _table(rows: list[list[str]]) -> str:
-    width = max(len(r) for r in rows)
-    rows = [[c.replace("|", "\\|") for c in r] + [""] * (width - len(r)) for r in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    return "\n".join(lines)
 
 
 def _is_bold(char: Any) -> bool:

@@ -11,6 +11,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.errors import InputError
+from profai_cli.formats.table import markdown_table
 
 if TYPE_CHECKING:
     from profai_cli.formats.convert import Pages
@@ -92,14 +93,4 @@ def _is_body_placeholder(shape: Any) -> bool:
 
 
 def _table(table: Any) -> str:
-    rows = [
-        [" ".join(cell.text.split()).replace("|", "\\|") for cell in row.cells]
-        for row in table.rows
-    ]
-    if not rows:
-        return ""
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    return "\n".join(lines)
+    return markdown_table([[cell.text for cell in row.cells] for row in table.rows])
