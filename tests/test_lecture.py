@@ -403,3 +403,27 @@ def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() ->
 
     asyncio.run(scenario())
     assert targets == [2, len(chunks) - 1]  # the last sentence: no further
+
+
+def test_a_resumed_lecture_counts_what_came_before_in_both_times() -> None:
+    """The status line's "voice at / made so far" after resuming at the third sentence:
+    the made audio reaches past where the voice is, never behind it."""
+    tts = FakeTTS(constant(100))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink)
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(playback.run(start=2))
+        playback.lecture.add_text(TEXT)
+        playback.lecture.end_text()
+        await _written(playback)
+        sink.position = playback.chunk_start(2) + 10  # type: ignore[operator]
+        voice_at = playback.seconds_before(2) + 10 / RATE
+        assert playback.made_until() > voice_at
+        assert playback.made_until() == pytest.approx(
+            playback.seconds_before(2) + playback.made_seconds()
+        )
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())

@@ -149,8 +149,13 @@ class Playback:
         )
 
     def made_seconds(self) -> float:
-        """Seconds of audio written so far."""
+        """Seconds of audio written so far (this run's work, for the stats)."""
         return sum(self.durations.values())
+
+    def made_until(self) -> float:
+        """How far into the lecture the audio made reaches: after a resume, the chunks
+        before it count at their estimated length, as they do for the voice's place."""
+        return self.seconds_before(max(self.durations) + 1) if self.durations else 0.0
 
     def chunk_end(self, k: int) -> int | None:
         """Where chunk k's audio (and pause) ends in the sink; None while being written."""

@@ -250,4 +250,4 @@ class Player:
         start = self.playback.chunk_start(k)
         if start is not None:
             elapsed += max(0, self.sink.heard() - start) / self.playback.rate
-        return elapsed, self.playback.made_seconds()
+        return elapsed, self.playback.made_until()
