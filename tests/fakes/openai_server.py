@@ -363,10 +363,11 @@ class _Handler(BaseHTTPRequestHandler):
                 entry.token_times.append((time.monotonic(), sent_chars))
             self._chunk(event({}, "stop"))
             self._chunk(b"data: [DONE]\n\n")
+            entry.done = time.monotonic()  # before the last write: the client may look at once
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499  # the client went away
-        entry.done = time.monotonic()
+            entry.done = time.monotonic()
 
     def _stream_text(self, entry: LoggedRequest, model: str, text: str) -> None:
         """A plain SSE answer at the knobs' speed, ending with finish_reason stop."""
@@ -400,10 +401,11 @@ class _Handler(BaseHTTPRequestHandler):
                     entry.first_byte_sent = time.monotonic()
             self._chunk(event({}, "stop"))
             self._chunk(b"data: [DONE]\n\n")
+            entry.done = time.monotonic()  # before the last write: the client may look at once
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499
-        entry.done = time.monotonic()
+            entry.done = time.monotonic()
 
     def _speech(self, entry: LoggedRequest, body: dict[str, Any]) -> None:
         k = self.fake.knobs
@@ -455,10 +457,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunk(pcm[pos : pos + step])
                 if entry.first_byte_sent is None:
                     entry.first_byte_sent = time.monotonic()
+            entry.done = time.monotonic()  # before the last write: the client may look at once
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499
-        entry.done = time.monotonic()
+            entry.done = time.monotonic()
 
 
 def _wav_header(data_bytes: int, rate: int = PCM_RATE) -> bytes:
