@@ -589,6 +589,13 @@ _TRIGGERS = frozenset("\n" + TERMINATORS)
 _FIRST_TRIGGERS = _TRIGGERS | frozenset(",;:\u2014\u2013-")
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of a plain paragraph starts and ends: the same rules as the
+    voice's cuts, with nothing merged and no length limit."""
+    seg = Segmenter(max_chars=len(text) + 1, fast_first=False, merge_below=0)
+    return [(c.start, c.end) for c in seg.feed(" ".join(text.split("\n"))) + seg.flush()]
+
+
 def segment(text: str, **options: object) -> list[Chunk]:
     """All chunks of a finished text (the --no-stream path and read-aloud)."""
     seg = Segmenter(**options)  # type: ignore[arg-type]
