@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.llm.guard import Guard
 from profai_cli.outline import PointKind, parse_outline
 from tests.conftest import EXAMPLES, PROFAI, clean_env, run_profai
 from tests.lecture_judge import judge, spoken_words
@@ -54,35 +53,85 @@ def test_notes_without_headings_still_give_points() -> None:
     assert outline.points[-1].text == "A second paragraph about tides."
 
 
-def test_the_guard_drops_what_the_notes_do_not_back() -> None:
-    point = "The Third Estate declared itself the National Assembly in 1789 at Versailles."
-    notes = point + " The clergy and the nobility paid almost no tax."
-    guard = Guard(notes)
-    guard.remember(notes)
-    section = "Causes"
-    assert guard.accept("The National Assembly met in 1793 at Versailles.", point, section) == ""
-    assert guard.accept("King Louis declared the National Assembly at Versailles.", point, "") == ""
-    assert guard.accept("Students, any questions about the National Assembly?", point, "") == ""
-    assert guard.accept(point, point, section) == ""  # said already
-    assert guard.accept("Bananas grow in warm and humid tropical countries.", point, "") == ""
-    kept = guard.accept(
-        "The National Assembly spoke for the Third Estate, not for the clergy or the nobility. "
-        "The Third Estate met in 1850 too.",
-        point,
-        section,
-    )
-    assert kept == (
-        "The National Assembly spoke for the Third Estate, not for the clergy or the nobility."
-    )
-    assert (guard.kept, guard.dropped) == (1, 5)
+HEADINGS = [
+    # (heading, how the transition from "Plate boundaries" says it)
+    ("Plate boundaries", "Having covered plate boundaries, we now turn to plate boundaries."),
+    ("Why it matters", "Having covered plate boundaries, we now turn to why it matters."),
+    (
+        "The lithosphere is broken into plates",
+        "the next part: the lithosphere is broken into plates.",
+    ),
+    ("Why do plates move?", "a question: why do plates move?"),
+    ("2.1 Process states", "we now turn to process states."),
+    ("Part 2: Convergent boundaries", "we now turn to convergent boundaries."),
+    ("Chapter 3 - The Meiji era", "we now turn to the Meiji era."),
+    ("1789: the year everything changed", "the next part: 1789, the year everything changed."),
+    ("Before 1868", "the next part: before 1868."),
+    ("Plates move", "the next part: plates move."),
+    ("RuBisCO and its limits", "we now turn to RuBisCO and its limits."),
+]
 
 
-def test_a_clause_the_notes_end_with_a_colon_is_not_said_again() -> None:
-    step = "The choice of quantum matters a great deal:"
-    guard = Guard(step + "\n\n- If the quantum is very large, round robin becomes FCFS.\n")
-    guard.remember(step)
-    again = "The choice of quantum matters a great deal."
-    assert guard.accept(again, step, "Round robin") == ""
+@pytest.mark.parametrize(("title", "said"), HEADINGS, ids=[h for h, _ in HEADINGS])
+def test_a_transition_is_grammatical_for_every_kind_of_heading(title: str, said: str) -> None:
+    from profai_cli.narration import Narrator
+    from profai_cli.outline import Section
+
+    notes = "# Geology\n\nThe Meiji era and RuBisCO are names here.\n"
+    narrator = Narrator(parse_outline(notes), notes)
+    before = Section("Plate boundaries", 2)
+    line = narrator.transition(Section(title, 2), before, 0, last=False)
+    assert line.endswith(said), line
+    first = narrator.transition(Section(title, 2), None, 0, last=False)
+    assert first.startswith("Let us begin with") and "begin with the lithosphere is" not in first
+
+
+def test_code_is_described_as_what_it_defines_and_calls() -> None:
+    from profai_cli.narration import describe_code
+    from profai_cli.outline import Point
+
+    code = Point(
+        PointKind.CODE,
+        "def binary_search(items, target):\n    lo, hi = 0, len(items) - 1\n"
+        "    while lo <= hi:\n        mid = (lo + hi) // 2\n    return -1\n",
+        language="python",
+    )
+    said = describe_code(code, 0)
+    assert said.startswith("The notes show an example in Python, five lines long.")
+    assert "defines `binary_search`" in said and "calls `len`" in said
+    assert "calls `binary_search`" not in said  # its definition is not a call
+
+
+def test_length_is_what_the_notes_allow_and_the_first_lines_say_so(home: Path) -> None:
+    r = run_profai(
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "none"], home
+    )
+    assert r.code == 0, r.err
+    assert "These notes make about 3 minutes of lecture, not 5" in r.err
+    long = run_profai(
+        ["teach", str(EXAMPLES / "cpu-scheduling.md"), "--no-audio", "--llm", "none"], home
+    )
+    assert "These notes make about" not in long.err
+
+
+def test_the_level_changes_what_comes_first_and_what_is_asked_never_what_is_said() -> None:
+    import asyncio
+
+    from profai_cli.llm.narrated import Kind, NarratedLecture
+    from profai_cli.prompts import LectureRequest
+
+    notes = (NOTES / "plate-tectonics.md").read_text()
+    said: dict[str, str] = {}
+    asked: dict[str, int] = {}
+    for level in ("beginner", "intermediate", "expert"):
+        lecture = NarratedLecture(None, "none")
+        said[level] = asyncio.run(lecture.complete(LectureRequest(notes=notes, level=level)))
+        assert judge(notes, said[level], 5) == []
+        asked[level] = lecture.counts.sentences[Kind.QUESTION]
+    assert "Listen for these terms: lithosphere, asthenosphere" in said["beginner"]
+    assert "Listen for these terms" not in said["intermediate"]
+    assert asked["beginner"] >= asked["intermediate"] > 0
+    assert asked["expert"] == 0
 
 
 def _teach(notes: Path, home: Path, *extra: str) -> tuple[str, str]:
@@ -100,15 +149,15 @@ def test_the_built_in_model_teaches_notes_of_any_subject(notes: Path, home: Path
     out, err = _teach(notes, home, "--minutes", "3", "--stats")
     assert "built-in offline model SmolLM2-135M" in err
     assert judge(notes.read_text(), out, 3) == []
-    kept = next(line for line in err.splitlines() if "explanations kept" in line)
-    assert int(kept.split()[-2]) >= 1, err  # the model's layer is there, not just the notes
+    offered = [line for line in err.splitlines() if "the model's shortenings" in line]
+    assert sum(int(line.split()[-2]) for line in offered) >= 1, err  # the model was asked
 
 
 @pytest.mark.local_llm
 def test_the_long_example_is_covered_whole_and_never_crashes(home: Path) -> None:
     pytest.importorskip("llama_cpp")
     notes = EXAMPLES / "cpu-scheduling.md"
-    # 30 minutes: room for explanations everywhere, so the model runs point after point.
+    # 30 minutes: room for shortenings everywhere, so the model runs point after point.
     out, err = _teach(notes, home, "--minutes", "30")
     assert judge(notes.read_text(), out, 30) == []
 
@@ -191,3 +240,49 @@ def test_looking_for_a_local_server_is_quick_when_none_runs() -> None:
     started = time.monotonic()
     assert find_local_server((("nothing", 9),), budget=0.1) is None
     assert time.monotonic() - started < 0.5
+
+
+def test_faithful_holds_a_service_lecture_to_the_notes(home: Path) -> None:
+    from tests.fakes.openai_server import FakeOpenAI
+
+    notes = NOTES / "plate-tectonics.md"
+    with FakeOpenAI() as fake:
+        fake.knobs.lecture = (
+            "# Plate tectonics\n\nWelcome to today's lecture on plate tectonics. "
+            "The lithosphere is the rigid outer layer of the Earth. "
+            "The Andes are a classic example of divergent boundaries.\n\n"
+            "| Boundary | Motion |\n|---|---|\n| Transform | plates slide past each other |\n"
+            "| Transform | plates move apart |\n\n"
+            "Heat from the core drives convection currents in the mantle.\n"
+        )
+        args = ["teach", str(notes), "--no-audio", "--base-url", fake.base_url, "--stats"]
+        plain = run_profai(args, home)
+        held = run_profai([*args, "--faithful"], home)
+    assert plain.code == 0 and held.code == 0, held.err
+    assert "classic example of divergent" in plain.out  # without it, the service is as is
+    assert "classic example of divergent" not in held.out
+    assert "plates move apart" not in held.out
+    for kept in ("rigid outer layer", "| Transform | plates slide past", "convection currents"):
+        assert kept in held.out
+    assert "dropped by the claim check" in held.err
+
+
+def test_a_model_that_crashes_this_cpu_is_left_out_and_the_lecture_goes_on(home: Path) -> None:
+    # A llama.cpp built for instructions this machine does not allow (AMX tiles, seen
+    # here) dies of SIGILL at its first token: in-process that would take profai with it.
+    fake = home / "fake_llama"
+    (fake / "llama_cpp").mkdir(parents=True)
+    (fake / "llama_cpp" / "__init__.py").write_text(
+        "import os, signal\n"
+        "class Llama:\n"
+        "    def __init__(self, *a, **k):\n"
+        "        os.kill(os.getpid(), signal.SIGILL)\n"
+    )
+    r = run_profai(
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "local"],
+        home,
+        env={"PYTHONPATH": str(fake)},
+    )
+    assert r.code == 0, r.err
+    assert "the built-in model crashes on this CPU" in r.err
+    assert judge((EXAMPLES / "photosynthesis.md").read_text(), r.out, 5) == []

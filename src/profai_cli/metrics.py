@@ -50,8 +50,9 @@ class Metrics:
     tts: str = ""
     resumes: int = 0  # times a cut lecture stream was continued
     stand_ins: int = 0  # sentences the offline voice said for the failed main voice
-    explanations_kept: int | None = None  # the built-in lecturer's, past its guard
-    explanations_dropped: int | None = None
+    # The built-in lecturer's sentences by kind: from the notes, signposts, questions,
+    # the model's shortenings kept and dropped by the claim check.
+    sentence_kinds: dict[str, int] | None = None
 
     def mark(self, name: str, at: float | None = None) -> None:
         """Record the first time a moment happens; later calls keep the first."""
@@ -97,11 +98,4 @@ class Metrics:
             ("audio", f"{self.audio_seconds:.1f} s"),
             ("wall", f"{self.wall_seconds:.1f} s"),
             ("TTS real-time factor", "-" if rtf is None else f"{rtf:.3f}"),
-        ] + (
-            [
-                ("explanations kept", str(self.explanations_kept)),
-                ("explanations dropped", str(self.explanations_dropped)),
-            ]
-            if self.explanations_kept is not None
-            else []
-        )
+        ] + [(f"sentences: {kind}", str(n)) for kind, n in (self.sentence_kinds or {}).items()]

@@ -1,14 +1,18 @@
-"""The notes' outline said faithfully, as lecture markdown: no model needed.
+"""The notes' outline said as a lecture, as markdown: no model needed.
 
-A welcome that names the topic and the agenda, each section with a spoken transition
-and its points made speakable (a list read as a sequence, a table row as a sentence,
-code described rather than read out), and a recap. Numbers and names come only from
-the notes: the framing words here carry none of their own.
+A welcome that names the topic and the parts, each part with a spoken transition and
+its points made speakable (a list read as a sequence, a table row as a sentence, code
+described rather than read out), questions to the listener before the points that
+answer them, and a recap of the key terms. Every sentence is either the notes' own
+(reshaped for the ear) or a signpost built from the notes' headings and key terms: the
+framing words carry no fact, number or name of their own.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import Enum
 
 from profai_cli.outline import Outline, Point, PointKind, Section
 
@@ -23,24 +27,40 @@ _ORDINALS = (
     "Eighth",
     "Ninth",
     "Tenth",
+    "Eleventh",
+    "Twelfth",
 )
+_LONG_AGENDA = 7  # parts: more than this are not listed one by one
 _TERMINAL = ".!?:"
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+")
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]|[A-Z][.)])\s+")
+_LABEL = re.compile(
+    r"^(?:part|chapter|unit|section|lecture|week|module|topic|step|lesson|session|day|"
+    r"appendix)\s+(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z]|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten)\s*(?:[:.\u2014\u2013-]\s*|$)",
+    re.IGNORECASE,
+)
 _MARKUP = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_AUXILIARIES = frozenset(
+    "is are was were has have had can cannot could will would may might must should does "
+    "do did isn't aren't don't doesn't".split()
+)
+_CLAUSE_VERBS = frozenset(
+    "move moves matter matters work works change changes happen happens grow grows form "
+    "forms flow flows fail fails differ differs vary varies spread spreads drift drifts "
+    "collide collides sink sinks rise rises begin begins end ends win wins lose loses "
+    "count counts wins pays pay helps help".split()
+)
+_WH = frozenset("how why what when where who whom which whether".split())
+_PREPOSITIONS = frozenset(
+    "before after in during from between since until on at under with without into "
+    "beyond across against toward towards through around".split()
+)
 
 
 def plain(markdown: str) -> str:
     """Inline markdown without its marks, for framing sentences."""
     return " ".join(_MARKUP.sub("", markdown).split())
-
-
-def spoken_title(title: str) -> str:
-    """A heading as it sits inside a sentence: no numbering, no capital unless a name."""
-    t = _NUMBERING.sub("", plain(title)).rstrip(".:")
-    if len(t) > 1 and t[0].isupper() and t[1].islower() and not t.startswith("I "):
-        t = t[0].lower() + t[1:]
-    return t or plain(title)
 
 
 def sentence(text: str) -> str:
@@ -71,24 +91,307 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def welcome(outline: Outline) -> str:
-    """The title heading and a welcome naming the topic."""
-    parts = []
-    if outline.title:
-        parts.append(f"# {outline.title}\n\n")
-        parts.append(f"Welcome. This lecture is about {plain(outline.title)}.")
-    else:
-        parts.append("Welcome. This lecture goes through your notes, point by point.")
-    return "".join(parts)
+class HeadingKind(str, Enum):
+    NOUN = "noun"  # "Plate boundaries", "Why it matters": fits "we turn to ..."
+    CLAUSE = "clause"  # "The lithosphere is broken into plates"
+    QUESTION = "question"  # "Why do plates move?"
+    OTHER = "other"  # "1789: the year everything changed": said after a colon
 
 
-def agenda(outline: Outline) -> str:
-    """One sentence naming the top-level sections, in order."""
-    tops = top_sections(outline)
-    if len(tops) < 2:
-        return ""
-    names = [spoken_title(s.title) for s in tops]
-    return f"We will look at {join_words(names[:-1] + ['finally ' + names[-1]])}."
+@dataclass(frozen=True)
+class Heading:
+    text: str  # as it sits inside a sentence: no numbering or label, no capital unless a name
+    kind: HeadingKind
+
+    @property
+    def embeds(self) -> bool:
+        """Reads well after "we turn to" or "having covered"."""
+        return self.kind is HeadingKind.NOUN
+
+
+class Narrator:
+    """Signposts and the notes' points, said for these notes (their names keep capitals)."""
+
+    def __init__(self, outline: Outline, notes: str, level: str = "intermediate") -> None:
+        self.outline = outline
+        self.level = level
+        self.names, self.lower_words, self.capital_words = words_in(outline)
+
+    # -- headings ------------------------------------------------------------------------
+
+    def heading_of(self, title: str) -> Heading:
+        """What kind of phrase a heading is, and how it is said inside a sentence."""
+        t = _NUMBERING.sub("", plain(title)).strip()
+        labelled = _LABEL.match(t)
+        if labelled and t[labelled.end() :].strip():
+            t = t[labelled.end() :].strip()
+        elif labelled:  # "Part 2" alone: the label is the name
+            return Heading(self._lower(t.rstrip(".:")), HeadingKind.NOUN)
+        t = t.rstrip(".").strip()
+        if not t:
+            return Heading(self._lower(plain(title)), HeadingKind.OTHER)
+        words = t.split()
+        low = [w.lower().strip(",;:") for w in words]
+        if t.endswith("?"):
+            return Heading(self._lower(t), HeadingKind.QUESTION)
+        if re.search(r":\s|\s[-\u2013\u2014]\s|\u2014", t):
+            spoken = re.sub(r"\s*(?::\s|\s[-\u2013\u2014]\s|\u2014)\s*", ", ", t).rstrip(", ")
+            return Heading(self._lower(spoken), HeadingKind.OTHER)
+        if low[0] in _WH:
+            return Heading(self._lower(t), HeadingKind.NOUN)  # "why it matters"
+        if low[0] in _PREPOSITIONS:
+            return Heading(self._lower(t), HeadingKind.OTHER)  # "before 1868"
+        if any(w in _AUXILIARIES for w in low[1:]) or (
+            2 <= len(words) <= 5 and low[-1] in _CLAUSE_VERBS
+        ):
+            return Heading(self._lower(t), HeadingKind.CLAUSE)
+        if len(words) > 9:
+            return Heading(self._lower(t), HeadingKind.OTHER)
+        return Heading(self._lower(t), HeadingKind.NOUN)
+
+    def term(self, term: str) -> str:
+        """A key term inside a sentence: "Emperor Meiji" keeps its capital, "Lithosphere"
+        does not."""
+        words = term.split()
+        if any(w[:1].isupper() for w in words[1:]):
+            return term
+        return self._lower(term)
+
+    def _lower(self, text: str) -> str:
+        """A heading's words as they sit inside a sentence: a capital only for a name (a
+        word the notes capitalise mid-sentence), so "Plate Tectonics" is "plate tectonics"
+        and "The Andes" "the Andes"."""
+        words = text.split(" ")
+        title_case = sum(w[:1].isupper() for w in words) > max(1, len(words) // 2)
+        out = []
+        for i, w in enumerate(words):
+            if (i == 0 or title_case) and _common_capital(
+                w, self.names, self.lower_words, self.capital_words if i == 0 else None
+            ):
+                w = w[0].lower() + w[1:]
+            out.append(w)
+        return " ".join(out)
+
+    # -- the opening -----------------------------------------------------------------------
+
+    def welcome(self) -> str:
+        """The title heading and a welcome naming the topic."""
+        outline = self.outline
+        if outline.title:
+            topic = self.heading_of(outline.title)
+            if topic.embeds:
+                about = f"This lecture is about {topic.text}."
+            elif topic.kind is HeadingKind.QUESTION:
+                about = f"This lecture asks a question: {topic.text}"
+            else:
+                about = f"The subject of this lecture: {topic.text}."
+            return f"# {outline.title}\n\nWelcome. {about}"
+        return "Welcome. This lecture goes through your notes, point by point."
+
+    def agenda(self) -> str:
+        """The parts, in order; for a beginner, the key terms to listen for too."""
+        tops = top_sections(self.outline)
+        lines = []
+        if len(tops) >= 2:
+            heads = [self.heading_of(s.title) for s in tops]
+            if all(h.embeds for h in heads):
+                names = [h.text for h in heads]
+                lines.append(
+                    f"We will look at {join_words(names[:-1] + ['finally ' + names[-1]])}."
+                )
+            elif len(heads) > _LONG_AGENDA:
+                lines.append(
+                    f"The lecture has {_count(len(heads))} parts. "
+                    f"The first: {_stop(heads[0].text)} The last: {_stop(heads[-1].text)}"
+                )
+            else:
+                lines.append(f"The lecture has {_count(len(heads))} parts.")
+                for i, h in enumerate(heads):
+                    ordinal = "The last" if i == len(heads) - 1 else f"The {_ORDINALS[i].lower()}"
+                    lines.append(f"{ordinal}: {_stop(h.text)}")
+        if self.level == "beginner":
+            terms = list(
+                dict.fromkeys(t for p in self.outline.points for t in bold_terms(_source(p)))
+            )
+            if len(terms) >= 2:
+                lines.append(
+                    f"Listen for these terms: {join_words([self.term(t) for t in terms[:8]])}."
+                )
+        return " ".join(lines)
+
+    # -- between parts ---------------------------------------------------------------------
+
+    def transition(self, section: Section, previous: Section | None, index: int, last: bool) -> str:
+        """A sentence from the previous part to this one, grammatical for any heading."""
+        this = self.heading_of(section.title)
+        prev = self.heading_of(previous.title) if previous is not None and previous.title else None
+        if this.kind is HeadingKind.QUESTION:
+            if prev is None:
+                return f"Let us begin with a question: {this.text}"
+            lead = "Finally, a question" if last else _pick(_QUESTION_LEADS, index)
+            return f"{lead}: {this.text}"
+        if prev is None:
+            return (
+                f"Let us begin with {this.text}."
+                if this.embeds
+                else f"Let us begin with the first part: {this.text}."
+            )
+        if last:
+            if this.embeds and prev.embeds:
+                return f"Finally, after {prev.text}, we come to {this.text}."
+            if this.embeds:
+                return f"Finally, we come to {this.text}."
+            return f"Finally, the last part: {this.text}."
+        if this.embeds and prev.embeds:
+            return _pick(_TRANSITIONS, index).format(prev=prev.text, this=this.text)
+        if this.embeds:
+            return _pick(_PLAIN_TRANSITIONS, index).format(this=this.text)
+        return _pick(_COLON_TRANSITIONS, index).format(this=this.text)
+
+    # -- the close -------------------------------------------------------------------------
+
+    def recap(self) -> str:
+        """A recap naming each part and its key terms (with their meaning, below expert)."""
+        tops = top_sections(self.outline)
+        if len(tops) < 2:
+            return ""
+        heads = [self.heading_of(s.title) for s in tops]
+        lines = []
+        if all(h.embeds for h in heads):
+            lines.append(f"To recap, we went through {join_words([h.text for h in heads])}.")
+        elif len(heads) <= _LONG_AGENDA:
+            parts = "; ".join(h.text.rstrip("?") for h in heads)
+            lines.append(f"To recap, the lecture had {_count(len(heads))} parts: {parts}.")
+        else:
+            lines.append(
+                f"To recap, the lecture went from {heads[0].text.rstrip('?')} "
+                f"to {heads[-1].text.rstrip('?')}, in {_count(len(heads))} parts."
+            )
+        for i, (section, head) in enumerate(zip(tops, heads, strict=True)):
+            points = _section_points(self.outline, section)
+            terms = [
+                t
+                for t in dict.fromkeys(t for p in points for t in bold_terms(_source(p)))
+                if t.lower() != head.text.lower()
+            ]
+            if not terms:
+                continue
+            said = join_words([self.term(t) for t in terms])
+            key = "terms were" if len(terms) > 1 else "term was"
+            if head.embeds:
+                lines.append(f"In {head.text}, the key {key} {said}.")
+            else:
+                part = "last" if i == len(tops) - 1 else _ORDINALS[min(i, 11)].lower()
+                lines.append(f"From the {part} part, the key {key} {said}.")
+        closing = self.heading_of(self.outline.title) if self.outline.title else None
+        if closing is not None and closing.embeds:
+            lines.append(f"That is the end of this lecture on {closing.text}.")
+        else:
+            lines.append("That is the end of this lecture.")
+        return "## Recap\n\n" + " ".join(lines)
+
+    # -- the points ------------------------------------------------------------------------
+
+    def faithful(self, point: Point, previous: Point | None, code_seen: int) -> str:
+        """The point itself, made speakable: the notes' words, only reshaped for the ear."""
+        return faithful(point, previous, code_seen)
+
+
+def _common_capital(
+    word: str, names: frozenset[str], lower: frozenset[str], capital: frozenset[str] | None
+) -> bool:
+    """A capital that only starts a sentence or a heading ("Plate", "Tectonics"), not the
+    capital of a name (RuBisCO, O(n), Japan, Calvin) or of I. A heading's first word is
+    a name when the notes write it only with a capital; a later word of a Title Case
+    heading is not when the notes write it in lower case, or it has a common ending.
+    ``capital``: the words the notes write with a capital (for a first word)."""
+    core = word.strip("\"'(),.:;?!")
+    if len(core) < 2 or not core[0].isupper() or core == "I":
+        return False
+    if not core.replace("-", "").isalpha() or any(c.isupper() for c in core[1:]):
+        return False
+    low = core.lower()
+    if low in names:
+        return False
+    if low in lower or low.split("-")[0] in lower or low in _FUNCTION_WORDS:
+        return True
+    if capital is not None:
+        return low not in capital
+    return low.endswith(_COMMON_ENDINGS)
+
+
+_COMMON_ENDINGS = (
+    "ics", "tion", "sion", "ment", "ness", "ity", "ing", "ism", "ist", "logy", "ance",
+    "ence", "ure", "ies", "ship", "hood", "cy", "al", "ic", "ive", "ous", "ful", "less",
+    "s", "ate", "ary", "ery", "ed", "er", "or", "ia", "um", "ion", "ics",
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_FUNCTION_WORDS = frozenset(
+    "the a an what why how when where which who whom whose whether is are was were be do "
+    "does did can could will would should may might must and or but of in on at to for "
+    "from by with as into about after before between during under over one two three "
+    "four five six seven eight nine ten first second third last next some many more most "
+    "all any each every other this that these those it its their our your my his her "
+    "key main basic further final part use using".split()
+)
+
+
+def words_in(outline: Outline) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Names (words the notes capitalise in the middle of a sentence and never write in
+    lower case), the words they write in lower case, and those they write with a capital
+    anywhere, all in lower case."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    anywhere: set[str] = set()
+    for point in outline.points:
+        for text in (point.text, *point.children, *point.cells):
+            for part in re.split(r"(?<=[.!?:;])\s+", plain(text)):
+                for i, w in enumerate(_WORD.findall(part)):
+                    if w[0].islower():
+                        lower.add(w.lower())
+                    else:
+                        anywhere.add(w.lower())
+                        if i > 0:
+                            capital.add(w.lower())
+    return frozenset(capital - lower), frozenset(lower), frozenset(anywhere - lower)
+
+
+def _stop(text: str) -> str:
+    return text if text.endswith(("?", ".", "!")) else text + "."
+
+
+def _count(n: int) -> str:
+    return number_words(n)
+
+
+def _pick(options: tuple[str, ...], index: int) -> str:
+    return options[index % len(options)]
+
+
+_TRANSITIONS = (
+    "Having covered {prev}, we now turn to {this}.",
+    "From {prev}, we move on to {this}.",
+    "That was {prev}; next, we come to {this}.",
+    "Now that we have seen {prev}, let us look at {this}.",
+)
+_PLAIN_TRANSITIONS = (
+    "Next, we turn to {this}.",
+    "Now we move on to {this}.",
+    "Next, we come to {this}.",
+    "Let us now look at {this}.",
+)
+_COLON_TRANSITIONS = (
+    "Now the next part: {this}.",
+    "We move on to the next part: {this}.",
+    "Next comes this part: {this}.",
+    "Let us look at the next part: {this}.",
+)
+_QUESTION_LEADS = (
+    "Now a question",
+    "Next, a question",
+    "We move on to a question",
+    "The next part asks a question",
+)
 
 
 def top_sections(outline: Outline) -> list[Section]:
@@ -100,53 +403,10 @@ def top_sections(outline: Outline) -> list[Section]:
     return [s for s in titled if s.level == level]
 
 
-_TRANSITIONS = (
-    "Having covered {prev}, we now turn to {this}.",
-    "From {prev}, we move on to {this}.",
-    "That was {prev}; next comes {this}.",
-    "Now that we have seen {prev}, let us look at {this}.",
-)
-
-
-def transition(section: Section, previous: Section | None, index: int, is_last: bool) -> str:
-    """A sentence from the previous section to this one, never the same twice."""
-    this = spoken_title(section.title)
-    if previous is None or not previous.title:
-        return f"Let us begin with {this}."
-    prev = spoken_title(previous.title)
-    if is_last:
-        return f"Finally, after {prev}, we come to {this}."
-    return _TRANSITIONS[index % len(_TRANSITIONS)].format(prev=prev, this=this)
-
-
 def heading(section: Section) -> str:
     """The section's heading, at level 2 to 4."""
     level = min(max(section.level, 2), 4)
     return f"{'#' * level} {section.title}"
-
-
-def recap(outline: Outline) -> str:
-    """A recap naming each section and its bold terms."""
-    tops = top_sections(outline)
-    if len(tops) < 2:
-        return ""
-    lines = []
-    names = [spoken_title(s.title) for s in tops]
-    lines.append(f"To recap, we went through {join_words(names)}.")
-    for section in tops:
-        terms = list(
-            dict.fromkeys(
-                t for p in _section_points(outline, section) for t in bold_terms(_point_source(p))
-            )
-        )
-        if terms:
-            lines.append(
-                f"In {spoken_title(section.title)}, the key "
-                f"{'terms were' if len(terms) > 1 else 'term was'} {join_words(terms)}."
-            )
-    closing = plain(outline.title) if outline.title else "your notes"
-    lines.append(f"That is the end of this lecture on {closing}.")
-    return "## Recap\n\n" + " ".join(lines)
 
 
 def _section_points(outline: Outline, top: Section) -> list[Point]:
@@ -163,7 +423,7 @@ def _section_points(outline: Outline, top: Section) -> list[Point]:
     return points
 
 
-def _point_source(point: Point) -> str:
+def _source(point: Point) -> str:
     return " ".join([point.text, *point.children, *point.cells])
 
 
@@ -203,25 +463,85 @@ _LANGUAGES = {
     "yaml": "YAML",
     "toml": "TOML",
 }
-_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_METHOD_CALL = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_DEFINES = (
+    re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)", re.MULTILINE),  # Python
+    re.compile(r"^\s*class\s+([A-Za-z_]\w*)", re.MULTILINE),  # Python, Java, JS, C++
+    re.compile(r"^\s*(?:export\s+)?(?:async\s+)?function\*?\s+([A-Za-z_$][\w$]*)", re.MULTILINE),
+    re.compile(r"^\s*(?:pub\s+)?fn\s+([A-Za-z_]\w*)", re.MULTILINE),  # Rust
+    re.compile(r"^\s*func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)", re.MULTILINE),  # Go
+    re.compile(  # C, C++, Java: a type, a name, parameters and a body on the line
+        r"^[ \t]*(?:(?:static|public|private|protected|inline|const|unsigned|struct)\s+)*"
+        r"[A-Za-z_][\w<>*&:\[\]]*\s+\**([A-Za-z_]\w*)\s*\([^;]*\)\s*\{",
+        re.MULTILINE,
+    ),
+)
 _KEYWORDS = frozenset(
-    "if while for switch return sizeof catch elif print def class fn func function "
-    "and or not in with lambda else new await yield assert".split()
+    "if while for switch return sizeof catch elif def class fn func function "
+    "and or not in with lambda else new await yield assert until unless foreach".split()
 )
 
 
+_SHELLS = frozenset(("sh", "bash", "shell", "console", "zsh", "fish", "powershell", "ps1"))
+_COMMENT = re.compile(r"(?:^|\s)(?:#|//).*$|/\*.*?\*/", re.MULTILINE)
+_COMMAND = re.compile(r"(?:^|[|;&]{1,2})\s*(?:\$\s+|sudo\s+)?([A-Za-z_][\w.-]*)", re.MULTILINE)
+
+
 def describe_code(point: Point, seen_before: int) -> str:
-    """What a code block does, as a lecturer would say it, never the code itself."""
+    """What a code block is, as a lecturer would say it: what it defines and calls (or,
+    for a shell, which commands it runs), and how long it is; never the code itself."""
     lines = [ln for ln in point.text.splitlines() if ln.strip()]
-    size = "short" if len(lines) <= 8 else "longer"
     language = _LANGUAGES.get(point.language.lower(), "")
-    kind = f"{size} example in {language}" if language else f"{size} code example"
-    calls = [c for c in dict.fromkeys(_CALL.findall(point.text)) if c not in _KEYWORDS][:5]
-    kind = f"another {kind}" if seen_before else f"a {kind}"
-    text = f"The notes show {kind}"
-    if calls:
-        text += f"; it calls {join_words([f'`{c}`' for c in calls])}"
+    kind = f"example in {language}" if language else "code example"
+    kind = f"another {kind}" if seen_before else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+    size = f"{number_words(len(lines))} line" + ("" if len(lines) == 1 else "s")
+    text = f"The notes show {kind}, {size} long"
+    code = _COMMENT.sub("", point.text)
+    if point.language.lower() in _SHELLS:
+        commands = list(dict.fromkeys(_COMMAND.findall(code)))
+        if commands:
+            text += f". It runs {_some([f'`{c}`' for c in commands])}"
+        return text + "."
+    defined = list(dict.fromkeys(n for p in _DEFINES for n in p.findall(code)))
+    body = code
+    for pattern in _DEFINES:  # a definition's own line is not a call of it
+        body = pattern.sub("", body)
+    calls = [c for c in dict.fromkeys(_CALL.findall(body)) if c not in _KEYWORDS]
+    if defined:
+        text += f". It defines {_some([f'`{d}`' for d in defined])}"
+        if calls:
+            text += f"; the code calls {_some([f'`{c}`' for c in calls])}"
+    elif calls:
+        text += f". It calls {_some([f'`{c}`' for c in calls])}"
     return text + "."
+
+
+def _some(items: list[str], most: int = 5) -> str:
+    """A, B and C; or the first few "and others" when there are many."""
+    if len(items) <= most:
+        return join_words(items)
+    return ", ".join(items[: most - 1]) + f", {items[most - 1]} and others"
+
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """A count in words, so the framing brings no digit the notes do not have."""
+    if n < 20:
+        return _UNITS[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        return _TENS[tens - 2] + (f"-{_UNITS[units]}" if units else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{_UNITS[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+    return "over a thousand"
 
 
 def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
@@ -235,8 +555,10 @@ def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
     if point.kind is PointKind.ITEM:
         head = sentence(point.text)
         if point.ordinal is not None and head:
-            word = _ORDINALS[point.ordinal - 1] if 0 < point.ordinal <= 10 else "Next"
-            head = f"{word}, {head[0].lower() if head[1:2].islower() else head[0]}{head[1:]}"
+            word = _ORDINALS[point.ordinal - 1] if 0 < point.ordinal <= 12 else "Next"
+            first = head.split(" ", 1)[0]
+            lower = first[1:].islower() or len(first) == 1 and first != "I"
+            head = f"{word}, {head[0].lower() if lower else head[0]}{head[1:]}"
         return " ".join(x for x in [head, *(sentence(c) for c in point.children)] if x)
     # A table row, said as a sentence with its header's names.
     cells = point.cells
@@ -248,8 +570,15 @@ def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
     if not point.header or len(point.header) != len(cells):
         return intro + sentence(", ".join(c for c in cells if c))
     first, rest = cells[0], list(zip(point.header[1:], cells[1:], strict=True))
-    said = "; ".join(f"{_lower(plain(h).rstrip('?:'))}, {c}" for h, c in rest if c)
+    said = "; ".join(_cell(h, c) for h, c in rest if c)
     return intro + sentence(f"{first}: {said}" if said else first)
+
+
+def _cell(header: str, cell: str) -> str:
+    name = _lower(plain(header).rstrip("?:"))
+    if name.lower() in ("example", "examples", "e.g.", "for example"):
+        return f"for example, {cell}"
+    return f"{name}, {cell}"
 
 
 def _lower(name: str) -> str:

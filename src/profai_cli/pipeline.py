@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from profai_cli.errors import ServiceError, StreamCut
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
+from profai_cli.llm.faithful import FaithfulFilter, faithful
 from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.metrics import Metrics
 from profai_cli.narration import count_words
@@ -64,13 +65,24 @@ async def _safe_text(
     deltas = _lecture_text(
         llm, request, stream=stream, status=status, metrics=metrics, partial=partial
     )
+    held: FaithfulFilter | None = None
+    if request.faithful and not isinstance(llm, NarratedLecture):
+        held = FaithfulFilter(request.notes)
+        deltas = faithful(deltas, held)
     async for delta in deltas:
         if text := safe.feed(delta):
             yield text
     if text := safe.flush():
         yield text
-    if isinstance(llm, NarratedLecture) and llm.explainer is not None:
-        metrics.explanations_kept, metrics.explanations_dropped = llm.kept, llm.dropped
+    if held is not None:
+        metrics.sentence_kinds = {
+            "the service's, supported by the notes": held.kept,
+            "the service's, dropped by the claim check": held.dropped,
+        }
+    if isinstance(llm, NarratedLecture) and llm.problem:
+        status.warn(f"Note: {llm.problem}.")
+    if isinstance(llm, NarratedLecture):
+        metrics.sentence_kinds = {k.value: n for k, n in llm.counts.sentences.items()}
 
 
 T = TypeVar("T")

@@ -1,10 +1,13 @@
-"""The lecture planned from the notes' outline; a small model, if any, only explains.
+"""The lecture planned from the notes' outline; a small model, if any, only restates.
 
-A 135M model cannot write a five-minute lecture: it stops early, wanders or invents.
-So the notes' own structure sets the lecture (welcome and agenda, each section with
-a transition and its points said faithfully, a recap), and the model adds a short
-explanation after a point where the lecture's length has room for one. The guard
-drops what the notes do not back. With no model this is the narrated notes.
+A 135M model cannot write a lecture: it stops early, wanders, and most of what it adds
+is false ("The Andes are a classic example of divergent boundaries" from notes that
+give them as convergent). So the notes' own structure sets the lecture (welcome and
+parts, each part with a transition, questions before the points that answer them, the
+points said faithfully, a recap), and the model is asked only to say one sentence of
+the notes again in plainer words, where the lecture has room. Every sentence it offers
+must pass the claim check (``claims.NotesSupport``): the one sentence of the notes it
+restates must hold all of what it says. With no model this is the narrated notes.
 """
 
 from __future__ import annotations
@@ -12,20 +15,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import Enum
 from typing import Protocol
 
-from profai_cli import narration
-from profai_cli.llm.guard import Guard, content_stems
+from profai_cli import narration, questions
+from profai_cli.claims import NotesSupport, Unit, split_sentences
+from profai_cli.narration import Narrator
 from profai_cli.outline import Outline, Point, PointKind, Section, parse_outline
-from profai_cli.prompts import LectureRequest
+from profai_cli.prompts import WORDS_PER_MINUTE, LectureRequest
 
-MIN_EXPLANATION_WORDS = 14  # less room than this: no explanation here, the room carries on
-MAX_EXPLANATION_WORDS = 55
-ATTEMPTS_PER_POINT = 6  # about 0.3 s each: far ahead of the voice
-CLOSER_LOOKS = 4  # passes over the points again while the lecture is short
-TRIES_PER_LOOK = 2
+ATTEMPTS_PER_SENTENCE = 1  # about 0.5 s each: far ahead of the voice
+# The 135M model's shortenings rarely pass the check (0-2 a lecture); after this many
+# turned down in a row it is asked no more, so it does not hold a core the voice needs.
+GIVE_UP_AFTER = 8
 MODEL_HOLD_SECONDS = 5.0  # the most the model waits for the voice to begin
+MIN_RESTATED_WORDS = 6
+MAX_RESTATED_WORDS = 40
 
 
 class Explainer(Protocol):
@@ -39,29 +46,48 @@ class Explainer(Protocol):
         ...
 
 
+class Kind(str, Enum):
+    NOTES = "from the notes"
+    SIGNPOST = "signposts"
+    QUESTION = "questions to the listener"
+    RESTATED = "the model's shortenings kept"
+    DROPPED = "the model's shortenings dropped by the claim check"
+
+
 @dataclass
 class _Step:
     text: str  # lecture markdown, said as it is
-    point: Point | None = None  # the point an explanation may follow
+    kind: Kind
+    point: Point | None = None  # the point a restatement may follow
     section: Section | None = None
 
 
-_SYSTEM = "You are a patient teacher."
+@dataclass
+class LectureCounts:
+    """Sentences of the lecture by kind, for --stats."""
+
+    sentences: dict[Kind, int] = field(default_factory=lambda: {k: 0 for k in Kind})
+
+    def add(self, kind: Kind, text: str) -> None:
+        self.sentences[kind] += len(split_sentences(narration.plain(text))) or 1
+
+
+_SYSTEM = "You are a careful editor."
+# Asked for a shortening with an example, the 135M model keeps the notes' words: one
+# in six of its answers passes the claim check, against one in thirty asked to "say it
+# in simpler words" (benchmarks/offline_lecture.py).
 _ASKS = (
-    "Say this again in simpler words, in two sentences:\n{point}",
-    'Topic: {title}.\n"{point}"\nWhat does this mean? Answer in two short sentences, '
-    "using only the facts given.",
-    'Topic: {title}.\n"{point}"\nIn two short sentences, explain why this is true, '
-    "using only these facts.",
-    "Explain this to a friend in two short sentences:\n{point}",
+    "Shorten the sentence, keeping its words.\n"
+    "Sentence: The cat, a small grey animal, sat on the warm mat by the door.\n"
+    "Short: The cat sat on the mat.\nSentence: {sentence}\nShort:",
+    "Shorten this sentence. Keep its meaning and its words:\n{sentence}",
 )
-_LEVEL_WORDS = {"beginner": " for a beginner", "intermediate": "", "expert": " for an expert"}
+_PUT_SIMPLY = ("In short: ", "Put briefly: ", "So: ")
 
 
-def explain_messages(point: str, title: str, level: str, attempt: int) -> list[dict[str, str]]:
-    """A short prompt holding only the point and its section: what a 135M model follows."""
-    ask = _ASKS[attempt % len(_ASKS)].format(point=point, title=title or "the notes")
-    ask = ask.replace("two sentences", f"two sentences{_LEVEL_WORDS.get(level, '')}", 1)
+def restate_messages(sentence: str, attempt: int) -> list[dict[str, str]]:
+    """A short prompt holding one sentence of the notes: what a 135M model can follow."""
+    ask = _ASKS[attempt % len(_ASKS)].format(sentence=sentence)
     return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": ask}]
 
 
@@ -71,14 +97,37 @@ class NarratedLecture:
     def __init__(self, explainer: Explainer | None, name: str) -> None:
         self.explainer = explainer
         self.name = name
-        self.kept = 0  # explanations said
-        self.dropped = 0  # explanations the guard turned down
+        self.counts = LectureCounts()
+        self.problem: str | None = None  # why the model was left out, said once at the end
+        self._refused = 0  # shortenings turned down in a row
+        self._planned: tuple[tuple[str, str], list[_Step]] | None = None
         # Set when the voice has begun: loading the model and running it use both cores,
         # and the voice loading meanwhile took half a second longer to say its first words.
         self.model_may_start: asyncio.Event | None = None
 
+    @property
+    def kept(self) -> int:
+        return self.counts.sentences[Kind.RESTATED]
+
+    @property
+    def dropped(self) -> int:
+        return self.counts.sentences[Kind.DROPPED]
+
     async def aclose(self) -> None:
         pass
+
+    def planned_minutes(self, request: LectureRequest) -> float:
+        """How long the lecture these notes make is, before any shortening."""
+        words = sum(narration.count_words(s.text) for s in self._plan(request))
+        return words / WORDS_PER_MINUTE
+
+    def _plan(self, request: LectureRequest) -> list[_Step]:
+        """The lecture's steps (made once: teach asks for its length before it starts)."""
+        key = (request.notes, request.level)
+        if self._planned is None or self._planned[0] != key:
+            steps = plan(parse_outline(request.notes), request.notes, request.level)
+            self._planned = (key, steps)
+        return self._planned[1]
 
     async def complete(self, request: LectureRequest) -> str:
         """The whole narrated lecture (--no-stream)."""
@@ -86,7 +135,7 @@ class NarratedLecture:
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """The narrated lecture as it is made; it is never cut, so ``partial`` is skipped."""
-        skip = len(partial)  # never cut, but the seam allows going on from a partial text
+        skip = len(partial)
         async for delta in self._lecture(request):
             if skip >= len(delta):
                 skip -= len(delta)
@@ -96,106 +145,200 @@ class NarratedLecture:
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
         # The welcome needs no model: it is said while the model loads (at the first
-        # explanation, on the model's own thread), and the voice has the cores meanwhile.
-        outline = parse_outline(request.notes)
-        steps = plan(outline)
-        guard = Guard(request.notes)
-        closing = narration.recap(outline)
-        for step in steps:
-            guard.remember(step.text)  # no explanation may repeat any of the notes' sentences
-        explainable = [s for s in steps if s.point is not None]
+        # restatement, on the model's own thread), and the voice has the cores meanwhile.
+        steps = self._plan(request)
+        self.counts = LectureCounts()
+        self._refused = 0
+        support: NotesSupport | None = None  # made after the welcome is out
+        said = [narration.plain(s.text) for s in steps]
         room = request.target_words - sum(narration.count_words(s.text) for s in steps)
-        room -= narration.count_words(closing)
-        share = room / len(explainable) if explainable and self.explainer and room > 0 else 0.0
-        focus = content_stems(request.focus) if request.focus else set()
-        credit = 0.0
+        use_model = self.explainer is not None and room >= MIN_RESTATED_WORDS
         for step in steps:
+            self.counts.add(step.kind, step.text)
             yield step.text + "\n\n"
-            if step.point is None or not share:
+            if self.explainer is None or self._refused >= GIVE_UP_AFTER:
+                use_model = False
+            if not use_model or step.point is None or room < MIN_RESTATED_WORDS:
                 continue
-            weight = 2.0 if focus and focus & content_stems(_source(step)) else 1.0
-            credit += share * weight
-            async for text in self._explanations(step, request.level, credit, guard, 0):
-                yield text + "\n\n"
-                credit -= narration.count_words(text)
-        # Short notes and a guard that said no often: the lecture is still short of its
-        # length, so take closer looks at the points, with other prompts and seeds, until
-        # the length is met. A look that finds nothing does not end them: with history
-        # notes the guard turns down nine in ten, and the next seeds still find some.
-        heading = "## A closer look\n\n"
-        for look in range(CLOSER_LOOKS if share else 0):
-            for step in explainable:
-                if credit < MIN_EXPLANATION_WORDS:
+            if support is None:
+                support = NotesSupport(request.notes)
+            for source in _restatable(step.point):
+                if room < MIN_RESTATED_WORDS:
                     break
-                first = ATTEMPTS_PER_POINT + look * TRIES_PER_LOOK
-                async for text in self._explanations(
-                    step, request.level, credit, guard, first, tries=TRIES_PER_LOOK
-                ):
-                    yield heading + text + "\n\n"
-                    heading = ""
-                    credit -= narration.count_words(text)
-            if credit < MIN_EXPLANATION_WORDS:
-                break
-        if closing:
-            yield closing + "\n\n"
-        self.kept, self.dropped = guard.kept, guard.dropped
+                text = await self._restate(source, support, said)
+                if text:
+                    lead = _PUT_SIMPLY[self.kept % len(_PUT_SIMPLY)]
+                    self.counts.sentences[Kind.RESTATED] += 1
+                    said.append(text)
+                    room -= narration.count_words(text) + 2
+                    yield lead + text + "\n\n"
+                    break  # one restatement a point is plenty
 
-    async def _explanations(
-        self,
-        step: _Step,
-        level: str,
-        credit: float,
-        guard: Guard,
-        first_attempt: int,
-        tries: int = ATTEMPTS_PER_POINT,
-    ) -> AsyncIterator[str]:
-        """Explanations of one point that pass the guard, while the length has room."""
-        for attempt in range(first_attempt, first_attempt + tries):
-            if credit < MIN_EXPLANATION_WORDS:
-                return
-            text = await self._explain(step, level, attempt, credit, guard)
-            if text:
-                credit -= narration.count_words(text)
-                yield text
+    async def _restate(self, source: str, support: NotesSupport, said: list[str]) -> str:
+        units = [u for u in support.units if u.text == source]
+        return await self.shorten(source, support, said, units)
 
-    async def _explain(
-        self, step: _Step, level: str, attempt: int, credit: float, guard: Guard
+    async def shorten(
+        self, source: str, support: NotesSupport, said: list[str], units: list[Unit]
     ) -> str:
-        assert self.explainer is not None and step.section is not None
-        point = narration.plain(step.text)[:500]
-        title = narration.plain(step.section.title)
-        wanted = min(credit, MAX_EXPLANATION_WORDS)
-        if self.model_may_start is not None:
-            with contextlib.suppress(TimeoutError):  # never held for long
-                await asyncio.wait_for(self.model_may_start.wait(), MODEL_HOLD_SECONDS)
-            self.model_may_start = None
-        answer = await self.explainer.generate(
-            explain_messages(point, title, level, attempt),
-            max_tokens=int(wanted * 1.6) + 12,
-            attempt=attempt,
-        )
-        return guard.accept(answer, point, title)
+        """A shorter sentence for ``source`` that the notes support, or "" (counted)."""
+        assert self.explainer is not None
+        for attempt in range(ATTEMPTS_PER_SENTENCE):
+            if self.model_may_start is not None:
+                with contextlib.suppress(TimeoutError):  # never held for long
+                    await asyncio.wait_for(self.model_may_start.wait(), MODEL_HOLD_SECONDS)
+                self.model_may_start = None
+            from profai_cli.errors import ServiceError
+
+            try:
+                reply = await self.explainer.generate(
+                    restate_messages(source, attempt), max_tokens=70, attempt=attempt
+                )
+            except ServiceError as exc:  # the lecture never needed the model
+                self.problem, self.explainer = exc.message, None
+                return ""
+            candidate = _first_sentence(reply)
+            if (
+                candidate
+                and _compresses(candidate, source)
+                and _fresh(candidate, said)
+                and support.check(candidate, units or None)
+            ):
+                self._refused = 0
+                return candidate
+            self.counts.sentences[Kind.DROPPED] += 1
+            self._refused += 1
+        return ""
 
 
-def _source(step: _Step) -> str:
-    section = step.section.title if step.section else ""
-    return f"{section} {step.text}"
+def _first_sentence(reply: str) -> str:
+    """The reply's first whole sentence, if it is a plain statement of a usable length."""
+    text = " ".join(reply.replace("**", "").split()).strip("\"' ")
+    found = split_sentences(text)
+    if not found:
+        return ""
+    first = found[0].strip("\"' ")
+    n = len(first.split())
+    if not MIN_RESTATED_WORDS <= n <= MAX_RESTATED_WORDS or not first.endswith("."):
+        return ""
+    if any(c in first for c in '?!:;$^=\\`#*<>[]{}|"'):
+        return ""
+    return first[0].upper() + first[1:]
 
 
-def plan(outline: Outline) -> list[_Step]:
-    """Every part of the lecture up to its recap, in order, before any of it is said."""
-    steps = [_Step(narration.welcome(outline))]
+_AUXILIARY = frozenset("is are was were has have had will can cannot must may".split())
+# A word of these inside what a shortening leaves out joins two claims into one: "SN2 is
+# fastest for methyl [and primary substrates and is blocked by] bulky groups".
+_CLAUSE_WORDS = _AUXILIARY | frozenset(
+    "and or but not no never which who that because so while whereas although ; :".split()
+)
+
+
+def _compresses(candidate: str, source: str) -> bool:
+    """The notes' sentence with words left out (one may be swapped), its subject kept and
+    no two of its claims run together: what a small model can do without changing what
+    is said or breaking the grammar ("The same fossils found on continents" lost its
+    verb)."""
+    said = _words(candidate)
+    notes = _words(source)
+    pairs = _alignment(said, notes)
+    words = [w for w in said if w not in (",", ";", ":")]
+    if len(pairs) < len(words) - 1 or not pairs:
+        return False
+    if _AUXILIARY & set(notes) and not _AUXILIARY & set(said):
+        return False
+    kept = [j for _, j in pairs]
+    for a, b in zip(kept, kept[1:], strict=False):
+        if _CLAUSE_WORDS & set(notes[a + 1 : b]):
+            return False
+    # The subject stays, and so does a condition: "At a convergent boundary, the denser
+    # plate sinks" is not "the denser plate sinks". Only a date may go ("In 1877 ...").
+    first = kept[0]
+    dropped = notes[:first]
+    return first <= 1 or (
+        dropped[0] in ("in", "by", "from") and any(w.isdigit() for w in dropped) and first <= 4
+    )
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9']+|[,;:]", text)]
+
+
+def _alignment(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """The longest common subsequence of two word lists, as index pairs."""
+    n, m = len(a), len(b)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            table[i][j] = (
+                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+            )
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i += 1
+            j += 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return [(i, j) for i, j in pairs if a[i] not in (",", ";", ":")]
+
+
+def _fresh(candidate: str, said: list[str]) -> bool:
+    """Not a repeat of anything said (a restatement that only copies is no help)."""
+    a = " ".join(candidate.lower().split())
+    for earlier in said:
+        for b in split_sentences(earlier) or [earlier]:
+            b = " ".join(b.lower().split())
+            m = SequenceMatcher(None, a, b, autojunk=False)
+            if m.real_quick_ratio() >= 0.75 and m.ratio() >= 0.75:
+                return False
+    return True
+
+
+def _restatable(point: Point) -> list[str]:
+    """The point's sentences worth restating: prose of some length, longest first."""
+    if point.kind not in (PointKind.PARAGRAPH, PointKind.ITEM):
+        return []
+    texts = [narration.plain(point.text), *(narration.plain(c) for c in point.children)]
+    found = [s for t in texts for s in split_sentences(t) if 12 <= len(s.split()) <= 45]
+    return sorted(found, key=len, reverse=True)[:2]
+
+
+_QUESTION_BUDGET = {"beginner": 3, "intermediate": 2, "expert": 0}  # a part
+_QUESTION_LEADS = (
+    "A question first: ",
+    "Ask yourself: ",
+    "Think about this: ",
+    "Here is a question: ",
+)
+
+
+def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Step]:
+    """Every part of the lecture, in order, before any of it is said."""
+    narrator = Narrator(outline, notes, level)
+    steps = [_Step(narrator.welcome(), Kind.SIGNPOST)]
     titled = [s for s in outline.sections if s.title]
     opening = [s for s in outline.sections if not s.title]
-    agenda = narration.agenda(outline)
     previous: Point | None = None
     code_seen = 0
     said: set[str] = set()
 
     def points(section: Section) -> None:
         nonlocal previous, code_seen
-        for point in section.points:
-            text = narration.faithful(point, previous, code_seen)
+        budget = _QUESTION_BUDGET.get(level, 1) if section.title else 0
+        for i, point in enumerate(section.points):
+            text = narrator.faithful(point, previous, code_seen)
+            following = section.points[i + 1 : i + 2]
+            if following and following[0].kind is PointKind.FORMULA and text.endswith("."):
+                if not point.text.rstrip().endswith("."):  # "the speedup is at most" $$...$$
+                    text = text[:-1] + ":"
+            ask = _question_for(point, following, section, narrator) if budget else None
             previous = point
             if point.kind is PointKind.CODE:
                 code_seen += 1
@@ -203,17 +346,71 @@ def plan(outline: Outline) -> list[_Step]:
             if not text or key in said:  # the notes repeat themselves: say it once
                 continue
             said.add(key)
-            explain = section.title and point.kind is not PointKind.CODE
-            steps.append(_Step(text, point if explain else None, section))
+            if ask is not None and ask.before:
+                question = (
+                    ask.text[0].lower() + ask.text[1:] if ask.text[1:2].islower() else ask.text
+                )
+                steps.append(_Step(_QUESTION_LEADS[len(said) % 4] + question, Kind.QUESTION))
+                budget -= 1
+            steps.append(_Step(text, Kind.NOTES, point, section))
+            if ask is not None and not ask.before:
+                steps.append(_Step(ask.text, Kind.QUESTION))
+                budget -= 1
 
     for section in opening:
         points(section)
+    agenda = narrator.agenda()
     if agenda:
-        steps.append(_Step(agenda))
+        steps.append(_Step(agenda, Kind.SIGNPOST))
     last_seen: Section | None = None
     for i, section in enumerate(titled):
-        steps.append(_Step(narration.heading(section)))
-        steps.append(_Step(narration.transition(section, last_seen, i, i == len(titled) - 1)))
+        steps.append(_Step(narration.heading(section), Kind.SIGNPOST))
+        steps.append(
+            _Step(narrator.transition(section, last_seen, i, i == len(titled) - 1), Kind.SIGNPOST)
+        )
         points(section)
         last_seen = section
+    closing = narrator.recap()
+    if closing:
+        steps.append(_Step(closing, Kind.SIGNPOST))
     return steps
+
+
+@dataclass
+class _Ask:
+    text: str
+    before: bool  # asked before the point (else after it, before what answers it)
+
+
+def _question_for(
+    point: Point, following: list[Point], section: Section, narrator: Narrator
+) -> _Ask | None:
+    """A question the point answers (asked before it), or one the next points answer."""
+    names = narrator.names
+    title = section.title
+    if point.kind not in (PointKind.PARAGRAPH, PointKind.ITEM):
+        return None
+    texts = [point.text, *point.children]
+    subject = ""
+    for text in texts:
+        for k, sentence in enumerate(_markdown_sentences(text)):
+            q = questions.definition_question(sentence, title, names)
+            if q is not None:
+                subject = subject or q.terms[0]
+            q = (
+                q
+                or questions.reason_question(sentence, title, names)
+                or (questions.measure_question(sentence, subject, title) if k else None)
+            )
+            if q is not None:
+                return _Ask(q.text, True)
+    what = questions.lead_in(point.text)
+    if what and following and following[0].kind in (PointKind.ITEM, PointKind.ROW):
+        return _Ask(f"Can you name {what} before we go through them?", False)
+    return None
+
+
+def _markdown_sentences(text: str) -> list[str]:
+    from profai_cli.speech.segmenter import sentence_spans
+
+    return [text[a:b] for a, b in sentence_spans(text)] or [text]

@@ -1,0 +1,205 @@
+"""Questions the notes answer, made from their own sentences by rule (no model).
+
+The lecturer asks one before the point that answers it; a quiz asks them and grades the
+answer against the sentence they came from. Each kind is a shape a sentence of notes
+takes: a definition ("The **lithosphere** is ..."), a reason ("... because ...", "...,
+which is why ..."), a table row, a list under a lead-in ("There are three kinds of
+plate boundaries:"), a measure ("about 100 km thick"), and, for any sentence with a key
+term or a number, a gap to fill.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+
+
+def plain(markdown: str) -> str:
+    return " ".join(_MARKS.sub("", markdown).split())
+
+
+@dataclass
+class Question:
+    text: str  # as asked: "What is the lithosphere?"
+    answer: str  # what a right answer says, in the notes' words
+    source: str  # the notes' sentence that answers it (plain text)
+    section: str  # the heading it is under ("" before the first)
+    kind: str  # definition | reason | row | list | measure | gap
+    terms: list[str] = field(default_factory=list)  # the answer's key words, for grading
+
+
+_DEFINITION = re.compile(
+    r"^(?:(?:The|A|An)\s+)?\*\*(?P<term>[^*]{2,60})\*\*(?:\s*\([^)]*\))?,?\s+"
+    r"(?P<verb>is|are|was|were|means|refers to|describes)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(
+    r"^\*\*(?P<term>[^*]{2,60})\*\*\s*(?:\([^)]*\))?\s*[:\u2014\u2013-]\s+(?P<rest>.+)$"
+)
+_CALLED = re.compile(
+    r"^(?:This|It|That|These|Such a \w+)\s+(?:is|are)\s+(?:called|known as)\s+"
+    r"\*\*(?P<term>[^*]+)\*\*"
+)
+_BECAUSE = re.compile(r"^(?P<claim>[A-Z][^,;:]{8,}?)\s+because\s+(?P<reason>[^;:]{6,})$")
+_WHICH_IS_WHY = re.compile(
+    r"^(?P<reason>.{8,}?),?\s+(?:which is why|that is why|this is why|so that is why)\s+"
+    r"(?P<claim>[^;:]{6,})$",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(
+    r"^(?:There\s+are|There\s+were)\s+(?P<what>(?:two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d+|several|many)\s+[^:]{3,80}):$",
+    re.IGNORECASE,
+)
+_MEASURE = re.compile(
+    r"^(?P<subject>(?:The|A|An|It|They|Each)\b[^,;:]{0,60}?)\s+(?P<verb>is|are|was|were)\s+"
+    r"(?P<amount>(?:about|roughly|around|nearly|almost|up to|at most|at least)?\s*"
+    r"[\d.,]+(?:[\u2013-][\d.,]+)?\s*[a-z\u00b0%]{0,4})\s+"
+    r"(?P<adj>thick|thin|long|deep|high|wide|old|tall|far|heavy|large|big|hot|fast)\b",
+)
+_TERMINAL = ".!?"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(",;:")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in _TERMINAL else text + "."
+
+
+def _lower_first(text: str, names: frozenset[str]) -> str:
+    """'Leaves look green' -> 'leaves look green', but 'RuBisCO ...' and 'Japan ...' stay."""
+    first = text.split(" ", 1)[0]
+    if not first or not first[0].isupper() or first.lower() in names:
+        return text
+    if any(c.isupper() for c in first[1:]) or first == "I":
+        return text
+    return first[0].lower() + text[len(first[0]) :]
+
+
+def _be(term: str) -> str:
+    last = term.split()[-1].lower() if term.split() else ""
+    return "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
+
+
+def definition_question(
+    markdown: str, section: str, names: frozenset[str] = frozenset()
+) -> Question | None:
+    """'The **lithosphere** is the rigid ...' -> 'What is the lithosphere?'"""
+    text = markdown.strip()
+    m = _DEFINITION.match(text) or _LABELLED.match(text)
+    if m is None:
+        return None
+    term = _lower_first(plain(m.group("term")).strip(), names)
+    rest = plain(m.group("rest")).rstrip(".")
+    if len(rest.split()) < 3:
+        return None
+    verb = (m.groupdict().get("verb") or "").lower()
+    if verb not in ("is", "are", "was", "were"):
+        verb = _be(term)
+    article = text.split(" ", 1)[0].lower() if m.re is _DEFINITION else ""
+    article = f"{article} " if article in ("the", "a", "an") else ""
+    asked = f"What {verb} {article}{term}?"
+    return Question(asked, rest, plain(text), section, "definition", [term])
+
+
+def called_question(markdown: str, before: str, section: str) -> Question | None:
+    """'... sinks under the other one. This is called **subduction** ...' -> 'What is it
+    called when ...?' (the sentence before says what 'this' is)."""
+    m = _CALLED.match(markdown.strip())
+    if m is None or not before:
+        return None
+    term = plain(m.group("term")).strip()
+    what = plain(before).rstrip(".")
+    asked = f"{_sentence(what)} What is this called?"
+    return Question(asked, term, plain(markdown), section, "definition", [term])
+
+
+def reason_question(markdown: str, section: str, names: frozenset[str]) -> Question | None:
+    """'X because Y' -> 'Why is it that X?'; 'Y, which is why X' -> the same."""
+    text = plain(markdown).rstrip(".")
+    m = _BECAUSE.match(text)
+    if m is not None:
+        claim, reason = m.group("claim"), m.group("reason")
+    else:
+        m = _WHICH_IS_WHY.match(text)
+        if m is None:
+            return None
+        claim, reason = m.group("claim"), m.group("reason")
+    claim = re.split(r",?\s+and\s+why\s+", claim.strip())[0].rstrip(",")
+    if len(claim.split()) < 3 or len(claim.split()) > 22:
+        return None
+    asked = f"Why is it that {_lower_first(claim, names)}?"
+    return Question(asked, reason.strip(), plain(markdown), section, "reason", [])
+
+
+def lead_in(markdown: str) -> str | None:
+    """'There are three kinds of plate boundaries:' -> 'the three kinds of plate
+    boundaries' (what the list after it names)."""
+    m = _LEAD_IN.match(plain(markdown))
+    return f"the {m.group('what')}" if m else None
+
+
+def lead_in_question(markdown: str, items: list[str], section: str) -> Question | None:
+    """'There are three kinds of plate boundaries:' and its list -> 'Name the three kinds
+    of plate boundaries.'"""
+    m = _LEAD_IN.match(plain(markdown))
+    if m is None or len(items) < 2:
+        return None
+    heads = [plain(i).split(":")[0].split(" (")[0].strip().rstrip(".") for i in items]
+    asked = f"Name the {m.group('what')}."
+    return Question(asked, ", ".join(heads), plain(markdown), section, "list", heads)
+
+
+def row_questions(header: list[str], cells: list[str], section: str) -> list[Question]:
+    """A table row: 'What motion goes with transform?' for each column after the first."""
+    if len(header) != len(cells) or len(cells) < 2 or not cells[0].strip():
+        return []
+    key = plain(cells[0])
+    out = []
+    source = "; ".join(f"{plain(h)}: {plain(c)}" for h, c in zip(header, cells, strict=True))
+    for h, c in zip(header[1:], cells[1:], strict=True):
+        name, value = plain(h).rstrip("?:").strip(), plain(c)
+        if not name or not value:
+            continue
+        asked = f"What {_lower(name)} goes with {key}?"
+        out.append(Question(asked, value, source, section, "row", [value]))
+    return out
+
+
+def measure_question(markdown: str, subject_hint: str, section: str) -> Question | None:
+    """'It is about 100 km thick' -> 'How thick is the lithosphere?'"""
+    text = plain(markdown)
+    m = _MEASURE.search(text)
+    if m is None:
+        return None
+    subject = m.group("subject")
+    if subject.split()[0] in ("It", "They", "Each") and subject_hint:
+        subject = subject_hint
+    asked = f"How {m.group('adj')} {m.group('verb')} {_lower(subject)}?"
+    return Question(asked, m.group("amount").strip(), text, section, "measure", [m.group("amount")])
+
+
+def gap_question(markdown: str, section: str) -> Question | None:
+    """The sentence with its first key term (or its number) left out."""
+    bold = _BOLD.search(markdown)
+    text = plain(markdown)
+    if bold is not None:
+        term = plain(bold.group(1) or bold.group(2))
+    else:
+        number = re.search(r"\b\d[\d.,]*(?:\s?%|\s?[a-zA-Z\u00b0]{1,3}\b)?", text)
+        if number is None:
+            return None
+        term = number.group(0).strip()
+    if term not in text or len(text.split()) < 6 or len(text.split()) > 40:
+        return None
+    asked = "Fill the gap: " + text.replace(term, "blank", 1)
+    return Question(asked, term, text, section, "gap", [term])
+
+
+def _lower(name: str) -> str:
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
