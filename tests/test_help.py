@@ -20,6 +20,7 @@ SHARED = {
     "The lecture": ["--level", "--minutes", "--language", "--focus", "--pages", "--section"],
     "The lecturer": [
         "--llm", "--model", "--base-url", "--api-key", "--local-model", "--no-stream",
+        "--faithful",
         "--timeout", "--max-chars",
     ],
     "The voice": [

@@ -77,7 +77,7 @@ def test_no_llm_shows_and_speaks_the_narrated_notes(fake: FakeOpenAI, home: Path
     r = run_profai(
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio"], home
     )
-    assert r.code == 0 and "Welcome. This lecture is about Photosynthesis." in r.out
+    assert r.code == 0 and "Welcome. This lecture is about photosynthesis." in r.out
     assert "with no LLM (--llm none)" in r.err
     lecture = r.out
     out = home / "notes.wav"

@@ -28,6 +28,7 @@ def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
         minutes=settings.minutes,
         language=settings.language,
         focus=settings.focus,
+        faithful=settings.faithful,
     )
 
 
@@ -96,6 +97,18 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
     else:
         why = "Narrating your notes as they are, with no LLM (--llm none)."
     return NarratedLecture(None, "your notes, narrated (no LLM)"), why
+
+
+def length_note(llm: LLM, request: LectureRequest) -> str | None:
+    """One line when the notes cannot fill --minutes: how long the lecture will be, and why."""
+    planned = llm.planned_minutes(request)
+    if planned is None or planned >= 0.7 * request.minutes:
+        return None
+    return (
+        f"These notes make about {max(1, round(planned))} minute"
+        f"{'' if round(planned) <= 1 else 's'} of lecture, not {request.minutes:g}: the built-in "
+        "lecturer says only what the notes hold; add notes or use a service model for more."
+    )
 
 
 @dataclass(frozen=True)

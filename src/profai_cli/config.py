@@ -45,6 +45,7 @@ class Settings:
     paragraph_pause: float = 0.5
     max_chars: int = 2_000_000
     stream: bool = True
+    faithful: bool = False  # a service's sentences held to the notes (the built-in always is)
     timeout: float = 60.0  # seconds to the service's first words
     idle_timeout: float = 30.0  # seconds between its words, once they come
 

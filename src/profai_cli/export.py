@@ -11,7 +11,14 @@ from pathlib import Path
 
 from profai_cli import store
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
-from profai_cli.backends import build_standin, build_tts, lecture_request, plan_voice, select_llm
+from profai_cli.backends import (
+    build_standin,
+    build_tts,
+    lecture_request,
+    length_note,
+    plan_voice,
+    select_llm,
+)
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
 from profai_cli.errors import ExportError, ServiceError
@@ -117,6 +124,8 @@ async def export(
                 status.info(f"With the {len(asked)} questions asked while it was taught.")
         else:
             status.info(why)
+            if (note := length_note(llm, lecture_request(settings, notes))) is not None:
+                status.info(note)
             status.info("Generating lecture...")
 
     tts = await engine

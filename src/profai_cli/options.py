@@ -144,6 +144,13 @@ LECTURER = [
         shown="SmolLM2-135M, built in",
     ),
     _flag("no_stream", "--no-stream", "Write the whole lecture first, then speak it.", IN_LECTURER),
+    _flag(
+        "faithful",
+        "--faithful",
+        "Say only what the notes support, sentence by sentence (always so for the built-in "
+        "lecturer).",
+        IN_LECTURER,
+    ),
     _opt(
         "timeout",
         float | None,

@@ -21,6 +21,7 @@ from profai_cli.backends import (
     build_standin,
     build_tts,
     lecture_request,
+    length_note,
     open_device,
     plan_voice,
     select_llm,
@@ -122,6 +123,8 @@ async def teach(
             )
     if saved is None or not saved.complete:
         status.info(why)
+        if (note := length_note(llm, request)) is not None:
+            status.info(note)
     try:
         if voice is not None and options.require_audio:
             await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked

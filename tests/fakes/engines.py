@@ -146,3 +146,6 @@ class ScriptedLLM:
 
     async def aclose(self) -> None:
         pass
+
+    def planned_minutes(self, request: object) -> float | None:
+        return None

@@ -25,3 +25,8 @@ class LLM(Protocol):
     async def aclose(self) -> None:
         """Release connections."""
         ...
+
+    def planned_minutes(self, request: LectureRequest) -> float | None:
+        """How long the lecture will be, when the lecturer knows before it writes (the
+        built-in one plans from the notes); None when it writes to the length asked."""
+        ...

@@ -79,6 +79,9 @@ class OpenAIChat:
             self._client = await asyncio.to_thread(make_client, **self._client_options)
         return self._client
 
+    def planned_minutes(self, request: LectureRequest) -> float | None:
+        return None  # the model writes to the length asked
+
     async def aclose(self) -> None:
         if self._early is not None:
             self._early[1].close()
