@@ -45,6 +45,72 @@ def local_available() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None and built_in_model_path() is not None
 
 
+class ModelUnusable(ServiceError):
+    """The model cannot run on this machine: the lecture goes on without it."""
+
+
+_PROBE = """
+import sys
+from llama_cpp import Llama
+model = Llama(model_path=sys.argv[1], n_ctx=256, verbose=False)
+model.create_completion("Hello", max_tokens=2)
+"""
+
+
+def runs_here(path: Path) -> bool:
+    """Whether llama.cpp runs this model here without crashing, tried once per build in a
+    child process: a wheel built with -march=native elsewhere, or for AMX tiles the kernel
+    does not grant, dies of SIGILL, and in-process that would take profai with it."""
+    import json
+    import subprocess
+    import sys
+
+    from platformdirs import user_cache_path
+
+    spec = importlib.util.find_spec("llama_cpp")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    libs = sorted(origin.parent.glob("lib/*.so*")) if origin else []
+    build = [str(origin), *(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in libs)]
+    key = zlib.crc32(repr((build, str(path), _cpu_flags())).encode())
+    cache = user_cache_path("profai") / "llama-runs-here.json"
+    try:
+        known = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    if str(key) in known:
+        return bool(known[str(key)])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(path)],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        ok = done.returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return True  # no verdict: try in-process as before
+    known[str(key)] = ok
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(known))
+    except OSError:
+        pass
+    return ok
+
+
+def _cpu_flags() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return line
+    except OSError:
+        pass
+    return ""
+
+
 class LocalModel:
     """A GGUF chat model that answers short prompts, one generation at a time."""
 
@@ -76,6 +142,13 @@ class LocalModel:
     def _model(self) -> Any:
         model = _models.get(str(self.path))
         if model is None:
+            if not runs_here(self.path):
+                raise ModelUnusable(
+                    "the built-in model crashes on this CPU (llama.cpp was built for "
+                    "instructions the machine does not allow), so the lecture goes on "
+                    "without it; rebuild it with CMAKE_ARGS=-DGGML_NATIVE=OFF pip install "
+                    "--force-reinstall --no-cache-dir llama-cpp-python"
+                )
             from llama_cpp import Llama
 
             from profai_cli.stderr_guard import python_stderr_muted_here, quiet_stderr
@@ -115,7 +188,7 @@ class LocalModel:
             stop.set()
             concurrent.futures.wait([job], timeout=5)  # a token or two: tens of ms
             raise
-        except InputError:
+        except (InputError, ModelUnusable):
             raise
         except Exception as exc:
             raise ServiceError(f"the local model failed: {exc}") from None
