@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from profai_cli.speech import ChunkKind, segment
+from profai_cli.speech.spoken import written
 from tests.audio_tools import tones
 from tests.conftest import Run, run_profai, start_profai, wait_until
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
@@ -81,7 +82,8 @@ def test_subtitle_cues_match_the_tones_in_the_audio(fake: FakeOpenAI, home: Path
     audio, rate = sf.read(str(out), dtype="int16")
     found = tones(audio, rate)
     cues = _parse_srt(srt.read_text())
-    assert [c[2] for c in cues] == [c.text for c in segment(LECTURE)]
+    # Each cue shows its chunk as written (the voice got words; the screen keeps the text).
+    assert [c[2] for c in cues] == [written(LECTURE[c.start : c.end]) for c in segment(LECTURE)]
     assert len(found) == len(cues)
     for (start, end, _), tone in zip(cues, found, strict=True):
         assert abs(start - tone.start) < 0.03 and abs(end - tone.end) < 0.03
@@ -251,3 +253,15 @@ def test_no_progress_bar_or_escape_codes_off_a_terminal(fake: FakeOpenAI, home: 
     assert r.code == 0 and "\x1b" not in r.err
     r = _export(fake, home, home / "q.wav", "--quiet")
     assert r.code == 0 and r.err == ""
+
+
+def test_subtitles_keep_the_formula_as_written_while_the_voice_says_it(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    fake.knobs.lecture = "# Energy\n\nEinstein wrote $E = mc^2$ in 1905.\n"
+    srt = home / "l.srt"
+    assert _export(fake, home, home / "l.flac", "--subtitles", str(srt)).code == 0
+    shown = [c[2] for c in _parse_srt(srt.read_text())]
+    assert shown == ["Energy", "Einstein wrote $E = mc^2$ in 1905."]
+    said = [q.body["input"] for q in fake.requests("/audio/speech")]
+    assert "Einstein wrote E equals m c squared in nineteen oh five." in said

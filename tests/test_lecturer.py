@@ -87,8 +87,8 @@ def test_a_transition_is_grammatical_for_every_kind_of_heading(title: str, said:
 
 
 def test_code_is_described_as_what_it_defines_and_calls() -> None:
-    from profai_cli.narration import describe_code
     from profai_cli.outline import Point
+    from profai_cli.speech.code import describe_code
 
     code = Point(
         PointKind.CODE,
@@ -96,7 +96,7 @@ def test_code_is_described_as_what_it_defines_and_calls() -> None:
         "    while lo <= hi:\n        mid = (lo + hi) // 2\n    return -1\n",
         language="python",
     )
-    said = describe_code(code, 0)
+    said = describe_code(code.text, code.language, 0)
     assert said.startswith("The notes show an example in Python, five lines long.")
     assert "defines `binary_search`" in said and "calls `len`" in said
     assert "calls `binary_search`" not in said  # its definition is not a call

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from profai_cli import store
-from profai_cli.backends import build_standin, build_tts, plan_voice, select_llm
+from profai_cli.backends import build_standin, build_tts, plan_voice, select_llm, voice_words
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
 from profai_cli.errors import AudioDeviceError
@@ -50,7 +50,7 @@ async def ask(
     asked: list[dict[str, object]] = []
     try:
         if audio:
-            tts, sink = await _voice(settings, require_audio, env)
+            tts, sink = await open_voice(settings, require_audio, env)
         for question in questions:
             question = strip_controls(question).strip()
             if not question:
@@ -58,9 +58,12 @@ async def ask(
             out = sys.stdout
             out.write(f"Q: {question}\nA: ")
             out.flush()
-            lecture = Lecture(tts, env.metrics, status, lookahead=settings.lookahead)
+            lecture = Lecture(
+                tts, env.metrics, status, lookahead=settings.lookahead, language=settings.language
+            )
             if tts is not None:
                 lecture.standin = build_standin(settings, tts)
+                lecture.words = voice_words(settings, notes, tts)
             playing = None
             if sink is not None:
                 playback = Playback.for_settings(settings, lecture, sink)
@@ -99,9 +102,10 @@ async def ask(
             await llm.aclose()
 
 
-async def _voice(
+async def open_voice(
     settings: Settings, require_audio: bool, env: Environment
 ) -> tuple[TTSEngine | None, DeviceSink | None]:
+    """The voice and the sound device, or (None, None) with one line saying why."""
     plan = plan_voice(settings)
     if plan.engine is None:
         if require_audio:

@@ -15,6 +15,7 @@ from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
     from profai_cli.audio.device import DeviceSink
+    from profai_cli.speech.voice import VoiceText
     from profai_cli.tts.standin import StandInVoice
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
@@ -197,6 +198,18 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     from profai_cli.tts.standin import StandInVoice
 
     return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)
+
+
+def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine) -> VoiceText:
+    """What the voice is given for each chunk: symbols said, the user's pronunciations
+    (the config's, then a pronounce.toml beside the notes) applied."""
+    from profai_cli.config import pronunciations
+    from profai_cli.speech.pronounce import for_notes
+    from profai_cli.speech.voice import VoiceText
+
+    text = notes.text if notes is not None else ""
+    listed = for_notes(pronunciations(), notes.source if notes is not None else None)
+    return VoiceText(listed, phonemes=tts.phonemes, context=lambda: text)
 
 
 def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:

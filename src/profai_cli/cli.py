@@ -139,6 +139,29 @@ def ask(
     run(body)
 
 
+@app.command()
+@takes(VOICE, [p for p in LECTURE if p.name == "language"], ASK_OUTPUT)
+def say(
+    text: Annotated[str, typer.Argument(help="What to say (markdown and LaTeX welcome).")],
+    show: Annotated[
+        bool, typer.Option("--show", help="Print what the voice would be given; say nothing.")
+    ] = False,
+    notes: Annotated[
+        str | None,
+        typer.Option("--notes", help="Use the pronounce.toml beside these notes too."),
+    ] = None,
+    **o: Any,
+) -> None:
+    """Say a line as the lecture would: to check how a word or formula is pronounced."""
+
+    def body() -> None:
+        from profai_cli.commands import run_say
+
+        run_say(text, show, notes, settings_from(o), o)
+
+    run(body)
+
+
 @app.command("notes")
 @takes(
     [p for p in LECTURE if p.name in ("pages", "section")],

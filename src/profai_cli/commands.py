@@ -112,6 +112,20 @@ def run_ask(notes: str, question: str | None, settings: Settings, o: dict[str, A
     asyncio.run(ask(settings, loaded, questions, env, audio=not o["no_audio"]))
 
 
+def run_say(
+    text: str, show: bool, notes: str | None, settings: Settings, o: dict[str, Any]
+) -> None:
+    import asyncio
+
+    from profai_cli.environment import Environment
+    from profai_cli.say import say
+
+    env = Environment.for_process(quiet=o["quiet"])
+    loaded = read_notes(notes, max_chars=settings.max_chars) if notes else None
+    show = show or o["no_audio"]
+    asyncio.run(say(settings, text, env, show=show, notes=loaded))
+
+
 def doctor_table(settings: Settings) -> tuple[Any, bool]:
     from rich.table import Table
 

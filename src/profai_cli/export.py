@@ -18,6 +18,7 @@ from profai_cli.backends import (
     length_note,
     plan_voice,
     select_llm,
+    voice_words,
 )
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
@@ -135,12 +136,18 @@ async def export(
     progress = ExportProgress(status.console) if options.progress else None
 
     def written(chunk: Chunk, start: int, end: int) -> None:
-        cues.append(cue(chunk, start, end, tts.sample_rate))
+        cues.append(cue(chunk, start, end, tts.sample_rate, lecture.text))
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 
     lecture = Lecture(
-        tts, metrics, status, lookahead=settings.lookahead, standin=build_standin(settings, tts)
+        tts,
+        metrics,
+        status,
+        lookahead=settings.lookahead,
+        standin=build_standin(settings, tts),
+        language=settings.language,
+        words=voice_words(settings, notes or options.from_transcript, tts),
     )
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
     running = asyncio.ensure_future(playback.run())

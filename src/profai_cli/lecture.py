@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.errors import TTSError
@@ -90,8 +90,13 @@ class Lecture:
         *,
         lookahead: int = 3,
         standin: StandInVoice | None = None,
+        language: str = "English",
+        words: Callable[[str], str] | None = None,
     ) -> None:
+        from profai_cli.speech.voice import words as plain_words
+
         self.voice = voice
+        self.words = words or plain_words  # a chunk's text -> what the voice is given
         self.metrics = metrics
         self.status = status
         self.lookahead = max(1, lookahead)
@@ -101,7 +106,7 @@ class Lecture:
         self.ended = False  # no more text will come
         self.complete = False  # ... because the source finished, not because it failed
         self.cursor = 0
-        self._segmenter = Segmenter()
+        self._segmenter = Segmenter(language=language)
         self._grew = asyncio.Event()
         self._audio: dict[int, ChunkAudio] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -197,11 +202,12 @@ class Lecture:
     async def _synthesize(self, chunk: Chunk, out: ChunkAudio) -> None:
         assert self.voice is not None
         started = time.monotonic()
+        said = self.words(chunk.text)
         try:
             for attempt in (1, 2):
                 got_audio = False
                 try:
-                    async for frames in self.voice.stream(chunk.text):
+                    async for frames in self.voice.stream(said):
                         if not got_audio:
                             self.metrics.mark("first_tts_bytes")
                             got_audio = True
@@ -214,7 +220,7 @@ class Lecture:
                     if attempt == 2 or got_audio or not exc.retryable:
                         if got_audio or is_fatal(exc) or self.standin is None:
                             raise
-                        await self._stand_in(chunk, out, exc)
+                        await self._stand_in(said, out, exc)
                         break
             out.finish()
         except asyncio.CancelledError:
@@ -227,11 +233,11 @@ class Lecture:
             if self._audio.get(chunk.index) is out:
                 self._tasks.pop(chunk.index, None)
 
-    async def _stand_in(self, chunk: Chunk, out: ChunkAudio, exc: TTSError) -> None:
+    async def _stand_in(self, said: str, out: ChunkAudio, exc: TTSError) -> None:
         """The offline voice says the sentence the main voice could not; never a skip."""
         assert self.standin is not None
         try:
-            async for frames in self.standin.stream(chunk.text):
+            async for frames in self.standin.stream(said):
                 out.add(frames)
         except Exception:
             raise exc from None

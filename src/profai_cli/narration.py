@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from profai_cli.outline import Outline, Point, PointKind, Section
+from profai_cli.speech import tables
+from profai_cli.speech.code import describe_code, number_words
 
 _ORDINALS = (
     "First",
@@ -427,123 +429,6 @@ def _source(point: Point) -> str:
     return " ".join([point.text, *point.children, *point.cells])
 
 
-_LANGUAGES = {
-    "c": "C",
-    "h": "C",
-    "cpp": "C++",
-    "c++": "C++",
-    "py": "Python",
-    "python": "Python",
-    "python3": "Python",
-    "js": "JavaScript",
-    "javascript": "JavaScript",
-    "ts": "TypeScript",
-    "typescript": "TypeScript",
-    "java": "Java",
-    "go": "Go",
-    "rust": "Rust",
-    "rs": "Rust",
-    "sh": "shell",
-    "bash": "shell",
-    "shell": "shell",
-    "console": "shell",
-    "sql": "SQL",
-    "rb": "Ruby",
-    "ruby": "Ruby",
-    "r": "R",
-    "kotlin": "Kotlin",
-    "swift": "Swift",
-    "haskell": "Haskell",
-    "hs": "Haskell",
-    "scala": "Scala",
-    "php": "PHP",
-    "html": "HTML",
-    "css": "CSS",
-    "json": "JSON",
-    "yaml": "YAML",
-    "toml": "TOML",
-}
-_CALL = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-_METHOD_CALL = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-_DEFINES = (
-    re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)", re.MULTILINE),  # Python
-    re.compile(r"^\s*class\s+([A-Za-z_]\w*)", re.MULTILINE),  # Python, Java, JS, C++
-    re.compile(r"^\s*(?:export\s+)?(?:async\s+)?function\*?\s+([A-Za-z_$][\w$]*)", re.MULTILINE),
-    re.compile(r"^\s*(?:pub\s+)?fn\s+([A-Za-z_]\w*)", re.MULTILINE),  # Rust
-    re.compile(r"^\s*func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)", re.MULTILINE),  # Go
-    re.compile(  # C, C++, Java: a type, a name, parameters and a body on the line
-        r"^[ \t]*(?:(?:static|public|private|protected|inline|const|unsigned|struct)\s+)*"
-        r"[A-Za-z_][\w<>*&:\[\]]*\s+\**([A-Za-z_]\w*)\s*\([^;]*\)\s*\{",
-        re.MULTILINE,
-    ),
-)
-_KEYWORDS = frozenset(
-    "if while for switch return sizeof catch elif def class fn func function "
-    "and or not in with lambda else new await yield assert until unless foreach".split()
-)
-
-
-_SHELLS = frozenset(("sh", "bash", "shell", "console", "zsh", "fish", "powershell", "ps1"))
-_COMMENT = re.compile(r"(?:^|\s)(?:#|//).*$|/\*.*?\*/", re.MULTILINE)
-_COMMAND = re.compile(r"(?:^|[|;&]{1,2})\s*(?:\$\s+|sudo\s+)?([A-Za-z_][\w.-]*)", re.MULTILINE)
-
-
-def describe_code(point: Point, seen_before: int) -> str:
-    """What a code block is, as a lecturer would say it: what it defines and calls (or,
-    for a shell, which commands it runs), and how long it is; never the code itself."""
-    lines = [ln for ln in point.text.splitlines() if ln.strip()]
-    language = _LANGUAGES.get(point.language.lower(), "")
-    kind = f"example in {language}" if language else "code example"
-    kind = f"another {kind}" if seen_before else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
-    size = f"{number_words(len(lines))} line" + ("" if len(lines) == 1 else "s")
-    text = f"The notes show {kind}, {size} long"
-    code = _COMMENT.sub("", point.text)
-    if point.language.lower() in _SHELLS:
-        commands = list(dict.fromkeys(_COMMAND.findall(code)))
-        if commands:
-            text += f". It runs {_some([f'`{c}`' for c in commands])}"
-        return text + "."
-    defined = list(dict.fromkeys(n for p in _DEFINES for n in p.findall(code)))
-    body = code
-    for pattern in _DEFINES:  # a definition's own line is not a call of it
-        body = pattern.sub("", body)
-    calls = [c for c in dict.fromkeys(_CALL.findall(body)) if c not in _KEYWORDS]
-    if defined:
-        text += f". It defines {_some([f'`{d}`' for d in defined])}"
-        if calls:
-            text += f"; the code calls {_some([f'`{c}`' for c in calls])}"
-    elif calls:
-        text += f". It calls {_some([f'`{c}`' for c in calls])}"
-    return text + "."
-
-
-def _some(items: list[str], most: int = 5) -> str:
-    """A, B and C; or the first few "and others" when there are many."""
-    if len(items) <= most:
-        return join_words(items)
-    return ", ".join(items[: most - 1]) + f", {items[most - 1]} and others"
-
-
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> str:
-    """A count in words, so the framing brings no digit the notes do not have."""
-    if n < 20:
-        return _UNITS[n]
-    if n < 100:
-        tens, units = divmod(n, 10)
-        return _TENS[tens - 2] + (f"-{_UNITS[units]}" if units else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return f"{_UNITS[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
-    return "over a thousand"
-
-
 def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
     """The point itself, made speakable: the notes' words, only reshaped for the ear."""
     if point.kind is PointKind.PARAGRAPH:
@@ -551,7 +436,7 @@ def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
     if point.kind is PointKind.FORMULA:
         return f"$$ {point.text} $$"
     if point.kind is PointKind.CODE:
-        return describe_code(point, code_seen)
+        return describe_code(point.text, point.language, code_seen)
     if point.kind is PointKind.ITEM:
         head = sentence(point.text)
         if point.ordinal is not None and head:
@@ -561,24 +446,10 @@ def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
             head = f"{word}, {head[0].lower() if lower else head[0]}{head[1:]}"
         return " ".join(x for x in [head, *(sentence(c) for c in point.children)] if x)
     # A table row, said as a sentence with its header's names.
-    cells = point.cells
     intro = ""
     if point.header and (previous is None or previous.header != point.header):
-        names = [plain(h).rstrip("?:") for h in point.header if plain(h)]
-        if names:
-            intro = f"The notes give a table of {join_words([_lower(n) for n in names])}. "
-    if not point.header or len(point.header) != len(cells):
-        return intro + sentence(", ".join(c for c in cells if c))
-    first, rest = cells[0], list(zip(point.header[1:], cells[1:], strict=True))
-    said = "; ".join(_cell(h, c) for h, c in rest if c)
-    return intro + sentence(f"{first}: {said}" if said else first)
-
-
-def _cell(header: str, cell: str) -> str:
-    name = _lower(plain(header).rstrip("?:"))
-    if name.lower() in ("example", "examples", "e.g.", "for example"):
-        return f"for example, {cell}"
-    return f"{name}, {cell}"
+        intro = tables.introduction(point.header, "The notes give a table of")
+    return f"{intro} {tables.row_sentence(point.header, point.cells)}".strip()
 
 
 def _lower(name: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profai_cli.speech import Chunk, ChunkKind
+from profai_cli.speech.spoken import written
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,12 @@ class Cue:
     heading: bool
 
 
-def cue(chunk: Chunk, start: int, end: int, rate: int) -> Cue:
-    return Cue(start / rate, end / rate, chunk.text, chunk.kind is ChunkKind.HEADING)
+def cue(chunk: Chunk, start: int, end: int, rate: int, lecture: str = "") -> Cue:
+    """The chunk's cue: its text as written in the lecture (formulas and symbols kept), or
+    as said where the written form is not text (a table row)."""
+    span = lecture[chunk.start : chunk.end] if lecture else ""
+    shown = written(span) if span and not span.lstrip().startswith(("|", "```", "~~~")) else ""
+    return Cue(start / rate, end / rate, shown or chunk.text, chunk.kind is ChunkKind.HEADING)
 
 
 def stamp(seconds: float, sep: str = ".") -> str:

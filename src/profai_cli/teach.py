@@ -25,6 +25,7 @@ from profai_cli.backends import (
     open_device,
     plan_voice,
     select_llm,
+    voice_words,
 )
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
@@ -137,7 +138,9 @@ async def teach(
             await asyncio.gather(*voice.cancel(), return_exceptions=True)
         raise
 
-    lecture = Lecture(None, metrics, status, lookahead=settings.lookahead)
+    lecture = Lecture(
+        None, metrics, status, lookahead=settings.lookahead, language=settings.language
+    )
     panel = env.panel(options.title)
     start = 0
     if saved is not None:
@@ -164,6 +167,7 @@ async def teach(
         )
 
     session = _Session(lecture, settings, options, env, panel, voice, start)
+    session.notes = notes
     session.answerer = answerer_for(llm, notes.text)
     if isinstance(llm, NarratedLecture) and llm.model_may_start is not None:
         session.begun = llm.model_may_start
@@ -257,6 +261,7 @@ class _Session:
         self.finished = False  # every chunk was heard
         self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
         self.answerer: Answerer | None = None
+        self.notes: Notes | None = None  # for the pronunciations beside them
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
         self._answering: set[asyncio.Task[None]] = set()
 
@@ -282,6 +287,7 @@ class _Session:
             return
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
         self.lecture.voice = tts
+        self.lecture.words = voice_words(self.settings, self.notes, tts)
         self.lecture.standin = build_standin(self.settings, tts)
         self.lecture.move_to(self.lecture.cursor)
         status.info(f"Voice: {tts.name}.")
@@ -363,7 +369,14 @@ class _Session:
         status = self.env.status
         chunks = self.lecture.chunks
         said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
-        aside = Lecture(self.lecture.voice, Metrics(), status, lookahead=self.settings.lookahead)
+        aside = Lecture(
+            self.lecture.voice,
+            Metrics(),
+            status,
+            lookahead=self.settings.lookahead,
+            language=self.settings.language,
+            words=self.lecture.words,
+        )
         show = getattr(self.panel, "begin_aside", None)
         if show is not None:
             show(question)

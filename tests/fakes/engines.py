@@ -34,6 +34,7 @@ class FakeTTS:
         self.sample_rate = sample_rate
         self.name = name
         self.speed = 1.0
+        self.phonemes = False
         self.requests: list[str] = []
         self.speeds: list[float] = []  # the speed of each request
 

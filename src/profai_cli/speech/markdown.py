@@ -55,6 +55,12 @@ def classify_line_start(line: str, complete: bool) -> tuple[_Line, int]:
         if t.startswith("$$"):
             return _Line.WHOLE, 0
         return _Line.PARAGRAPH, indent
+    if c == "\\":
+        if len(t) < 7 and not complete and ("\\begin{".startswith(t) or t == "\\"):
+            return _Line.WAIT, 0
+        if t.startswith(("\\[", "\\begin{")):
+            return _Line.WHOLE, 0
+        return _Line.PARAGRAPH, indent
     if c == "<" and (t.startswith("<!--") or (not complete and "<!--".startswith(t))):
         return (_Line.WHOLE if t.startswith("<!--") else _Line.WAIT), 0
     if c in "-*+_=":

@@ -20,9 +20,12 @@ import re
 from enum import Enum
 from typing import NamedTuple
 
+from profai_cli.speech import tables
+from profai_cli.speech.code import describe_code
 from profai_cli.speech.markdown import (
     _FENCE,
     _HEADING,
+    _TABLE_DELIMITER,
     _Line,
     classify_line_start,
 )
@@ -58,13 +61,23 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr vs fig figs approx eq eqs cf al dept est vol ch sec "
     "pp p mt ave gen col lt sgt capt rev hon e.g i.e viz resp ca min max".split()
 )
+# Abbreviations of the other languages --language offers, as their style guides list them.
+_LANGUAGE_ABBREVIATIONS = {
+    "ge": frozenset(
+        "bzw ca evtl ggf hr hrsg inkl jh jhd mind mio mrd nr str tel usw vgl zb dh ua uvm "
+        "abb bd bsp geb gest sog spr verh zit".split()
+    ),
+    "fr": frozenset("m mme mmes mlle mm pr me ste chap env ex fig av apr hab tél vol p pp".split()),
+    "sp": frozenset("sr sra srta dr dra ud uds pág núm etc ej aprox".split()),
+}
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")  # e.g, i.e, U.S, a.m, Ph.D (last dot cut)
 
 # What the prose scanner stops at: openers of protected spans, and candidate cuts.
 _SCAN = re.compile(
     # The lookahead lets the regex engine skip ordinary characters quickly (5x faster).
-    r"(?=[`$!\[<.?\u2026\u3002\uff01\uff1f,;:\u2014\u2013\-hw])(?:"
-    r"(?P<code>`+)|(?P<math>\$\$?)|(?P<link>!?\[)|(?P<url>(?<![\w/])(?:https?://|www\.))"
+    r"(?=[`$!\[<.?\u2026\u3002\uff01\uff1f,;:\u2014\u2013\-hw\\])(?:"
+    r"(?P<code>`+)|(?P<math>\$\$?)|(?P<tex>\\[(\[])|(?P<link>!?\[)"
+    r"|(?P<url>(?<![\w/])(?:https?://|www\.))"
     r"|(?P<tag><(?=[A-Za-z/!]))|(?P<term>[.!?\u2026\u3002\uff01\uff1f]+)"
     r"|(?P<clause>[,;:](?=\s)|(?<=\s)(?:[\u2014\u2013]|--?)(?=\s)|\u2014))"
 )
@@ -72,6 +85,54 @@ _TAG_AT = re.compile(r"</?[A-Za-z][^>\n]*>")
 _TAG_START = re.compile(r"<(?:/?[A-Za-z][^>\n]*)?|</")
 _SPAN_LIMIT = 200  # an opener with no closer this far on is plain text
 _LINK_TAIL = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)|\]\[[^\]]*\]")
+
+
+# Display formulas: what opens one at a line's start, and what closes it ("" means the
+# environment's own \\end{...}).
+_DISPLAY_MATH = (
+    ("$$", "$$"),
+    ("\\[", "\\]"),
+    *((f"\\begin{{{env}}}", "") for env in (
+        "equation", "equation*", "align", "align*", "gather", "gather*", "multline",
+        "multline*", "eqnarray", "eqnarray*", "displaymath", "math", "flalign", "flalign*",
+    )),
+)  # fmt: skip
+
+
+def _in_spaced_dots(text: str, t0: int) -> bool:
+    """This single dot is one of ". . ." (or "word. . . .")."""
+    return text[t0 + 1 : t0 + 3] == " ." or (t0 >= 2 and text[t0 - 2 : t0] == ". ")
+
+
+def _spaced_dots_end(text: str, t0: int, j: int, k: int) -> tuple[int, int] | None:
+    """Spaced ellipses: ". . ." leaves a sentence open; "period . . . ." ends one with its
+    fourth dot; "word. . . . Next" ends it at the word's own dot and the ellipsis opens
+    the next sentence."""
+    start = t0
+    while start >= 2 and text[start - 2 : start] == ". ":
+        start -= 2
+    end = t0
+    while text[end + 1 : end + 3] == " .":
+        end += 2
+    dots = (end - start) // 2 + 1
+    attached = start > 0 and not text[start - 1].isspace()
+    after = end + 1
+    while after < len(text) and text[after] in _CLOSERS:
+        after += 1
+    rest = text[after:].lstrip()
+    new_sentence = rest[:1].isupper()
+    if attached:
+        if t0 == start and dots >= 4 and new_sentence and after < len(text):
+            return t0 + 1, t0 + 2  # "compounds. | . . . The practice"
+        return None
+    if t0 == end and dots >= 4 and new_sentence:
+        return j, k  # "a period . . . . | Next sentence."
+    return None
+
+
+def _environment_end(line: str) -> str:
+    m = re.match(r"\\begin\{([^}]+)\}", line)
+    return f"\\end{{{m.group(1)}}}" if m else "$$"
 
 
 # -- the segmenter -------------------------------------------------------------------------
@@ -117,7 +178,8 @@ class Segmenter:
     def __init__(
         self,
         *,
-        max_chars: int = 220,
+        language: str = "English",
+        max_chars: int = 600,
         fast_first: bool = True,
         first_min_words: int = 3,
         merge_below: int = 24,
@@ -125,6 +187,8 @@ class Segmenter:
         formula_phrase: str = "Here is a formula.",
     ) -> None:
         self.max_chars = max_chars
+        self._abbreviations = _LANGUAGE_ABBREVIATIONS.get(language.lower()[:2], frozenset())
+        self._ordinal_dots = language.lower()[:2] in ("ge", "de")  # "am 3. Mai"
         self.fast_first = fast_first
         self.first_min_words = first_min_words
         self.merge_below = merge_below
@@ -139,6 +203,11 @@ class Segmenter:
         self._fence = ""
         self._block_start = 0
         self._block_lines: list[str] = []
+        self._math_end = "$$"  # what closes the display formula being read
+        self._code_info = ""  # the open code block's language
+        self._table_header: list[str] | None = None
+        self._table_pending: tuple[list[str], int, int] | None = None  # a header, maybe
+        self._table_rows = 0
         self._prose: _Prose | None = None
         self._pos = 0  # start of the next chunk in the prose text
         self._scan = 0  # prose text before this is settled: no cut there
@@ -251,6 +320,7 @@ class Segmenter:
         prose = self._prose
         if kind is _Line.WHOLE:
             return
+        self._end_table()
         if prose is not None:
             continues = kind is _Line.PARAGRAPH or (
                 kind is _Line.QUOTE and prose.kind is _Line.QUOTE
@@ -283,34 +353,80 @@ class Segmenter:
                 end = offset + (m.end(2) if m.group(2) else len(line))
                 self._emit(_as_sentence(text), start, end, ChunkKind.HEADING)
             return
+        if stripped.startswith("|"):
+            self._table_line(line, offset)
+            return
+        self._end_table()
         fence = _FENCE.match(line)
         if fence:
             self._block, self._fence = "fence", fence.group(1)
             self._block_start = offset
-            if self.code_phrase:
-                self._emit(self.code_phrase, offset, offset + len(line), ChunkKind.PARAGRAPH_END)
+            self._code_info = line.strip()[len(fence.group(1)) :].strip().split(" ")[0]
+            self._block_lines = []
             return
-        if stripped.startswith("$$"):
-            body = stripped[2:]
-            if body.rstrip().endswith("$$") and len(body.rstrip()) >= 2:
-                self._formula(body.rstrip()[:-2], offset, offset + len(line))
-            else:
-                self._block, self._block_start, self._block_lines = "math", offset, [body]
-            return
+        for opening, closing in _DISPLAY_MATH:
+            if stripped.startswith(opening):
+                body = stripped[len(opening) :]
+                close = closing or _environment_end(stripped)
+                if close in body:
+                    self._formula(body[: body.index(close)], offset, offset + len(line))
+                else:
+                    self._block, self._block_start, self._block_lines = "math", offset, [body]
+                    self._math_end = close
+                return
         if stripped.startswith("<!--"):
             if "-->" not in stripped:
                 self._block = "comment"
             return
-        # Tables, their delimiter rows and horizontal rules are not spoken.
+        # Horizontal rules are not spoken.
+
+    def _table_line(self, line: str, offset: int) -> None:
+        """A table row said as a sentence with its header's names; the first row is the
+        header when a delimiter row follows it."""
+        end = offset + len(line)
+        if _TABLE_DELIMITER.match(line):
+            if self._table_pending is not None:
+                self._table_header = self._table_pending[0]
+                self._table_pending = None
+                intro = tables.introduction(self._table_header)
+                if intro:
+                    self._emit(to_speech(intro), offset, end, ChunkKind.SENTENCE)
+            return
+        cells = tables.split_row(line)
+        if self._table_pending is not None:  # no delimiter came: the row was data
+            pending, start, stop = self._table_pending
+            self._table_pending = None
+            self._table_row(pending, start, stop)
+        if self._table_header is None and not self._table_rows:
+            self._table_pending = (cells, offset, end)
+            return
+        self._table_row(cells, offset, end)
+
+    def _table_row(self, cells: list[str], start: int, end: int) -> None:
+        said = to_speech(tables.row_sentence(self._table_header or [], cells))
+        self._table_rows += 1
+        if _speakable(said):
+            self._emit(said, start, end, ChunkKind.SENTENCE)
+
+    def _end_table(self) -> None:
+        if self._table_pending is not None:
+            pending, start, stop = self._table_pending
+            self._table_pending = None
+            self._table_row(pending, start, stop)
+        self._table_header = None
+        self._table_rows = 0
 
     def _block_line(self, line: str, offset: int) -> None:
         if self._block == "fence":
             t = line.strip()
             if t.startswith(self._fence[0] * len(self._fence)) and not t.strip(self._fence[0]):
                 self._block = None
+                self._code(offset + len(line))
+            else:
+                self._block_lines.append(line)
         elif self._block == "math":
-            if "$$" in line:
-                self._block_lines.append(line[: line.index("$$")])
+            if self._math_end in line:
+                self._block_lines.append(line[: line.index(self._math_end)])
                 self._formula(" ".join(self._block_lines), self._block_start, offset + len(line))
                 self._block = None
             else:
@@ -322,14 +438,22 @@ class Segmenter:
         spoken = speak_math(tex)
         if not _speakable(spoken):
             return
-        if len(spoken) > 160:
-            spoken = self.formula_phrase
         self._emit(_as_sentence(spoken), start, end, ChunkKind.PARAGRAPH_END)
+
+    def _code(self, end: int) -> None:
+        """A finished code block: what it is, never the code ("" leaves it unsaid)."""
+        if self.code_phrase is None:
+            return
+        said = describe_code("\n".join(self._block_lines), self._code_info, lead="Here is")
+        self._emit(to_speech(said), self._block_start, end, ChunkKind.PARAGRAPH_END)
 
     def _end_block(self) -> None:
         if self._block == "math" and self._block_lines:
             self._formula(" ".join(self._block_lines), self._block_start, self._raw_base)
+        elif self._block == "fence":
+            self._code(self._raw_base)
         self._block = None
+        self._end_table()
 
     # -- prose -----------------------------------------------------------------------------
 
@@ -449,12 +573,27 @@ class Segmenter:
                 return j, k
             raise _Pending
         nxt = text[k]
+        if run == "." and _in_spaced_dots(text, t0):
+            return _spaced_dots_end(text, t0, j, k)
+        if nxt.islower() or nxt in ",;:":
+            return None  # "Co. at noon", "'This is great.' she said", "Yahoo! in the"
         if run == "." or (run.endswith(".") and not run.startswith("..")):
             word_start = text.rfind(" ", 0, t0) + 1
             token = text[word_start:t0].lstrip("(\"'[{\u201c\u2018*_")
             low = token.lower()
-            if low in _ABBREVIATIONS:
+            if low in _ABBREVIATIONS or low in self._abbreviations:
                 return None
+            if self._ordinal_dots and low.endswith("str") and nxt.isdigit():
+                return None  # "Hauptstr. 5"
+            if nxt.isdigit() and len(token) <= 2 and not token.isdigit():
+                return None  # "N°. 1026", "No. 5"
+            if self._ordinal_dots and token.isdigit() and len(token) <= 2:
+                return None  # German "am 3. Mai"
+            if len(token) == 1 and token.isalpha() and nxt.isalpha():
+                if k + 2 >= n and not final:
+                    raise _Pending  # "z. B." or "a. Then"? the next characters say
+                if text[k + 1 : k + 2] == "." and (k + 2 >= n or not text[k + 2].isalpha()):
+                    return None  # "z. B.", "d. h.": letters of one abbreviation
             if low == "no" and nxt.isdigit():
                 return None
             if low == "etc" and not nxt.isupper():
@@ -506,6 +645,10 @@ class Segmenter:
                 if close_m.end() >= n and not final and e - s == 1:
                     raise _Pending  # "$5$" or "$5$3"? need the next char
                 return close_m.end()
+        elif kind == "tex":
+            close = text.find("\\)" if text[s + 1] == "(" else "\\]", e)
+            if 0 <= close < s + 2 * _SPAN_LIMIT:
+                return close + 2
         elif kind == "link":
             close = text.find("]", e)
             if 0 <= close < horizon:

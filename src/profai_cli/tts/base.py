@@ -13,6 +13,7 @@ class TTSEngine(Protocol):
     name: str  # for status lines, e.g. "Piper en_US-joe-medium"
     sample_rate: int
     speed: float  # 1.0 is normal; read at each stream(), so a change applies from the next
+    phonemes: bool  # reads "[[ phonemes ]]" inline (Piper): pronunciations may give them
 
     def identity(self) -> dict[str, str]:
         """What makes its audio what it is (engine, model, voice, speed, instructions)."""

@@ -196,6 +196,7 @@ class CachedTTS:
         self.cache = cache
         self.name = engine.name
         self.sample_rate = engine.sample_rate
+        self.phonemes = engine.phonemes
         self.hits = 0
         self.misses = 0
 

@@ -63,6 +63,7 @@ class OpenAITTS:
             instructions = DEFAULT_INSTRUCTIONS
         self.instructions = instructions
         self.sample_rate = PCM_RATE
+        self.phonemes = False
         self.name = f"{model} voice {self.voice} at {self.base_url}"
         self._client_options: dict[str, Any] = {
             "base_url": url,

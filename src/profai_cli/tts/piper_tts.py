@@ -138,6 +138,7 @@ class PiperTTS:
         self.speed = speed
         self._voice = load_voice(path, threads)
         self.sample_rate = int(self._voice.config.sample_rate)
+        self.phonemes = True  # piper reads [[ ... ]] as phonemes
         self.name = f"Piper {path.stem}"
 
     async def warm_up(self) -> None:
