@@ -16,7 +16,7 @@ from pathlib import Path
 from profai_cli import store
 from profai_cli.config import Settings
 from profai_cli.environment import Environment
-from profai_cli.errors import ExportError, InputError
+from profai_cli.errors import ExitStatus, ExportError, InputError, ProfaiError
 from profai_cli.export import ExportOptions, export
 from profai_cli.ingest import Notes, is_url
 from profai_cli.teach import TeachOptions, teach
@@ -42,8 +42,16 @@ async def teach_course(
             f"Resuming the course at lecture {start + 1} of {len(files)} "
             f"({lecture_name(files[start])}); --restart to start over."
         )
+    failed: list[str] = []
     for i in range(start, len(files)):
-        notes = read(files[i])
+        try:
+            notes = read(files[i])
+        except ProfaiError as exc:
+            if exc.exit_status != ExitStatus.BAD_INPUT:
+                raise
+            env.status.warn(f"Lecture {i + 1} of {len(files)} skipped: {exc.message}")
+            failed.append(lecture_name(files[i]))
+            continue
         title = f"Lecture {i + 1} of {len(files)}: {lecture_name(notes.source)}"
         env.status.info(title)
         store.save_course(key, i)
@@ -53,6 +61,11 @@ async def teach_course(
         if not done:
             return False
     store.save_course(key, 0)
+    if failed:
+        raise InputError(
+            f"{len(failed)} of {len(files)} lectures could not be read ({', '.join(failed)}); "
+            "the others were taught"
+        )
     return True
 
 
@@ -70,6 +83,7 @@ async def export_course(
     """One audio file per lecture in ``folder``, N at a time, and a playlist of them."""
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file; give a folder for a course's lectures")
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     names = _names([lecture_name(f) for f in files])
     plans = []
@@ -95,25 +109,45 @@ async def export_course(
     slots = asyncio.Semaphore(max(1, jobs))
     durations: dict[int, float] = {}
 
+    failed: dict[int, str] = {}
+
     async def one(i: int) -> None:
         async with slots:
-            notes = read(files[i])
-            env.status.info(f"Lecture {i + 1} of {len(files)}: {lecture_name(notes.source)}")
-            own = env if jobs == 1 else Environment.for_process(quiet=True)
-            durations[i] = await export(settings, notes, plans[i], own)
+            try:
+                notes = read(files[i])
+                env.status.info(f"Lecture {i + 1} of {len(files)}: {lecture_name(notes.source)}")
+                own = env if jobs == 1 else Environment.for_process(quiet=True)
+                durations[i] = await export(settings, notes, plans[i], own)
+            except ProfaiError as exc:
+                if exc.exit_status != ExitStatus.BAD_INPUT:
+                    raise
+                failed[i] = exc.message
+                env.status.warn(f"Lecture {i + 1} of {len(files)} not made: {exc.message}")
+                return
             if jobs > 1:
                 env.status.info(f"Wrote {plans[i].output}.")
 
     await asyncio.gather(*(one(i) for i in range(len(files))))
+    made = [i for i in range(len(plans)) if i in durations]
+    if not made:
+        if created and not any(folder.iterdir()):
+            folder.rmdir()  # nothing is left that the user did not ask for
+        raise ExportError(f"none of the {len(files)} lectures could be made; nothing written")
     playlist = folder / f"{folder.resolve().name or 'course'}.m3u"
     lines = ["#EXTM3U"]
-    for i, plan in enumerate(plans):
+    for i in made:  # only what exists
         title = Path(names[i]).stem
-        lines += [f"#EXTINF:{round(durations.get(i, 0))},{title}", plan.output.name]
+        lines += [f"#EXTINF:{round(durations[i])},{title}", plans[i].output.name]
     from profai_cli.audio.files import write_text_atomically
 
     write_text_atomically(playlist, "\n".join(lines) + "\n")
-    env.status.info(f"Wrote {len(plans)} lectures and the playlist {playlist}.")
+    env.status.info(f"Wrote {len(made)} lectures and the playlist {playlist}.")
+    if failed:
+        raise ExportError(
+            f"{len(failed)} of {len(files)} lectures could not be made "
+            f"({', '.join(lecture_name(files[i]) for i in sorted(failed))}); the others are "
+            f"in {folder} and its playlist"
+        )
 
 
 def _names(names: list[str]) -> list[str]:

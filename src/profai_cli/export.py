@@ -49,13 +49,17 @@ class ExportOptions:
 
 def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
     """Every output problem, before any LLM call or synthesis."""
-    sources = {p.resolve() for p in inputs or []}
-    for out in (options.output, options.transcript, options.subtitles):
-        if out is not None and out.resolve() in sources:
-            raise ExportError(
-                f"{out} is one of the inputs; writing it would destroy them: "
-                "give the output another name"
-            )
+    from profai_cli import outputs
+
+    outputs.check(
+        {
+            "the audio file": options.output,
+            "--transcript": options.transcript,
+            "--subtitles": options.subtitles,
+        },
+        inputs or [],
+        force=options.force,
+    )
     target = check_target(options.output, force=options.force)
     if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
         raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")

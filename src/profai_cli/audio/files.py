@@ -133,7 +133,12 @@ def _umask() -> int:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    stage_text(path, text).commit()
+    part = stage_text(path, text)
+    try:
+        part.commit()
+    except OSError as exc:  # the target is a folder, the disk went read-only: no .part left
+        part.discard()
+        raise write_error(path, exc) from None
 
 
 def stage_text(path: Path, text: str) -> AtomicFile:
