@@ -153,10 +153,10 @@ class EarlyRequest(Generic[T]):
         except Exception as exc:  # handed to the event loop, raised there
             with self._lock:
                 started = self._started
-            if isinstance(exc, Refused):
-                self._error = exc
-            elif started:
+            if started:  # words came first: the answer broke (continued, not asked again)
                 self._error = Broken(exc)
+            elif isinstance(exc, Refused):
+                self._error = exc
             else:
                 self._error = Refused(None, str(exc).encode())
         finally:
@@ -243,11 +243,22 @@ def sse_events(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
             data = []
             if payload.startswith(b"[DONE]"):
                 return
-            event = json.loads(payload)
+            try:
+                event = json.loads(payload)
+            except ValueError:  # a junk line, or bytes that are not UTF-8
+                raise Refused(502, b"a line of the stream that is not JSON") from None
             if isinstance(event, dict):
                 if event.get("error"):
                     raise Refused(500, payload)
                 yield event
+
+
+def audio_chunks(response: http.client.HTTPResponse) -> Iterator[bytes]:
+    """A speech answer's bytes; text where audio was asked for is refused, not played."""
+    kind = (response.getheader("content-type") or "").lower()
+    if any(k in kind for k in ("json", "text/", "html", "xml")):
+        raise Refused(502, b"answered with " + kind.encode() + b", not audio")
+    yield from byte_chunks(response)
 
 
 def byte_chunks(response: http.client.HTTPResponse) -> Iterator[bytes]:

@@ -64,7 +64,7 @@ class StreamCut(ServiceError):
 
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message, retryable=True)
-        self.reason = reason  # "dropped" or "length"
+        self.reason = reason  # "dropped", "stalled" or "length"
 
 
 class TTSError(ServiceError):

@@ -53,6 +53,7 @@ class Metrics:
     # The built-in lecturer's sentences by kind: from the notes, signposts, questions,
     # the model's shortenings kept and dropped by the claim check.
     sentence_kinds: dict[str, int] | None = None
+    trimmed: bool = False  # the service wrote past the bound on a lecture's length
 
     def mark(self, name: str, at: float | None = None) -> None:
         """Record the first time a moment happens; later calls keep the first."""
@@ -79,7 +80,9 @@ class Metrics:
         return data
 
     def write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.as_dict(), indent=2) + "\n", encoding="utf-8")
+        from profai_cli.outputs import write_text
+
+        write_text(path, json.dumps(self.as_dict(), indent=2) + "\n")
 
     def rows(self) -> list[tuple[str, str]]:
         def sec(v: float | None) -> str:

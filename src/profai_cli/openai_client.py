@@ -98,6 +98,12 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
         return ServiceError(f"connection to {base_url} broke: {exc}; try again", retryable=True)
     if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "h11"):
         return broken_error(base_url, type(exc).__name__)
+    if isinstance(exc, ValueError):  # junk in the stream: not JSON, not UTF-8
+        return ServiceError(
+            f"{base_url} sent something that is not a chat stream ({type(exc).__name__}); "
+            "check that --base-url is an OpenAI-compatible API",
+            retryable=True,
+        )
     return exc
 
 

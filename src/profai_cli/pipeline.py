@@ -69,7 +69,24 @@ async def _safe_text(
     if request.faithful and not isinstance(llm, NarratedLecture):
         held = FaithfulFilter(request.notes)
         deltas = faithful(deltas, held)
+    # A service lecture is bounded by what --minutes asks, generously: one 10 MB delta
+    # made a 1.7-million-word lecture of five minutes. The built-in one is the notes'.
+    most = None if isinstance(llm, NarratedLecture) else max(4 * request.target_words, 3000)
+    written = 0
     async for delta in deltas:
+        if most is not None:
+            words = len(delta.split())
+            if written + words > most:
+                keep = " ".join(delta.split(" ")[: max(0, most - written)])
+                if text := safe.feed(keep):
+                    yield text
+                status.warn(
+                    f"The model wrote far more than --minutes {request.minutes:g} asks (over "
+                    f"{most:,} words); the rest is left out."
+                )
+                metrics.trimmed = True
+                break
+            written += words
         if text := safe.feed(delta):
             yield text
     if text := safe.flush():
@@ -157,10 +174,13 @@ async def _lecture_text(
                 else:
                     resumes += 1
                     metrics.resumes = resumes
+                    reason = exc.reason if isinstance(exc, StreamCut) else "dropped"
                     status.warn(
-                        "The model reached its length limit; continuing the lecture..."
-                        if isinstance(exc, StreamCut) and exc.reason == "length"
-                        else "The connection dropped; continuing the lecture..."
+                        {
+                            "length": "The model reached its length limit; continuing the "
+                            "lecture...",
+                            "stalled": "The model stopped sending; continuing the lecture...",
+                        }.get(reason, "The connection dropped; continuing the lecture...")
                     )
                     continue
             break

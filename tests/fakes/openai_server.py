@@ -37,18 +37,20 @@ class Knobs:
     time_to_first_token: float = 0.0
     tokens_per_second: float = 0.0  # 0: as fast as the socket takes them
     # 401 404 429 500 drop refuse_stream stall; cut (the stream ends cleanly with no
-    # finish_reason and no [DONE]); length (finish_reason "length")
+    # finish_reason and no [DONE]); length (finish_reason "length"); content_filter (that
+    # finish reason, half-way); junk (a line that is not JSON); bad_utf8 (bytes that are not)
     chat_fault: str | None = None
     fault_times: int = 1_000_000  # how many requests the fault hits, then it heals
     retry_after: float = 0.0
     drop_after_tokens: int = 5
     resume_overlap: int = 0  # a continuation repeats this many characters of the partial
     resume_restarts: bool = False  # a continuation starts the lecture over
+    one_delta: bool = False  # the whole lecture in one delta (a server that buffers)
     tts_time_to_first_byte: float = 0.0
     tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
     tts_seconds_per_char: float = 0.02
     tts_min_seconds: float = 0.15
-    tts_fault: str | None = None  # 401 500 drop
+    tts_fault: str | None = None  # 401 500 drop; json (200 with a JSON body); stall
     tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
     tts_amplitude: float = 0.3
     # What a question gets (a chat whose system message is profai's answer prompt).
@@ -339,10 +341,17 @@ class _Handler(BaseHTTPRequestHandler):
             if k.lecture.startswith(partial) and not k.resume_restarts:
                 text = k.lecture[max(0, len(partial) - k.resume_overlap) :]
         try:
-            for i, tok in enumerate(tokens(text)):
-                if fault in ("cut", "length") and i >= k.drop_after_tokens:
-                    if fault == "length":
-                        self._chunk(event({}, "length"))
+            for i, tok in enumerate([text] if k.one_delta else tokens(text)):
+                if fault in ("junk", "bad_utf8") and i >= k.drop_after_tokens:
+                    self._chunk(
+                        b"data: {not json\n\n" if fault == "junk" else b"data: \xff\xfe\n\n"
+                    )
+                    self._chunk(b"")
+                    entry.done = time.monotonic()
+                    return
+                if fault in ("cut", "length", "content_filter") and i >= k.drop_after_tokens:
+                    if fault in ("length", "content_filter"):
+                        self._chunk(event({}, fault))
                         self._chunk(b"data: [DONE]\n\n")
                     self._chunk(b"")  # a clean end of the body, as a proxy's time-out gives
                     entry.done = time.monotonic()
@@ -437,10 +446,22 @@ class _Handler(BaseHTTPRequestHandler):
                 entry, 400, f"the fake speaks pcm and wav, not {fmt}", "invalid_request_error"
             )
             return
+        if fault == "json":  # a proxy or a queued-job API: 200, but no audio
+            body_bytes = json.dumps({"status": "queued", "id": "job-1"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body_bytes)))
+            self.end_headers()
+            self.wfile.write(body_bytes)
+            entry.done = time.monotonic()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "audio/pcm")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
+        if fault == "stall":  # headers, then nothing
+            time.sleep(3600)
+            return
         step = max(1, k.tts_bytes_per_write)
         start = time.monotonic()
         try:

@@ -116,10 +116,10 @@ class OpenAIChat:
                     "pass a larger --timeout for a slow model",
                     unreachable=True,  # another kind of request would wait the same
                 ) from None
-            raise ServiceError(
+            raise StreamCut(
                 f"{self.base_url} stopped sending for {self.idle_timeout:g} s mid-lecture "
                 "(PROFAI_IDLE_TIMEOUT); try again, or pass --no-stream",
-                retryable=True,
+                reason="stalled",
             ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
             raise map_openai_error(exc, self.base_url, self.model) from None
@@ -131,6 +131,12 @@ class OpenAIChat:
             )
         if finish == "length":
             raise StreamCut(f"{self.model} reached its length limit", reason="length")
+        if finish not in COMPLETE:
+            raise ServiceError(
+                f"{self.base_url} stopped the lecture early (finish reason '{finish}'"
+                + (", its content filter" if finish == "content_filter" else "")
+                + "); the lecture is incomplete: try again, or other notes or --model"
+            )
 
     async def _pieces(
         self, messages: list[dict[str, str]]
@@ -198,12 +204,20 @@ class OpenAIChat:
                     f"{self.base_url} returned an empty lecture; try again or another --model"
                 )
             text = stitch(text, part) if text else part
-            if choice is not None and choice.finish_reason != "length":
+            reason = choice.finish_reason if choice is not None else None
+            if reason in COMPLETE:
                 return text
+            if reason != "length":
+                raise ServiceError(
+                    f"{self.base_url} stopped the lecture early (finish reason '{reason}'); "
+                    "the lecture is incomplete: try again, or other notes or --model"
+                )
         raise ServiceError(f"{self.model} kept reaching its length limit; ask for fewer --minutes")
 
 
 MAX_CONTINUATIONS = 3
+# The finish reasons of a whole answer (OpenAI's "stop"; what compatible servers say).
+COMPLETE = frozenset({"stop", "eos", "eos_token", "end_turn", "stop_sequence", "end"})
 WHOLE_ANSWER_TIMEOUT = 600.0
 CONTINUE = (
     "Your answer was cut off. Continue the lecture exactly where it stopped, starting "
