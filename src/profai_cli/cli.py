@@ -180,7 +180,11 @@ def notes_command(
 
         settings = settings_from(o)
         loaded = read_notes(
-            source, max_chars=settings.max_chars, pages=o["pages"], section=o["section"]
+            source,
+            max_chars=settings.max_chars,
+            pages=o["pages"],
+            section=o["section"],
+            timeout=settings.timeout,
         )
         sys.stdout.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
         sys.stdout.flush()

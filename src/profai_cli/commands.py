@@ -17,7 +17,11 @@ from profai_cli.ingest import Notes, notes_files, read_notes
 def _reader(settings: Settings, o: dict[str, Any]) -> Any:
     def read(path: str) -> Notes:
         return read_notes(
-            path, max_chars=settings.max_chars, pages=o.get("pages"), section=o.get("section")
+            path,
+            max_chars=settings.max_chars,
+            pages=o.get("pages"),
+            section=o.get("section"),
+            timeout=settings.timeout,
         )
 
     return read
@@ -26,7 +30,7 @@ def _reader(settings: Settings, o: dict[str, Any]) -> Any:
 def run_teach(notes: list[str] | None, settings: Settings, o: dict[str, Any]) -> None:
     import asyncio
 
-    from profai_cli import timeline
+    from profai_cli import outputs, timeline
     from profai_cli.course import check_course, teach_course
     from profai_cli.environment import Environment
     from profai_cli.teach import TeachOptions, teach
@@ -34,6 +38,7 @@ def run_teach(notes: list[str] | None, settings: Settings, o: dict[str, Any]) ->
     timeline.mark("teach imported")
     files = notes_files(notes or ["-"])
     check_course(files)
+    outputs.check({"--stats-json": o["stats_json"]}, files)
     read = _reader(settings, o)
     loaded = read(files[0]) if len(files) == 1 else None
     timeline.mark("notes read")

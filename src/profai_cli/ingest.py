@@ -52,6 +52,7 @@ def read_notes(
     stdin_is_tty: bool | None = None,
     pages: str | None = None,
     section: str | None = None,
+    timeout: float | None = None,
 ) -> Notes:
     """Read notes from a path, a web address, or stdin when path is None or '-'.
 
@@ -66,14 +67,29 @@ def read_notes(
             raise InputError(
                 "no notes given: pass a notes file (profai teach notes.md) or pipe notes on stdin"
             )
-        raw, source = stream.read(limit), "<stdin>"
+        raw, source = _read_up_to(stream, limit), "<stdin>"
     elif is_url(path):
         from profai_cli.formats.html import fetch
+        from profai_cli.safe_text import mask_url
 
-        raw, source = fetch(path).data, path
+        raw, source = fetch(path, timeout).data, mask_url(path)
     else:
         raw, source = _read_file(path, limit), path
     return _notes(raw, source, max_chars, pages, section)
+
+
+def _read_up_to(stream: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes, read as they come (read(limit) would allocate all of
+    ``limit`` first: a --max-chars of ten billion was a MemoryError on a 2 KB file)."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        piece = stream.read(min(1 << 20, limit - size))
+        if not piece:
+            break
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts)
 
 
 def is_url(path: str) -> bool:
@@ -88,7 +104,7 @@ def _read_file(path: str, limit: int) -> bytes:
         raise InputError(f"{path} is a directory; pass a notes file such as {p / 'notes.md'}")
     try:
         with p.open("rb") as fh:
-            return fh.read(limit)
+            return _read_up_to(fh, limit)
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
     except OSError as exc:
@@ -165,6 +181,19 @@ def _byte_budget(max_chars: int) -> int:
     return max_chars * 4 + len(_BOM)
 
 
+def _bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 saved without its BOM: text with a NUL byte beside nearly every ASCII one."""
+    sample = raw[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _decode(raw: bytes, source: str, max_chars: int) -> str:
     if len(raw) > _byte_budget(max_chars):
         raise InputError(_too_long(source, max_chars))
@@ -175,6 +204,11 @@ def _decode(raw: bytes, source: str, max_chars: int) -> str:
             except UnicodeDecodeError:
                 raise InputError(f"{source} is not valid {codec.upper()}; re-save it") from None
             break
+    if b"\x00" in raw and (wide := _bomless_utf16(raw)) is not None:
+        try:
+            raw = raw.decode(wide).encode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in raw:
         raise InputError(
             f"{source} looks like a binary file (it contains NUL bytes); pass notes as "

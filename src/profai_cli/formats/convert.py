@@ -53,11 +53,16 @@ def convert(kind: Kind, data: bytes, source: str, pages: Pages | None = None) ->
     """Markdown for a document of this kind (not for TEXT: that is read as it is)."""
     if pages is not None and kind not in (Kind.PDF, Kind.PPTX):
         raise InputError(f"--pages works on PDF and PowerPoint files; {source} is {_NAMES[kind]}")
+    from profai_cli.formats import limits
+
+    if kind in (Kind.PPTX, Kind.DOCX, Kind.EPUB):
+        limits.check_zip(data, source)
     try:
         if kind is Kind.PDF:
             from profai_cli.formats.pdf import pdf_to_markdown
 
-            text = pdf_to_markdown(data, source, pages)
+            with limits.bounded_pdf_streams(source):
+                text = pdf_to_markdown(data, source, pages)
         elif kind is Kind.PPTX:
             from profai_cli.formats.pptx import pptx_to_markdown
 

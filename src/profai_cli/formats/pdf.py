@@ -185,13 +185,23 @@ def _is_bold(char: Any) -> bool:
 
 
 def _without_running_lines(pages: list[list[_Box]]) -> list[list[_Box]]:
-    """No page numbers, and no line that comes back on most pages (a running header)."""
+    """No page numbers, and no line that comes back on most pages (a running header).
+
+    A running line is the same text in the margin of most pages, or, in body-sized or
+    smaller print, the same but for its numbers ("Page 3 of 10"). A heading-sized line
+    whose number changes ("Problem 1", "Problem 2") is a heading, and stays.
+    """
+    sizes = Counter(round(line.size, 1) for boxes in pages for box in boxes for line in box.lines)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+
+    def key(line: _Line) -> str:
+        small = line.size < body * 1.15
+        return re.sub(r"\d+", "#", line.text) if small else line.text
+
     seen: Counter[str] = Counter()
     for boxes in pages:
-        seen.update(
-            {re.sub(r"\d+", "#", line.text) for box in boxes if box.edge for line in box.lines}
-        )
-    running = {key for key, n in seen.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
+        seen.update({key(line) for box in boxes if box.edge for line in box.lines})
+    running = {k for k, n in seen.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
     kept: list[list[_Box]] = []
     for boxes in pages:
         page: list[_Box] = []
@@ -200,7 +210,7 @@ def _without_running_lines(pages: list[list[_Box]]) -> list[list[_Box]]:
                 line
                 for line in box.lines
                 if not (box.edge and _PAGE_NUMBER.match(line.text))
-                and not (box.edge and re.sub(r"\d+", "#", line.text) in running)
+                and not (box.edge and key(line) in running)
             ]
             if box.lines:
                 page.append(box)
