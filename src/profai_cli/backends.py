@@ -172,6 +172,7 @@ def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) 
             base_url=settings.tts_base_url or settings.base_url,
             api_key=settings.api_key,
             instructions=settings.tts_instructions,
+            idle_timeout=settings.idle_timeout,
         )
     else:
         from profai_cli.tts.piper_tts import PiperTTS

@@ -64,6 +64,7 @@ class OpenAITTS:
         self.instructions = instructions
         self.sample_rate = PCM_RATE
         self.phonemes = False
+        self.idle_timeout = idle_timeout  # between bytes: a stalled answer is a failure
         self.name = f"{model} voice {self.voice} at {self.base_url}"
         self._client_options: dict[str, Any] = {
             "base_url": url,
@@ -113,16 +114,36 @@ class OpenAITTS:
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
         import numpy as np
 
+        from profai_cli.llm.openai_chat import idle_limited
+
         for piece in split_for_limit(text, MAX_INPUT):
             carry = b""  # an odd byte left over: half a sample waits for its other half
-            async for data in self._bytes(piece):
-                if carry:
-                    data = carry + data
-                    carry = b""
-                if len(data) % 2:
-                    data, carry = data[:-1], data[-1:]
-                if data:
-                    yield np.frombuffer(data, dtype="<i2")
+            first = True
+            try:
+                async for data in idle_limited(self._bytes(piece), self.idle_timeout):
+                    if first:
+                        first = False
+                        if not_audio(data):
+                            raise TTSError(
+                                f"voice: {self.base_url} answered with text, not audio "
+                                f"({data[:60].decode('utf-8', 'replace')!r}); check "
+                                "--tts-base-url",
+                                retryable=True,
+                            )
+                    yield_data = data
+                    if carry:
+                        yield_data = carry + yield_data
+                        carry = b""
+                    if len(yield_data) % 2:
+                        yield_data, carry = yield_data[:-1], yield_data[-1:]
+                    if yield_data:
+                        yield np.frombuffer(yield_data, dtype="<i2")
+            except TimeoutError:
+                raise TTSError(
+                    f"voice: {self.base_url} sent no audio for {self.idle_timeout:g} s; "
+                    "check the speech server",
+                    retryable=True,
+                ) from None
 
     async def _bytes(self, text: str) -> AsyncIterator[bytes]:
         kwargs: dict[str, Any] = {
@@ -142,7 +163,7 @@ class OpenAITTS:
                 f"{self._client_options['base_url']}/audio/speech",
                 kwargs,
                 early.headers(self._client_options["api_key"]),
-                early.byte_chunks,
+                early.audio_chunks,
                 connect_timeout=self._client_options["connect_timeout"],
             )
             try:
@@ -164,12 +185,36 @@ class OpenAITTS:
             client = client.with_options(max_retries=max(0, retries))
         try:
             async with client.audio.speech.with_streaming_response.create(**kwargs) as response:
+                kind = response.headers.get("content-type", "")
+                if not_audio_type(kind):
+                    raise TTSError(
+                        f"voice: {self.base_url} answered with {kind.split(';')[0]}, not "
+                        "audio; check --tts-base-url",
+                        retryable=True,
+                    )
                 async for data in response.iter_bytes():
                     yield data
         except TTSError:
             raise
         except Exception as exc:
             raise tts_error(exc, self.base_url, self.model) from None
+
+
+def not_audio_type(content_type: str) -> bool:
+    """A JSON, text or HTML answer where audio was asked for (a proxy, a job queue)."""
+    kind = content_type.lower()
+    return any(k in kind for k in ("json", "text/", "html", "xml"))
+
+
+def not_audio(data: bytes) -> bool:
+    """The first bytes of a speech answer that are text: JSON or an HTML page."""
+    head = data[:256].lstrip()
+    if not head or head[:1] not in (b"{", b"[", b"<"):
+        return False
+    try:
+        return head.decode("utf-8").isprintable() or "\n" in head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
 
 
 def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
