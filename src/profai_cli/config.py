@@ -66,6 +66,8 @@ CHOICES = {
 }
 
 
+# The longest a text setting may be (a focus is a phrase, not a document).
+_LONGEST = {"focus": 500, "language": 40, "tts_instructions": 2000, "model": 200}
 # The ranges every source is held to, flags, environment and config file alike.
 RANGES: dict[str, tuple[float, float]] = {
     "minutes": (0.5, 600),
@@ -100,6 +102,10 @@ def load_file(path: Path | None = None) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(
             f"config file {path} is not valid TOML ({exc}); fix or delete it"
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"config file {path} is not UTF-8 text; save it as UTF-8, or delete it"
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read config file {path}: {exc.strerror}") from None
@@ -156,7 +162,9 @@ def resolve(
         if value is None:
             origin[f.name] = "default"
             continue
-        setattr(settings, f.name, _coerce(f.name, value, type(getattr(settings, f.name)), source))
+        default = getattr(settings, f.name)
+        kind = str if default is None else type(default)  # "str | None" settings are text
+        setattr(settings, f.name, _coerce(f.name, value, kind, source))
         origin[f.name] = source
     return settings, origin
 
@@ -164,25 +172,53 @@ def resolve(
 def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
     where = "" if source == "flag" else f" (from {source})"
     try:
+        # A config file's value keeps its TOML type: 2.7 is no count, true no speed, a
+        # table no focus. Strings (flags, the environment) are parsed.
         if kind is bool and isinstance(value, str):
             low = value.strip().lower()
             if low not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ValueError
             result: Any = low in ("1", "true", "yes", "on")
-        elif kind in (int, float, bool):
-            result = kind(value)
+        elif isinstance(value, bool) and kind is not bool:
+            raise TypeError
+        elif kind is bool:
+            if not isinstance(value, bool):
+                raise TypeError
+            result = value
+        elif kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise TypeError
+            if not isinstance(value, (int, float, str)):
+                raise TypeError
+            result = int(float(value)) if isinstance(value, float) else int(value)
+        elif kind is float:
+            if not isinstance(value, (int, float, str)):
+                raise TypeError
+            result = float(value)
         else:
-            result = str(value)
+            if not isinstance(value, str):
+                raise TypeError
+            result = value
     except (TypeError, ValueError):
         shown = "***" if name in _SECRET else repr(value)
-        raise InputError(
-            f"{name.replace('_', '-')}{where} must be a {kind.__name__}, not {shown}"
-        ) from None
+        what = {int: "a whole number", float: "a number", bool: "true or false"}.get(kind, "text")
+        raise InputError(f"{name.replace('_', '-')}{where} must be {what}, not {shown}") from None
     label = name.replace("_", "-")
     if name in RANGES and not isinstance(result, bool):
         least, most = RANGES[name]
         if not least <= result <= most:  # also false for nan
             raise InputError(f"{label}{where} must be from {least:g} to {most:g}, not {value!r}")
+    if isinstance(result, str) and name in _LONGEST and len(result) > _LONGEST[name]:
+        raise InputError(
+            f"{label}{where} is {len(result):,} characters; give at most {_LONGEST[name]:,}"
+        )
+    if name in ("base_url", "tts_base_url") and isinstance(result, str):
+        if any(c.isspace() for c in result.strip()) or not result.isprintable():
+            raise InputError(
+                f"{label}{where} has a space or a line break in it ({result.strip()[:40]!r}...);"
+                " give the address on its own"
+            )
+        result = result.strip()
     if name in _SECRET and isinstance(result, str):
         result = result.strip()  # a key pasted with its newline
         if not result.isascii() or not result.isprintable():

@@ -1,7 +1,8 @@
 """A command's body run the way a user should meet it: errors as one line, exit codes.
 
 Only here are the project's errors caught and printed. SIGTERM and SIGHUP are handled
-like Ctrl-C (sound stops, partial files go), with exit 128 + the signal's number; a
+like Ctrl-C (sound stops, partial files go), with exit 128 + the signal's number, whether
+or not SIGINT is ignored (as it is under nohup or for a job started with &); a
 second signal exits at once (the terminal given back first). A closed stdout (`| head`)
 stops quietly with 141. A bug is one line and where its traceback was written.
 """
@@ -98,6 +99,10 @@ def _on_termination_signals() -> list[int]:
                 sys.modules["profai_cli.keys"].restore_all()  # the terminal as it was
             os._exit(128 + signum)  # a second signal: now
         received.append(signum)
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            # A job started with & or under nohup ignores SIGINT: raising it would do
+            # nothing and the work would go on. Interrupt it directly.
+            raise KeyboardInterrupt
         signal.raise_signal(signal.SIGINT)  # the Ctrl-C path: cancel, clean up, exit
 
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -82,7 +82,21 @@ def load_position(key: str) -> Position | None:
         position = Position(**raw)
     except TypeError:
         return None
-    ok = isinstance(position.text, str) and position.text.strip()
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "text": str,
+        "complete": bool,
+        "chunk": int,
+        "chunks": int,
+        "offset": int,
+        "seconds": (int, float),
+        "total": (int, float),
+        "title": str,
+    }
+    for name, kind in kinds.items():  # a hand-edited or damaged record is no position
+        value = getattr(position, name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return None
+    ok = position.text.strip() and 0 <= position.chunk <= position.chunks
     return position if ok and 0 <= position.offset < len(position.text) else None
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from profai_cli.errors import InputError
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
@@ -178,13 +179,21 @@ class AudioCache:
         return CacheInfo(self.root, len(entries), sum(s for _, s, _ in entries), self.max_bytes)
 
     def clear(self) -> int:
+        """How many chunks were removed; if some could not be, one line says why."""
         removed = 0
+        failed: OSError | None = None
+        left = 0
         for _, _, path in self._entries():
             try:
                 path.unlink()
                 removed += 1
-            except OSError:
-                pass
+            except OSError as exc:
+                failed, left = exc, left + 1
+        if failed is not None:
+            raise InputError(
+                f"removed {removed} cached chunks; {left} in {self.root} could not be removed "
+                f"({failed.strerror}): check the folder's permissions"
+            )
         return removed
 
 
