@@ -17,7 +17,7 @@ from pathlib import Path
 
 import _common  # noqa: F401  (puts the repo on sys.path)
 from _common import table
-from profai_cli.ingest import read_notes
+from profai_cli.notes.ingest import read_notes
 from tests import documents
 
 # The formats extra and what it pulls in that the core does not have.

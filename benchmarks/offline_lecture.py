@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from profai_cli.core.prompts import LectureRequest
 from profai_cli.llm.local import LocalModel
 from profai_cli.llm.narrated import Kind, NarratedLecture
-from profai_cli.narration import count_words
-from profai_cli.prompts import LectureRequest
+from profai_cli.llm.narration import count_words
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

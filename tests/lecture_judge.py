@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from profai_cli.outline import PointKind, parse_outline
+from profai_cli.notes.outline import PointKind, parse_outline
 from profai_cli.speech import segment
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.formats import Kind, detect
-from profai_cli.ingest import natural_key, notes_files, read_notes
+from profai_cli.notes.formats import Kind, detect
+from profai_cli.notes.ingest import natural_key, notes_files, read_notes
 from tests import documents
 from tests.conftest import run_profai
 

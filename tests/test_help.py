@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import profai_cli
-from profai_cli.config import Settings
+from profai_cli.core.config import Settings
 from tests.conftest import run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -169,7 +169,7 @@ def test_a_shown_default_does_not_hide_the_environment(fake: FakeOpenAI, home: P
 
 
 def test_kept_screens_stay_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from profai_cli import helpcache
+    from profai_cli.cli import helpcache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for i in range(helpcache.KEPT_SCREENS + 6):

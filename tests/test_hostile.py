@@ -398,8 +398,8 @@ def test_bad_state_and_settings_files_are_one_line(home: Path) -> None:
 
 
 def test_a_damaged_saved_position_is_ignored(home: Path) -> None:
-    from profai_cli import store
-    from profai_cli.config import resolve
+    from profai_cli.core.config import resolve
+    from profai_cli.lecture import store
 
     notes = _notes(home)
     env = clean_env(home)

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from profai_cli.errors import TTSError
-from profai_cli.lecture import Lecture
-from profai_cli.metrics import Metrics
-from profai_cli.playback import Playback
+from profai_cli.core.errors import TTSError
+from profai_cli.lecture.lecture import Lecture
+from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.playback import Playback
 from profai_cli.speech import Chunk, segment
 from profai_cli.tts.standin import StandInVoice
 from profai_cli.ui import Status
@@ -191,8 +191,8 @@ def test_cancelling_leaves_no_task_behind() -> None:
 
 
 def _lecture(llm: object) -> tuple[str, str]:
-    from profai_cli.pipeline import lecture_text
-    from profai_cli.prompts import LectureRequest
+    from profai_cli.core.prompts import LectureRequest
+    from profai_cli.lecture.text import lecture_text
 
     said = io.StringIO()
     status = Status(Console(file=said, width=200))
@@ -214,7 +214,7 @@ def _lecture(llm: object) -> tuple[str, str]:
 
 
 def test_a_cut_stream_is_continued_from_its_text_without_repeats() -> None:
-    from profai_cli.errors import StreamCut
+    from profai_cli.core.errors import StreamCut
     from tests.fakes.engines import ScriptedLLM
 
     cut = StreamCut("closed", reason="dropped")
@@ -229,7 +229,7 @@ def test_a_cut_stream_is_continued_from_its_text_without_repeats() -> None:
 
 
 def test_a_stream_cut_four_times_is_an_error_naming_the_attempts() -> None:
-    from profai_cli.errors import ServiceError, StreamCut
+    from profai_cli.core.errors import ServiceError, StreamCut
     from tests.fakes.engines import ScriptedLLM
 
     cut = StreamCut("closed", reason="dropped")
@@ -250,10 +250,10 @@ def test_escape_sequences_are_removed_even_split_across_deltas() -> None:
 
 
 def test_teach_runs_in_process_with_an_in_memory_environment() -> None:
-    from profai_cli.config import resolve
-    from profai_cli.environment import Environment
-    from profai_cli.ingest import Notes
-    from profai_cli.teach import TeachOptions, teach
+    from profai_cli.commands.teach import TeachOptions, teach
+    from profai_cli.core.config import resolve
+    from profai_cli.lecture.environment import Environment
+    from profai_cli.notes.ingest import Notes
 
     env = Environment.in_memory()
     settings, _ = resolve({"llm": "none"}, env={}, file_values={})
@@ -343,7 +343,7 @@ def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
 
 
 def test_a_new_speed_applies_from_the_next_sentence() -> None:
-    from profai_cli.player import Player
+    from profai_cli.lecture.player import Player
 
     chunks, values = _values(SENTENCES)
 
@@ -377,7 +377,7 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
 
 
 def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() -> None:
-    from profai_cli.player import Player
+    from profai_cli.lecture.player import Player
 
     chunks, values = _values(SENTENCES)
     tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))

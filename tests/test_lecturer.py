@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.outline import PointKind, parse_outline
+from profai_cli.notes.outline import PointKind, parse_outline
 from tests.conftest import EXAMPLES, PROFAI, clean_env, run_profai
 from tests.lecture_judge import judge, spoken_words
 
@@ -74,8 +74,8 @@ HEADINGS = [
 
 @pytest.mark.parametrize(("title", "said"), HEADINGS, ids=[h for h, _ in HEADINGS])
 def test_a_transition_is_grammatical_for_every_kind_of_heading(title: str, said: str) -> None:
-    from profai_cli.narration import Narrator
-    from profai_cli.outline import Section
+    from profai_cli.llm.narration import Narrator
+    from profai_cli.notes.outline import Section
 
     notes = "# Geology\n\nThe Meiji era and RuBisCO are names here.\n"
     narrator = Narrator(parse_outline(notes), notes)
@@ -87,7 +87,7 @@ def test_a_transition_is_grammatical_for_every_kind_of_heading(title: str, said:
 
 
 def test_code_is_described_as_what_it_defines_and_calls() -> None:
-    from profai_cli.outline import Point
+    from profai_cli.notes.outline import Point
     from profai_cli.speech.code import describe_code
 
     code = Point(
@@ -117,8 +117,8 @@ def test_length_is_what_the_notes_allow_and_the_first_lines_say_so(home: Path) -
 def test_the_level_changes_what_comes_first_and_what_is_asked_never_what_is_said() -> None:
     import asyncio
 
+    from profai_cli.core.prompts import LectureRequest
     from profai_cli.llm.narrated import Kind, NarratedLecture
-    from profai_cli.prompts import LectureRequest
 
     notes = (NOTES / "plate-tectonics.md").read_text()
     said: dict[str, str] = {}
@@ -212,7 +212,7 @@ def test_no_llm_narrates_the_notes_faithfully(notes: Path, home: Path) -> None:
 
 
 def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> None:
-    from profai_cli.llm.discover import KNOWN_SERVERS
+    from profai_cli.service.discover import KNOWN_SERVERS
     from tests.fakes.openai_server import FakeOpenAI, Knobs
 
     kind, port = KNOWN_SERVERS[0]
@@ -235,7 +235,7 @@ def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> 
 
 
 def test_looking_for_a_local_server_is_quick_when_none_runs() -> None:
-    from profai_cli.llm.discover import find_local_server
+    from profai_cli.service.discover import find_local_server
 
     started = time.monotonic()
     assert find_local_server((("nothing", 9),), budget=0.1) is None

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from profai_cli.backends import select_llm
-from profai_cli.config import resolve
+from profai_cli.core.config import resolve
+from profai_cli.lecture.engines import select_llm
 from profai_cli.speech import segment
 from tests.conftest import EXAMPLES, run_profai
 from tests.fakes.openai_server import FakeOpenAI

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from profai_cli.core.prompts import LectureRequest
 from profai_cli.llm.narrated import NarratedLecture
-from profai_cli.prompts import LectureRequest
 from profai_cli.speech import Segmenter, segment
 from profai_cli.speech.voice import VoiceText, words
 from tests.speech_corpus import PAIRS, TABLES

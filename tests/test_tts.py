@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from profai_cli.audio.resample import StreamResampler
-from profai_cli.errors import TTSError
+from profai_cli.core.errors import TTSError
+from profai_cli.service.speech import MAX_INPUT, OpenAITTS, split_for_limit
 from profai_cli.tts.base import TTSEngine
 from profai_cli.tts.cache import AudioCache, CachedTTS
-from profai_cli.tts.openai_tts import MAX_INPUT, OpenAITTS, split_for_limit
 
 if TYPE_CHECKING:
     from profai_cli.tts.piper_tts import PiperTTS

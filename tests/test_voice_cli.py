@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.backends import plan_voice
-from profai_cli.config import Settings, resolve
-from profai_cli.errors import InputError
+from profai_cli.core.config import Settings, resolve
+from profai_cli.core.errors import InputError
+from profai_cli.lecture.engines import plan_voice
 from tests.conftest import run_profai
 from tests.fakes.openai_server import FakeOpenAI
 

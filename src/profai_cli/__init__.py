@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from profai_cli import timeline
+from profai_cli.core import timeline
 
 __version__ = "0.1.0"
 timeline.mark("python up")

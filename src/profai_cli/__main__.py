@@ -1,3 +1,3 @@
-from profai_cli.launch import main
+from profai_cli.cli.launch import main
 
 main()

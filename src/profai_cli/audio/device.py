@@ -11,8 +11,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.ring import RingBuffer
-from profai_cli.errors import AudioDeviceError, InputError
-from profai_cli.stderr_guard import quiet_stderr
+from profai_cli.core.errors import AudioDeviceError, InputError
+from profai_cli.core.stderr_guard import quiet_stderr
 
 if TYPE_CHECKING:
     import numpy as np

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.errors import ExportError
+from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -404,7 +404,7 @@ def tag_file(
         return
     import mutagen
 
-    from profai_cli.subtitles import stamp
+    from profai_cli.lecture.subtitles import stamp
 
     audio = mutagen.File(str(path))
     if audio is None:

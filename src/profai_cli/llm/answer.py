@@ -15,13 +15,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from profai_cli import narration
-from profai_cli.claims import content_stems, stem, words
+from profai_cli.llm import narration
+from profai_cli.llm.claims import content_stems, stem, words
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import LLM
     from profai_cli.llm.narrated import Explainer
-    from profai_cli.outline import Point
+    from profai_cli.notes.outline import Point
 
 NOT_COVERED = "Your notes do not cover that question, so I will not guess at an answer."
 MAX_CONTEXT_CHARS = 24_000  # of notes and of the lecture so far, each, for a service model
@@ -43,7 +43,7 @@ class Answerer(Protocol):
 def answerer_for(llm: LLM, notes: str) -> Answerer:
     """The answerer that goes with a lecture's LLM."""
     from profai_cli.llm.narrated import NarratedLecture
-    from profai_cli.llm.openai_chat import OpenAIChat
+    from profai_cli.service.chat import OpenAIChat
 
     if isinstance(llm, OpenAIChat):
         return ChatAnswerer(llm, notes)
@@ -70,8 +70,8 @@ class ChatAnswerer:
         self.notes = notes
 
     async def answer(self, question: str, said: str) -> AsyncIterator[str]:
-        from profai_cli.errors import StreamCut
-        from profai_cli.llm.openai_chat import OpenAIChat
+        from profai_cli.core.errors import StreamCut
+        from profai_cli.service.chat import OpenAIChat
 
         assert isinstance(self.chat, OpenAIChat)
         try:
@@ -96,7 +96,7 @@ class Passage:
 
 
 def _passages(point: Point, section: str, place: int) -> list[Passage]:
-    from profai_cli.outline import PointKind
+    from profai_cli.notes.outline import PointKind
 
     def passage(text: str, spoken: str, first: bool) -> Passage:
         defines = set().union(*(content_stems(t) for t in narration.bold_terms(text)))
@@ -130,7 +130,7 @@ class NotesAnswerer:
     """
 
     def __init__(self, notes: str, explainer: Explainer | None) -> None:
-        from profai_cli.outline import parse_outline
+        from profai_cli.notes.outline import parse_outline
 
         self.notes = notes
         self.explainer = explainer
@@ -233,7 +233,7 @@ class NotesAnswerer:
         yield " ".join(narration.sentence(narration.plain(p.spoken).rstrip(".:")) for p in found)
         if self.explainer is None:
             return
-        from profai_cli.claims import NotesSupport
+        from profai_cli.llm.claims import NotesSupport
         from profai_cli.llm.narrated import NarratedLecture
 
         support = NotesSupport(self.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-from profai_cli.prompts import LectureRequest
+from profai_cli.core.prompts import LectureRequest
 
 
 class LLM(Protocol):

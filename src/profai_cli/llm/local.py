@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from profai_cli.errors import InputError, ServiceError
+from profai_cli.core.errors import InputError, ServiceError
 
 BUILT_IN_NAME = "SmolLM2-135M"
 CONTEXT_TOKENS = 2048
@@ -151,7 +151,7 @@ class LocalModel:
                 )
             from llama_cpp import Llama
 
-            from profai_cli.stderr_guard import python_stderr_muted_here, quiet_stderr
+            from profai_cli.core.stderr_guard import python_stderr_muted_here, quiet_stderr
 
             try:
                 # verbose=False would point fd 1 *and* 2 at /dev/null while the model loads,

@@ -20,11 +20,11 @@ from difflib import SequenceMatcher
 from enum import Enum
 from typing import Protocol
 
-from profai_cli import narration, questions
-from profai_cli.claims import NotesSupport, Unit, split_sentences
-from profai_cli.narration import Narrator
-from profai_cli.outline import Outline, Point, PointKind, Section, parse_outline
-from profai_cli.prompts import WORDS_PER_MINUTE, LectureRequest
+from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
+from profai_cli.llm import narration, questions
+from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
+from profai_cli.llm.narration import Narrator
+from profai_cli.notes.outline import Outline, Point, PointKind, Section, parse_outline
 
 ATTEMPTS_PER_SENTENCE = 1  # about 0.5 s each: far ahead of the voice
 # The 135M model's shortenings rarely pass the check (0-2 a lecture); after this many
@@ -188,7 +188,7 @@ class NarratedLecture:
                 with contextlib.suppress(TimeoutError):  # never held for long
                     await asyncio.wait_for(self.model_may_start.wait(), MODEL_HOLD_SECONDS)
                 self.model_may_start = None
-            from profai_cli.errors import ServiceError
+            from profai_cli.core.errors import ServiceError
 
             try:
                 reply = await self.explainer.generate(

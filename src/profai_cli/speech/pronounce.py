@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from profai_cli.errors import InputError
+from profai_cli.core.errors import InputError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from profai_cli.errors import InputError
+from profai_cli.core.errors import InputError
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def default_cache_dir() -> Path:
 
 
 def max_bytes_from_env() -> int:
-    from profai_cli.errors import InputError
+    from profai_cli.core.errors import InputError
 
     raw = os.environ.get("PROFAI_CACHE_MAX_MB")
     if not raw:

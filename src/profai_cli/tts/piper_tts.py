@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.errors import InputError, TTSError
+from profai_cli.core.errors import InputError, TTSError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from profai_cli.safe_text import strip_controls
-from profai_cli.stderr_guard import STDERR_LOCK
+from profai_cli.core.safe_text import strip_controls
+from profai_cli.core.stderr_guard import STDERR_LOCK
 from profai_cli.ui.panel import LIVE_CONSOLES
 
 if TYPE_CHECKING:

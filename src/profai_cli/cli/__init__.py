@@ -1,0 +1,1 @@
+"""The command line: parsing, options, help, and running a command the way a user meets it."""

@@ -1,0 +1,288 @@
+"""Argument parsing and wiring only; the work lives in the modules it calls.
+
+Start-up stays fast: nothing heavy (openai, numpy, sounddevice, piper) is imported at
+module level here or in anything imported from here; help screens are kept once shown
+(helpcache.py). The options are declared once, in groups, in options.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from profai_cli.cli.options import (
+    ASK_OUTPUT,
+    EXPORT_OUTPUT,
+    LECTURE,
+    LECTURER,
+    PACING,
+    REUSE,
+    SOUND,
+    TEACH_OUTPUT,
+    VOICE,
+    NotesArg,
+    settings_from,
+    takes,
+)
+from profai_cli.cli.runner import run, run_app, show
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Turn course notes into a spoken lecture, streamed as it is written.",
+    epilog="The options that are settings (profai config show lists them) can also be set "
+    "as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in the config file (profai config path). "
+    "Keys while teach plays: space, arrows, r, a, q, ?.",
+)
+config_app = typer.Typer(no_args_is_help=True, help="Show where settings come from.")
+cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")
+app.add_typer(config_app, name="config")
+app.add_typer(cache_app, name="cache")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from profai_cli.cli.runner import version_lines
+
+        typer.echo("\n".join(version_lines()))
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Version, Python, and which extras are installed.",
+            callback=_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Turn course notes into a spoken lecture, streamed as it is written."""
+
+
+@app.command()
+@takes(LECTURE, LECTURER, VOICE, SOUND, PACING, TEACH_OUTPUT)
+def teach(notes: NotesArg = None, **o: Any) -> None:
+    """Teach a lecture on NOTES: the text on screen as it is written, and in the voice.
+
+    On a terminal: space pauses, left/right go a sentence back/on, r says it again,
+    up/down change the speed, a asks a question, q stops (the next teach resumes
+    there), ? shows the keys.
+    """
+
+    def body() -> None:
+        from profai_cli.core import timeline
+
+        timeline.mark("arguments parsed")
+        from profai_cli.cli.wiring import run_teach
+
+        run_teach(notes, settings_from(o), o)
+
+    run(body)
+
+
+@app.command()
+@takes(LECTURE, LECTURER, VOICE, PACING, EXPORT_OUTPUT, REUSE)
+def export(
+    output: Annotated[
+        Path,
+        typer.Argument(
+            help="The audio file (.mp3 .wav .flac .ogg .opus; .m4a .aac ... with ffmpeg), "
+            "or a folder for a course.",
+            show_default=False,
+        ),
+    ],
+    notes: NotesArg = None,
+    **o: Any,
+) -> None:
+    """Write the lecture on NOTES to an audio file (no sound device needed).
+
+    For a course (a folder or several notes), OUTPUT is a folder: one audio file per
+    lecture, their transcripts and subtitles when asked, and an .m3u playlist.
+    """
+
+    def body() -> None:
+        from profai_cli.cli.wiring import run_export
+
+        run_export(output, notes, settings_from(o), o)
+
+    run(body)
+
+
+@app.command()
+@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, ASK_OUTPUT)
+def ask(
+    notes: Annotated[
+        str, typer.Argument(help="The notes the question is about (any kind).", show_default=False)
+    ],
+    question: Annotated[
+        str | None,
+        typer.Argument(help="The question; none reads one a line from stdin.", show_default=False),
+    ] = None,
+    **o: Any,
+) -> None:
+    """Answer a question about NOTES as the lecturer would, from the notes only."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import run_ask
+
+        run_ask(notes, question, settings_from(o), o)
+
+    run(body)
+
+
+@app.command()
+@takes(VOICE, [p for p in LECTURE if p.name == "language"], ASK_OUTPUT)
+def say(
+    text: Annotated[str, typer.Argument(help="What to say (markdown and LaTeX welcome).")],
+    show: Annotated[
+        bool, typer.Option("--show", help="Print what the voice would be given; say nothing.")
+    ] = False,
+    notes: Annotated[
+        str | None,
+        typer.Option("--notes", help="Use the pronounce.toml beside these notes too."),
+    ] = None,
+    **o: Any,
+) -> None:
+    """Say a line as the lecture would: to check how a word or formula is pronounced."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import run_say
+
+        run_say(text, show, notes, settings_from(o), o)
+
+    run(body)
+
+
+@app.command("notes")
+@takes(
+    [p for p in LECTURE if p.name in ("pages", "section")],
+    [p for p in LECTURER if p.name == "max_chars"],
+)
+def notes_command(
+    source: Annotated[
+        str, typer.Argument(help="A notes file of any kind, or a web address.", show_default=False)
+    ],
+    **o: Any,
+) -> None:
+    """Print notes as the lecturer gets them: converted to markdown (to read or edit)."""
+
+    def body() -> None:
+        from profai_cli.notes.ingest import read_notes
+
+        settings = settings_from(o)
+        loaded = read_notes(
+            source,
+            max_chars=settings.max_chars,
+            pages=o["pages"],
+            section=o["section"],
+            timeout=settings.timeout,
+        )
+        sys.stdout.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
+        sys.stdout.flush()
+
+    run(body)
+
+
+@app.command()
+@takes([p for p in LECTURER if p.name in ("base_url", "api_key", "local_model")])
+def doctor(**o: Any) -> None:
+    """Check what works here (sound, keys, server, models, voice, ffmpeg, cache)."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import doctor_table
+
+        table, can_teach = doctor_table(settings_from(o))
+        show(table)
+        show(
+            "profai teach can run here."
+            if can_teach
+            else "profai teach cannot run yet: fix the rows marked 'no' above."
+        )
+        if not can_teach:
+            raise typer.Exit(1)
+
+    run(body)
+
+
+@app.command()
+def devices() -> None:
+    """List the sound output devices."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import devices_table
+
+        show(devices_table())
+
+    run(body)
+
+
+@app.command()
+def voices() -> None:
+    """List the voice engines and their voices, with sample rates."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import voices_table
+
+        show(voices_table())
+
+    run(body)
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the audio cache is, how big, and its cap."""
+
+    def body() -> None:
+        from profai_cli.tts.cache import AudioCache
+
+        typer.echo(AudioCache().info().summary())
+
+    run(body)
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached chunk of audio."""
+
+    def body() -> None:
+        from profai_cli.tts.cache import AudioCache
+
+        typer.echo(f"Removed {AudioCache().clear()} cached chunks.")
+
+    run(body)
+
+
+@config_app.command("path")
+def config_path() -> None:
+    """Print where the config file is (it need not exist)."""
+    from profai_cli.core.config import config_path as path
+
+    typer.echo(str(path()))
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Every setting with its value and where it came from."""
+
+    def body() -> None:
+        from profai_cli.cli.wiring import settings_table
+
+        show(settings_table())
+
+    run(body)
+
+
+def main() -> None:
+    from profai_cli.cli import helpcache
+
+    with helpcache.keeping(sys.argv[1:]):
+        sys.exit(run_app(app))

@@ -1,0 +1,17 @@
+"""The console script: a kept help screen is printed before typer and Rich load."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    from profai_cli.cli import helpcache
+    from profai_cli.core import timeline
+
+    timeline.mark("command line read")
+    if helpcache.show(sys.argv[1:]):
+        return
+    from profai_cli.cli.app import main as parse_and_run
+
+    parse_and_run()

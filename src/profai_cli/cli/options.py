@@ -1,0 +1,374 @@
+"""The commands' options, declared once, in the groups the help shows them in.
+
+Each group is a list of parameters that ``@takes(...)`` adds to a command's signature,
+so teach, export and ask share one declaration of each option. Defaults shown in the
+help are read from the one place defaults live (config's ``Settings``), so the help
+cannot disagree with what runs; the choices are those config checks, as enums that
+Typer shows and completes. Nothing heavier than typer and config is imported: this runs
+for ``--help``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from profai_cli.core.config import CHOICES, RANGES, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DEFAULTS = Settings()
+
+
+def _choice(name: str) -> Any:
+    return Enum(name.title(), {v: v for v in CHOICES[name]}, type=str)  # type: ignore[misc]
+
+
+LevelChoice = _choice("level")
+LlmChoice = _choice("llm")
+TtsChoice = _choice("tts")
+_ENUMS = {"level": LevelChoice, "llm": LlmChoice, "tts": TtsChoice}
+
+
+def _default(name: str) -> dict[str, Any]:
+    """The setting's built-in default as the option's, shown in the help. A value left
+    at its default does not override the environment or config file: settings_from()
+    takes only what came from the command line."""
+    value = getattr(_DEFAULTS, name)
+    choice = _ENUMS.get(name)
+    return {"default": choice(value) if choice else value, "shown": True}
+
+
+def _bounds(name: str) -> dict[str, Any]:
+    """The range config holds every source to, for Typer to show and check."""
+    low, high = RANGES[name]
+    kind = type(getattr(_DEFAULTS, name))
+    if high >= 1e9:  # no real ceiling, only a sanity check config keeps
+        return {"min": kind(low)}
+    return {"min": kind(low), "max": kind(high)}
+
+
+def _voices(incomplete: str) -> list[str]:
+    """--voice completion: OpenAI's voices and the Piper voices installed."""
+    from profai_cli.service.speech import VOICES
+    from profai_cli.tts.piper_tts import bundled_voice_path
+
+    found = list(VOICES)
+    bundled = bundled_voice_path()
+    if bundled is not None:
+        found.append(str(bundled))
+    return [v for v in found if v.startswith(incomplete)]
+
+
+def _devices(incomplete: str) -> list[str]:
+    """--device completion: the output devices' indexes and names."""
+    try:
+        from profai_cli.audio.device import output_devices
+
+        listed = output_devices()
+    except Exception:
+        return []
+    names = [str(d["index"]) for d in listed] + [str(d["name"]) for d in listed]
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def _opt(
+    name: str,
+    kind: Any,
+    help: str,
+    panel: str,
+    *decls: str,
+    default: Any = None,
+    shown: str | bool = False,
+    **more: Any,
+) -> inspect.Parameter:
+    option = typer.Option(*decls, help=help, rich_help_panel=panel, show_default=shown, **more)
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, option]
+    )
+
+
+def _flag(name: str, flag: str, help: str, panel: str, *short: str) -> inspect.Parameter:
+    return _opt(name, bool, help, panel, flag, *short, default=False)
+
+
+# The help panels, in the order a user thinks of them.
+IN_LECTURE = "The lecture"
+IN_LECTURER = "The lecturer"
+IN_VOICE = "The voice"
+IN_SOUND = "The sound"
+IN_OUTPUT = "Output"
+IN_REUSE = "Reuse"
+
+LECTURE = [
+    _opt("level", LevelChoice | None, "Audience.", IN_LECTURE, **_default("level")),
+    _opt(
+        "minutes",
+        float | None,
+        "Target length.",
+        IN_LECTURE,
+        **_default("minutes"),
+        **_bounds("minutes"),
+    ),
+    _opt("language", str | None, "Lecture language.", IN_LECTURE, **_default("language")),
+    _opt("focus", str | None, "What to emphasise.", IN_LECTURE),
+    _opt(
+        "pages", str | None, "Only these pages of a PDF or slides of a PPTX, e.g. 3-7.", IN_LECTURE
+    ),
+    _opt("section", str | None, "Only this heading of the notes and what is under it.", IN_LECTURE),
+]
+LECTURER = [
+    _opt(
+        "llm",
+        LlmChoice | None,
+        "Who writes the lecture: a service (openai), the built-in model (local), or none "
+        "(your notes, narrated).",
+        IN_LECTURER,
+        "--llm",
+        **_default("llm"),
+    ),
+    _opt(
+        "model", str | None, "Chat model.", IN_LECTURER, shown="gpt-4o-mini, or the server's first"
+    ),
+    _opt("base_url", str | None, "OpenAI-compatible API (Ollama, llama.cpp, vLLM).", IN_LECTURER),
+    _opt("api_key", str | None, "API key (or OPENAI_API_KEY).", IN_LECTURER),
+    _opt(
+        "local_model",
+        str | None,
+        "A GGUF model file for --llm local.",
+        IN_LECTURER,
+        shown="SmolLM2-135M, built in",
+    ),
+    _flag("no_stream", "--no-stream", "Write the whole lecture first, then speak it.", IN_LECTURER),
+    _flag(
+        "faithful",
+        "--faithful",
+        "Say only what the notes support, sentence by sentence (always so for the built-in "
+        "lecturer).",
+        IN_LECTURER,
+    ),
+    _opt(
+        "timeout",
+        float | None,
+        "Seconds to wait for the service's first words.",
+        IN_LECTURER,
+        **_default("timeout"),
+        **_bounds("timeout"),
+    ),
+    _opt(
+        "max_chars",
+        int | None,
+        "Largest notes accepted, in characters.",
+        IN_LECTURER,
+        **_default("max_chars"),
+        **_bounds("max_chars"),
+    ),
+]
+VOICE = [
+    _opt("tts", TtsChoice | None, "Voice engine.", IN_VOICE, "--tts", **_default("tts")),
+    _opt(
+        "voice",
+        str | None,
+        "Voice name (OpenAI's) or a Piper .onnx file; see `profai voices`.",
+        IN_VOICE,
+        autocompletion=_voices,
+    ),
+    _opt(
+        "speed",
+        float | None,
+        "Speaking speed.",
+        IN_VOICE,
+        **_default("speed"),
+        **_bounds("speed"),
+    ),
+    _opt("tts_model", str | None, "OpenAI speech model.", IN_VOICE, **_default("tts_model")),
+    _opt("tts_instructions", str | None, "How the voice should speak (gpt-4o-mini-tts).", IN_VOICE),
+    _opt(
+        "tts_base_url",
+        str | None,
+        "OpenAI-compatible speech server.",
+        IN_VOICE,
+        shown="the LLM's base URL",
+    ),
+    _flag("no_cache", "--no-cache", "Do not reuse or keep synthesized audio.", IN_VOICE),
+]
+PACING = [
+    _opt(
+        "sentence_pause",
+        float | None,
+        "Silence between sentences, in seconds (less when faster).",
+        IN_SOUND,
+        **_default("sentence_pause"),
+        **_bounds("sentence_pause"),
+    ),
+    _opt(
+        "paragraph_pause",
+        float | None,
+        "Silence after headings and paragraphs.",
+        IN_SOUND,
+        **_default("paragraph_pause"),
+        **_bounds("paragraph_pause"),
+    ),
+    _opt(
+        "lookahead",
+        int | None,
+        "Sentences synthesized ahead of the voice.",
+        IN_SOUND,
+        **_default("lookahead"),
+        **_bounds("lookahead"),
+    ),
+]
+SOUND = [
+    _flag("no_audio", "--no-audio", "Text only, no voice.", IN_SOUND),
+    _opt(
+        "device",
+        str | None,
+        "Output device name or index (see `profai devices`).",
+        IN_SOUND,
+        autocompletion=_devices,
+    ),
+    _flag(
+        "require_audio", "--require-audio", "Fail (exit 4) instead of going on as text.", IN_SOUND
+    ),
+    _flag("no_keys", "--no-keys", "No player keys (space, arrows, a, q) on a terminal.", IN_SOUND),
+]
+TEACH_OUTPUT = [
+    _flag("restart", "--restart", "Start from the beginning, not where you stopped.", IN_OUTPUT),
+    _flag("stats", "--stats", "Print a latency table at the end.", IN_OUTPUT),
+    _opt("stats_json", Path | None, "Write the latency numbers to this JSON file.", IN_OUTPUT),
+    _flag("quiet", "--quiet", "No status lines.", IN_OUTPUT, "-q"),
+]
+EXPORT_OUTPUT = [
+    _flag("force", "--force", "Overwrite existing files.", IN_OUTPUT, "-f"),
+    _opt(
+        "transcript",
+        Path | None,
+        "Also write the lecture as markdown (chapters, asides).",
+        IN_OUTPUT,
+    ),
+    _opt(
+        "subtitles", Path | None, "Also write subtitles, a cue a sentence: .srt or .vtt.", IN_OUTPUT
+    ),
+    _opt("title", str | None, "Title tag.", IN_OUTPUT, shown="the notes' first heading"),
+    _opt(
+        "audio_format",
+        str,
+        "For a course: the lectures' audio format.",
+        IN_OUTPUT,
+        "--format",
+        default="mp3",
+        shown="mp3",
+    ),
+    _opt(
+        "jobs",
+        int | None,
+        "For a course: lectures made at once.",
+        IN_OUTPUT,
+        "--jobs",
+        "-j",
+        shown="3 with services, else 1",
+        min=1,
+        max=16,
+    ),
+    _flag("quiet", "--quiet", "No status lines or progress.", IN_OUTPUT, "-q"),
+]
+REUSE = [
+    _flag("fresh", "--fresh", "Write a new lecture, not the one kept for these notes.", IN_REUSE),
+    _opt(
+        "from_transcript", Path | None, "Speak this (edited) transcript as it is, no LLM.", IN_REUSE
+    ),
+    _flag(
+        "with_questions",
+        "--with-questions",
+        "Say the questions asked while it was taught.",
+        IN_REUSE,
+    ),
+    _flag(
+        "keep_partial",
+        "--keep-partial",
+        "Keep what was made of a lecture that could not "
+        "be completed, as NAME.partial.EXT (exit 3 still).",
+        IN_REUSE,
+    ),
+]
+ASK_OUTPUT = [
+    _flag("no_audio", "--no-audio", "Text only, no voice.", IN_SOUND),
+    _flag("quiet", "--quiet", "No status lines.", IN_OUTPUT, "-q"),
+]
+
+NotesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Notes: markdown or text, PDF, DOCX, PPTX, HTML, EPUB, a web address, or a "
+        "folder of them (a course, in order); '-' or none reads piped stdin.",
+        show_default=False,
+    ),
+]
+
+
+def takes(*groups: list[inspect.Parameter]) -> Callable[[F], F]:
+    """Add these option groups to a command's signature (after its own parameters); the
+    command receives them as keyword arguments."""
+
+    def decorate(command: F) -> F:
+        own = [
+            p
+            for p in inspect.signature(command, eval_str=True).parameters.values()
+            if p.kind is not inspect.Parameter.VAR_KEYWORD
+        ]
+        seen = {p.name for p in own}
+        added = []
+        if "context" not in seen:  # for _given(): which options the command line set
+            seen.add("context")
+            added.append(
+                inspect.Parameter(
+                    "context", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
+                )
+            )
+        for group in groups:
+            for parameter in group:
+                if parameter.name not in seen:
+                    seen.add(parameter.name)
+                    added.append(parameter)
+        command.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]
+        return command
+
+    return decorate
+
+
+def _given(options: dict[str, Any]) -> dict[str, Any]:
+    """The options the command line gave, as config takes them (an enum's value): one left
+    at its shown default must not hide the environment's or the config file's value."""
+    context = options.get("context")
+    out = {}
+    for name, value in options.items():
+        if name == "context":
+            continue
+        if context is not None:
+            source = context.get_parameter_source(name)
+            if source is None or source.name == "DEFAULT":
+                continue
+        elif value is None:  # called without a command line: what is set is given
+            continue
+        out[name] = value.value if isinstance(value, Enum) else value
+    return out
+
+
+def settings_from(options: dict[str, Any]) -> Settings:
+    """Settings from a command's options: each one named like a setting is its flag."""
+    from dataclasses import fields
+
+    from profai_cli.core.config import resolve
+
+    values = _given(options)
+    flags = {f.name: values[f.name] for f in fields(Settings) if f.name in values}
+    if values.get("no_stream"):
+        flags["stream"] = False
+    if values.get("no_cache"):
+        flags["cache"] = False
+    settings, _ = resolve(flags)
+    return settings

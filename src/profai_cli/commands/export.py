@@ -1,0 +1,268 @@
+"""`profai export`: the lecture written to an audio file (and sidecars), no sound device."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
+from profai_cli.core.config import Settings
+from profai_cli.core.errors import ExportError, ServiceError
+from profai_cli.lecture import store
+from profai_cli.lecture.engines import (
+    build_standin,
+    build_tts,
+    lecture_request,
+    length_note,
+    plan_voice,
+    select_llm,
+    voice_words,
+)
+from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.lecture import Lecture
+from profai_cli.lecture.playback import Playback
+from profai_cli.lecture.subtitles import Cue, chapter_list, chapters, cue, render
+from profai_cli.lecture.text import lecture_text
+from profai_cli.llm.narration import count_words
+from profai_cli.notes.ingest import Notes
+from profai_cli.speech import Chunk
+from profai_cli.ui import ExportProgress
+
+
+@dataclass
+class ExportOptions:
+    output: Path
+    force: bool = False
+    transcript: Path | None = None
+    subtitles: Path | None = None
+    title: str | None = None
+    fresh: bool = False
+    from_transcript: Notes | None = None
+    progress: bool = True
+    keep_partial: bool = False  # a lecture that could not be completed: keep what was made
+    with_questions: bool = False  # the questions asked while it was taught, in the audio too
+
+
+def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
+    """Every output problem, before any LLM call or synthesis."""
+    from profai_cli.core import outputs
+
+    outputs.check(
+        {
+            "the audio file": options.output,
+            "--transcript": options.transcript,
+            "--subtitles": options.subtitles,
+        },
+        inputs or [],
+        force=options.force,
+    )
+    target = check_target(options.output, force=options.force)
+    if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
+        raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")
+    for side in (options.transcript, options.subtitles):
+        if side is not None:
+            if side.resolve() == options.output.resolve():
+                raise ExportError(f"{side} is the audio file itself; give the sidecar its own name")
+            if side.exists() and not options.force:
+                raise ExportError(f"{side} already exists; pass --force to overwrite it")
+            if not side.parent.is_dir():
+                raise ExportError(f"folder {side.parent} does not exist; create it first")
+            if not os.access(side.parent, os.W_OK):
+                raise ExportError(f"cannot write to folder {side.parent}: permission denied")
+    return target
+
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def default_title(*texts: str) -> str | None:
+    """The title tag: the first heading of the notes, else of the lecture."""
+    for text in texts:
+        m = _HEADING.search(text)
+        if m:
+            return m.group(1).strip().strip("*_`")
+    return None
+
+
+async def export(
+    settings: Settings,
+    notes: Notes | None,
+    options: ExportOptions,
+    env: Environment,
+) -> float:
+    """The lecture to a file as its audio is made; nothing is left behind on failure.
+
+    Returns the seconds of audio written.
+    """
+    status, metrics = env.status, env.metrics
+    inputs = [
+        Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"
+    ]
+    target = check_outputs(options, inputs)
+    plan = plan_voice(settings)
+    if plan.engine is None:
+        raise ExportError(plan.message.replace("No voice", "cannot export without a voice"))
+    engine = asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan, throughput=True))
+
+    text: str | None = None
+    llm = None
+    key = ""
+    if options.from_transcript is not None:
+        text = options.from_transcript.text
+        status.info(f"Speaking the transcript {options.from_transcript.source} (no LLM).")
+    else:
+        assert notes is not None
+        llm, why = select_llm(settings)
+        key = store.lecture_key(notes.text, settings, llm.name)
+        text = None if options.fresh else store.load(key)
+        if text is not None:
+            status.info(
+                "Reusing the lecture made for these notes and options (--fresh writes a new one)."
+            )
+            asked = store.load_questions(key)
+            if asked and options.with_questions:
+                text = with_asides(text, asked)
+                status.info(f"With the {len(asked)} questions asked while it was taught.")
+        else:
+            status.info(why)
+            if (note := length_note(llm, lecture_request(settings, notes))) is not None:
+                status.info(note)
+            status.info("Generating lecture...")
+
+    tts = await engine
+    status.info(f"Voice: {tts.name}.")
+    sink = FileSink(target, tts.sample_rate)
+    cues: list[Cue] = []
+    progress = ExportProgress(status.console) if options.progress else None
+
+    def written(chunk: Chunk, start: int, end: int) -> None:
+        cues.append(cue(chunk, start, end, tts.sample_rate, lecture.text))
+        if progress is not None:
+            progress.chunk_done(end / tts.sample_rate)
+
+    lecture = Lecture(
+        tts,
+        metrics,
+        status,
+        lookahead=settings.lookahead,
+        standin=build_standin(settings, tts),
+        language=settings.language,
+        words=voice_words(settings, notes or options.from_transcript, tts),
+    )
+    playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    running = asyncio.ensure_future(playback.run())
+    incomplete: ServiceError | None = None
+    try:
+        if progress is not None:
+            progress.start()
+        if text is not None:
+            lecture.add_text(text)
+        else:
+            assert llm is not None and notes is not None
+            request = lecture_request(settings, notes)
+            deltas = lecture_text(
+                llm, request, stream=settings.stream, status=status, metrics=metrics
+            )
+            try:
+                async with contextlib.aclosing(deltas):
+                    async for delta in deltas:
+                        lecture.add_text(delta)
+            except ServiceError as exc:
+                if not options.keep_partial or not lecture.text:
+                    raise
+                incomplete = exc  # --keep-partial: finish what came, under a name saying so
+                sink.retarget(partial_name(options.output), force=options.force)
+            finally:
+                await llm.aclose()
+            text = lecture.text
+            if incomplete is None:
+                store.save(key, text, settings, llm.name)
+        lecture.end_text(complete=incomplete is None)
+        if progress is not None:
+            progress.text_complete(len(lecture.chunks))
+        await running
+        if playback.failed is not None:
+            failed = playback.failed
+            message = getattr(failed, "message", str(failed))
+            raise ServiceError(f"{message}; nothing was written") from None
+        await sink.drain()
+        total = playback.samples / tts.sample_rate
+        title = (
+            options.title
+            or default_title(notes.text if notes else "", text)
+            or (Path(notes.source).stem if notes and notes.source != "<stdin>" else "Lecture")
+        )
+        chaps = chapters(cues, total)
+        tags = {"title": title, "artist": "profai", "album": "profai lectures"}
+        # Every file is written beside its target first and renamed into place only
+        # when all are: a full disk leaves no half set of files, and no old file lost.
+        staged: list[AtomicFile] = []
+        try:
+            if options.transcript is not None and incomplete is None:
+                asides = [] if options.with_questions or not key else store.load_questions(key)
+                said = with_asides(text, asides) if asides else text
+                staged.append(stage_text(options.transcript, chapter_list(chaps) + said))
+            if options.subtitles is not None and incomplete is None:
+                staged.append(stage_text(options.subtitles, render(cues, options.subtitles)))
+            await asyncio.to_thread(sink.finish, tags, chaps)
+        except BaseException:
+            for part in staged:
+                part.discard()
+            raise
+        for part in staged:
+            part.commit()
+    except BaseException:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        sink.close()
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+        await lecture.aclose()
+        await tts.aclose()
+    metrics.words = count_words(text)
+    metrics.mark("finished")
+    if incomplete is not None:
+        raise ServiceError(
+            f"{incomplete.message}; the part that was made ({total / 60:.1f} min) is in "
+            f"{sink.target.path}",
+            status=incomplete.status,
+        )
+    status.info(
+        f"Wrote {options.output} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
+        f"in {metrics.wall_seconds:.1f} s)."
+    )
+    return total
+
+
+def with_asides(text: str, asked: list[dict[str, object]]) -> str:
+    """The lecture with each question and its answer after the paragraph it was asked in,
+    marked as asides (block quotes)."""
+    from profai_cli.speech import segment
+
+    chunks = segment(text)
+    places: list[tuple[int, str]] = []
+    for q in asked:
+        k = q.get("chunk")
+        at = len(text)
+        if isinstance(k, int) and 0 <= k < len(chunks):
+            end = text.find("\n\n", chunks[k].end)
+            at = len(text) if end < 0 else end
+        block = f"\n\n> **Question:** {q['question']}\n>\n> **Answer:** {q['answer']}\n"
+        places.append((at, block))
+    out, last = [], 0
+    for at, block in sorted(places, key=lambda p: p[0]):
+        out += [text[last:at].rstrip("\n"), block]
+        last = at
+    out.append(text[last:])
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def partial_name(output: Path) -> Path:
+    """lecture.mp3 -> lecture.partial.mp3: a file that says it is not the whole lecture."""
+    return output.with_name(f"{output.stem}.partial{output.suffix}")

@@ -1,0 +1,1 @@
+"""What every layer may use: errors, settings, safe text, the lecture request."""

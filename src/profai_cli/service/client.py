@@ -1,0 +1,118 @@
+"""The openai SDK's client and its errors, shared by the chat (llm/) and speech (tts/)
+backends: one factory and one mapping of the SDK's exceptions to one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from profai_cli.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+
+def make_client(
+    *,
+    base_url: str,
+    api_key: str | None,
+    connect_timeout: float,
+    idle_timeout: float,
+    max_retries: int,
+) -> AsyncOpenAI:
+    """The SDK client with our connect and read limits."""
+    from openai import AsyncOpenAI, Timeout
+
+    return AsyncOpenAI(
+        base_url=base_url,
+        # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
+        api_key=api_key or "not-needed",
+        timeout=Timeout(idle_timeout, connect=connect_timeout),
+        max_retries=max_retries,
+    )
+
+
+def status_error(status: int, detail: str, base_url: str, model: str) -> ServiceError:
+    """An HTTP error status as one line naming the server and the fix (never the key)."""
+    if status == 401:
+        return ServiceError(
+            f"{base_url} rejected the API key (401); set a valid OPENAI_API_KEY or pass --api-key",
+            status=401,
+        )
+    if status == 403:
+        return ServiceError(
+            f"{base_url} refused access (403); check the key's project and permissions", status=403
+        )
+    if status == 404:
+        return ServiceError(
+            f"{base_url} has no model '{model}' (404); pass --model with one it "
+            f"serves (see {base_url}/models)",
+            status=404,
+        )
+    if status == 429:
+        return ServiceError(
+            f"{base_url} is rate limiting requests (429) even after retries; "
+            "wait a minute and try again",
+            status=429,
+            retryable=True,
+        )
+    return ServiceError(
+        f"{base_url} answered HTTP {status}: {detail}; try again later or check the server's log",
+        status=status,
+        retryable=status >= 500,
+    )
+
+
+def broken_error(base_url: str, what: str) -> ServiceError:
+    """A connection that broke off mid-response."""
+    return ServiceError(
+        f"connection to {base_url} broke mid-response ({what}); try again", retryable=True
+    )
+
+
+def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseException:
+    """The SDK's exceptions as one line naming the server and the fix (never the key)."""
+    if isinstance(exc, ServiceError) or isinstance(exc, asyncio.CancelledError):
+        return exc
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return ServiceError(
+            f"{base_url} did not answer in time; check the server or try again",
+            retryable=True,
+            unreachable=True,
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ServiceError(
+            f"cannot connect to {base_url}; check --base-url and that the server is running",
+            retryable=True,
+            unreachable=True,
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return status_error(exc.status_code, _short(exc), base_url, model)
+    if isinstance(exc, openai.APIError):
+        return ServiceError(
+            f"{base_url} failed mid-response: {_short(exc)}; try again", retryable=True
+        )
+    if isinstance(exc, (ConnectionError, OSError)):
+        return ServiceError(f"connection to {base_url} broke: {exc}; try again", retryable=True)
+    if type(exc).__module__.split(".")[0] in ("httpx", "httpx2", "httpcore", "h11"):
+        return broken_error(base_url, type(exc).__name__)
+    if isinstance(exc, ValueError):  # junk in the stream: not JSON, not UTF-8
+        return ServiceError(
+            f"{base_url} sent something that is not a chat stream ({type(exc).__name__}); "
+            "check that --base-url is an OpenAI-compatible API",
+            retryable=True,
+        )
+    return exc
+
+
+def _short(exc: Any) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            message = str(inner["message"])
+    message = " ".join(str(message).split())
+    return message[:160]
