@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -60,9 +61,36 @@ class FakeTTS:
 
 @dataclass
 class CollectingSink:
+    """A file-like sink: it stores what it is given (no "now" to move)."""
+
     sample_rate: int = 1000
     frames: list[np.ndarray] = field(default_factory=list)
     closed: bool = False
+    live: bool = False
+    paused: bool = False
+    first_audible: float | None = None
+    output_latency: float | None = None
+    underruns: int = 0
+    device_underflows: int = 0
+
+    @property
+    def written(self) -> int:
+        return sum(len(f) for f in self.frames)
+
+    def heard(self) -> int:
+        return self.written
+
+    def discard_after(self, position: int) -> None:
+        pass
+
+    async def played(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
 
     async def write(self, frames: np.ndarray) -> None:
         self.frames.append(np.asarray(frames, dtype=np.int16))
@@ -96,13 +124,9 @@ class FakeDevice(CollectingSink):
     and ``finish`` lets ``played()`` return. Drops and pauses act on what was written."""
 
     position: int = 0
-    paused: bool = False
+    live: bool = True
     discards: list[int] = field(default_factory=list)
     _done: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def written(self) -> int:
-        return sum(len(f) for f in self.frames)
 
     def heard(self) -> int:
         return min(self.position, self.written)
@@ -148,5 +172,23 @@ class ScriptedLLM:
     async def aclose(self) -> None:
         pass
 
+    kind = "service"
+
     def planned_minutes(self, request: object) -> float | None:
         return None
+
+    def send_early(self, request: object) -> None:
+        pass
+
+    def wait_for_voice(self, begun: asyncio.Event) -> None:
+        pass
+
+    def answerer(self, notes: str) -> Any:
+        from profai_cli.llm.answer import NotesAnswerer
+
+        return NotesAnswerer(notes, None)
+
+    def report(self) -> Any:
+        from profai_cli.llm.base import Report
+
+        return Report()

@@ -1,4 +1,9 @@
-"""The sink seam: frames in, in order; back-pressure by awaiting write()."""
+"""The sink seam: frames in, in order; back-pressure by awaiting write().
+
+A sink that is ``live`` plays in real time (the sound device): it has a "now" that the
+player can pause, move back and forth from, and wait to have been heard. A file only
+stores: for it those are no-ops, and ``heard()`` is what was written.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,27 @@ if TYPE_CHECKING:
 
 class Sink(Protocol):
     sample_rate: int
+    live: bool  # plays in real time (a device); a file only stores
+    paused: bool
+
+    # What a device measured (a file: None and 0), for --stats.
+    @property
+    def first_audible(self) -> float | None:
+        """time.monotonic() when the first sound left the speaker."""
+        ...
+
+    @property
+    def output_latency(self) -> float | None: ...
+
+    @property
+    def underruns(self) -> int:
+        """The voice fell behind: the ring ran dry mid-lecture."""
+        ...
+
+    @property
+    def device_underflows(self) -> int:
+        """The callback was late: the card ran dry."""
+        ...
 
     async def write(self, frames: np.ndarray) -> None:
         """Queue frames; returns when they are accepted (waits while the sink is full)."""
@@ -21,4 +47,29 @@ class Sink(Protocol):
 
     def close(self) -> None:
         """Stop now, dropping what is queued (Ctrl-C, errors)."""
+        ...
+
+    @property
+    def written(self) -> int:
+        """Samples written so far, at the voice's rate (less what was discarded)."""
+        ...
+
+    def heard(self) -> int:
+        """The sample being heard now (a file: what was written)."""
+        ...
+
+    def discard_after(self, position: int) -> None:
+        """Drop what was written after ``position`` and not yet heard (live sinks)."""
+        ...
+
+    async def played(self) -> None:
+        """Wait until everything written so far has been heard (a file: at once)."""
+        ...
+
+    def pause(self) -> None:
+        """Stop the sound at once, keeping the place (live sinks)."""
+        ...
+
+    def resume(self) -> None:
+        """Go on from the very sample where it stopped."""
         ...

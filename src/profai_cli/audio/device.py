@@ -125,6 +125,7 @@ class DeviceSink:
         ring_seconds: float = 30.0,
         latency: float | str = OUTPUT_LATENCY,
     ) -> None:
+        self.live = True
         self.requested_rate = sample_rate
         self.latency = latency
         self.sample_rate = sample_rate

@@ -132,6 +132,14 @@ def _umask() -> int:
     return current
 
 
+def stamp(seconds: float, sep: str = ".") -> str:
+    """01:02:03.456 (sep "," for SRT); also the Vorbis CHAPTERxxx format."""
+    ms = int(round(seconds * 1000))
+    return (
+        f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+    )
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     part = stage_text(path, text)
     try:
@@ -291,6 +299,33 @@ class FileSink:
                 f"cannot encode {target.extension} here ({exc}); try .wav or .flac"
             ) from None
 
+    # A file only stores: it has no "now" to pause or move (the Sink seam's live part).
+    live = False
+    paused = False
+    first_audible: float | None = None
+    output_latency: float | None = None
+    underruns = 0
+    device_underflows = 0
+
+    @property
+    def written(self) -> int:
+        return self.frames_written
+
+    def heard(self) -> int:
+        return self.frames_written
+
+    def discard_after(self, position: int) -> None:
+        pass
+
+    async def played(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
     def retarget(self, path: Path, *, force: bool) -> None:
         """Put the file, when finished, at ``path`` instead (same folder, same format)."""
         if path.exists() and not force:
@@ -403,8 +438,6 @@ def tag_file(
         id3.save(str(path), v2_version=4)
         return
     import mutagen
-
-    from profai_cli.lecture.subtitles import stamp
 
     audio = mutagen.File(str(path))
     if audio is None:

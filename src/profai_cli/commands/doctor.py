@@ -31,10 +31,8 @@ def run_checks(settings: Settings) -> tuple[list[Check], bool]:
     from profai_cli.lecture.engines import select_llm
 
     try:
-        from profai_cli.service.chat import OpenAIChat
-
         llm, why = select_llm(settings)
-        can_teach = not (isinstance(llm, OpenAIChat) and service.ok is False)
+        can_teach = not (llm.kind == "service" and service.ok is False)
         checks.append(Check("lecturer for teach", can_teach, why))
     except ProfaiError as exc:
         can_teach = False
@@ -84,7 +82,7 @@ def _key(settings: Settings) -> Check:
 
 
 def _service(settings: Settings) -> Check:
-    from profai_cli.lecture.engines import OPENAI_DEFAULT_URL
+    from profai_cli.service.client import OPENAI_DEFAULT_URL
 
     if not settings.api_key and not settings.base_url:
         from profai_cli.service.discover import KNOWN_SERVERS, find_local_server

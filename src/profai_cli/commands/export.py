@@ -11,19 +11,11 @@ from pathlib import Path
 
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
 from profai_cli.core.config import Settings
-from profai_cli.core.errors import ExportError, ServiceError
+from profai_cli.core.errors import ExportError, ProfaiError, ServiceError
 from profai_cli.lecture import store
-from profai_cli.lecture.engines import (
-    build_standin,
-    build_tts,
-    lecture_request,
-    length_note,
-    plan_voice,
-    select_llm,
-    voice_words,
-)
+from profai_cli.lecture.assembly import Assembly
+from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
-from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.subtitles import Cue, chapter_list, chapters, cue, render
 from profai_cli.lecture.text import lecture_text
@@ -98,15 +90,23 @@ async def export(
 
     Returns the seconds of audio written.
     """
-    status, metrics = env.status, env.metrics
     inputs = [
         Path(n.source) for n in (notes, options.from_transcript) if n and n.source != "<stdin>"
     ]
     target = check_outputs(options, inputs)
-    plan = plan_voice(settings)
+    async with Assembly(env, settings) as parts:
+        return await _export(parts, notes, options, target)
+
+
+async def _export(
+    parts: Assembly, notes: Notes | None, options: ExportOptions, target: Target
+) -> float:
+    env, settings = parts.env, parts.settings
+    status, metrics = env.status, env.metrics
+    plan = parts.plan_voice()
     if plan.engine is None:
         raise ExportError(plan.message.replace("No voice", "cannot export without a voice"))
-    engine = asyncio.ensure_future(asyncio.to_thread(build_tts, settings, plan, throughput=True))
+    engine = parts.start_voice(plan, device=False, throughput=True).engine
 
     text: str | None = None
     llm = None
@@ -116,7 +116,7 @@ async def export(
         status.info(f"Speaking the transcript {options.from_transcript.source} (no LLM).")
     else:
         assert notes is not None
-        llm, why = select_llm(settings)
+        llm, why = parts.lecturer()
         key = store.lecture_key(notes.text, settings, llm.name)
         text = None if options.fresh else store.load(key)
         if text is not None:
@@ -144,15 +144,7 @@ async def export(
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 
-    lecture = Lecture(
-        tts,
-        metrics,
-        status,
-        lookahead=settings.lookahead,
-        standin=build_standin(settings, tts),
-        language=settings.language,
-        words=voice_words(settings, notes or options.from_transcript, tts),
-    )
+    lecture = parts.lecture(tts, notes or options.from_transcript)
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
     running = asyncio.ensure_future(playback.run())
     incomplete: ServiceError | None = None
@@ -176,8 +168,6 @@ async def export(
                     raise
                 incomplete = exc  # --keep-partial: finish what came, under a name saying so
                 sink.retarget(partial_name(options.output), force=options.force)
-            finally:
-                await llm.aclose()
             text = lecture.text
             if incomplete is None:
                 store.save(key, text, settings, llm.name)
@@ -187,7 +177,7 @@ async def export(
         await running
         if playback.failed is not None:
             failed = playback.failed
-            message = getattr(failed, "message", str(failed))
+            message = failed.message if isinstance(failed, ProfaiError) else str(failed)
             raise ServiceError(f"{message}; nothing was written") from None
         await sink.drain()
         total = playback.samples / tts.sample_rate
@@ -223,8 +213,6 @@ async def export(
     finally:
         if progress is not None:
             progress.stop()
-        await lecture.aclose()
-        await tts.aclose()
     metrics.words = count_words(text)
     metrics.mark("finished")
     if incomplete is not None:

@@ -10,13 +10,10 @@ import os
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from profai_cli.core.errors import InputError
 from profai_cli.core.prompts import LEVELS
-
-if TYPE_CHECKING:
-    from profai_cli.speech.pronounce import Pronunciations
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -111,7 +108,7 @@ def load_file(path: Path | None = None) -> dict[str, Any]:
         raise InputError(f"cannot read config file {path}: {exc.strerror}") from None
     known = {f.name for f in fields(Settings)}
     out: dict[str, Any] = {}
-    data.pop("pronounce", None)  # read by pronunciations()
+    data.pop("pronounce", None)  # read by speech.pronounce.from_config
     for key, value in data.items():
         name = key.replace("-", "_")
         if name not in known:
@@ -121,19 +118,6 @@ def load_file(path: Path | None = None) -> dict[str, Any]:
             )
         out[name] = value
     return out
-
-
-def pronunciations(path: Path | None = None) -> Pronunciations:
-    """The config file's [pronounce] table (see speech/pronounce.py)."""
-    from profai_cli.speech.pronounce import Pronunciations, from_table
-
-    path = path or config_path()
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return Pronunciations()  # load_file says what is wrong with the file
-    return from_table(data["pronounce"], str(path)) if "pronounce" in data else Pronunciations()
 
 
 def resolve(

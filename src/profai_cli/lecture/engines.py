@@ -1,24 +1,29 @@
 """The one place that turns settings into an LLM, a TTS engine and the sound device (and
-plans the voice, so the device can open before the engine has loaded)."""
+plans the voice, so the device can open before the engine has loaded).
+
+``Engines`` holds these factories; the Environment carries one, and a test hands in its
+own (a scripted lecturer, a fake voice, a collecting sink), as httpx's Client takes a
+transport.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from profai_cli.audio.base import Sink
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import InputError
 from profai_cli.core.prompts import LectureRequest
 from profai_cli.llm.base import LLM
 from profai_cli.notes.ingest import Notes
+from profai_cli.service.client import OPENAI_DEFAULT_URL
 from profai_cli.tts.base import TTSEngine
 
 if TYPE_CHECKING:
-    from profai_cli.audio.device import DeviceSink
     from profai_cli.speech.voice import VoiceText
     from profai_cli.tts.standin import StandInVoice
-
-OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
 
 
 def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
@@ -201,22 +206,36 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)
 
 
-def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine) -> VoiceText:
+def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine | None) -> VoiceText:
     """What the voice is given for each chunk: symbols said, the user's pronunciations
     (the config's, then a pronounce.toml beside the notes) applied."""
-    from profai_cli.core.config import pronunciations
-    from profai_cli.speech.pronounce import for_notes
+    from profai_cli.core.config import config_path
+    from profai_cli.speech.pronounce import for_notes, from_config
     from profai_cli.speech.voice import VoiceText
 
     text = notes.text if notes is not None else ""
-    listed = for_notes(pronunciations(), notes.source if notes is not None else None)
-    return VoiceText(listed, phonemes=tts.phonemes, context=lambda: text)
+    listed = for_notes(from_config(config_path()), notes.source if notes is not None else None)
+    return VoiceText(listed, phonemes=tts is not None and tts.phonemes, context=lambda: text)
 
 
-def open_device(plan: VoicePlan, settings: Settings) -> DeviceSink:
+def open_device(plan: VoicePlan, settings: Settings) -> Sink:
     """The sound device, opened and started (in a thread: PortAudio blocks)."""
     from profai_cli.audio.device import DeviceSink
 
     sink = DeviceSink(plan.sample_rate, device=settings.device)
     sink.open()
     return sink
+
+
+@dataclass(frozen=True)
+class Engines:
+    """Settings -> the parts of a lecture. Each is called off the event loop where it
+    blocks (loading a voice, opening a device)."""
+
+    lecturer: Callable[[Settings], tuple[LLM, str]] = select_llm
+    plan: Callable[[Settings], VoicePlan] = plan_voice
+    voice: Callable[[Settings, VoicePlan, bool], TTSEngine] = lambda s, p, t: build_tts(
+        s, p, throughput=t
+    )
+    standin: Callable[[Settings, TTSEngine], StandInVoice | None] = build_standin
+    device: Callable[[VoicePlan, Settings], Sink] = open_device

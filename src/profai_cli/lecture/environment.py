@@ -1,4 +1,5 @@
-"""What a command touches outside its own logic, made once in cli.py and passed down.
+"""What a command touches outside its own logic, made once by the command line and passed
+down (a test makes its own, with in-memory consoles and fake engines).
 
 httpie's shape (its ``Environment``, handed to ``core.raw_main(env)``): the consoles,
 the status lines and the metrics live in one small object instead of travelling through
@@ -8,9 +9,11 @@ every signature, and a test builds one with in-memory consoles.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from profai_cli.core.timeline import take_marks
+from profai_cli.lecture.engines import Engines
 from profai_cli.lecture.metrics import Metrics
 
 if TYPE_CHECKING:
@@ -25,6 +28,8 @@ class Environment:
     stderr: Console  # status lines, progress
     status: Status
     metrics: Metrics
+    engines: Engines = field(default_factory=Engines)  # settings -> lecturer, voice, sink
+    keys: bool = True  # the player's keys may be read from the terminal
 
     @classmethod
     def for_process(cls, *, quiet: bool = False) -> Environment:
@@ -33,10 +38,10 @@ class Environment:
         from profai_cli.ui import Status
 
         stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-        return cls(Console(), stderr, Status(stderr, quiet=quiet), Metrics())
+        return cls(Console(), stderr, Status(stderr, quiet=quiet), Metrics(marks=take_marks()))
 
     @classmethod
-    def in_memory(cls, *, width: int = 100) -> Environment:
+    def in_memory(cls, *, width: int = 100, engines: Engines | None = None) -> Environment:
         """For tests: read what was shown with ``env.stdout.file.getvalue()``."""
         from rich.console import Console
 
@@ -44,7 +49,13 @@ class Environment:
 
         stderr = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True)
         stdout = Console(file=io.StringIO(), width=width)
-        return cls(stdout, stderr, Status(stderr), Metrics())
+        return cls(stdout, stderr, Status(stderr), Metrics(), engines or Engines(), keys=False)
+
+    def for_lecture(self) -> Environment:
+        """The same place, with numbers of its own (each lecture of a course)."""
+        from dataclasses import replace
+
+        return replace(self, metrics=Metrics(t0=self.metrics.t0))
 
     def panel(self, title: str = "Lecture") -> LecturePanel:
         """The live panel on a terminal, plain text anywhere else."""

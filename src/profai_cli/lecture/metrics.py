@@ -54,6 +54,11 @@ class Metrics:
     # the model's shortenings kept and dropped by the claim check.
     sentence_kinds: dict[str, int] | None = None
     trimmed: bool = False  # the service wrote past the bound on a lecture's length
+    marks: list[tuple[str, float]] = field(default_factory=list)  # (moment, monotonic time)
+
+    def moment(self, name: str) -> None:
+        """A named moment of this lecture (the start-up's come from core.timeline)."""
+        self.marks.append((name, time.monotonic()))
 
     def mark(self, name: str, at: float | None = None) -> None:
         """Record the first time a moment happens; later calls keep the first."""
@@ -74,9 +79,8 @@ class Metrics:
         data["wall_seconds"] = self.wall_seconds
         data["tts_real_time_factor"] = self.tts_real_time_factor
         data["time_to_first_audio"] = self.first_audible
-        from profai_cli.core.timeline import MARKS
-
-        data["timeline"] = {name: at - self.t0 for name, at in MARKS}
+        data.pop("marks", None)
+        data["timeline"] = {name: at - self.t0 for name, at in self.marks}
         return data
 
     def write_json(self, path: Path) -> None:

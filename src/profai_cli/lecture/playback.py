@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import Sink
+from profai_cli.core.errors import ProfaiError
 from profai_cli.lecture.lecture import AudioDropped, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
 
@@ -106,24 +107,20 @@ class Playback:
     def seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
         sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
-        if self._writer is None:
-            return
-        discard = getattr(self.sink, "discard_after", None)
-        if discard is None:
+        if self._writer is None or not self.sink.live:
             return  # a file has no "now" to move
         self._restart_at = self.writing = max(0, k)
         self._aside = None  # a move during an answer drops the rest of it
         self._writer.cancel()
         heard = self.heard_position()
         cut = heard if keep is None else max(heard, keep)
-        discard(cut)
-        self.samples = getattr(self.sink, "written", cut)
+        self.sink.discard_after(cut)
+        self.samples = self.sink.written
         i = bisect.bisect_right(self._starts, self.samples - 1)
         del self._starts[i:], self._indexes[i:]
 
     def heard_position(self) -> int:
-        heard = getattr(self.sink, "heard", None)
-        return int(heard()) if heard is not None else self.samples
+        return self.sink.heard() if self.sink.live else self.samples
 
     def heard_chunk(self) -> int | None:
         """The chunk being heard now (None before the first; ASIDE in an answer)."""
@@ -184,9 +181,7 @@ class Playback:
             k += 1
         self.writing = k
         if until_heard:
-            played = getattr(self.sink, "played", None)
-            if played is not None:
-                await played()
+            await self.sink.played()
 
     async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
         fader = _EdgeFader(self.rate)
@@ -228,7 +223,7 @@ class Playback:
             self.failed = exc
             if is_fatal(exc):
                 return  # the command stops with this one error line and its exit code
-            message = getattr(exc, "message", None) or str(exc)
+            message = exc.message if isinstance(exc, ProfaiError) else str(exc)
             self.lecture.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
 
 

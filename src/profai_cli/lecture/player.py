@@ -13,10 +13,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import ASIDE, Playback
+
+if TYPE_CHECKING:
+    from profai_cli.audio.base import Sink
+    from profai_cli.ui import LecturePanel
 
 MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
@@ -26,23 +30,6 @@ HELP = (
     "space pause/resume · ←/h previous · →/l next · r again · ↑/+ faster · ↓/- slower · "
     "a ask a question · q stop (resumes next time)"
 )
-
-
-class PlayerView(Protocol):
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
-        """The status line, the sentence being heard, and its span in the lecture text."""
-        ...
-
-
-class ControllableSink(Protocol):
-    sample_rate: int
-    paused: bool
-
-    def pause(self) -> None: ...
-
-    def resume(self) -> None: ...
-
-    def heard(self) -> int: ...
 
 
 def clock(seconds: float) -> str:
@@ -60,10 +47,10 @@ class Player:
         self,
         lecture: Lecture,
         playback: Playback,
-        sink: ControllableSink,
+        sink: Sink,
         *,
         on_quit: Callable[[], None],
-        view: PlayerView | None = None,
+        view: LecturePanel | None = None,
         on_question: Callable[[str, int], None] | None = None,
     ) -> None:
         self.lecture = lecture

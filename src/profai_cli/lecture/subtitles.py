@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from profai_cli.audio.files import stamp
 from profai_cli.speech import Chunk, ChunkKind
 from profai_cli.speech.spoken import written
 
@@ -23,14 +24,6 @@ def cue(chunk: Chunk, start: int, end: int, rate: int, lecture: str = "") -> Cue
     span = lecture[chunk.start : chunk.end] if lecture else ""
     shown = written(span) if span and not span.lstrip().startswith(("|", "```", "~~~")) else ""
     return Cue(start / rate, end / rate, shown or chunk.text, chunk.kind is ChunkKind.HEADING)
-
-
-def stamp(seconds: float, sep: str = ".") -> str:
-    """01:02:03.456 (sep "," for SRT); also the Vorbis CHAPTERxxx format."""
-    ms = int(round(seconds * 1000))
-    return (
-        f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
-    )
 
 
 def render(cues: list[Cue], path: Path) -> str:

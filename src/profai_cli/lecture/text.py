@@ -19,7 +19,6 @@ from profai_cli.lecture.metrics import Metrics
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
 from profai_cli.llm.faithful import FaithfulFilter, faithful
-from profai_cli.llm.narrated import NarratedLecture
 from profai_cli.llm.narration import count_words
 
 if TYPE_CHECKING:
@@ -66,12 +65,12 @@ async def _safe_text(
         llm, request, stream=stream, status=status, metrics=metrics, partial=partial
     )
     held: FaithfulFilter | None = None
-    if request.faithful and not isinstance(llm, NarratedLecture):
+    if request.faithful and llm.kind == "service":
         held = FaithfulFilter(request.notes)
         deltas = faithful(deltas, held)
     # A service lecture is bounded by what --minutes asks, generously: one 10 MB delta
     # made a 1.7-million-word lecture of five minutes. The built-in one is the notes'.
-    most = None if isinstance(llm, NarratedLecture) else max(4 * request.target_words, 3000)
+    most = None if llm.kind != "service" else max(4 * request.target_words, 3000)
     written = 0
     async for delta in deltas:
         if most is not None:
@@ -96,10 +95,11 @@ async def _safe_text(
             "the service's, supported by the notes": held.kept,
             "the service's, dropped by the claim check": held.dropped,
         }
-    if isinstance(llm, NarratedLecture) and llm.problem:
-        status.warn(f"Note: {llm.problem}.")
-    if isinstance(llm, NarratedLecture):
-        metrics.sentence_kinds = {k.value: n for k, n in llm.counts.sentences.items()}
+    report = llm.report()
+    if report.sentence_kinds is not None:
+        metrics.sentence_kinds = report.sentence_kinds
+    for line in report.lines:
+        status.warn(line)
 
 
 T = TypeVar("T")

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from profai_cli.llm import narration
 from profai_cli.llm.claims import content_stems, stem, words
 
 if TYPE_CHECKING:
-    from profai_cli.llm.base import LLM
     from profai_cli.llm.narrated import Explainer
     from profai_cli.notes.outline import Point
 
@@ -34,23 +33,6 @@ ANSWER_SYSTEM = (
 )
 
 
-class Answerer(Protocol):
-    def answer(self, question: str, said: str) -> AsyncIterator[str]:
-        """The answer's text as it is made; ``said`` is the lecture so far."""
-        ...
-
-
-def answerer_for(llm: LLM, notes: str) -> Answerer:
-    """The answerer that goes with a lecture's LLM."""
-    from profai_cli.llm.narrated import NarratedLecture
-    from profai_cli.service.chat import OpenAIChat
-
-    if isinstance(llm, OpenAIChat):
-        return ChatAnswerer(llm, notes)
-    explainer = llm.explainer if isinstance(llm, NarratedLecture) else None
-    return NotesAnswerer(notes, explainer)
-
-
 def answer_messages(notes: str, said: str, question: str) -> list[dict[str, str]]:
     """The question with the notes and the lecture so far (the ends kept if too long)."""
     return [
@@ -62,25 +44,6 @@ def answer_messages(notes: str, said: str, question: str) -> list[dict[str, str]
             f"The question: {question}",
         },
     ]
-
-
-class ChatAnswerer:
-    def __init__(self, chat: object, notes: str) -> None:
-        self.chat = chat
-        self.notes = notes
-
-    async def answer(self, question: str, said: str) -> AsyncIterator[str]:
-        from profai_cli.core.errors import StreamCut
-        from profai_cli.service.chat import OpenAIChat
-
-        assert isinstance(self.chat, OpenAIChat)
-        try:
-            async for delta in self.chat.stream_messages(
-                answer_messages(self.notes, said, question)
-            ):
-                yield delta
-        except StreamCut:
-            return  # what came of a short answer is said; a cut answer is not worth a retry
 
 
 @dataclass

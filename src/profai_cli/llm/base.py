@@ -1,15 +1,44 @@
-"""The LLM seam: a lecture request in, lecture text out (streamed or whole)."""
+"""The LLM seam: a lecture request in, lecture text out (streamed or whole).
+
+What a caller may ask of a lecturer is declared here, capabilities included: ``kind``
+says whether it is a service (it writes to the length asked, from one prompt) or
+lectures from the notes themselves; ``send_early``, ``wait_for_voice`` and ``report`` are
+there for every lecturer, and do nothing where they mean nothing.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from profai_cli.core.prompts import LectureRequest
+
+Kind = Literal["service", "built-in", "notes"]
+
+
+@dataclass
+class Report:
+    """What a lecturer says of its own lecture once it is written."""
+
+    sentence_kinds: dict[str, int] | None = None  # for --stats
+    lines: list[str] = field(default_factory=list)  # worth saying at the end
+
+
+class Answerer(Protocol):
+    def answer(self, question: str, said: str) -> AsyncIterator[str]:
+        """The answer's text as it is made; ``said`` is the lecture so far."""
+        ...
 
 
 class LLM(Protocol):
     name: str  # shown in the status line, e.g. "gpt-4o-mini at https://api.openai.com/v1"
+
+    @property
+    def kind(self) -> Kind:
+        """A service; the built-in model over the notes; the notes alone."""
+        ...
 
     def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Text deltas as the model writes them, going on from ``partial`` when given.
@@ -29,4 +58,20 @@ class LLM(Protocol):
     def planned_minutes(self, request: LectureRequest) -> float | None:
         """How long the lecture will be, when the lecturer knows before it writes (the
         built-in one plans from the notes); None when it writes to the length asked."""
+        ...
+
+    def send_early(self, request: LectureRequest) -> None:
+        """Start the request now, before anything else is ready (a service)."""
+        ...
+
+    def wait_for_voice(self, begun: asyncio.Event) -> None:
+        """Hold work that takes the cores until ``begun`` is set (the built-in model)."""
+        ...
+
+    def answerer(self, notes: str) -> Answerer:
+        """Who answers a listener's questions, the way this lecturer would."""
+        ...
+
+    def report(self) -> Report:
+        """This lecture's own numbers, and lines worth saying at the end."""
         ...

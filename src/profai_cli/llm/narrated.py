@@ -22,6 +22,8 @@ from typing import Protocol
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm import narration, questions
+from profai_cli.llm.base import Answerer, Report
+from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.narration import Narrator
 from profai_cli.notes.outline import Outline, Point, PointKind, Section, parse_outline
@@ -115,6 +117,26 @@ class NarratedLecture:
 
     async def aclose(self) -> None:
         pass
+
+    @property
+    def kind(self) -> LecturerKind:
+        return "built-in" if self.explainer is not None else "notes"
+
+    def send_early(self, request: LectureRequest) -> None:
+        pass  # the welcome is ready at once: nothing to send
+
+    def wait_for_voice(self, begun: asyncio.Event) -> None:
+        if self.explainer is not None:
+            self.model_may_start = begun
+
+    def answerer(self, notes: str) -> Answerer:
+        from profai_cli.llm.answer import NotesAnswerer
+
+        return NotesAnswerer(notes, self.explainer)
+
+    def report(self) -> Report:
+        kinds = {k.value: n for k, n in self.counts.sentences.items()}
+        return Report(kinds, [f"Note: {self.problem}."] if self.problem else [])
 
     def planned_minutes(self, request: LectureRequest) -> float:
         """How long the lecture these notes make is, before any shortening."""

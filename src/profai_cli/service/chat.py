@@ -10,9 +10,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import LectureRequest, build_messages
 from profai_cli.core.safe_text import mask_url
-from profai_cli.lecture.engines import OPENAI_DEFAULT_URL
+from profai_cli.llm.answer import answer_messages
+from profai_cli.llm.base import Answerer, Kind, Report
 from profai_cli.llm.continuation import stitch
-from profai_cli.service.client import broken_error, make_client, map_openai_error, status_error
+from profai_cli.service.client import (
+    OPENAI_DEFAULT_URL,
+    broken_error,
+    make_client,
+    map_openai_error,
+    status_error,
+)
 
 if TYPE_CHECKING:
     from profai_cli.service.early import EarlyRequest
@@ -79,8 +86,19 @@ class OpenAIChat:
             self._client = await asyncio.to_thread(make_client, **self._client_options)
         return self._client
 
+    kind: Kind = "service"
+
     def planned_minutes(self, request: LectureRequest) -> float | None:
         return None  # the model writes to the length asked
+
+    def wait_for_voice(self, begun: asyncio.Event) -> None:
+        pass  # the service's work is not on this machine's cores
+
+    def answerer(self, notes: str) -> Answerer:
+        return ChatAnswerer(self, notes)
+
+    def report(self) -> Report:
+        return Report()
 
     async def aclose(self) -> None:
         if self._early is not None:
@@ -269,3 +287,20 @@ async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
         except StopAsyncIteration:
             return
         yield item
+
+
+class ChatAnswerer:
+    """A question asked of the service, beside the lecture's own request."""
+
+    def __init__(self, chat: OpenAIChat, notes: str) -> None:
+        self.chat = chat
+        self.notes = notes
+
+    async def answer(self, question: str, said: str) -> AsyncIterator[str]:
+        try:
+            async for delta in self.chat.stream_messages(
+                answer_messages(self.notes, said, question)
+            ):
+                yield delta
+        except StreamCut:
+            return  # what came of a short answer is said; a cut answer is not worth a retry

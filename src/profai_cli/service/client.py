@@ -1,5 +1,5 @@
-"""The openai SDK's client and its errors, shared by the chat (llm/) and speech (tts/)
-backends: one factory and one mapping of the SDK's exceptions to one-line errors."""
+"""The openai SDK's client and its errors, shared by the chat and speech backends: one
+factory and one mapping of the SDK's exceptions to one-line errors."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from profai_cli.core.errors import ServiceError
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
+
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
 
 
 def make_client(

@@ -49,7 +49,7 @@ class OpenAITTS:
         connect_timeout: float = 10.0,
         idle_timeout: float = 30.0,
     ) -> None:
-        from profai_cli.lecture.engines import OPENAI_DEFAULT_URL
+        from profai_cli.service.client import OPENAI_DEFAULT_URL
 
         self.model = model
         self.voice = voice or DEFAULT_VOICE

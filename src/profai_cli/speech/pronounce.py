@@ -87,6 +87,16 @@ def from_table(table: object, where: str) -> Pronunciations:
     return Pronunciations(say, phonemes)
 
 
+def from_config(path: Path) -> Pronunciations:
+    """The config file's [pronounce] table (load_file says what else is wrong with it)."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return Pronunciations()
+    return from_table(data["pronounce"], str(path)) if "pronounce" in data else Pronunciations()
+
+
 def read_file(path: Path) -> Pronunciations:
     """A pronounce.toml: its [pronounce] table, or its top-level entries."""
     try:

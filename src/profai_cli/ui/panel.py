@@ -27,6 +27,12 @@ LIVE_CONSOLES: list[Console] = []
 
 
 class LecturePanel(Protocol):
+    """Where the lecture's text is shown. An ``interactive`` panel (the live one, on a
+    terminal) also shows the player's line and the answers to questions; a plain one
+    (a pipe, a file) shows the text alone and ignores the rest."""
+
+    interactive: bool
+
     def append(self, text: str) -> None: ...
 
     def finish_text(self) -> None:
@@ -34,6 +40,18 @@ class LecturePanel(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+        """The status line, the sentence being heard, and its span in the lecture text."""
+        ...
+
+    def begin_aside(self, question: str) -> None:
+        """A question was asked: its answer follows."""
+        ...
+
+    def append_aside(self, text: str) -> None: ...
+
+    def end_aside(self) -> None: ...
 
 
 class PlainPanel:
@@ -56,6 +74,20 @@ class PlainPanel:
 
     def close(self) -> None:
         self.finish_text()
+
+    interactive = False
+
+    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+        pass  # no status line in a pipe
+
+    def begin_aside(self, question: str) -> None:
+        pass
+
+    def append_aside(self, text: str) -> None:
+        pass
+
+    def end_aside(self) -> None:
+        pass
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -97,6 +129,8 @@ _REDRAW_SECONDS = 1 / 12
 
 class LivePanel:
     """A live Rich view that never holds more than the screen."""
+
+    interactive = True
 
     def __init__(self, console: Console, title: str = "Lecture") -> None:
         from rich.live import Live

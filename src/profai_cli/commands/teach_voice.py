@@ -1,0 +1,228 @@
+"""The voice's side of one teach: the playback on the device, the player's keys, raised
+hands, and where the listener stopped (kept, so the next teach resumes there)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+from profai_cli.core.errors import AudioDeviceError, ProfaiError
+from profai_cli.core.safe_text import StreamSanitizer
+from profai_cli.lecture import store
+from profai_cli.lecture.lecture import Lecture, is_fatal
+from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.playback import ASIDE, Playback
+
+if TYPE_CHECKING:
+    from profai_cli.audio.base import Sink
+    from profai_cli.commands.teach import TeachOptions
+    from profai_cli.core.config import Settings
+    from profai_cli.lecture.assembly import Assembly, VoiceStart
+    from profai_cli.lecture.environment import Environment
+    from profai_cli.lecture.player import Player
+    from profai_cli.llm.base import Answerer
+    from profai_cli.notes.ingest import Notes
+    from profai_cli.ui import LecturePanel
+    from profai_cli.ui.keys import KeyReader
+
+
+class Quit(Exception):
+    """q was pressed: stop cleanly, exit 0."""
+
+
+class VoiceSide:
+    """Plays one teach's lecture and answers its questions; knows where it was heard."""
+
+    def __init__(
+        self,
+        parts: Assembly,
+        lecture: Lecture,
+        options: TeachOptions,
+        panel: LecturePanel,
+        voice: VoiceStart,
+        start: int,
+        answerer: Answerer,
+        notes: Notes,
+    ) -> None:
+        self.parts = parts
+        self.lecture = lecture
+        self.settings: Settings = parts.settings
+        self.env: Environment = parts.env
+        self.options = options
+        self.panel = panel
+        self.voice = voice
+        self.start = start
+        self.answerer = answerer
+        self.notes = notes
+        self.playback: Playback | None = None
+        self.player: Player | None = None
+        self.finished = False  # every chunk was heard
+        self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
+        self.asked: list[dict[str, object]] = []  # questions and answers, to keep
+        self._answering: set[asyncio.Task[None]] = set()
+
+    async def speak(self) -> None:
+        try:
+            await self._speak()
+        finally:
+            self.begun.set()
+
+    async def _speak(self) -> None:
+        status, metrics = self.env.status, self.env.metrics
+        tts = await self.voice.engine
+        warming = asyncio.ensure_future(tts.warm_up())
+        try:
+            sink = await self.voice.sink()  # opened by now, as a rule: it went first
+        except AudioDeviceError as exc:
+            if self.options.require_audio:
+                raise
+            status.warn(f"{exc.message}. Continuing with text only.")
+            warming.cancel()
+            return
+        # Nothing is synthesized for a device that is not there (a paid voice's requests).
+        self.parts.give_voice(self.lecture, tts, self.notes)
+        status.info(f"Voice: {tts.name}.")
+        metrics.tts = tts.name
+        playback = Playback.for_settings(
+            self.settings, self.lecture, sink, on_chunk=lambda *_: self.begun.set()
+        )
+        self.playback = playback
+        quit_asked = asyncio.Event()
+        keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
+        running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
+        quitting = asyncio.ensure_future(quit_asked.wait())
+        showing = asyncio.ensure_future(self.player.show()) if self.player else None
+        try:
+            await asyncio.wait((running, quitting), return_when=asyncio.FIRST_COMPLETED)
+            if quit_asked.is_set():
+                raise Quit
+            running.result()
+            if playback.failed is not None and is_fatal(playback.failed):
+                raise playback.failed
+            if playback.failed is None:
+                self.finished = True
+                await sink.drain()
+        finally:
+            if keys is not None:
+                keys.stop()
+            for answering in list(self._answering):
+                answering.cancel()
+            await asyncio.gather(*self._answering, return_exceptions=True)
+            tasks = [t for t in (running, quitting, warming, showing) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            sink.close()
+            if sink.first_audible is not None:
+                metrics.first_audible = sink.first_audible - metrics.t0
+            metrics.output_latency = sink.output_latency  # measured by now, if anything played
+            metrics.underruns = sink.underruns
+            metrics.device_underflows = sink.device_underflows
+
+    def _keys(self, playback: Playback, sink: Sink, quit_asked: asyncio.Event) -> KeyReader | None:
+        """The player's keys and status line, on a terminal that shows the live panel."""
+        if not self.panel.interactive or not self.env.keys:
+            return None
+        from profai_cli.lecture.player import Player
+        from profai_cli.ui.keys import KeyReader
+
+        player = Player(
+            self.lecture,
+            playback,
+            sink,
+            on_quit=quit_asked.set,
+            view=self.panel,
+            on_question=lambda q, k: self._ask(q, k, playback, sink),
+        )
+        reader = KeyReader.open_terminal(player.key)
+        if reader is None:
+            return None
+        reader.start()
+        self.player = player
+        return reader
+
+    def _ask(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
+        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
+        """The answer on the panel and in the voice, then the lecture from ``back_to``."""
+        assert self.player is not None
+        status = self.env.status
+        chunks = self.lecture.chunks
+        said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
+        aside = Lecture(
+            self.lecture.voice,
+            Metrics(),
+            status,
+            lookahead=self.settings.lookahead,
+            language=self.settings.language,
+            words=self.lecture.words,
+        )
+        self.panel.begin_aside(question)
+        playback.insert(aside, then=back_to)
+        sink.resume()
+        answer = ""
+        safe = StreamSanitizer()
+        try:
+            async for delta in self.answerer.answer(question, said):
+                text = safe.feed(delta)
+                answer += text
+                aside.add_text(text)
+                self.panel.append_aside(text)
+            tail = safe.flush()
+            answer += tail
+            aside.add_text(tail)
+        except ProfaiError as exc:
+            status.warn(f"The answer failed ({exc.message}); back to the lecture.")
+        finally:
+            aside.end_text()
+            self.panel.end_aside()
+            if not aside.chunks:
+                self.player.answered()
+        self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+
+    def keep_position(self, key: str, llm_name: str) -> None:
+        """Stopped mid-lecture: keep where, so the next teach resumes there (and keep the
+        questions asked)."""
+        store.add_questions(key, self.asked)
+        self.asked = []
+        playback = self.playback
+        if playback is None:
+            return
+        if self.finished:
+            store.forget_position(key)
+            return
+        heard = playback.heard_chunk()
+        if heard is None or heard == ASIDE:
+            heard = self.player.answering if self.player and self.player.answering else self.start
+        if not self.lecture.chunks:
+            return
+        heard = min(heard, len(self.lecture.chunks) - 1)
+        offset = self.lecture.chunks[heard].start
+        store.save_position(
+            key,
+            store.Position(
+                text=self.lecture.text,
+                complete=self.lecture.complete,
+                chunk=heard,
+                chunks=len(self.lecture.chunks),
+                offset=offset,
+                seconds=playback.seconds_before(heard),
+                total=playback.seconds_before(len(self.lecture.chunks)),
+                title=section_title(self.lecture.text, offset),
+            ),
+            self.settings,
+            llm_name,
+        )
+
+
+HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def section_title(text: str, offset: int) -> str:
+    found = [m.group(1) for m in HEADING.finditer(text) if m.start() <= offset]
+    title = found[-1] if found else text.strip().split("\n", 1)[0]
+    return title.strip().strip("*_`#").strip()[:60]
