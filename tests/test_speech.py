@@ -9,10 +9,8 @@ from hypothesis import strategies as st
 from profai_cli.speech import ChunkKind, Segmenter, segment, speak_math, to_speech
 
 
-def texts(md: str, **options: object) -> list[str]:
-    options.setdefault("fast_first", False)
-    options.setdefault("merge_below", 0)
-    return [c.text for c in segment(md, **options)]
+def texts(md: str) -> list[str]:
+    return [c.text for c in segment(md, fast_first=False, merge_below=0)]
 
 
 CASES: list[tuple[str, str, list[str]]] = [

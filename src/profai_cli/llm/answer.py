@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.llm import narration
-from profai_cli.llm.claims import content_stems, stem, words
+from profai_cli.llm.claim_words import content_stems, stem, words
 
 if TYPE_CHECKING:
     from profai_cli.llm.narrated import Explainer

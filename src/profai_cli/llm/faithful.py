@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 
-from profai_cli.llm.claims import NotesSupport, content_stems, features
+from profai_cli.llm.claim_words import content_stems, features
+from profai_cli.llm.claims import NotesSupport
 
 _STRUCTURE = re.compile(r"^\s*(?:#{1,6}\s|```|~~~|$|>\s*$|[-*_]{3,}\s*$)")
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}")

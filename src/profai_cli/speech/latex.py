@@ -11,309 +11,41 @@ than about 40 words is summarised ("a formula for s squared, shown on screen").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from profai_cli.speech.latex_words import (
+    ACCENTS,
+    BIG,
+    FONTS,
+    FUNCTION_LETTERS,
+    FUNCTIONS,
+    GREEK,
+    MATRICES,
+    OPERATORS,
+    ORDINAL_POWERS,
+    RELATIONS,
+    SETS,
+    SILENT,
+    SYMBOLS,
+    Tok,
+    tokens,
+)
+
 MAX_WORDS = 40
-
-GREEK = {
-    g: g.removeprefix("var")
-    for g in (
-        "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
-        "mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi "
-        "omega"
-    ).split()
-} | {
-    g: "capital " + g.lower()
-    for g in "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
-}
-_RELATIONS = {
-    "=": "equals",
-    "eq": "equals",
-    "neq": "is not equal to",
-    "ne": "is not equal to",
-    "<": "is less than",
-    ">": "is greater than",
-    "le": "is less than or equal to",
-    "leq": "is less than or equal to",
-    "leqslant": "is less than or equal to",
-    "ge": "is greater than or equal to",
-    "geq": "is greater than or equal to",
-    "geqslant": "is greater than or equal to",
-    "ll": "is much less than",
-    "gg": "is much greater than",
-    "approx": "is approximately",
-    "simeq": "is approximately",
-    "cong": "is congruent to",
-    "equiv": "is equivalent to",
-    "sim": "is distributed as",
-    "propto": "is proportional to",
-    "in": "is in",
-    "notin": "is not in",
-    "ni": "contains",
-    "subset": "is a subset of",
-    "subseteq": "is a subset of or equal to",
-    "supset": "is a superset of",
-    "supseteq": "is a superset of or equal to",
-    "to": "goes to",
-    "rightarrow": "goes to",
-    "longrightarrow": "goes to",
-    "mapsto": "maps to",
-    "Rightarrow": "implies",
-    "implies": "implies",
-    "Leftarrow": "is implied by",
-    "iff": "if and only if",
-    "Leftrightarrow": "if and only if",
-    "leftrightarrow": "corresponds to",
-    "perp": "is perpendicular to",
-    "parallel": "is parallel to",
-    "mid": "given",
-    "coloneqq": "is defined as",
-    "defeq": "is defined as",
-}
-_OPERATORS = {
-    "+": "plus",
-    "-": "minus",
-    "\u2212": "minus",
-    "*": "times",
-    "times": "times",
-    "cdot": "times",
-    "ast": "times",
-    "div": "divided by",
-    "pm": "plus or minus",
-    "mp": "minus or plus",
-    "cup": "union",
-    "cap": "intersection",
-    "setminus": "minus",
-    "circ": "composed with",
-    "oplus": "direct sum",
-    "otimes": "tensor",
-    "land": "and",
-    "wedge": "and",
-    "lor": "or",
-    "vee": "or",
-    "/": "over",
-    ",": ",",
-    ";": ",",
-    "&": "",
-}
-_SYMBOLS = {
-    "infty": "infinity",
-    "partial": "partial",
-    "nabla": "del",
-    "emptyset": "the empty set",
-    "varnothing": "the empty set",
-    "forall": "for all",
-    "exists": "there exists",
-    "neg": "not",
-    "lnot": "not",
-    "ldots": "and so on",
-    "cdots": "and so on",
-    "dots": "and so on",
-    "vdots": "and so on",
-    "ddots": "and so on",
-    "hbar": "h bar",
-    "ell": "l",
-    "prime": "prime",
-    "degree": "degrees",
-    "angle": "angle",
-    "triangle": "triangle",
-    "therefore": "therefore",
-    "because": "because",
-    "top": "transposed",
-}
-_FUNCTIONS = {
-    "sin": "sine",
-    "cos": "cosine",
-    "tan": "tangent",
-    "cot": "cotangent",
-    "sec": "secant",
-    "csc": "cosecant",
-    "arcsin": "arc sine",
-    "arccos": "arc cosine",
-    "arctan": "arc tangent",
-    "sinh": "hyperbolic sine",
-    "cosh": "hyperbolic cosine",
-    "tanh": "hyperbolic tangent",
-    "log": "log",
-    "ln": "the natural log",
-    "lg": "log",
-    "exp": "the exponential",
-    "det": "the determinant",
-    "tr": "the trace",
-    "Tr": "the trace",
-    "rank": "the rank",
-    "dim": "the dimension",
-    "ker": "the kernel",
-    "deg": "the degree",
-    "gcd": "the greatest common divisor",
-    "lcm": "the least common multiple",
-    "Var": "the variance",
-    "Cov": "the covariance",
-    "Pr": "the probability",
-    "arg": "the argument",
-    "sgn": "the sign",
-    "mod": "mod",
-    "max": "the maximum",
-    "min": "the minimum",
-    "sup": "the supremum",
-    "inf": "the infimum",
-}
-_BIG = {
-    "sum": "the sum",
-    "prod": "the product",
-    "int": "the integral",
-    "iint": "the double integral",
-    "iiint": "the triple integral",
-    "oint": "the contour integral",
-    "bigcup": "the union",
-    "bigcap": "the intersection",
-    "lim": "the limit",
-    "limsup": "the limit superior",
-    "liminf": "the limit inferior",
-}
-_ACCENTS = {
-    "bar": "bar",
-    "overline": "bar",
-    "hat": "hat",
-    "widehat": "hat",
-    "tilde": "tilde",
-    "widetilde": "tilde",
-    "dot": "dot",
-    "ddot": "double dot",
-    "vec": "vector",
-    "overrightarrow": "vector",
-    "mathbf": None,
-    "boldsymbol": None,
-    "bm": None,
-}
-_SETS = {
-    "R": "the real numbers",
-    "N": "the natural numbers",
-    "Z": "the integers",
-    "Q": "the rational numbers",
-    "C": "the complex numbers",
-}
-_SILENT = frozenset(
-    ", ; : ! quad qquad enspace thinspace medspace thickspace left right big Big bigg Bigg "
-    "bigl bigr Bigl Bigr displaystyle textstyle scriptstyle limits nolimits nonumber notag "
-    "label middle".split()
-)
-_FONTS = frozenset(
-    "mathrm mathit mathsf mathtt mathcal mathscr mathfrak text textrm textit textbf "
-    "textsf texttt emph operatorname mbox hbox rm it bf".split()
-)
-# Letters that name a function when a bracket follows: f(x) is "f of x", a(b) is a times b.
-_FUNCTION_LETTERS = frozenset("f g h F G H P E Q L p q u v w y".split())
-_ORDINAL_POWERS = {
-    "4": "fourth",
-    "5": "fifth",
-    "6": "sixth",
-    "7": "seventh",
-    "8": "eighth",
-    "9": "ninth",
-    "10": "tenth",
-    "11": "eleventh",
-    "12": "twelfth",
-    "20": "twentieth",
-    "23": "twenty-third",
-    "100": "hundredth",
-}
-_MATRICES = frozenset("matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix array".split())
-_NAMES = frozenset("sin cos tan log ln exp max min det lim sup inf gcd mod arg dim ker".split())
-
-
-@dataclass
-class _Tok:
-    kind: str  # num, var, op, rel, open, close, macro, group, env, script, space
-    text: str = ""
-    args: list[list[_Tok]] = field(default_factory=list)
-    body: list[_Tok] = field(default_factory=list)
-
-
-_CHAR_TOKEN = re.compile(
-    r"\s+|\d+(?:\.\d+)?|[A-Za-z]+|<=|>=|!=|:=|->|[=<>+\-*/(),;:!|'^_&\[\]\u2212.]|."
-)
-
-
-def _tokens(nodes: list[object]) -> list[_Tok]:
-    from pylatexenc.latexwalker import (
-        LatexCharsNode,
-        LatexCommentNode,
-        LatexEnvironmentNode,
-        LatexGroupNode,
-        LatexMacroNode,
-        LatexMathNode,
-        LatexSpecialsNode,
-    )
-
-    out: list[_Tok] = []
-    for node in nodes:
-        if isinstance(node, LatexCharsNode):
-            out += _char_tokens(node.chars)
-        elif isinstance(node, LatexGroupNode):
-            out.append(_Tok("group", body=_tokens(node.nodelist)))
-        elif isinstance(node, LatexMacroNode):
-            args: list[list[_Tok]] = []
-            if node.nodeargd is not None:
-                for arg in node.nodeargd.argnlist:
-                    if arg is not None:
-                        args.append(_tokens([arg]))
-            out.append(_Tok("macro", node.macroname, args))
-        elif isinstance(node, LatexEnvironmentNode):
-            out.append(_Tok("env", node.environmentname, body=_tokens(node.nodelist)))
-        elif isinstance(node, LatexMathNode):
-            out += _tokens(node.nodelist)
-        elif isinstance(node, LatexSpecialsNode):
-            out += _char_tokens(node.specials_chars)
-        elif isinstance(node, LatexCommentNode):
-            continue
-    return out
-
-
-def _char_tokens(chars: str) -> list[_Tok]:
-    out: list[_Tok] = []
-    for m in _CHAR_TOKEN.finditer(chars):
-        t = m.group(0)
-        if t.isspace():
-            continue
-        if t[0].isdigit():
-            out.append(_Tok("num", t))
-        elif t.isalpha():
-            if t in _NAMES:
-                out.append(_Tok("macro", t))
-            else:
-                out += [_Tok("var", c) for c in t]  # in maths "mc" is m times c
-        elif t in ("^", "_"):
-            out.append(_Tok("script", t))
-        elif t in ("(", "["):
-            out.append(_Tok("open", t))
-        elif t in (")", "]"):
-            out.append(_Tok("close", t))
-        elif t in ("=", "<", ">", "<=", ">=", "!=", ":=", "->"):
-            out.append(
-                _Tok(
-                    "rel",
-                    {"<=": "le", ">=": "ge", "!=": "neq", ":=": "coloneqq", "->": "to"}.get(t, t),
-                )
-            )
-        else:
-            out.append(_Tok("op", t))
-    return out
 
 
 class _Reader:
     """Says a token list; one instance per list (a group gets its own)."""
 
-    def __init__(self, toks: list[_Tok]) -> None:
+    def __init__(self, toks: list[Tok]) -> None:
         self.toks = toks
         self.i = 0
 
-    def peek(self, k: int = 0) -> _Tok | None:
+    def peek(self, k: int = 0) -> Tok | None:
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else None
 
-    def next(self) -> _Tok:
+    def next(self) -> Tok:
         tok = self.toks[self.i]
         self.i += 1
         return tok
@@ -340,7 +72,7 @@ class _Reader:
         """One atom with its scripts, or an operator or relation."""
         tok = self.next()
         if tok.kind == "rel":
-            return _RELATIONS.get(tok.text, tok.text)
+            return RELATIONS.get(tok.text, tok.text)
         if tok.kind == "op":
             if tok.text == "|":
                 return self.bars()
@@ -350,16 +82,16 @@ class _Reader:
                 return "prime"
             if tok.text == ".":
                 return "point"
-            return _OPERATORS.get(tok.text, "")
-        if tok.kind == "macro" and tok.text in _SILENT:
+            return OPERATORS.get(tok.text, "")
+        if tok.kind == "macro" and tok.text in SILENT:
             return ""
-        if tok.kind == "macro" and tok.text in _RELATIONS:
-            return _RELATIONS[tok.text]
-        if tok.kind == "macro" and tok.text in _OPERATORS:
-            return _OPERATORS[tok.text]
-        if tok.kind == "macro" and tok.text in _BIG:
+        if tok.kind == "macro" and tok.text in RELATIONS:
+            return RELATIONS[tok.text]
+        if tok.kind == "macro" and tok.text in OPERATORS:
+            return OPERATORS[tok.text]
+        if tok.kind == "macro" and tok.text in BIG:
             return self.big(tok.text)
-        if tok.kind == "macro" and tok.text in _FUNCTIONS:
+        if tok.kind == "macro" and tok.text in FUNCTIONS:
             return self.function(tok.text)
         if tok.kind == "macro" and tok.text in ("lfloor", "lceil", "lvert", "lVert", "langle"):
             return self.pair(tok.text)
@@ -368,9 +100,9 @@ class _Reader:
         base = self.atom(tok)
         return self.scripts(base, tok)
 
-    def atom(self, tok: _Tok) -> str:
+    def atom(self, tok: Tok) -> str:
         if tok.kind in ("num", "var"):
-            if tok.kind == "var" and (tok.text in _FUNCTION_LETTERS or tok.text.isupper()):
+            if tok.kind == "var" and (tok.text in FUNCTION_LETTERS or tok.text.isupper()):
                 return self.applied(tok.text)
             return tok.text
         if tok.kind == "group":
@@ -405,7 +137,7 @@ class _Reader:
             return f"{said} of {self.until_close()}"
         return name if said == "big O" else said
 
-    def take_args(self, args: list[list[_Tok]], count: int) -> list[list[_Tok]]:
+    def take_args(self, args: list[list[Tok]], count: int) -> list[list[Tok]]:
         """A command's arguments, read from the tokens after it when the parser left them."""
         args = list(args)
         while len(args) < count and (nxt := self.peek()) is not None:
@@ -413,16 +145,16 @@ class _Reader:
             args.append(nxt.body if nxt.kind == "group" else [nxt])
         return args
 
-    def macro(self, tok: _Tok) -> str:
+    def macro(self, tok: Tok) -> str:
         name, args = tok.text, tok.args
-        if name in _SILENT or name in ("\\", "newline", "cr"):
+        if name in SILENT or name in ("\\", "newline", "cr"):
             return ""
         if name in GREEK:
             if name[0].isupper():
                 return self.applied(GREEK[name]) if self.peek() else GREEK[name]
             return GREEK[name]
-        if name in _SYMBOLS:
-            return _SYMBOLS[name]
+        if name in SYMBOLS:
+            return SYMBOLS[name]
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             top, bottom = (_say_arg(a) for a in self.take_args(args, 2)[:2])
             return _fraction(top, bottom) + ("," if self.i < len(self.toks) else "")
@@ -435,19 +167,19 @@ class _Reader:
                 root = {"2": "square", "3": "cube"}.get(index, f"{_ordinal(index)}")
                 return f"the {root} root of {_say_arg(args[1])}"
             return f"the square root of {_say_arg(args[-1]) if args else self.script_arg()}"
-        if name in _ACCENTS:
+        if name in ACCENTS:
             inner = _say_arg(self.take_args(args, 1)[0]) if args or self.peek() else ""
-            accent = _ACCENTS[name]
+            accent = ACCENTS[name]
             if accent is None:
                 return inner
             return f"vector {inner}" if accent == "vector" else f"{inner} {accent}"
         if name == "mathbb":
             inner = _plain_arg(args[0]) if args else ""
-            return _SETS.get(inner, inner)
-        if name in _FONTS:
+            return SETS.get(inner, inner)
+        if name in FONTS:
             inner = _plain_arg(self.take_args(args, 1)[0]) if args or self.peek() else ""
             if name == "operatorname":
-                said = _FUNCTIONS.get(inner, inner)
+                said = FUNCTIONS.get(inner, inner)
                 nxt = self.peek()
                 if nxt is not None and nxt.kind == "open" and nxt.text == "(":
                     self.next()
@@ -460,7 +192,7 @@ class _Reader:
             return "not"
         return name  # an unknown command, said by its name
 
-    def scripts(self, base: str, tok: _Tok) -> str:
+    def scripts(self, base: str, tok: Tok) -> str:
         """x_i, x^2, x_i^2: the scripts that follow an atom."""
         out = base
         while (nxt := self.peek()) is not None and nxt.kind == "script":
@@ -479,7 +211,7 @@ class _Reader:
         if tok.kind == "group":
             return _Reader(tok.body).say()
         if tok.kind == "macro":
-            return self.macro(tok) if tok.text not in _RELATIONS else _RELATIONS[tok.text]
+            return self.macro(tok) if tok.text not in RELATIONS else RELATIONS[tok.text]
         if tok.kind == "op" and tok.text in ("-", "\u2212", "+"):
             rest = self.script_arg()
             return f"{'minus' if tok.text != '+' else 'plus'} {rest}"
@@ -487,7 +219,7 @@ class _Reader:
 
     def until_close(self) -> str:
         depth = 0
-        inner: list[_Tok] = []
+        inner: list[Tok] = []
         while (tok := self.peek()) is not None:
             self.next()
             if tok.kind == "open":
@@ -501,7 +233,7 @@ class _Reader:
 
     def bars(self) -> str:
         """|x| is the absolute value of x; a lone | (inside P(A | B)) is "given"."""
-        inner: list[_Tok] = []
+        inner: list[Tok] = []
         j = self.i
         while j < len(self.toks):
             tok = self.toks[j]
@@ -514,7 +246,7 @@ class _Reader:
 
     def norm(self, bar: str) -> str:
         """The norm of v, for \\|v\\|."""
-        inner: list[_Tok] = []
+        inner: list[Tok] = []
         while (tok := self.peek()) is not None:
             self.next()
             if tok.kind == "macro" and tok.text == bar:
@@ -532,7 +264,7 @@ class _Reader:
             "lVert": "the norm of",
             "langle": "the inner product of",
         }[opening]
-        inner: list[_Tok] = []
+        inner: list[Tok] = []
         while (tok := self.peek()) is not None:
             self.next()
             if tok.kind == "macro" and tok.text == closing[opening]:
@@ -553,7 +285,7 @@ class _Reader:
                 lower = self.script_arg()
             else:
                 upper = self.script_arg()
-        said = _BIG[name]
+        said = BIG[name]
         if name == "lim" and lower:
             said += f" as {lower}"
         elif lower and upper:
@@ -562,7 +294,7 @@ class _Reader:
             said += f" over {lower}"
         body: list[str] = []
         while (nxt := self.peek()) is not None:
-            if nxt.kind == "rel" or nxt.kind == "macro" and nxt.text in _RELATIONS:
+            if nxt.kind == "rel" or nxt.kind == "macro" and nxt.text in RELATIONS:
                 break
             if nxt.kind == "op" and nxt.text in ("+", "-", "\u2212") and name != "int" and body:
                 break
@@ -573,7 +305,7 @@ class _Reader:
 
     def function(self, name: str) -> str:
         """\\log_2 n: log base 2 of n; \\sin(x): sine of x; \\max_i: the maximum over i."""
-        said = _FUNCTIONS[name]
+        said = FUNCTIONS[name]
         base = power = ""
         while (nxt := self.peek()) is not None and nxt.kind == "script":
             self.next()
@@ -594,7 +326,7 @@ class _Reader:
         return f"{said} of {self.term()}"
 
 
-_WORD_OPS = frozenset({*(_OPERATORS.values()), *(_RELATIONS.values()), "of", "sub", ",", ""})
+_WORD_OPS = frozenset({*(OPERATORS.values()), *(RELATIONS.values()), "of", "sub", ",", ""})
 
 
 _POSTFIX = frozenset("factorial prime squared cubed transposed inverse degrees".split())
@@ -604,11 +336,11 @@ def _is_differential(body: list[str]) -> bool:
     return len(body) >= 2 and body[-2] == "d" and len(body[-1]) == 1
 
 
-def _say_arg(toks: list[_Tok]) -> str:
+def _say_arg(toks: list[Tok]) -> str:
     return _Reader(toks).say()
 
 
-def _plain_arg(toks: list[_Tok]) -> str:
+def _plain_arg(toks: list[Tok]) -> str:
     """A text argument as written (\\text{if }, \\mathbb{R}), letters not split."""
     out = []
     for tok in toks:
@@ -632,7 +364,7 @@ def _fraction(top: str, bottom: str) -> str:
     return f"the fraction with numerator {top} and denominator {bottom}"
 
 
-def _power(base: str, exponent: str, tok: _Tok | None) -> str:
+def _power(base: str, exponent: str, tok: Tok | None) -> str:
     exponent = exponent.strip()
     if exponent == "2":
         return f"{base} squared"
@@ -646,27 +378,27 @@ def _power(base: str, exponent: str, tok: _Tok | None) -> str:
         return f"{base} prime"
     if exponent == "minus 1" and len(base) == 1 and base.isupper():
         return f"{base} inverse"
-    if exponent in _ORDINAL_POWERS:
-        return f"{base} to the {_ORDINAL_POWERS[exponent]}"
+    if exponent in ORDINAL_POWERS:
+        return f"{base} to the {ORDINAL_POWERS[exponent]}"
     if len(exponent.split()) <= 3:
         return f"{base} to the {exponent}"
     return f"{base} to the power {exponent},"
 
 
 def _ordinal(number: str) -> str:
-    return _ORDINAL_POWERS.get(number, f"{number}th")
+    return ORDINAL_POWERS.get(number, f"{number}th")
 
 
-def _environment(tok: _Tok) -> str:
+def _environment(tok: Tok) -> str:
     name = tok.text.rstrip("*")
-    if name in _MATRICES:
+    if name in MATRICES:
         rows = 1 + sum(1 for t in tok.body if t.kind == "macro" and t.text == "\\")
         cells = 1 + sum(1 for t in tok.body if t.kind == "op" and t.text == "&")
         cols = max(1, round(cells / rows)) if rows else cells
         return f"a {rows} by {cols} matrix"
     if name == "cases":
         return "a definition by cases"
-    parts: list[list[_Tok]] = [[]]
+    parts: list[list[Tok]] = [[]]
     for t in tok.body:
         if t.kind == "macro" and t.text == "\\":
             parts.append([])
@@ -700,7 +432,7 @@ def speak_latex(tex: str) -> str:
     try:
         walker = LatexWalker(tex, latex_context=_context(), tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-        said = _Reader(_tokens(nodes)).say()
+        said = _Reader(tokens(nodes)).say()
     except (LatexWalkerError, IndexError, ValueError, RecursionError):
         said = re.sub(r"\\([A-Za-z]+)", r" \1 ", tex)
     said = re.sub(r"[\\{}^_$|`]", " ", said)

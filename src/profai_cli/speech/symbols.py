@@ -16,192 +16,22 @@ from __future__ import annotations
 
 import re
 
+from profai_cli.speech.symbol_words import (
+    ABBREVIATIONS,
+    ELEMENTS,
+    GREEK_LETTERS,
+    POWER_WORDS,
+    SYMBOL_WORDS,
+    UNITS,
+    number_words,
+    ordinal_words,
+    year_words,
+)
+
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₙᵢ", "0123456789+-=()aeoxni")
 _SUP_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ]+")
 _SUB_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₙᵢ]+")
-
-ELEMENTS = frozenset(
-    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge "
-    "As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm "
-    "Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th "
-    "Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr R X Nu".split()  # R, X, Nu: groups in mechanisms
-)
-GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "capital gamma",
-    "Δ": "delta", "Θ": "capital theta", "Λ": "capital lambda", "Ξ": "capital xi",
-    "Π": "capital pi", "Σ": "capital sigma", "Φ": "capital phi", "Ψ": "capital psi",
-    "Ω": "capital omega", "ϕ": "phi", "ϵ": "epsilon",
-}  # fmt: skip
-_SYMBOL_WORDS = {
-    "≤": " less than or equal to ",
-    "≥": " greater than or equal to ",
-    "≠": " not equal to ",
-    "≈": " approximately ",
-    "≡": " is equivalent to ",
-    "∝": " proportional to ",
-    "±": " plus or minus ",
-    "∓": " minus or plus ",
-    "×": " times ",
-    "·": " times ",
-    "÷": " divided by ",
-    "⇒": " implies ",
-    "⇔": " if and only if ",
-    "∞": " infinity ",
-    "∑": " the sum of ",
-    "∏": " the product of ",
-    "∫": " the integral of ",
-    "∂": " partial ",
-    "∇": " del ",
-    "∈": " in ",
-    "∉": " not in ",
-    "∩": " intersection ",
-    "∪": " union ",
-    "⊂": " subset of ",
-    "⊆": " subset of ",
-    "∅": " the empty set ",
-    "∀": " for all ",
-    "∃": " there exists ",
-    "¬": " not ",
-    "∧": " and ",
-    "∨": " or ",
-    "∴": " therefore ",
-    "‰": " per mille ",
-    "′": " prime ",
-    "″": " double prime ",
-    "∼": " about ",
-    "≪": " much less than ",
-    "≫": " much greater than ",
-    "•": ", ",
-}
-_UNITS = {
-    "mm": ("millimetre", "millimetres"),
-    "cm": ("centimetre", "centimetres"),
-    "m": ("metre", "metres"),
-    "km": ("kilometre", "kilometres"),
-    "nm": ("nanometre", "nanometres"),
-    "µm": ("micrometre", "micrometres"),
-    "μm": ("micrometre", "micrometres"),
-    "g": ("gram", "grams"),
-    "mg": ("milligram", "milligrams"),
-    "kg": ("kilogram", "kilograms"),
-    "s": ("second", "seconds"),
-    "ms": ("millisecond", "milliseconds"),
-    "µs": ("microsecond", "microseconds"),
-    "μs": ("microsecond", "microseconds"),
-    "ns": ("nanosecond", "nanoseconds"),
-    "min": ("minute", "minutes"),
-    "h": ("hour", "hours"),
-    "L": ("litre", "litres"),
-    "mL": ("millilitre", "millilitres"),
-    "ml": ("millilitre", "millilitres"),
-    "mol": ("mole", "moles"),
-    "mmol": ("millimole", "millimoles"),
-    "M": ("molar", "molar"),
-    "mM": ("millimolar", "millimolar"),
-    "K": ("kelvin", "kelvin"),
-    "N": ("newton", "newtons"),
-    "J": ("joule", "joules"),
-    "kJ": ("kilojoule", "kilojoules"),
-    "W": ("watt", "watts"),
-    "kW": ("kilowatt", "kilowatts"),
-    "V": ("volt", "volts"),
-    "mV": ("millivolt", "millivolts"),
-    "A": ("ampere", "amperes"),
-    "Pa": ("pascal", "pascals"),
-    "kPa": ("kilopascal", "kilopascals"),
-    "Hz": ("hertz", "hertz"),
-    "kHz": ("kilohertz", "kilohertz"),
-    "MHz": ("megahertz", "megahertz"),
-    "GHz": ("gigahertz", "gigahertz"),
-    "Ω": ("ohm", "ohms"),
-    "kB": ("kilobyte", "kilobytes"),
-    "MB": ("megabyte", "megabytes"),
-    "GB": ("gigabyte", "gigabytes"),
-    "TB": ("terabyte", "terabytes"),
-    "kcal": ("kilocalorie", "kilocalories"),
-    "cal": ("calorie", "calories"),
-    "atm": ("atmosphere", "atmospheres"),
-    "eV": ("electronvolt", "electronvolts"),
-}
-_POWER_WORDS = {"2": "square", "3": "cubic"}
-_ABBREVIATIONS = (
-    (re.compile(r"\be\.\s?g\.(?=[\s,:]|$)", re.IGNORECASE), "for example"),
-    (re.compile(r"\bi\.\s?e\.(?=[\s,:]|$)", re.IGNORECASE), "that is"),
-    (re.compile(r"\betc\.$"), "et cetera."),
-    (re.compile(r"\betc\.(?=\s|$)"), "et cetera"),
-    (re.compile(r"\betc\b"), "et cetera"),
-    (re.compile(r"\bvs\.?(?=\s)"), "versus"),
-    (re.compile(r"\bcf\.(?=\s)"), "compare"),
-    (re.compile(r"\bapprox\.(?=\s)"), "approximately"),
-    (re.compile(r"\bpp\.\s?(?=\d)"), "pages "),
-    (re.compile(r"\bp\.\s?(?=\d)"), "page "),
-    (re.compile(r"\b[Ff]igs?\.\s?(?=\d)"), "figure "),
-    (re.compile(r"\b[Ee]qs?\.\s?(?=\d|\()"), "equation "),
-    (re.compile(r"\b[Cc]h\.\s?(?=\d)"), "chapter "),
-    (re.compile(r"\b[Ss]ec\.\s?(?=\d)"), "section "),
-    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
-    (re.compile(r"\bca\.\s?(?=\d)"), "circa "),
-    (re.compile(r"\bc\.\s?(?=\d{3,4}\b)"), "circa "),
-)
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINAL_ENDINGS = {
-    "one": "first",
-    "two": "second",
-    "three": "third",
-    "five": "fifth",
-    "eight": "eighth",
-    "nine": "ninth",
-    "twelve": "twelfth",
-}
-
-
-def number_words(n: int) -> str:
-    """0 to 9999 in words."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return f"{_ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
-    thousands, rest = divmod(n, 1000)
-    return f"{number_words(thousands)} thousand" + (f" {number_words(rest)}" if rest else "")
-
-
-def ordinal_words(n: int) -> str:
-    """4 -> fourth, 23 -> twenty-third."""
-    words = number_words(n)
-    head, _, last = words.rpartition("-") if "-" in words else words.rpartition(" ")
-    sep = "-" if "-" in words else " "
-    if last in _ORDINAL_ENDINGS:
-        last = _ORDINAL_ENDINGS[last]
-    elif last.endswith("y"):
-        last = last[:-1] + "ieth"
-    else:
-        last += "th"
-    return f"{head}{sep}{last}" if head else last
-
-
-def year_words(n: int) -> str:
-    """1853 -> eighteen fifty-three; 1900 -> nineteen hundred; 2007 -> two thousand seven."""
-    high, low = divmod(n, 100)
-    if 2000 <= n <= 2009:
-        return "two thousand" + (f" {_ONES[low]}" if low else "")
-    if low == 0:
-        return f"{number_words(high)} hundred"
-    if low < 10:
-        return f"{number_words(high)} oh {_ONES[low]}"
-    return f"{number_words(high)} {number_words(low)}"
-
 
 # -- the rules, in order -----------------------------------------------------------------
 
@@ -295,7 +125,7 @@ def _spell_formula(token: str) -> str:
 
 
 def _unit_name(unit: str, value: str) -> str | None:
-    names = _UNITS.get(unit)
+    names = UNITS.get(unit)
     if names is None:
         return None
     return names[0] if value in ("1", "1.0") else names[1]
@@ -314,7 +144,7 @@ def say_symbols(text: str, *, context: str = "") -> str:
         return text
     s = _scripts(text)
     if "." in s and not _ABBREVIATED.isdisjoint(_DOTTED_WORD.findall(s)):
-        for pattern, words in _ABBREVIATIONS:
+        for pattern, words in ABBREVIATIONS:
             s = pattern.sub(words, s)
     digits = _HAS_DIGIT.search(s) is not None
     reacts = "[" in s or "->" in s or any(c in s for c in "\u2192\u21cc\u2194")
@@ -372,7 +202,7 @@ def say_symbols(text: str, *, context: str = "") -> str:
         for symbol, words in GREEK_LETTERS.items():
             if symbol in s:
                 s = re.sub(rf"{symbol}(?=\w)", words + " ", s).replace(symbol, words)
-        for symbol, words in _SYMBOL_WORDS.items():
+        for symbol, words in SYMBOL_WORDS.items():
             if symbol in s:
                 s = s.replace(symbol, words)
     if _TWO_CAPITALS.search(s):
@@ -420,9 +250,9 @@ def _formula(m: re.Match[str]) -> str:
 
 
 def _unit_power(m: re.Match[str]) -> str:
-    if m.group(1) not in _UNITS:
+    if m.group(1) not in UNITS:
         return m.group(0)
-    return f" {_POWER_WORDS[m.group(2)]} {_UNITS[m.group(1)][1]}"
+    return f" {POWER_WORDS[m.group(2)]} {UNITS[m.group(1)][1]}"
 
 
 def _acronym(m: re.Match[str]) -> str:
@@ -454,10 +284,10 @@ def _power_phrase(exponent: str) -> str:
 
 def _per(m: re.Match[str]) -> str:
     top, bottom, power = m.group(1), m.group(2), m.group(3)
-    if top not in _UNITS or bottom not in _UNITS:
+    if top not in UNITS or bottom not in UNITS:
         return m.group(0)
     tail = f" {'squared' if power == '2' else 'cubed'}" if power else ""
-    return f" {_UNITS[top][1]} per {_UNITS[bottom][0]}{tail}"
+    return f" {UNITS[top][1]} per {UNITS[bottom][0]}{tail}"
 
 
 def _number_unit(m: re.Match[str]) -> str:
