@@ -262,8 +262,8 @@ class FileSink:
         import soundfile as sf
 
         self.target = target
-        self.input_rate = sample_rate
-        self.frames_written = 0  # at the input rate: the timeline of subtitles and chapters
+        self._frames = 0  # at the input rate: the timeline of subtitles and chapters
+        self._file: Any = None  # soundfile's SoundFile, or ffmpeg on a pipe for MP3
         self._resampler: Any = None
         self._pcm_for_ffmpeg: AtomicFile | None = None
         if target.needs_ffmpeg:  # encode to WAV first; ffmpeg converts at the end
@@ -281,7 +281,6 @@ class FileSink:
             self.sample_rate = 48_000 if sample_rate > 24_000 else 24_000
             self._resampler = StreamResampler(sample_rate, self.sample_rate)
         try:
-            self._file: Any
             if target.extension == ".mp3" and shutil.which("ffmpeg") is not None:
                 self._file = _FfmpegMp3(path, self.sample_rate)
             else:
@@ -309,10 +308,10 @@ class FileSink:
 
     @property
     def written(self) -> int:
-        return self.frames_written
+        return self._frames
 
     def heard(self) -> int:
-        return self.frames_written
+        return self._frames
 
     def discard_after(self, position: int) -> None:
         pass
@@ -334,7 +333,7 @@ class FileSink:
         self._part.target = path
 
     async def write(self, frames: np.ndarray) -> None:
-        self.frames_written += len(frames)
+        self._frames += len(frames)
         if self._resampler is not None:
             frames = self._resampler.process(frames)
         if len(frames):
@@ -387,7 +386,7 @@ class FileSink:
 
     def close(self) -> None:
         """Give up: remove every temporary file (Ctrl-C, errors)."""
-        file = getattr(self, "_file", None)
+        file = self._file
         if isinstance(file, _FfmpegMp3):
             file.abort()
         elif file is not None and not file.closed:

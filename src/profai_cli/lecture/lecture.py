@@ -145,13 +145,6 @@ class Lecture:
             await self._grew.wait()
         return self.chunks[k]
 
-    def chunk_at(self, offset: int) -> int:
-        """The chunk whose text holds (or comes first after) this offset of the markdown."""
-        for chunk in self.chunks:
-            if chunk.end > offset:
-                return chunk.index
-        return len(self.chunks)
-
     # -- the audio ---------------------------------------------------------------------
 
     def move_to(self, k: int) -> None:
