@@ -14,62 +14,64 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from profai_cli.core.errors import ExitStatus, ProfaiError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from profai_cli.lecture.environment import Environment
+
 T = TypeVar("T")
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM}
 
 
-def run(body: Callable[[], T]) -> T:
+def run(body: Callable[[], T], env: Environment) -> T:
     """``body()``, with every way it can end mapped to a line and an exit code."""
-    received = _on_termination_signals()
+    received, before = _on_termination_signals(env.undo_on_exit)
     try:
         return body()
     except ProfaiError as exc:
         if not exc.shown:
-            error_line(exc.message)
+            error_line(exc.message, env.stderr)
         raise typer.Exit(int(exc.exit_status)) from None
     except KeyboardInterrupt:
         signum = received[0] if received else signal.SIGINT
-        sys.stderr.write("\nInterrupted.\n" if signum == signal.SIGINT else "\nStopped.\n")
+        env.stderr.file.write("\nInterrupted.\n" if signum == signal.SIGINT else "\nStopped.\n")
         raise typer.Exit(128 + int(signum)) from None
     except BrokenPipeError:
         _detach_stdout()  # the reader went away: stop quietly, as Unix tools do
         raise typer.Exit(128 + int(signal.SIGPIPE)) from None
     except OSError as exc:
         if exc.errno not in _OUTPUT_ERRNOS:
-            raise _unexpected(exc) from None
+            raise _unexpected(exc, env.stderr) from None
         where = f" {exc.filename}" if exc.filename else ""
-        error_line(f"cannot write{where}: {exc.strerror}; free space or pick another place")
+        error_line(
+            f"cannot write{where}: {exc.strerror}; free space or pick another place", env.stderr
+        )
         raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
     except typer.Exit:
         raise
     except Exception as exc:
-        raise _unexpected(exc) from None
+        raise _unexpected(exc, env.stderr) from None
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
-def show(renderable: Any) -> None:
-    """A table or a line for a listing command, on stdout."""
-    from rich.console import Console
-
-    Console().print(renderable)
-
-
-def error_line(message: str) -> None:
+def error_line(message: str, console: Console | None = None) -> None:
     from rich.console import Console
 
     from profai_cli.core.safe_text import strip_controls
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"error: {strip_controls(message)}", style="red", markup=False
-    )
+    console = console or Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(f"error: {strip_controls(message)}", style="red", markup=False)
 
 
-def _unexpected(exc: BaseException) -> BaseException:
+def _unexpected(exc: BaseException, console: Console) -> BaseException:
     """A bug: one line and where its traceback was written (PROFAI_DEBUG=1 shows it)."""
     import traceback
 
@@ -86,17 +88,20 @@ def _unexpected(exc: BaseException) -> BaseException:
         where = f"details in {log}"
     except OSError:
         where = "run again with PROFAI_DEBUG=1 for details"
-    error_line(f"unexpected {type(exc).__name__}: {exc}; {where}")
+    error_line(f"unexpected {type(exc).__name__}: {exc}; {where}", console)
     return typer.Exit(int(ExitStatus.ERROR))
 
 
-def _on_termination_signals() -> list[int]:
+def _on_termination_signals(
+    undo: list[Callable[[], None]],
+) -> tuple[list[int], dict[int, Any]]:
+    """SIGTERM and SIGHUP as Ctrl-C; the signals received, and the handlers before."""
     received: list[int] = []
 
     def handler(signum: int, frame: object) -> None:
         if received:
-            if "profai_cli.ui.keys" in sys.modules:
-                sys.modules["profai_cli.ui.keys"].restore_all()  # the terminal as it was
+            for give_back in list(undo):
+                give_back()  # the terminal as it was
             os._exit(128 + signum)  # a second signal: now
         received.append(signum)
         if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
@@ -105,9 +110,10 @@ def _on_termination_signals() -> list[int]:
             raise KeyboardInterrupt
         signal.raise_signal(signal.SIGINT)  # the Ctrl-C path: cancel, clean up, exit
 
+    before: dict[int, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, handler)
-    return received
+        before[sig] = signal.signal(sig, handler)
+    return received, before
 
 
 def _detach_stdout() -> None:
@@ -148,19 +154,20 @@ def version_lines() -> list[str]:
     ]
 
 
-def run_app(app: typer.Typer) -> int:
-    """The app, with a wrong command line told in one line, as every other bad input is."""
+def run_app(app: typer.Typer, args: list[str], env: Environment | None) -> int:
+    """The app, with a wrong command line told in one line, as every other bad input is.
+    ``env``: the Environment the commands use (made for this process when None)."""
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
     try:
-        code = app(prog_name="profai", standalone_mode=False)
+        code = app(args=args, prog_name="profai", standalone_mode=False, obj=env)
     except NoArgsIsHelpError:
         return 0  # the help is printed already: it is what `profai` alone asks for
     except ClickException as exc:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "profai"
-        error_line(f"{exc.format_message()} (see {where} --help)")
+        error_line(f"{exc.format_message()} (see {where} --help)", env.stderr if env else None)
         return int(exc.exit_code)
     except typer.Abort:
-        return 130
+        return ExitStatus.INTERRUPTED
     return code if isinstance(code, int) else 0

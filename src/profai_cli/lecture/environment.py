@@ -1,14 +1,16 @@
-"""What a command touches outside its own logic, made once by the command line and passed
-down (a test makes its own, with in-memory consoles and fake engines).
+"""What a command touches outside its own logic: made once per run of the command line
+(``cli.app.main(argv, env)``) and passed down; a test hands in its own, with in-memory
+consoles and fake engines.
 
 httpie's shape (its ``Environment``, handed to ``core.raw_main(env)``): the consoles,
-the status lines and the metrics live in one small object instead of travelling through
-every signature, and a test builds one with in-memory consoles.
+the status lines, the metrics and the engines live in one small object instead of
+travelling through every signature.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,8 @@ class Environment:
     metrics: Metrics
     engines: Engines = field(default_factory=Engines)  # settings -> lecturer, voice, sink
     keys: bool = True  # the player's keys may be read from the terminal
+    # What a hurried exit (a second signal) must give back first: the terminal's mode.
+    undo_on_exit: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def for_process(cls, *, quiet: bool = False) -> Environment:
@@ -51,14 +55,19 @@ class Environment:
         stdout = Console(file=io.StringIO(), width=width)
         return cls(stdout, stderr, Status(stderr), Metrics(), engines or Engines(), keys=False)
 
-    def for_lecture(self) -> Environment:
-        """The same place, with numbers of its own (each lecture of a course)."""
+    def for_lecture(self, *, quiet: bool | None = None) -> Environment:
+        """The same place, with numbers of its own, timed from now: each lecture of a
+        course after the first (the first keeps the process's, start-up and all)."""
+        import time
         from dataclasses import replace
 
-        return replace(self, metrics=Metrics(t0=self.metrics.t0))
+        from profai_cli.ui import Status
+
+        status = self.status if quiet is None else Status(self.stderr, quiet=quiet)
+        return replace(self, status=status, metrics=Metrics(t0=time.monotonic()))
 
     def panel(self, title: str = "Lecture") -> LecturePanel:
         """The live panel on a terminal, plain text anywhere else."""
         from profai_cli.ui import make_panel
 
-        return make_panel(self.stdout, title=title)
+        return make_panel(self.stdout, title=title, status=self.status)

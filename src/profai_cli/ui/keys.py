@@ -3,7 +3,8 @@
 Read from ``/dev/tty``, not stdin, so that notes piped on stdin still leave the keys to
 the listener. The terminal goes to cbreak mode without echo (Ctrl-C still interrupts)
 and back to exactly what it was on every way out: the normal end, ``q``, Ctrl-C, an
-error, and a second signal (``restore_all`` from the signal handler).
+error, and a second signal (the reader puts its ``restore`` on the undo list that the
+signal handler runs before a hurried exit).
 
 No library here: readchar and blessed read ``sys.stdin`` only, and readchar switches
 the terminal mode for each key, so keys typed in between are echoed.
@@ -44,8 +45,6 @@ KEYS = {
     "\x08": "backspace",
 }
 
-_ACTIVE: list[KeyReader] = []
-
 
 def split_keys(data: str) -> list[str]:
     """A read's characters as keys: escape sequences (arrows) whole, the rest one by one."""
@@ -67,14 +66,19 @@ def split_keys(data: str) -> list[str]:
 class KeyReader:
     """Calls ``on_key(name, char)`` on the event loop for each key pressed."""
 
-    def __init__(self, on_key: Callable[[str, str], None], fd: int) -> None:
+    def __init__(
+        self, on_key: Callable[[str, str], None], fd: int, undo: list[Callable[[], None]]
+    ) -> None:
         self.on_key = on_key
         self.fd = fd
+        self._undo = undo  # run before a hurried exit: the terminal given back
         self._saved: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
-    def open_terminal(cls, on_key: Callable[[str, str], None]) -> KeyReader | None:
+    def open_terminal(
+        cls, on_key: Callable[[str, str], None], undo: list[Callable[[], None]]
+    ) -> KeyReader | None:
         """A reader on this process's terminal; None when there is none (a pipe, cron, CI)."""
         try:
             fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
@@ -89,7 +93,7 @@ class KeyReader:
         if not os.isatty(fd):
             os.close(fd)
             return None
-        return cls(on_key, fd)
+        return cls(on_key, fd, undo)
 
     def start(self) -> None:
         import termios
@@ -100,7 +104,7 @@ class KeyReader:
         mode[6][termios.VMIN] = 1
         mode[6][termios.VTIME] = 0
         termios.tcsetattr(self.fd, termios.TCSANOW, mode)
-        _ACTIVE.append(self)
+        self._undo.append(self.restore)
         self._loop = asyncio.get_running_loop()
         self._loop.add_reader(self.fd, self._readable)
 
@@ -124,8 +128,8 @@ class KeyReader:
                 pass
             self._loop = None
         self.restore()
-        if self in _ACTIVE:
-            _ACTIVE.remove(self)
+        if self.restore in self._undo:
+            self._undo.remove(self.restore)
         try:
             os.close(self.fd)
         except OSError:
@@ -140,9 +144,3 @@ class KeyReader:
             except (OSError, termios.error):
                 pass
             self._saved = None
-
-
-def restore_all() -> None:
-    """Every terminal this process changed, as it was: for a hurried exit."""
-    for reader in list(_ACTIVE):
-        reader.restore()

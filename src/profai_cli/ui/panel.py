@@ -20,10 +20,7 @@ if TYPE_CHECKING:
     from rich.live import Live
     from rich.segment import Segment
 
-# The console of the live panel on screen, if any. Rich's own consoles bypass its stderr
-# redirection, so a status line written to stderr under a live panel on the same terminal
-# breaks the panel's cursor arithmetic (the line is overwritten, a stale box is left).
-LIVE_CONSOLES: list[Console] = []
+    from profai_cli.ui.status import Status
 
 
 class LecturePanel(Protocol):
@@ -132,10 +129,13 @@ class LivePanel:
 
     interactive = True
 
-    def __init__(self, console: Console, title: str = "Lecture") -> None:
+    def __init__(
+        self, console: Console, title: str = "Lecture", status: Status | None = None
+    ) -> None:
         from rich.live import Live
 
         self._console = console
+        self._status = status  # told when the panel is live, to print its lines above it
         self._title = title
         self._tail = ""
         self._committed_lines = 0  # top lines of the tail already printed for good
@@ -160,7 +160,8 @@ class LivePanel:
         if not self._started:  # no empty box on screen while waiting for the first token
             self._live.start()
             self._started = True
-            LIVE_CONSOLES.append(self._console)
+            if self._status is not None:
+                self._status.live_started(self._console)
 
     def append(self, text: str) -> None:
         if not text:
@@ -247,7 +248,8 @@ class LivePanel:
         self._live.update(_Nothing(), refresh=True)
         self._live.stop()
         self._started = False
-        LIVE_CONSOLES.remove(self._console)
+        if self._status is not None:
+            self._status.live_stopped(self._console)
 
     # -- internals ---------------------------------------------------------------
 
@@ -384,7 +386,11 @@ class _Nothing:
 
 
 def make_panel(
-    console: Console | None = None, *, plain: bool | None = None, title: str = "Lecture"
+    console: Console | None = None,
+    *,
+    plain: bool | None = None,
+    title: str = "Lecture",
+    status: Status | None = None,
 ) -> LecturePanel:
     """The live view on a terminal, plain text anywhere else."""
     from rich.console import Console
@@ -392,4 +398,4 @@ def make_panel(
     console = console or Console()
     if plain if plain is not None else not console.is_terminal:
         return PlainPanel(console.file)
-    return LivePanel(console, title=title)
+    return LivePanel(console, title=title, status=status)

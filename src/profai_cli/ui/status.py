@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from profai_cli.core.safe_text import strip_controls
 from profai_cli.core.stderr_guard import STDERR_LOCK
-from profai_cli.ui.panel import LIVE_CONSOLES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,6 +27,19 @@ class Status:
 
         self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
         self.quiet = quiet
+        # Consoles with a live panel on them, newest last. Rich's consoles bypass its stderr
+        # redirection, so a line written to stderr under a live panel on the same terminal
+        # breaks the panel's cursor arithmetic (the line is overwritten, a stale box left):
+        # it is printed through the panel's console instead.
+        self._live: list[Console] = []
+
+    def live_started(self, console: Console) -> None:
+        """A live panel is on ``console``: lines go above it while it lasts."""
+        self._live.append(console)
+
+    def live_stopped(self, console: Console) -> None:
+        if console in self._live:
+            self._live.remove(console)
 
     def info(self, message: str) -> None:
         """A dim status line (hidden with --quiet)."""
@@ -40,7 +52,7 @@ class Status:
 
     def _print(self, message: str, style: str) -> None:
         console = self.console
-        if LIVE_CONSOLES and _same_terminal(1, 2):
-            console = LIVE_CONSOLES[-1]  # printed above the live panel, which then redraws below
+        if self._live and _same_terminal(1, 2):
+            console = self._live[-1]  # printed above the live panel, which then redraws below
         with STDERR_LOCK:
             console.print(strip_controls(message), style=style, markup=False, highlight=False)
