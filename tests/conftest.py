@@ -85,6 +85,56 @@ def run_profai(
     )
 
 
+def run_here(
+    args: list[str],
+    home: Path,
+    *,
+    stdin: str | bytes | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    engines: Any = None,
+    width: int = 100,
+    **more_env: str,
+) -> Run:
+    """``run_profai`` in this process: the same call, the same checks, no new interpreter.
+
+    cli.app.main runs with an in-memory Environment (its consoles are pipes, as
+    ``run_profai``'s are), the private home's environment and the given stdin; all are put
+    back after. A run that hangs past ``timeout`` ends the test session with every
+    thread's traceback, as a subprocess's timeout would fail the test."""
+    import faulthandler
+    import io
+
+    from profai_cli.cli.app import main
+    from profai_cli.lecture.environment import Environment
+
+    saved_env, saved_stdin = dict(os.environ), sys.stdin
+    data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    os.environ.clear()
+    os.environ.update(clean_env(home, **{**(env or {}), **more_env}))
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+    environment = Environment.in_memory(width=width, engines=engines)
+    faulthandler.dump_traceback_later(timeout + 30, exit=True)
+    try:
+        code = main(args, environment)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.stdin = saved_stdin
+    return Run(
+        code,
+        environment.stdout.file.getvalue(),  # type: ignore[attr-defined]
+        environment.stderr.file.getvalue(),  # type: ignore[attr-defined]
+    )
+
+
+@pytest.fixture
+def profai(home: Path) -> Callable[..., Run]:
+    """``run_here`` with this test's private home: for tests that hand in engines."""
+    return lambda args, **options: run_here(args, home, **options)
+
+
 def start_profai(
     args: list[str], home: Path, *, stdin: bytes = b"notes", stdout: int = subprocess.DEVNULL
 ) -> subprocess.Popen[bytes]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import pytest
 from profai_cli.notes.formats import Kind, detect
 from profai_cli.notes.ingest import natural_key, notes_files, read_notes
 from tests import documents
-from tests.conftest import run_profai
+from tests.conftest import Run, run_profai
 
 pytest.importorskip("pdfminer")
 
@@ -191,6 +191,35 @@ def test_a_course_folder_is_its_notes_in_natural_order(tmp_path: Path) -> None:
     names = [Path(f).name for f in notes_files([str(course)])]
     assert names == ["week1.md", "week2.pdf", "week10.md"]
     assert sorted(["b10", "b9", "a"], key=natural_key) == ["a", "b9", "b10"]
+
+
+def test_a_courses_stats_are_each_lectures_own(home: Path, profai: Callable[..., Run]) -> None:
+    """Lecture 2's numbers are its own: a slow first lecture does not show in them."""
+    import json
+
+    from profai_cli.lecture.engines import Engines
+    from tests.fakes.engines import ScriptedLLM
+
+    course = home / "course"
+    course.mkdir()
+    (course / "week1.md").write_text("# Week one\n\nRocks.\n")
+    (course / "week2.md").write_text("# Week two\n\nRivers.\n")
+    lecturers = iter(
+        [
+            ScriptedLLM(["# Week one\n\n", "Rocks form slowly over time."], first_after=0.6),
+            ScriptedLLM(["# Week two\n\n", "Rivers carry sand to the sea, and more."]),
+        ]
+    )
+    engines = Engines(lecturer=lambda settings: (next(lecturers), "Using a script."))
+    stats = home / "stats.json"
+    r = profai(["teach", str(course), "--no-audio", "--stats-json", str(stats)], engines=engines)
+    assert r.code == 0, r.err
+    one, two = json.loads(stats.read_text())
+    assert (one["lecture"], two["lecture"]) == ("week1.md", "week2.md")
+    assert one["first_token"] >= 0.6 and two["first_token"] < 0.3
+    assert (one["words"], two["words"]) == (7, 10)
+    assert "arguments parsed" in one["timeline"]
+    assert list(two["timeline"]) == ["lecture request sent"]  # no start-up of its own
 
 
 def test_teach_plays_a_course_in_order_and_export_writes_a_playlist(home: Path) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
+
+from profai_cli.core.prompts import LectureRequest
+from profai_cli.llm.base import Answerer, Kind, Report
 
 Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
 
@@ -154,41 +156,41 @@ class ScriptedLLM:
 
     name = "scripted"
 
-    def __init__(self, *streams: list[str | BaseException]) -> None:
+    def __init__(self, *streams: list[str | BaseException], first_after: float = 0.0) -> None:
         self.streams = list(streams)
         self.partials: list[str] = []
+        self.first_after = first_after  # seconds before the first delta, as a slow server
 
-    async def stream(self, request: object, partial: str = "") -> AsyncIterator[str]:
+    async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         self.partials.append(partial)
+        await asyncio.sleep(self.first_after)
         for item in self.streams.pop(0):
             await asyncio.sleep(0)
             if isinstance(item, BaseException):
                 raise item
             yield item
 
-    async def complete(self, request: object) -> str:
+    async def complete(self, request: LectureRequest) -> str:
         return "".join(d for d in self.streams.pop(0) if isinstance(d, str))
 
     async def aclose(self) -> None:
         pass
 
-    kind = "service"
+    kind: Kind = "service"
 
-    def planned_minutes(self, request: object) -> float | None:
+    def planned_minutes(self, request: LectureRequest) -> float | None:
         return None
 
-    def send_early(self, request: object) -> None:
+    def send_early(self, request: LectureRequest) -> None:
         pass
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         pass
 
-    def answerer(self, notes: str) -> Any:
+    def answerer(self, notes: str) -> Answerer:
         from profai_cli.llm.answer import NotesAnswerer
 
         return NotesAnswerer(notes, None)
 
-    def report(self) -> Any:
-        from profai_cli.llm.base import Report
-
+    def report(self) -> Report:
         return Report()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,11 +23,18 @@ from profai_cli.cli.options import (
     SOUND,
     TEACH_OUTPUT,
     VOICE,
+    ExportFlags,
     NotesArg,
-    settings_from,
+    PagesFlags,
+    SpeakFlags,
+    TeachFlags,
     takes,
 )
-from profai_cli.cli.runner import run, run_app, show
+from profai_cli.cli.runner import run_app
+from profai_cli.core.config import Settings
+
+if TYPE_CHECKING:
+    from profai_cli.lecture.environment import Environment
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -70,23 +77,19 @@ def _root(
 
 @app.command()
 @takes(LECTURE, LECTURER, VOICE, SOUND, PACING, TEACH_OUTPUT)
-def teach(notes: NotesArg = None, **o: Any) -> None:
+def teach(
+    notes: NotesArg = None, *, settings: Settings, flags: TeachFlags, env: Environment
+) -> None:
     """Teach a lecture on NOTES: the text on screen as it is written, and in the voice.
 
     On a terminal: space pauses, left/right go a sentence back/on, r says it again,
     up/down change the speed, a asks a question, q stops (the next teach resumes
     there), ? shows the keys.
     """
+    env.metrics.moment("arguments parsed")
+    from profai_cli.cli.wiring import run_teach
 
-    def body() -> None:
-        from profai_cli.core import timeline
-
-        timeline.mark("arguments parsed")
-        from profai_cli.cli.wiring import run_teach
-
-        run_teach(notes, settings_from(o), o)
-
-    run(body)
+    run_teach(notes, settings, flags, env)
 
 
 @app.command()
@@ -101,20 +104,19 @@ def export(
         ),
     ],
     notes: NotesArg = None,
-    **o: Any,
+    *,
+    settings: Settings,
+    flags: ExportFlags,
+    env: Environment,
 ) -> None:
     """Write the lecture on NOTES to an audio file (no sound device needed).
 
     For a course (a folder or several notes), OUTPUT is a folder: one audio file per
     lecture, their transcripts and subtitles when asked, and an .m3u playlist.
     """
+    from profai_cli.cli.wiring import run_export
 
-    def body() -> None:
-        from profai_cli.cli.wiring import run_export
-
-        run_export(output, notes, settings_from(o), o)
-
-    run(body)
+    run_export(output, notes, settings, flags, env)
 
 
 @app.command()
@@ -127,16 +129,15 @@ def ask(
         str | None,
         typer.Argument(help="The question; none reads one a line from stdin.", show_default=False),
     ] = None,
-    **o: Any,
+    *,
+    settings: Settings,
+    flags: SpeakFlags,
+    env: Environment,
 ) -> None:
     """Answer a question about NOTES as the lecturer would, from the notes only."""
+    from profai_cli.cli.wiring import run_ask
 
-    def body() -> None:
-        from profai_cli.cli.wiring import run_ask
-
-        run_ask(notes, question, settings_from(o), o)
-
-    run(body)
+    run_ask(notes, question, settings, flags, env)
 
 
 @app.command()
@@ -150,16 +151,15 @@ def say(
         str | None,
         typer.Option("--notes", help="Use the pronounce.toml beside these notes too."),
     ] = None,
-    **o: Any,
+    *,
+    settings: Settings,
+    flags: SpeakFlags,
+    env: Environment,
 ) -> None:
     """Say a line as the lecture would: to check how a word or formula is pronounced."""
+    from profai_cli.cli.wiring import run_say
 
-    def body() -> None:
-        from profai_cli.cli.wiring import run_say
-
-        run_say(text, show, notes, settings_from(o), o)
-
-    run(body)
+    run_say(text, show, notes, settings, flags, env)
 
 
 @app.command("notes")
@@ -171,118 +171,108 @@ def notes_command(
     source: Annotated[
         str, typer.Argument(help="A notes file of any kind, or a web address.", show_default=False)
     ],
-    **o: Any,
+    *,
+    settings: Settings,
+    flags: PagesFlags,
+    env: Environment,
 ) -> None:
     """Print notes as the lecturer gets them: converted to markdown (to read or edit)."""
+    from profai_cli.notes.ingest import read_notes
 
-    def body() -> None:
-        from profai_cli.notes.ingest import read_notes
-
-        settings = settings_from(o)
-        loaded = read_notes(
-            source,
-            max_chars=settings.max_chars,
-            pages=o["pages"],
-            section=o["section"],
-            timeout=settings.timeout,
-        )
-        sys.stdout.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
-        sys.stdout.flush()
-
-    run(body)
+    loaded = read_notes(
+        source,
+        max_chars=settings.max_chars,
+        pages=flags.pages,
+        section=flags.section,
+        timeout=settings.timeout,
+    )
+    out = env.stdout.file
+    out.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
+    out.flush()
 
 
 @app.command()
 @takes([p for p in LECTURER if p.name in ("base_url", "api_key", "local_model")])
-def doctor(**o: Any) -> None:
+def doctor(*, settings: Settings, env: Environment) -> None:
     """Check what works here (sound, keys, server, models, voice, ffmpeg, cache)."""
+    from profai_cli.cli.wiring import doctor_table
 
-    def body() -> None:
-        from profai_cli.cli.wiring import doctor_table
-
-        table, can_teach = doctor_table(settings_from(o))
-        show(table)
-        show(
-            "profai teach can run here."
-            if can_teach
-            else "profai teach cannot run yet: fix the rows marked 'no' above."
-        )
-        if not can_teach:
-            raise typer.Exit(1)
-
-    run(body)
+    table, can_teach = doctor_table(settings)
+    env.stdout.print(table)
+    _line(
+        env,
+        "profai teach can run here."
+        if can_teach
+        else "profai teach cannot run yet: fix the rows marked 'no' above.",
+    )
+    if not can_teach:
+        raise typer.Exit(1)
 
 
 @app.command()
-def devices() -> None:
+@takes()
+def devices(*, env: Environment) -> None:
     """List the sound output devices."""
+    from profai_cli.cli.wiring import devices_table
 
-    def body() -> None:
-        from profai_cli.cli.wiring import devices_table
-
-        show(devices_table())
-
-    run(body)
+    env.stdout.print(devices_table())
 
 
 @app.command()
-def voices() -> None:
+@takes()
+def voices(*, env: Environment) -> None:
     """List the voice engines and their voices, with sample rates."""
+    from profai_cli.cli.wiring import voices_table
 
-    def body() -> None:
-        from profai_cli.cli.wiring import voices_table
-
-        show(voices_table())
-
-    run(body)
+    env.stdout.print(voices_table())
 
 
 @cache_app.command("info")
-def cache_info() -> None:
+@takes()
+def cache_info(*, env: Environment) -> None:
     """Where the audio cache is, how big, and its cap."""
+    from profai_cli.tts.cache import AudioCache
 
-    def body() -> None:
-        from profai_cli.tts.cache import AudioCache
-
-        typer.echo(AudioCache().info().summary())
-
-    run(body)
+    _line(env, AudioCache().info().summary())
 
 
 @cache_app.command("clear")
-def cache_clear() -> None:
+@takes()
+def cache_clear(*, env: Environment) -> None:
     """Delete every cached chunk of audio."""
+    from profai_cli.tts.cache import AudioCache
 
-    def body() -> None:
-        from profai_cli.tts.cache import AudioCache
-
-        typer.echo(f"Removed {AudioCache().clear()} cached chunks.")
-
-    run(body)
+    _line(env, f"Removed {AudioCache().clear()} cached chunks.")
 
 
 @config_app.command("path")
-def config_path() -> None:
+@takes()
+def config_path(*, env: Environment) -> None:
     """Print where the config file is (it need not exist)."""
     from profai_cli.core.config import config_path as path
 
-    typer.echo(str(path()))
+    _line(env, str(path()))
 
 
 @config_app.command("show")
-def config_show() -> None:
+@takes()
+def config_show(*, env: Environment) -> None:
     """Every setting with its value and where it came from."""
+    from profai_cli.cli.wiring import settings_table
 
-    def body() -> None:
-        from profai_cli.cli.wiring import settings_table
-
-        show(settings_table())
-
-    run(body)
+    env.stdout.print(settings_table())
 
 
-def main() -> None:
+def _line(env: Environment, text: str) -> None:
+    """Plain text on stdout, as it is: no markup, colour or wrapping."""
+    env.stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """The command line, run; its exit code. httpie's shape: a test hands in ``argv`` and
+    an Environment (in-memory consoles, fake engines) and runs it in process."""
     from profai_cli.cli import helpcache
 
-    with helpcache.keeping(sys.argv[1:]):
-        sys.exit(run_app(app))
+    args = sys.argv[1:] if argv is None else argv
+    with helpcache.keeping(args):
+        return run_app(app, args, env)

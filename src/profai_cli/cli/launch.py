@@ -14,4 +14,4 @@ def main() -> None:
         return
     from profai_cli.cli.app import main as parse_and_run
 
-    parse_and_run()
+    sys.exit(parse_and_run())

@@ -1,55 +1,59 @@
 """From parsed options to the command modules: notes read, options made, loop run.
 
-cli.py parses; this turns what it parsed into the calls of teach, export, course, ask
-and the listings' tables, so cli.py stays parsing and wiring alone.
+app.py parses; this turns what it parsed into the calls of teach, export, course, ask
+and the listings' tables, so app.py stays parsing alone.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from profai_cli.cli.options import ExportFlags, SpeakFlags, TeachFlags
 from profai_cli.core.config import Settings
+from profai_cli.lecture.environment import Environment
 from profai_cli.notes.ingest import Notes, notes_files, read_notes
 
 
-def _reader(settings: Settings, o: dict[str, Any]) -> Any:
+def _reader(settings: Settings, flags: TeachFlags | ExportFlags) -> Callable[[str], Notes]:
     def read(path: str) -> Notes:
         return read_notes(
             path,
             max_chars=settings.max_chars,
-            pages=o.get("pages"),
-            section=o.get("section"),
+            pages=flags.pages,
+            section=flags.section,
             timeout=settings.timeout,
         )
 
     return read
 
 
-def run_teach(notes: list[str] | None, settings: Settings, o: dict[str, Any]) -> None:
+def run_teach(
+    notes: list[str] | None, settings: Settings, flags: TeachFlags, env: Environment
+) -> None:
     import asyncio
 
     from profai_cli.commands.course import check_course, teach_course
     from profai_cli.commands.teach import TeachOptions, teach
-    from profai_cli.core import outputs, timeline
-    from profai_cli.lecture.environment import Environment
+    from profai_cli.core import outputs
 
-    timeline.mark("teach imported")
+    env.metrics.moment("teach imported")
+    env.status.quiet = flags.quiet
     files = notes_files(notes or ["-"])
     check_course(files)
-    outputs.check({"--stats-json": o["stats_json"]}, files)
-    read = _reader(settings, o)
+    outputs.check({"--stats-json": flags.stats_json}, files)
+    read = _reader(settings, flags)
     loaded = read(files[0]) if len(files) == 1 else None
-    timeline.mark("notes read")
-    env = Environment.for_process(quiet=o["quiet"])
+    env.metrics.moment("notes read")
     options = TeachOptions(
-        audio=not o["no_audio"],
-        require_audio=o["require_audio"],
-        stats=o["stats"],
-        stats_json=o["stats_json"],
-        keys=not o["no_keys"],
-        restart=o["restart"],
+        audio=not flags.no_audio,
+        require_audio=flags.require_audio,
+        stats=flags.stats,
+        stats_json=flags.stats_json,
+        keys=not flags.no_keys,
+        restart=flags.restart,
     )
     if loaded is not None:
         asyncio.run(teach(settings, loaded, options, env))
@@ -58,42 +62,45 @@ def run_teach(notes: list[str] | None, settings: Settings, o: dict[str, Any]) ->
 
 
 def run_export(
-    output: Path, notes: list[str] | None, settings: Settings, o: dict[str, Any]
+    output: Path,
+    notes: list[str] | None,
+    settings: Settings,
+    flags: ExportFlags,
+    env: Environment,
 ) -> None:
     import asyncio
 
     from profai_cli.commands.course import check_course, export_course, jobs_for
     from profai_cli.commands.export import ExportOptions, export
     from profai_cli.core.errors import InputError
-    from profai_cli.lecture.environment import Environment
 
-    env = Environment.for_process(quiet=o["quiet"])
+    env.status.quiet = flags.quiet
     files = notes_files(notes or ["-"])
     check_course(files)
-    read = _reader(settings, o)
+    read = _reader(settings, flags)
     course = len(files) > 1 or output.is_dir() or str(output).endswith(("/", os.sep))
     script = (
-        read_notes(str(o["from_transcript"]), max_chars=settings.max_chars)
-        if o["from_transcript"] is not None
+        read_notes(str(flags.from_transcript), max_chars=settings.max_chars)
+        if flags.from_transcript is not None
         else None
     )
     if course and script is not None:
         raise InputError("--from-transcript speaks one transcript: give one output file")
     options = ExportOptions(
         output=output,
-        force=o["force"],
-        transcript=o["transcript"],
-        subtitles=o["subtitles"],
-        title=o["title"],
-        fresh=o["fresh"],
+        force=flags.force,
+        transcript=flags.transcript,
+        subtitles=flags.subtitles,
+        title=flags.title,
+        fresh=flags.fresh,
         from_transcript=script,
-        progress=not o["quiet"],
-        keep_partial=o["keep_partial"],
-        with_questions=o["with_questions"],
+        progress=not flags.quiet,
+        keep_partial=flags.keep_partial,
+        with_questions=flags.with_questions,
     )
     if course:
-        suffix = "." + str(o["audio_format"]).lower().lstrip(".")
-        jobs = o["jobs"] or jobs_for(settings)
+        suffix = "." + flags.audio_format.lower().lstrip(".")
+        jobs = flags.jobs or jobs_for(settings)
         asyncio.run(
             export_course(settings, files, read, output, options, env, suffix=suffix, jobs=jobs)
         )
@@ -102,32 +109,37 @@ def run_export(
     asyncio.run(export(settings, loaded, options, env))
 
 
-def run_ask(notes: str, question: str | None, settings: Settings, o: dict[str, Any]) -> None:
+def run_ask(
+    notes: str, question: str | None, settings: Settings, flags: SpeakFlags, env: Environment
+) -> None:
     import asyncio
 
     from profai_cli.commands.ask import ask, stdin_questions
     from profai_cli.core.errors import InputError
-    from profai_cli.lecture.environment import Environment
 
+    env.status.quiet = flags.quiet
     if notes == "-" and question is None:
         raise InputError("with the notes on stdin, give the question as an argument")
     loaded = read_notes(notes, max_chars=settings.max_chars)
-    env = Environment.for_process(quiet=o["quiet"])
     questions = [question] if question is not None else stdin_questions()
-    asyncio.run(ask(settings, loaded, questions, env, audio=not o["no_audio"]))
+    asyncio.run(ask(settings, loaded, questions, env, audio=not flags.no_audio))
 
 
 def run_say(
-    text: str, show: bool, notes: str | None, settings: Settings, o: dict[str, Any]
+    text: str,
+    show: bool,
+    notes: str | None,
+    settings: Settings,
+    flags: SpeakFlags,
+    env: Environment,
 ) -> None:
     import asyncio
 
     from profai_cli.commands.say import say
-    from profai_cli.lecture.environment import Environment
 
-    env = Environment.for_process(quiet=o["quiet"])
+    env.status.quiet = flags.quiet
     loaded = read_notes(notes, max_chars=settings.max_chars) if notes else None
-    show = show or o["no_audio"]
+    show = show or flags.no_audio
     asyncio.run(say(settings, text, env, show=show, notes=loaded))
 
 

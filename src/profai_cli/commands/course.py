@@ -19,6 +19,7 @@ from profai_cli.core.config import Settings
 from profai_cli.core.errors import ExitStatus, ExportError, InputError, ProfaiError
 from profai_cli.lecture import store
 from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.metrics import Metrics
 from profai_cli.notes.ingest import Notes, is_url
 
 
@@ -43,6 +44,36 @@ async def teach_course(
             f"({lecture_name(files[start])}); --restart to start over."
         )
     failed: list[str] = []
+    made: list[tuple[str, Metrics]] = []  # each lecture's own numbers, for --stats-json
+    try:
+        stopped = await _each_lecture(settings, files, read, options, env, start, key, failed, made)
+    finally:
+        if options.stats_json and made:
+            _write_course_stats(options.stats_json, made)
+    if stopped:
+        return False
+    store.save_course(key, 0)
+    if failed:
+        raise InputError(
+            f"{len(failed)} of {len(files)} lectures could not be read ({', '.join(failed)}); "
+            "the others were taught"
+        )
+    return True
+
+
+async def _each_lecture(
+    settings: Settings,
+    files: list[str],
+    read: Callable[[str], Notes],
+    options: TeachOptions,
+    env: Environment,
+    start: int,
+    key: str,
+    failed: list[str],
+    made: list[tuple[str, Metrics]],
+) -> bool:
+    """The lectures from ``start``, each with an Environment of its own numbers; True
+    when the listener stopped one (q)."""
     for i in range(start, len(files)):
         try:
             notes = read(files[i])
@@ -55,18 +86,27 @@ async def teach_course(
         title = f"Lecture {i + 1} of {len(files)}: {lecture_name(notes.source)}"
         env.status.info(title)
         store.save_course(key, i)
+        own = env if not made else env.for_lecture()
+        made.append((lecture_name(notes.source), own.metrics))
         done = await teach(
-            settings, notes, dataclasses.replace(options, title=title, restart=False), env
+            settings,
+            notes,
+            dataclasses.replace(options, title=title, restart=False, stats_json=None),
+            own,
         )
         if not done:
-            return False
-    store.save_course(key, 0)
-    if failed:
-        raise InputError(
-            f"{len(failed)} of {len(files)} lectures could not be read ({', '.join(failed)}); "
-            "the others were taught"
-        )
-    return True
+            return True
+    return False
+
+
+def _write_course_stats(path: Path, made: list[tuple[str, Metrics]]) -> None:
+    """--stats-json for a course: a list, each lecture's numbers under its name."""
+    import json
+
+    from profai_cli.core.outputs import write_text
+
+    lectures = [{"lecture": name, **metrics.as_dict()} for name, metrics in made]
+    write_text(path, json.dumps(lectures, indent=2) + "\n")
 
 
 async def export_course(
@@ -116,7 +156,10 @@ async def export_course(
             try:
                 notes = read(files[i])
                 env.status.info(f"Lecture {i + 1} of {len(files)}: {lecture_name(notes.source)}")
-                own = env if jobs == 1 else Environment.for_process(quiet=True)
+                if jobs > 1:  # side by side: their lines would interleave
+                    own = env.for_lecture(quiet=True)
+                else:
+                    own = env if i == 0 else env.for_lecture()
                 durations[i] = await export(settings, notes, plans[i], own)
             except ProfaiError as exc:
                 if exc.exit_status != ExitStatus.BAD_INPUT:

@@ -135,7 +135,7 @@ class VoiceSide:
             view=self.panel,
             on_question=lambda q, k: self._ask(q, k, playback, sink),
         )
-        reader = KeyReader.open_terminal(player.key)
+        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit)
         if reader is None:
             return None
         reader.start()

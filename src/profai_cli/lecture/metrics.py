@@ -31,7 +31,9 @@ _IMPORTED = time.monotonic()
 
 @dataclass
 class Metrics:
-    """Times are seconds since process start; None when the moment never came."""
+    """Times are seconds since t0, None when the moment never came. t0 is the process's
+    start for a lecture taught on its own (start-up counts), the lecture's own start for
+    the later lectures of a course."""
 
     t0: float = field(default_factory=process_start)
     first_token: float | None = None
