@@ -110,8 +110,9 @@ def run_here(
 
     saved_env, saved_stdin = dict(os.environ), sys.stdin
     data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    wanted = clean_env(home, **{**(env or {}), **more_env})
     os.environ.clear()
-    os.environ.update(clean_env(home, **{**(env or {}), **more_env}))
+    os.environ.update(wanted)
     sys.stdin = io.TextIOWrapper(io.BytesIO(data))
     environment = Environment.in_memory(width=width, engines=engines)
     faulthandler.dump_traceback_later(timeout + 30, exit=True)
@@ -219,3 +220,25 @@ async def loop_ticks_during(work: Any, period: float = 0.005) -> int:
     finally:
         task.cancel()
     return ticks
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (two workers), tests that play through the null sink run on one
+    worker, one at a time: they share one sound server and record its monitor. The
+    built-in model's tests take both cores each, so they too run one at a time."""
+    for item in items:
+        if item.get_closest_marker("audio"):
+            item.add_marker(pytest.mark.xdist_group("sound"))
+        elif item.get_closest_marker("local_llm"):
+            item.add_marker(pytest.mark.xdist_group("model"))
+
+
+@pytest.fixture(autouse=True)
+def no_sound_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked ``audio`` gets no sound device, whether or not a sound server
+    runs: it sees what a machine without one shows, and it never plays into a recording
+    another test is making."""
+    if request.node.get_closest_marker("audio") is None:
+        monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse")
+        monkeypatch.delenv("PULSE_SINK", raising=False)

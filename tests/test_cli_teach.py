@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, Run, clean_env, python, run_profai, start_profai
+from tests.conftest import EXAMPLES, Run, clean_env, python, run_here, start_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 ESC = "\x1b"
@@ -35,7 +35,7 @@ def test_help_imports_nothing_heavy(home: Path) -> None:
 
 def test_teach_streams_plain_text_when_not_a_terminal(fake: FakeOpenAI, home: Path) -> None:
     fake.knobs.lecture = "# Waves\n\nA wave carries energy. It does not carry matter.\n"
-    r = run_profai(
+    r = run_here(
         ["teach", "--base-url", fake.base_url, "--no-audio"], home, stdin="Notes about waves."
     )
     assert r.code == 0, r.err
@@ -53,7 +53,7 @@ def test_teach_streams_plain_text_when_not_a_terminal(fake: FakeOpenAI, home: Pa
 
 
 def test_notes_file_and_lecture_options_reach_the_prompt(fake: FakeOpenAI, home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         [
             "teach",
             str(EXAMPLES / "photosynthesis.md"),
@@ -84,7 +84,7 @@ def test_notes_file_and_lecture_options_reach_the_prompt(fake: FakeOpenAI, home:
 
 
 def test_env_configures_model_url_and_key(fake: FakeOpenAI, home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--no-audio"],
         home,
         stdin="notes",
@@ -99,7 +99,7 @@ def test_env_configures_model_url_and_key(fake: FakeOpenAI, home: Path) -> None:
 
 
 def test_no_color_and_dumb_pipes_get_no_escape_codes(fake: FakeOpenAI, home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", "--base-url", fake.base_url, "--no-audio"],
         home,
         stdin="x",
@@ -124,7 +124,7 @@ def _one_line_error(r: Run, *needles: str) -> None:
 
 
 def test_missing_notes_file(home: Path, fake: FakeOpenAI) -> None:
-    r = run_profai(["teach", str(home / "nope.md"), "--base-url", fake.base_url], home)
+    r = run_here(["teach", str(home / "nope.md"), "--base-url", fake.base_url], home)
     _one_line_error(r, "not found", "nope.md")
     assert fake.log == []
 
@@ -132,7 +132,7 @@ def test_missing_notes_file(home: Path, fake: FakeOpenAI) -> None:
 def test_a_folder_with_no_notes_in_it(home: Path, fake: FakeOpenAI) -> None:
     (home / "photo.jpg").write_bytes(b"\xff\xd8 not notes")
     _one_line_error(
-        run_profai(["teach", str(home), "--base-url", fake.base_url], home), "holds no notes files"
+        run_here(["teach", str(home), "--base-url", fake.base_url], home), "holds no notes files"
     )
     assert fake.requests("/chat/completions") == []
 
@@ -140,7 +140,7 @@ def test_a_folder_with_no_notes_in_it(home: Path, fake: FakeOpenAI) -> None:
 def test_unreadable_notes(home: Path, fake: FakeOpenAI) -> None:
     # /proc/self/mem opens but cannot be read at offset 0: a real I/O error, even as root.
     _one_line_error(
-        run_profai(["teach", "/proc/self/mem", "--base-url", fake.base_url], home), "cannot read"
+        run_here(["teach", "/proc/self/mem", "--base-url", fake.base_url], home), "cannot read"
     )
 
 
@@ -150,7 +150,7 @@ def test_permission_denied_notes(home: Path, fake: FakeOpenAI) -> None:  # pragm
     p.write_text("notes")
     p.chmod(0)
     _one_line_error(
-        run_profai(["teach", str(p), "--base-url", fake.base_url], home), "permission denied"
+        run_here(["teach", str(p), "--base-url", fake.base_url], home), "permission denied"
     )
 
 
@@ -158,20 +158,20 @@ def test_permission_denied_notes(home: Path, fake: FakeOpenAI) -> None:  # pragm
 def test_empty_or_blank_notes(home: Path, fake: FakeOpenAI, content: bytes) -> None:
     p = home / "empty.md"
     p.write_bytes(content)
-    _one_line_error(run_profai(["teach", str(p), "--base-url", fake.base_url], home), "is empty")
+    _one_line_error(run_here(["teach", str(p), "--base-url", fake.base_url], home), "is empty")
 
 
 def test_binary_notes(home: Path, fake: FakeOpenAI) -> None:
     p = home / "photo.md"
     p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    _one_line_error(run_profai(["teach", str(p), "--base-url", fake.base_url], home), "binary")
+    _one_line_error(run_here(["teach", str(p), "--base-url", fake.base_url], home), "binary")
 
 
 def test_undecodable_notes_name_the_offset(home: Path, fake: FakeOpenAI) -> None:
     p = home / "latin1.md"
     p.write_bytes("Caf\u00e9 notes".encode("latin-1"))
     _one_line_error(
-        run_profai(["teach", str(p), "--base-url", fake.base_url], home),
+        run_here(["teach", str(p), "--base-url", fake.base_url], home),
         "not valid UTF-8",
         "byte offset 3",
         "0xe9",
@@ -181,7 +181,7 @@ def test_undecodable_notes_name_the_offset(home: Path, fake: FakeOpenAI) -> None
 def test_bom_and_crlf_are_accepted(home: Path, fake: FakeOpenAI) -> None:
     p = home / "bom.md"
     p.write_bytes(b"\xef\xbb\xbf# Title\r\nCaf\xc3\xa9 notes\r\n")
-    r = run_profai(["teach", str(p), "--base-url", fake.base_url, "--no-audio"], home)
+    r = run_here(["teach", str(p), "--base-url", fake.base_url, "--no-audio"], home)
     assert r.code == 0, r.err
     prompt = fake.requests("/chat/completions")[0].body["messages"][-1]["content"]
     assert "# Title\nCaf\u00e9 notes" in prompt and "\ufeff" not in prompt
@@ -191,30 +191,30 @@ def test_notes_over_the_limit_and_max_chars(home: Path, fake: FakeOpenAI) -> Non
     p = home / "long.md"
     p.write_text("word " * 500)
     _one_line_error(
-        run_profai(["teach", str(p), "--base-url", fake.base_url, "--max-chars", "1000"], home),
+        run_here(["teach", str(p), "--base-url", fake.base_url, "--max-chars", "1000"], home),
         "longer than 1,000",
         "--max-chars",
     )
-    r = run_profai(
+    r = run_here(
         ["teach", str(p), "--base-url", fake.base_url, "--max-chars", "5000", "--no-audio"], home
     )
     assert r.code == 0, r.err
 
 
 def test_default_limit_is_two_megabytes(home: Path, fake: FakeOpenAI) -> None:
-    r = run_profai(["teach", "-", "--base-url", fake.base_url], home, stdin=b"a" * 2_000_001)
+    r = run_here(["teach", "-", "--base-url", fake.base_url], home, stdin=b"a" * 2_000_001)
     _one_line_error(r, "longer than 2,000,000")
 
 
 def test_bad_option_value_is_one_line(home: Path, fake: FakeOpenAI) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--level", "wizard"], home, stdin="notes"
     )
     _one_line_error(r, "level", "beginner")
 
 
 def test_no_backend_configured_says_what_to_do(home: Path) -> None:
-    r = run_profai(["teach", "-", "--llm", "openai"], home, stdin="notes")
+    r = run_here(["teach", "-", "--llm", "openai"], home, stdin="notes")
     _one_line_error(r, "OPENAI_API_KEY")
 
 
@@ -235,7 +235,7 @@ def _service_error(r: Run, base_url: str, *needles: str) -> str:
 def test_bad_key_is_401_and_the_key_is_never_printed(home: Path, fake: FakeOpenAI) -> None:
     fake.knobs.chat_fault = "401"
     secret = "sk-proj-SECRETSECRET1234567890"
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--api-key", secret, "--no-audio"],
         home,
         stdin="notes",
@@ -247,7 +247,7 @@ def test_bad_key_is_401_and_the_key_is_never_printed(home: Path, fake: FakeOpenA
 
 def test_unknown_model_is_404(home: Path, fake: FakeOpenAI) -> None:
     fake.knobs.known_models = ("real-model",)
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--model", "nope", "--no-audio"],
         home,
         stdin="notes",
@@ -257,7 +257,7 @@ def test_unknown_model_is_404(home: Path, fake: FakeOpenAI) -> None:
 
 def test_connection_refused(home: Path) -> None:
     url = "http://127.0.0.1:9/v1"
-    r = run_profai(["teach", "-", "--base-url", url, "--no-audio"], home, stdin="notes")
+    r = run_here(["teach", "-", "--base-url", url, "--no-audio"], home, stdin="notes")
     _service_error(r, url, "cannot connect")
     assert "Streaming failed" not in r.err  # a second kind of request cannot help
 
@@ -265,7 +265,7 @@ def test_connection_refused(home: Path) -> None:
 def test_stalled_stream_times_out(home: Path, fake: FakeOpenAI) -> None:
     fake.knobs.chat_fault = "stall"
     fake.knobs.drop_after_tokens = 3
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--no-audio"],
         home,
         stdin="n",
@@ -279,7 +279,7 @@ def test_stream_dropped_mid_lecture_keeps_the_text(home: Path, fake: FakeOpenAI)
     fake.knobs.lecture = "One two three four five six seven eight nine ten eleven twelve."
     fake.knobs.chat_fault = "drop"
     fake.knobs.drop_after_tokens = 4
-    r = run_profai(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
     _service_error(r, fake.base_url)
     assert r.out.startswith("One two")
 
@@ -288,7 +288,7 @@ def test_rate_limit_is_retried_after_retry_after(home: Path, fake: FakeOpenAI) -
     fake.knobs.chat_fault = "429"
     fake.knobs.fault_times = 1
     fake.knobs.retry_after = 0.2
-    r = run_profai(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
     assert r.code == 0, r.err
     chat = fake.requests("/chat/completions")
     assert [c.status for c in chat] == [429, 200]
@@ -297,7 +297,7 @@ def test_rate_limit_is_retried_after_retry_after(home: Path, fake: FakeOpenAI) -
 
 def test_refused_stream_falls_back_to_one_request(home: Path, fake: FakeOpenAI) -> None:
     fake.knobs.chat_fault = "refuse_stream"
-    r = run_profai(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
     assert r.code == 0, r.err
     assert r.out == fake.knobs.lecture
     notices = [line for line in r.err.splitlines() if "Streaming failed" in line]
@@ -309,7 +309,7 @@ def test_refused_stream_falls_back_to_one_request(home: Path, fake: FakeOpenAI) 
 
 
 def test_no_stream_makes_one_plain_request(home: Path, fake: FakeOpenAI) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--no-audio", "--no-stream"], home, stdin="n"
     )
     assert r.code == 0, r.err

@@ -13,7 +13,7 @@ import soundfile as sf
 from profai_cli.speech import ChunkKind, segment
 from profai_cli.speech.spoken import written
 from tests.audio_tools import tones
-from tests.conftest import Run, run_profai, start_profai, wait_until
+from tests.conftest import Run, run_here, run_profai, start_profai, wait_until
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
 
 LECTURE = (
@@ -28,7 +28,7 @@ PAUSE = {ChunkKind.SENTENCE: 0.2, ChunkKind.HEADING: 0.5, ChunkKind.PARAGRAPH_EN
 def _export(
     fake: FakeOpenAI, home: Path, out: Path, *extra: str, stdin: str = "notes", **env: str
 ) -> Run:
-    return run_profai(
+    return run_here(
         ["export", str(out), "-", "--base-url", fake.base_url, "--tts", "openai", *extra],
         home,
         stdin=stdin,
@@ -227,7 +227,7 @@ def test_exporting_what_was_just_taught_makes_no_request(
 def test_from_transcript_speaks_the_edited_text_with_no_llm(fake: FakeOpenAI, home: Path) -> None:
     script = home / "edited.md"
     script.write_text("<!--\nChapters:\n  00:00:00  Old\n-->\n\n# Edited\n\nMy own words here.\n")
-    r = run_profai(
+    r = run_here(
         [
             "export",
             str(home / "e.wav"),

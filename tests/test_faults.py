@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_profai
+from tests.conftest import run_here, run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 LECTURE = (
@@ -43,7 +43,7 @@ def test_a_cut_stream_is_continued_and_every_sentence_said_once(
     fake.knobs.drop_after_tokens = 17
     fake.knobs.resume_overlap = overlap
     fake.knobs.resume_restarts = restarts
-    r = run_profai(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin="n")
     assert r.code == 0, r.err
     assert r.out == LECTURE
     assert said in r.err
@@ -60,23 +60,19 @@ def test_a_stream_that_cannot_be_continued_is_an_error_and_nothing_is_kept(
     fake.knobs.chat_fault = "cut"
     fake.knobs.drop_after_tokens = 9
     args = ["--base-url", fake.base_url]
-    r = run_profai(["teach", "-", *args, "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", *args, "--no-audio"], home, stdin="n")
     assert r.code == 3
     assert r.err.count("continuing the lecture") == 3
     assert "incomplete" in r.err.splitlines()[-1]
     assert LECTURE.startswith(r.out.rstrip("\n"))  # what came is shown, nothing repeated
     out = home / "tides.wav"
-    r = run_profai(
-        ["export", str(out), "-", *args, "--tts-base-url", fake.base_url], home, stdin="n"
-    )
+    r = run_here(["export", str(out), "-", *args, "--tts-base-url", fake.base_url], home, stdin="n")
     assert r.code == 3 and not out.exists()
     assert [p.name for p in home.iterdir() if p.suffix in (".wav", ".part")] == []
     # The cut lecture was not stored: once the server is well, a new one is asked for.
     fake.knobs.chat_fault = None
     before = len(fake.requests("/chat/completions"))
-    r = run_profai(
-        ["export", str(out), "-", *args, "--tts-base-url", fake.base_url], home, stdin="n"
-    )
+    r = run_here(["export", str(out), "-", *args, "--tts-base-url", fake.base_url], home, stdin="n")
     assert r.code == 0, r.err
     assert len(fake.requests("/chat/completions")) == before + 1
 
@@ -84,16 +80,16 @@ def test_a_stream_that_cannot_be_continued_is_an_error_and_nothing_is_kept(
 def test_escape_sequences_never_reach_the_terminal(fake: FakeOpenAI, home: Path) -> None:
     hostile = "\x1b]52;c;aGVsbG8=\x07\x1b]0;pwned\x1b\\\x1b[2J"
     fake.knobs.lecture = f"# Tides\n\nThe moon {hostile}pulls the sea.\n"
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--no-audio"], home, stdin=f"n {hostile}"
     )
     assert r.code == 0, r.err
     assert r.out == "# Tides\n\nThe moon pulls the sea.\n"
     assert "\x1b" not in r.out + r.err
-    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin=f"# A{hostile}\n\nB.")
+    r = run_here(["teach", "-", "--llm", "none", "--no-audio"], home, stdin=f"# A{hostile}\n\nB.")
     assert r.code == 0 and "\x1b" not in r.out + r.err and "\x07" not in r.out
     transcript = home / "t.md"
-    r = run_profai(
+    r = run_here(
         export_args(fake, home / "t.wav", "--transcript", str(transcript)),
         home,
         stdin="n",
@@ -107,7 +103,7 @@ def test_escape_sequences_never_reach_the_terminal(fake: FakeOpenAI, home: Path)
 def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, home: Path) -> None:
     url = fake.base_url.replace("http://", "http://alice:hunter2@")
     stats = home / "stats.json"
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", url, "--no-audio", "--stats-json", str(stats)],
         home,
         stdin="n",
@@ -117,7 +113,7 @@ def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, h
     assert "http://***@127.0.0.1" in r.err
     stored = "".join(p.read_text() for p in home.rglob("*.json"))
     assert "hunter2" not in r.out + r.err + stored and "***@" in stored
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--base-url", fake.base_url, "--no-audio"],
         home,
         stdin="n",
@@ -127,7 +123,7 @@ def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, h
     assert fake.requests("/chat/completions")[-1].authorization == "Bearer sk-trimmed-key"
     stored = "".join(p.read_text() for p in home.rglob("*.json"))
     assert "sk-trimmed-key" not in r.out + r.err + stored + stats.read_text()
-    doctor = run_profai(["doctor", "--base-url", url], home)
+    doctor = run_here(["doctor", "--base-url", url], home)
     assert "hunter2" not in doctor.out + doctor.err
 
 
@@ -144,7 +140,7 @@ def test_a_password_in_the_base_url_is_never_shown_or_stored(fake: FakeOpenAI, h
 def test_settings_from_the_environment_are_checked_like_flags(
     home: Path, env: dict[str, str], named: str
 ) -> None:
-    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n", env=env)
+    r = run_here(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n", env=env)
     assert r.code == 2 and r.out == ""
     assert r.err.count("\n") == 1 and named in r.err
     assert "caf\u00e9" not in r.err
@@ -154,9 +150,9 @@ def test_a_negative_length_in_the_config_file_is_named(home: Path) -> None:
     config = home / ".config" / "profai" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text("minutes = -5\n")
-    r = run_profai(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--llm", "none", "--no-audio"], home, stdin="n")
     assert r.code == 2 and "minutes (from file)" in r.err
-    r = run_profai(["cache", "info"], home, PROFAI_CACHE_MAX_MB="inf")
+    r = run_here(["cache", "info"], home, PROFAI_CACHE_MAX_MB="inf")
     assert r.code == 2 and r.err.count("\n") == 1 and "PROFAI_CACHE_MAX_MB" in r.err
 
 
@@ -235,12 +231,12 @@ def test_stale_parts_are_removed_and_inputs_never_overwritten(fake: FakeOpenAI, 
     notes = home / "notes.md"
     notes.write_text("# Tides\n\nThe moon pulls the sea.\n")
     args = ["--llm", "none", "--tts-base-url", fake.base_url, "--tts", "openai"]
-    r = run_profai(["export", str(home / "a.wav"), str(notes), *args], home)
+    r = run_here(["export", str(home / "a.wav"), str(notes), *args], home)
     assert r.code == 0, r.err
     assert not stale.exists() and fresh.exists()
     for extra in ([], ["--transcript", str(notes)]):
         out = [str(home / "b.wav")] if extra else [str(notes)]
-        r = run_profai(["export", *out, str(notes), *args, "--force", *extra], home)
+        r = run_here(["export", *out, str(notes), *args, "--force", *extra], home)
         assert r.code == 2 and "one of the inputs" in r.err
     assert notes.read_text() == "# Tides\n\nThe moon pulls the sea.\n"
 
@@ -248,7 +244,7 @@ def test_stale_parts_are_removed_and_inputs_never_overwritten(fake: FakeOpenAI, 
 def test_utf16_notes_with_a_bom_are_read(home: Path) -> None:
     notes = home / "notes.md"
     notes.write_bytes(b"\xff\xfe" + "# Tides\n\nThe moon pulls the sea.\n".encode("utf-16-le"))
-    r = run_profai(["teach", str(notes), "--llm", "none", "--no-audio"], home)
+    r = run_here(["teach", str(notes), "--llm", "none", "--no-audio"], home)
     assert r.code == 0, r.err
     assert "The moon pulls the sea." in r.out
 
@@ -265,7 +261,7 @@ def test_a_sentence_the_voice_fails_is_said_by_the_offline_voice(
     fake.knobs.tts_fault = "500"
     fake.knobs.fault_times = 6  # the first sentence: the SDK's 3 tries, twice
     out, srt = home / "t.wav", home / "t.srt"
-    r = run_profai(
+    r = run_here(
         export_args(fake, out, "--lookahead", "1", "--subtitles", str(srt)),
         home,
         stdin="n",
@@ -342,7 +338,7 @@ def test_a_server_that_never_answers_is_given_up_on_at_the_timeout(home: Path) -
     url = f"http://127.0.0.1:{server.getsockname()[1]}/v1"
     try:
         started = time.monotonic()
-        r = run_profai(
+        r = run_here(
             ["teach", "-", "--base-url", url, "--no-audio", "--timeout", "1.5"], home, stdin="n"
         )
         took = time.monotonic() - started
@@ -397,7 +393,7 @@ def test_a_sidecar_that_cannot_be_written_leaves_no_audio(fake: FakeOpenAI, home
     transcript = Path("/proc/profai-transcript.md")  # a folder where nobody, root too, writes
     fake.knobs.lecture = LECTURE
     out = home / "l.wav"
-    r = run_profai(
+    r = run_here(
         export_args(fake, out, "--transcript", str(transcript)),
         home,
         stdin="n",
@@ -418,7 +414,7 @@ def test_keep_partial_keeps_what_was_made_under_a_name_that_says_so(
     fake.knobs.drop_after_tokens = 20
     out = home / "tides.wav"
     args = export_args(fake, out)
-    r = run_profai([*args, "--keep-partial", "--transcript", str(home / "t.md")], home, stdin="n")
+    r = run_here([*args, "--keep-partial", "--transcript", str(home / "t.md")], home, stdin="n")
     partial = home / "tides.partial.wav"
     assert r.code == 3
     assert r.err.splitlines()[-1].endswith(f"is in {partial}")
@@ -436,7 +432,7 @@ def test_a_voice_failing_on_every_sentence_is_replaced_not_skipped(
     fake.knobs.lecture = LECTURE
     fake.knobs.tts_fault = "500"
     out, srt = home / "t.wav", home / "t.srt"
-    r = run_profai(export_args(fake, out, "--subtitles", str(srt)), home, stdin="n")
+    r = run_here(export_args(fake, out, "--subtitles", str(srt)), home, stdin="n")
     assert r.code == 0, r.err
     assert r.err.count("the voice changed for one sentence") == 1  # one notice, not one each
     from profai_cli.speech import segment

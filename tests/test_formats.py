@@ -12,7 +12,7 @@ import pytest
 from profai_cli.notes.formats import Kind, detect
 from profai_cli.notes.ingest import natural_key, notes_files, read_notes
 from tests import documents
-from tests.conftest import Run, run_profai
+from tests.conftest import Run, run_here, run_profai
 
 pytest.importorskip("pdfminer")
 
@@ -95,7 +95,7 @@ def test_each_bad_document_is_one_line_and_exit_2(
     path = home / "bad.pdf"
     path.write_bytes(_bad(make))
     for command in (["notes"], ["teach", "--llm", "none", "--no-audio"]):
-        r = run_profai([*command, str(path), *args], home)
+        r = run_here([*command, str(path), *args], home)
         assert r.code == 2, r.err
         assert r.err.count("\n") == 1 and said in r.err, r.err
         assert "Traceback" not in r.err
@@ -159,12 +159,12 @@ def site() -> Iterator[str]:
 
 
 def test_a_web_page_is_fetched_and_only_its_main_content_taught(home: Path, site: str) -> None:
-    r = run_profai(["teach", f"{site}/lecture", "--llm", "none", "--no-audio"], home)
+    r = run_here(["teach", f"{site}/lecture", "--llm", "none", "--no-audio"], home)
     assert r.code == 0, r.err
     assert documents.QUAKES in r.out and "Shop the store" not in r.out
-    r = run_profai(["notes", f"{site}/missing"], home)
+    r = run_here(["notes", f"{site}/missing"], home)
     assert r.code == 2 and "HTTP 404" in r.err and r.err.count("\n") == 1
-    r = run_profai(["notes", "http://127.0.0.1:9/nothing-listens"], home)
+    r = run_here(["notes", "http://127.0.0.1:9/nothing-listens"], home)
     assert r.code == 2 and "cannot fetch" in r.err and r.err.count("\n") == 1
 
 
@@ -178,7 +178,7 @@ def test_without_the_formats_extra_a_document_names_the_extra(home: Path) -> Non
         )
     path = home / "plates.pdf"
     path.write_bytes(documents.pdf())
-    r = run_profai(["notes", str(path)], home, PYTHONPATH=str(blocker))
+    r = run_profai(["notes", str(path)], home, PYTHONPATH=str(blocker))  # a new sys.path
     assert r.code == 2
     assert "pip install 'profai-cli[formats]'" in r.err and r.err.count("\n") == 1
 
@@ -228,7 +228,7 @@ def test_teach_plays_a_course_in_order_and_export_writes_a_playlist(home: Path) 
     (course / "week10.md").write_text("# Week ten\n\nThe last week is about review.\n")
     (course / "week2.docx").write_bytes(documents.docx())
     (course / "week1.md").write_text("# Week one\n\nThe first week is about rocks.\n")
-    r = run_profai(["teach", str(course), "--llm", "none", "--no-audio"], home)
+    r = run_here(["teach", str(course), "--llm", "none", "--no-audio"], home)
     assert r.code == 0, r.err
     said = [line for line in r.err.splitlines() if line.startswith("Lecture ") and " of " in line]
     assert said == [
@@ -239,7 +239,7 @@ def test_teach_plays_a_course_in_order_and_export_writes_a_playlist(home: Path) 
     assert r.out.index("Week one") < r.out.index(documents.TITLE) < r.out.index("Week ten")
     pytest.importorskip("piper")
     out = home / "out"
-    r = run_profai(["export", str(out), str(course), "--llm", "none", "--format", "flac"], home)
+    r = run_here(["export", str(out), str(course), "--llm", "none", "--format", "flac"], home)
     assert r.code == 0, r.err
     playlist = (out / "out.m3u").read_text().splitlines()
     assert [line for line in playlist if not line.startswith("#")] == [

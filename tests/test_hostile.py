@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, PROFAI, clean_env, run_profai
+from tests.conftest import EXAMPLES, PROFAI, clean_env, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
 NOTES = "# Tides\n\nThe moon pulls the sea. Tides rise twice a day.\n"
@@ -42,7 +42,7 @@ def _one_line_error(err: str) -> None:
 
 def test_stats_json_onto_the_notes_is_refused_and_the_notes_stay(home: Path) -> None:
     notes = _notes(home)
-    r = run_profai(
+    r = run_here(
         ["teach", str(notes), "--no-audio", "--llm", "none", "--stats-json", str(notes)], home
     )
     assert r.code == 2 and "one of the inputs" in r.err, r.err
@@ -54,7 +54,7 @@ def test_two_sidecars_with_one_name_are_refused_before_any_work(
 ) -> None:
     notes = _notes(home)
     side = home / "a.srt"
-    r = run_profai(
+    r = run_here(
         ["export", str(home / "a.wav"), str(notes), "--llm", "none", "--tts", "openai",
          "--tts-base-url", fake.base_url, "--transcript", str(side), "--subtitles", str(side)],
         home,
@@ -68,14 +68,14 @@ def test_force_onto_a_device_is_refused_and_the_device_stays(fake: FakeOpenAI, h
     import stat
 
     notes = _notes(home)
-    r = run_profai(
+    r = run_here(
         ["export", "/dev/null", str(notes), "--force", "--llm", "none", "--tts", "openai",
          "--tts-base-url", fake.base_url],
         home,
     )  # fmt: skip
     assert r.code == 2, r.err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    r = run_profai(
+    r = run_here(
         ["teach", str(notes), "--no-audio", "--llm", "none", "--stats-json", "/dev/null"], home
     )
     assert r.code == 2 and "not a regular file" in r.err, r.err
@@ -92,11 +92,11 @@ def test_a_content_filter_stop_is_a_failure_and_nothing_is_kept(
     notes = _notes(home)
     out = home / "t.wav"
     args = ["export", str(out), str(notes), "--base-url", fake.base_url, "--tts", "openai"]
-    r = run_profai(args, home)
+    r = run_here(args, home)
     assert r.code == 3 and "content filter" in r.err, r.err
     assert not out.exists()
     fake.knobs.chat_fault = None
-    again = run_profai(args, home)
+    again = run_here(args, home)
     assert again.code == 0, again.err
     assert len(fake.requests("/chat/completions")) == 2  # nothing was kept for reuse
 
@@ -107,7 +107,7 @@ def test_junk_in_the_chat_stream_is_one_line_not_a_traceback(
 ) -> None:
     fake.knobs.chat_fault = fault
     notes = _notes(home)
-    r = run_profai(["teach", str(notes), "--no-audio", "--base-url", fake.base_url], home)
+    r = run_here(["teach", str(notes), "--no-audio", "--base-url", fake.base_url], home)
     assert r.code == 3, r.err
     _one_line_error(r.err)
 
@@ -116,7 +116,7 @@ def test_a_lecture_is_bounded_by_what_minutes_asks(fake: FakeOpenAI, home: Path)
     fake.knobs.lecture = "# Tides\n\n" + "The moon pulls the sea. " * 40_000  # 200,000 words
     fake.knobs.one_delta = True
     notes = _notes(home)
-    r = run_profai(
+    r = run_here(
         ["teach", str(notes), "--no-audio", "--base-url", fake.base_url, "--minutes", "2"], home
     )
     assert r.code == 0, r.err
@@ -199,7 +199,7 @@ def _page_server(mode: str) -> Iterator[str]:
 )
 def test_a_page_that_is_not_whole_is_one_line(home: Path, mode: str, said: str) -> None:
     with _page_server(mode) as host:
-        r = run_profai(["notes", f"http://{host}/page.html"], home, timeout=60)
+        r = run_here(["notes", f"http://{host}/page.html"], home, timeout=60)
     assert r.code == 2 and said in r.err, r.err
     _one_line_error(r.err)
 
@@ -207,7 +207,7 @@ def test_a_page_that_is_not_whole_is_one_line(home: Path, mode: str, said: str) 
 def test_a_page_served_a_byte_a_second_is_given_up_on_in_time(home: Path) -> None:
     with _page_server("slow") as host:
         started = time.monotonic()
-        r = run_profai(["notes", f"http://{host}/page.html"], home, PROFAI_TIMEOUT="3")
+        r = run_here(["notes", f"http://{host}/page.html"], home, PROFAI_TIMEOUT="3")
         took = time.monotonic() - started
     assert r.code == 2 and "longer than 3 s" in r.err, r.err
     assert took < 10
@@ -215,11 +215,11 @@ def test_a_page_served_a_byte_a_second_is_given_up_on_in_time(home: Path) -> Non
 
 def test_url_credentials_are_sent_and_never_shown(home: Path) -> None:
     with _page_server("auth") as host:
-        r = run_profai(["notes", f"http://user:s3cret@{host}/page.html"], home)
+        r = run_here(["notes", f"http://user:s3cret@{host}/page.html"], home)
         assert r.code == 0, r.err
         assert "The moon pulls the sea" in r.out
         assert "s3cret" not in r.out + r.err
-        bad = run_profai(["notes", f"http://user:wrong@{host}/page.html"], home)
+        bad = run_here(["notes", f"http://user:wrong@{host}/page.html"], home)
     assert bad.code == 2 and "wrong" not in bad.err and "***@" in bad.err, bad.err
 
 
@@ -230,7 +230,7 @@ def test_html_nested_deeper_than_the_parser_keeps_is_flattened_not_cut(home: Pat
     )  # fmt: skip
     page = home / "deep.html"
     page.write_text(deep)
-    r = run_profai(["notes", str(page)], home)
+    r = run_here(["notes", str(page)], home)
     assert r.code == 0, r.err
     assert "moon pulls" in r.out and "last paragraph" in r.out
 
@@ -257,7 +257,7 @@ def test_numbered_headings_at_the_top_of_pages_are_headings(home: Path) -> None:
     SimpleDocTemplate(out, pagesize=A4, topMargin=20).build(story)
     pdf = home / "problems.pdf"
     pdf.write_bytes(out.getvalue())
-    r = run_profai(["notes", str(pdf)], home)
+    r = run_here(["notes", str(pdf)], home)
     assert r.code == 0, r.err
     for n in range(1, 5):
         assert f"Problem {n}" in r.out, r.out
@@ -274,7 +274,7 @@ def test_a_docx_that_inflates_to_gigabytes_is_refused_quickly(home: Path) -> Non
     bomb = home / "bomb.docx"
     bomb.write_bytes(buf.getvalue())
     started = time.monotonic()
-    r = run_profai(["notes", str(bomb)], home)
+    r = run_here(["notes", str(bomb)], home)
     assert r.code == 2 and "compression bomb" in r.err, r.err
     assert time.monotonic() - started < 10
 
@@ -318,12 +318,12 @@ def test_speech_that_is_json_is_no_audio_and_never_cached(fake: FakeOpenAI, home
     out = home / "t.wav"
     args = ["export", str(out), str(notes), "--llm", "none", "--tts", "openai"]
     args += ["--tts-base-url", fake.base_url, "--force"]
-    r = run_profai(args, home, timeout=120)
+    r = run_here(args, home, timeout=120)
     assert "not audio" in r.err or "answered with" in r.err, r.err
     assert any("application/json" in line for line in r.err.splitlines()), r.err
     asked = len(fake.requests("/audio/speech"))
     fake.knobs.tts_fault = None
-    again = run_profai(args, home, timeout=120)
+    again = run_here(args, home, timeout=120)
     assert again.code == 0, again.err
     assert len(fake.requests("/audio/speech")) > asked  # nothing of the JSON was cached
 
@@ -334,7 +334,7 @@ def test_a_speech_answer_that_stalls_after_its_headers_is_given_up_on(
     fake.knobs.tts_fault = "stall"
     notes = _notes(home)
     started = time.monotonic()
-    r = run_profai(
+    r = run_here(
         ["export", str(home / "t.wav"), str(notes), "--llm", "none", "--tts", "openai",
          "--tts-base-url", fake.base_url],
         home,
@@ -381,19 +381,19 @@ def test_sigterm_stops_the_work_when_sigint_is_ignored(
 def test_bad_state_and_settings_files_are_one_line(home: Path) -> None:
     config = home / "bad.toml"
     config.write_bytes(b'level = "beginner"\xff\n')
-    r = run_profai(["config", "show"], home, PROFAI_CONFIG=str(config))
+    r = run_here(["config", "show"], home, PROFAI_CONFIG=str(config))
     assert r.code == 2 and "not UTF-8" in r.err, r.err
     for line, said in (("lookahead = 2.7", "whole number"), ("speed = true", "number"),
                        ("focus = { a = 1 }", "text")):  # fmt: skip
         config.write_text(line + "\n")
-        r = run_profai(["config", "show"], home, PROFAI_CONFIG=str(config))
+        r = run_here(["config", "show"], home, PROFAI_CONFIG=str(config))
         assert r.code == 2 and said in r.err, (line, r.err)
     notes = _notes(home)
-    big = run_profai(["notes", str(notes), "--max-chars", "10000000000"], home)
+    big = run_here(["notes", str(notes), "--max-chars", "10000000000"], home)
     assert big.code == 0 and "Tides" in big.out, big.err
-    newline = run_profai(["teach", str(notes), "--no-audio", "--base-url", "http://x\n/v1"], home)
+    newline = run_here(["teach", str(notes), "--no-audio", "--base-url", "http://x\n/v1"], home)
     assert newline.code == 2 and "line break" in newline.err, newline.err
-    focus = run_profai(["teach", str(notes), "--no-audio", "--focus", "x" * 20_000], home)
+    focus = run_here(["teach", str(notes), "--no-audio", "--focus", "x" * 20_000], home)
     assert focus.code == 2 and "at most 500" in focus.err, focus.err
 
 
@@ -411,7 +411,7 @@ def test_a_damaged_saved_position_is_ignored(home: Path) -> None:
         "text": NOTES, "complete": True, "chunk": 1, "chunks": 3, "offset": "12",
         "seconds": 1.0, "total": 3.0, "title": "Tides"}}  # fmt: skip
     (folder / f"{key}.json").write_text(json.dumps(record))
-    r = run_profai(["teach", str(notes), "--no-audio", "--llm", "none"], home)
+    r = run_here(["teach", str(notes), "--no-audio", "--llm", "none"], home)
     assert r.code == 0, r.err
     assert "Traceback" not in r.err
 
@@ -419,7 +419,7 @@ def test_a_damaged_saved_position_is_ignored(home: Path) -> None:
 def test_utf16_without_a_bom_is_text(home: Path) -> None:
     notes = home / "u16.md"
     notes.write_bytes(NOTES.encode("utf-16-le"))
-    r = run_profai(["notes", str(notes)], home)
+    r = run_here(["notes", str(notes)], home)
     assert r.code == 0 and "The moon pulls the sea" in r.out, r.err
 
 
@@ -432,12 +432,12 @@ def test_a_course_goes_on_past_a_bad_lecture(fake: FakeOpenAI, home: Path) -> No
     (course / "week1.md").write_text("# Week 1\n\nThe moon pulls the sea.\n")
     (course / "week2.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf at all\n")
     (course / "week3.md").write_text("# Week 3\n\nWaves carry energy, not water.\n")
-    taught = run_profai(["teach", str(course), "--no-audio", "--llm", "none"], home)
+    taught = run_here(["teach", str(course), "--no-audio", "--llm", "none"], home)
     assert taught.code == 2, taught.err
     assert "Week 1" in taught.out and "Week 3" in taught.out
     assert "week2.pdf" in taught.err
     out = home / "out"
-    made = run_profai(
+    made = run_here(
         ["export", f"{out}/", str(course), "--llm", "none", "--tts", "openai",
          "--tts-base-url", fake.base_url, "--format", "wav"],
         home,

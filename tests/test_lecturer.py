@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from profai_cli.notes.outline import PointKind, parse_outline
-from tests.conftest import EXAMPLES, PROFAI, clean_env, run_profai
+from tests.conftest import EXAMPLES, PROFAI, clean_env, run_here, run_profai
 from tests.lecture_judge import judge, spoken_words
 
 NOTES = Path(__file__).parent / "notes"
@@ -103,12 +103,12 @@ def test_code_is_described_as_what_it_defines_and_calls() -> None:
 
 
 def test_length_is_what_the_notes_allow_and_the_first_lines_say_so(home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "none"], home
     )
     assert r.code == 0, r.err
     assert "These notes make about 3 minutes of lecture, not 5" in r.err
-    long = run_profai(
+    long = run_here(
         ["teach", str(EXAMPLES / "cpu-scheduling.md"), "--no-audio", "--llm", "none"], home
     )
     assert "These notes make about" not in long.err
@@ -222,7 +222,7 @@ def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> 
         pytest.skip(f"port {port} is taken on this machine")
     with fake:
         fake.knobs.lecture = "# Tides\n\nThe moon pulls the sea.\n"
-        r = run_profai(["teach", "--no-audio"], home, stdin="Notes about tides.")
+        r = run_here(["teach", "--no-audio"], home, stdin="Notes about tides.")
         assert r.code == 0, r.err
         assert (
             f"Using llama3.2 from {kind} at http://localhost:{port}/v1; "
@@ -230,7 +230,7 @@ def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> 
         )
         assert r.out == fake.knobs.lecture
         assert [q.body["model"] for q in fake.requests("/chat/completions")] == ["llama3.2"]
-        doctor = run_profai(["doctor"], home)
+        doctor = run_here(["doctor"], home)
         assert f"{kind} at http://localhost:{port}/v1 serves llama3.2" in doctor.out
 
 
@@ -256,8 +256,8 @@ def test_faithful_holds_a_service_lecture_to_the_notes(home: Path) -> None:
             "Heat from the core drives convection currents in the mantle.\n"
         )
         args = ["teach", str(notes), "--no-audio", "--base-url", fake.base_url, "--stats"]
-        plain = run_profai(args, home)
-        held = run_profai([*args, "--faithful"], home)
+        plain = run_here(args, home)
+        held = run_here([*args, "--faithful"], home)
     assert plain.code == 0 and held.code == 0, held.err
     assert "classic example of divergent" in plain.out  # without it, the service is as is
     assert "classic example of divergent" not in held.out
@@ -278,7 +278,7 @@ def test_a_model_that_crashes_this_cpu_is_left_out_and_the_lecture_goes_on(home:
         "    def __init__(self, *a, **k):\n"
         "        os.kill(os.getpid(), signal.SIGILL)\n"
     )
-    r = run_profai(
+    r = run_profai(  # a new process, so the fake llama_cpp is the one imported
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "local"],
         home,
         env={"PYTHONPATH": str(fake)},

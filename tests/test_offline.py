@@ -10,7 +10,7 @@ import pytest
 from profai_cli.core.config import resolve
 from profai_cli.lecture.engines import select_llm
 from profai_cli.speech import segment
-from tests.conftest import EXAMPLES, run_profai
+from tests.conftest import EXAMPLES, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
 
@@ -22,7 +22,7 @@ def _llm_for(env: dict[str, str], **flags: object) -> tuple[Any, str]:
 @pytest.mark.local_llm
 def test_the_built_in_model_teaches_the_short_example(home: Path) -> None:
     pytest.importorskip("llama_cpp")
-    r = run_profai(
+    r = run_here(
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--minutes", "1"],
         home,
         timeout=300,
@@ -67,21 +67,21 @@ def test_local_model_flag_takes_any_gguf(home: Path) -> None:
     assert path is not None
     _, why = _llm_for({}, local_model=str(path))
     assert why == f"Using local model {path.stem}."
-    r = run_profai(
+    r = run_here(
         ["teach", "-", "--local-model", str(home / "x.gguf"), "--no-audio"], home, stdin="notes"
     )
     assert r.code == 2 and "not a .gguf model file" in r.err
 
 
 def test_no_llm_shows_and_speaks_the_narrated_notes(fake: FakeOpenAI, home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         ["teach", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio"], home
     )
     assert r.code == 0 and "Welcome. This lecture is about photosynthesis." in r.out
     assert "with no LLM (--llm none)" in r.err
     lecture = r.out
     out = home / "notes.wav"
-    r = run_profai(
+    r = run_here(
         [
             "export",
             str(out),
@@ -109,44 +109,44 @@ def test_config_file_env_and_flags_in_that_order(fake: FakeOpenAI, home: Path) -
     config.parent.mkdir(parents=True)
     config.write_text(f'model = "file-model"\nlevel = "beginner"\nbase-url = "{fake.base_url}"\n')
     args = ["teach", "-", "--no-audio"]
-    assert run_profai(args, home, stdin="n").code == 0
-    assert run_profai(args, home, stdin="n", PROFAI_MODEL="env-model").code == 0
+    assert run_here(args, home, stdin="n").code == 0
+    assert run_here(args, home, stdin="n", PROFAI_MODEL="env-model").code == 0
     assert (
-        run_profai(args + ["--model", "flag-model"], home, stdin="n", PROFAI_MODEL="env-model").code
+        run_here(args + ["--model", "flag-model"], home, stdin="n", PROFAI_MODEL="env-model").code
         == 0
     )
     bodies = [r.body for r in fake.requests("/chat/completions")]
     assert [b["model"] for b in bodies] == ["file-model", "env-model", "flag-model"]
     assert all("beginner" in b["messages"][-1]["content"] for b in bodies)
-    shown = run_profai(["config", "show"], home, PROFAI_MODEL="env-model")
+    shown = run_here(["config", "show"], home, PROFAI_MODEL="env-model")
     assert shown.code == 0
     row = next(line for line in shown.out.splitlines() if "'env-model'" in line)
     assert "env PROFAI_MODEL" in row
     assert any("beginner" in line and "file" in line for line in shown.out.splitlines())
-    assert run_profai(["config", "path"], home).out.strip() == str(config)
+    assert run_here(["config", "path"], home).out.strip() == str(config)
 
 
 def test_a_broken_config_file_is_one_line(home: Path) -> None:
     config = home / ".config" / "profai" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('colour = "blue"\n')
-    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--no-audio"], home, stdin="n")
     assert r.code == 2 and r.err.count("\n") == 1 and "unknown key 'colour'" in r.err
     config.write_text("level = \n")
-    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--no-audio"], home, stdin="n")
     assert r.code == 2 and "not valid TOML" in r.err
     config.write_text('level = "wizard"\n')
-    r = run_profai(["teach", "-", "--no-audio"], home, stdin="n")
+    r = run_here(["teach", "-", "--no-audio"], home, stdin="n")
     assert r.code == 2 and "(from file)" in r.err
 
 
 def test_the_key_is_never_shown_by_config_show(home: Path) -> None:
-    r = run_profai(["config", "show"], home, OPENAI_API_KEY="sk-secret-123")
+    r = run_here(["config", "show"], home, OPENAI_API_KEY="sk-secret-123")
     assert "sk-secret-123" not in r.out and "(set)" in r.out
 
 
 def test_doctor_on_this_machine(home: Path, fake: FakeOpenAI) -> None:
-    r = run_profai(["doctor"], home)
+    r = run_here(["doctor"], home)
     assert r.code == 0, r.out + r.err
     for row in (
         "PortAudio",
@@ -159,7 +159,7 @@ def test_doctor_on_this_machine(home: Path, fake: FakeOpenAI) -> None:
     ):
         assert row in r.out
     assert "profai teach can run here." in r.out
-    r = run_profai(["doctor", "--base-url", fake.base_url, "--api-key", "sk-hidden-999"], home)
+    r = run_here(["doctor", "--base-url", fake.base_url, "--api-key", "sk-hidden-999"], home)
     assert r.code == 0 and "answers (1 models)" in r.out and "sk-hidden-999" not in r.out
-    r = run_profai(["doctor", "--base-url", "http://127.0.0.1:9/v1"], home)
+    r = run_here(["doctor", "--base-url", "http://127.0.0.1:9/v1"], home)
     assert r.code == 1 and "cannot reach" in r.out

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.audio_tools import Recorder
-from tests.conftest import EXAMPLES, run_profai
+from tests.conftest import EXAMPLES, run_here, run_profai
 from tests.fakes.openai_server import FakeOpenAI
 from tests.test_player import SECONDS, _heard, _playing, _sentence, _session
 
@@ -91,7 +91,7 @@ def test_escape_cancels_the_question_and_nothing_is_asked_or_said(
 def test_ask_answers_from_a_service_with_the_notes(fake: FakeOpenAI, home: Path) -> None:
     notes = home / "plates.md"
     notes.write_text("# Plates\n\nThe mantle flows slowly under the plates.\n")
-    r = run_profai(["ask", str(notes), QUESTION, "--base-url", fake.base_url, "--no-audio"], home)
+    r = run_here(["ask", str(notes), QUESTION, "--base-url", fake.base_url, "--no-audio"], home)
     assert r.code == 0, r.err
     assert r.out == f"Q: {QUESTION}\nA: {fake.knobs.answer}\n\n"
     sent = fake.requests("/chat/completions")[0].body["messages"][1]["content"]
@@ -99,7 +99,7 @@ def test_ask_answers_from_a_service_with_the_notes(fake: FakeOpenAI, home: Path)
 
 
 def test_ask_reads_the_notes_for_questions_on_stdin_with_no_llm(home: Path) -> None:
-    r = run_profai(
+    r = run_here(
         ["ask", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio", "-q"],
         home,
         stdin="Why are leaves green?\n\nWhat did Napoleon eat for breakfast?\n",
@@ -116,7 +116,7 @@ def test_the_built_in_model_answers_from_the_notes_or_says_they_do_not_cover_it(
     home: Path,
 ) -> None:
     pytest.importorskip("llama_cpp")
-    r = run_profai(
+    r = run_here(
         ["ask", str(EXAMPLES / "photosynthesis.md"), "--llm", "local", "--no-audio", "-q"],
         home,
         stdin="What does RuBisCO do?\nWho won the 1998 World Cup?\n",

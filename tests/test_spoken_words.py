@@ -137,9 +137,9 @@ def test_say_speaks_a_line_and_a_changed_pronunciation_is_heard_next_time(
 
 
 def test_say_show_prints_what_the_voice_would_be_given(home) -> None:
-    from tests.conftest import run_profai
+    from tests.conftest import run_here
 
-    r = run_profai(["say", "--show", "In 1853, $E = mc^2$ and I⁻ > Br⁻."], home)
+    r = run_here(["say", "--show", "In 1853, $E = mc^2$ and I⁻ > Br⁻."], home)
     assert r.code == 0, r.err
     assert (
         r.out.split()

@@ -9,7 +9,7 @@ import pytest
 from profai_cli.core.config import Settings, resolve
 from profai_cli.core.errors import InputError
 from profai_cli.lecture.engines import plan_voice
-from tests.conftest import run_profai
+from tests.conftest import run_here, run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 
@@ -55,7 +55,7 @@ def test_openai_voice_without_a_key_is_an_input_error() -> None:
 
 def test_missing_piper_voice_file_is_one_line(home: Path, fake: FakeOpenAI) -> None:
     pytest.importorskip("piper")
-    r = run_profai(
+    r = run_here(
         [
             "teach",
             "-",
@@ -77,7 +77,7 @@ def test_missing_piper_voice_file_is_one_line(home: Path, fake: FakeOpenAI) -> N
 
 
 def test_voices_lists_engines_voices_and_rates(home: Path) -> None:
-    r = run_profai(["voices"], home)
+    r = run_here(["voices"], home)
     assert r.code == 0
     assert "alloy" in r.out and "24000 Hz" in r.out
     from profai_cli.tts.piper_tts import piper_available
@@ -95,14 +95,14 @@ def test_cache_info_and_clear(home: Path) -> None:
 
     cache = AudioCache(home / ".cache" / "profai" / "tts", 10**9)
     cache.put("a" * 64, 24_000, np.ones(24_000, dtype=np.int16))
-    r = run_profai(["cache", "info"], home)
+    r = run_here(["cache", "info"], home)
     assert r.code == 0 and "entries: 1" in r.out and str(cache.root) in r.out
     assert "500 MB" in r.out
-    r = run_profai(["cache", "info"], home, PROFAI_CACHE_MAX_MB="20")
+    r = run_here(["cache", "info"], home, PROFAI_CACHE_MAX_MB="20")
     assert "of 20 MB" in r.out
-    r = run_profai(["cache", "clear"], home)
+    r = run_here(["cache", "clear"], home)
     assert r.code == 0 and "Removed 1" in r.out
-    assert "entries: 0" in run_profai(["cache", "info"], home).out
+    assert "entries: 0" in run_here(["cache", "info"], home).out
 
 
 @pytest.mark.audio

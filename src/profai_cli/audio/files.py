@@ -372,7 +372,8 @@ class FileSink:
         assert self._pcm_for_ffmpeg is not None
         fmt, codec = FFMPEG_FORMATS[self.target.extension]
         try:
-            audio = AudioSegment.from_wav(str(self._pcm_for_ffmpeg.temp))
+            with open(self._pcm_for_ffmpeg.temp, "rb") as wav:  # pydub leaves a path open
+                audio = AudioSegment.from_wav(wav)
             kwargs: dict[str, Any] = {"format": fmt, "tags": tags}
             if codec:
                 kwargs["codec"] = codec

@@ -1,7 +1,7 @@
 """The errors a user sees: one line that says what is wrong and what to do.
 
-``cli.py`` prints these (teach prints one itself when it goes on to speak what it
-has first); anything else is a bug: one line there, its traceback in the log.
+The runner (``cli/runner.py``) prints these (teach prints one itself when it goes on to
+speak what it has first); anything else is a bug: one line there, its traceback in the log.
 
     ProfaiError                  (exit 1)
     ├── InputError               (exit 2)  bad notes, bad option values

@@ -1,6 +1,6 @@
 """The lecture as numbered chunks with their audio: what every command shares.
 
-teach, export, resume and the player's keys are thin uses of one ``Lecture``: text comes
+teach, export, resume and the player's keys all work on one ``Lecture``: text comes
 in (from an LLM's stream or a stored lecture), is cut into numbered speakable chunks,
 and each chunk's audio is made by the voice a few chunks ahead of where playback is,
 kept for replay, and handed to whatever plays it. It knows nothing of terminals, files
