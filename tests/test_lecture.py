@@ -427,3 +427,168 @@ def test_a_resumed_lecture_counts_what_came_before_in_both_times() -> None:
         await running
 
     asyncio.run(scenario())
+
+
+class _View:
+    """The player's view as a terminal of ``width`` columns shows it."""
+
+    interactive = True
+
+    def __init__(self, width: int = 100, plain: bool = False) -> None:
+        self.width = width
+        self.plain = plain
+        self.lines: list[str] = []
+
+    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+        self.lines.append(line)
+
+
+def test_the_status_says_what_the_silence_waits_for() -> None:
+    """Nothing to hear is never shown as playing: waiting for the lecturer when there is
+    no more text, for the voice when text is written but not said, and done at the end."""
+    import time
+
+    from profai_cli.lecture.player import Player
+
+    tts = FakeTTS(constant(100))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink)
+    view = _View()
+    states: list[str] = []
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(playback.run(until_heard=True))
+        player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+        player.refresh()
+        states.append(view.lines[-1])  # nothing written yet, nothing to say
+        playback.lecture.add_text("One is here. Two comes")
+        await _written(playback)
+        sink.position = sink.written  # all heard: the ring ran dry
+        sink.dry_since = time.monotonic() - 1
+        player.refresh()
+        states.append(view.lines[-1])
+        sink.dry_since = None  # sound again
+        player.refresh()
+        states.append(view.lines[-1])
+        playback.lecture.add_text(" next. Three follows on. Four is last of all.")
+        playback.lecture.end_text()
+        await _written(playback)
+        sink.position = sink.written
+        sink.finish()
+        await running
+        player.refresh()
+        states.append(view.lines[-1])
+
+    asyncio.run(scenario())
+    assert states[0].startswith("… waiting for the lecturer")
+    assert states[1].startswith("… waiting for the lecturer")
+    assert states[2].startswith("▶ playing")
+    assert states[3].startswith("■ done · 3/3 ·"), states[3]
+
+
+def test_waiting_for_the_voice_says_how_much_text_is_ready() -> None:
+    import time
+
+    from profai_cli.lecture.player import Player
+
+    sink = FakeDevice()
+    playback, _ = _playback(FakeTTS(constant(100)), sink)
+    view = _View()
+
+    async def scenario() -> None:
+        playback.lecture.add_text(SENTENCES)
+        sink.frames.append(np.full(10, 1, dtype=np.int16))  # a first sound, then dry
+        sink.dry_since = time.monotonic() - 1
+        Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view).refresh()
+        await playback.lecture.aclose()
+
+    asyncio.run(scenario())
+    # Three of the four sentences are cut (the last may go on); the first is being said.
+    assert view.lines[-1].startswith("… waiting for the voice (2 sentences ready) · 1/3 so far")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+def test_the_keys_fit_the_width_most_needed_first(width: int) -> None:
+    from profai_cli.lecture.player import Player
+
+    sink = FakeDevice()
+    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback.lecture.add_text(SENTENCES)
+    sink.frames.append(np.full(10, 1, dtype=np.int16))  # sound playing
+    view = _View(width)
+    player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+    player.refresh()
+    line = view.lines[-1]
+    assert len(line) <= width - 2, line
+    if width >= 80:
+        assert "space pause · q quit · ? keys" in line
+    if width >= 100:
+        assert "a ask" in line and "←→ sentence" in line
+    player.key("help")
+    box = view.lines[-1].split("\n")[1:]
+    assert all(len(row) <= width - 2 for row in box), box
+    assert "a ask a question" in " ".join(box) and "q stop (resumes next time)" in " ".join(box)
+    player.key("replay")  # any other key: the box goes
+    assert "\n" not in view.lines[-1]
+
+
+def test_a_terminal_without_utf8_gets_ascii() -> None:
+    from profai_cli.lecture.player import Player
+
+    sink = FakeDevice()
+    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback.lecture.add_text(SENTENCES)
+    sink.frames.append(np.full(10, 1, dtype=np.int16))
+    view = _View(120, plain=True)
+    player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+    player.key("help")
+    assert view.lines[-1].isascii(), view.lines[-1]
+    assert "left/right sentence" in view.lines[-1]
+
+
+def test_a_resumed_clock_goes_on_from_the_saved_time_and_stops_during_an_answer() -> None:
+    tts = FakeTTS(constant(100))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink)
+    playback.anchor = (2, 48.0)  # the last run showed 0:48 at the third sentence
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(playback.run(start=2))
+        playback.lecture.add_text(TEXT)
+        playback.lecture.end_text()
+        await _written(playback)
+        assert playback.heard_seconds(2) == 48.0
+        sink.position = playback.chunk_start(2) + 10  # type: ignore[operator]
+        assert playback.heard_seconds(2) == pytest.approx(48.01)
+        assert playback.heard_seconds(2, in_answer=True) == 48.0
+        sink.position = playback.chunk_start(2) + 10_000  # type: ignore[operator]
+        assert playback.heard_seconds(2) <= 48.0 + playback.durations[2]
+        assert playback.seconds_before(1) < 48.0 and playback.made_until() > 48.0
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+
+
+def test_the_ring_counts_each_silence_once_with_its_length() -> None:
+    import time
+
+    from profai_cli.audio.ring import RingBuffer
+
+    ring = RingBuffer(1000, 1000)
+
+    async def write(n: int) -> None:
+        await ring.write(np.ones(n, dtype=np.int16))
+
+    out = np.zeros(100, dtype=np.int16)
+    asyncio.run(write(150))
+    ring.read_into(out)
+    ring.read_into(out)  # 50 of 100: dry from here
+    for _ in range(20):
+        ring.read_into(out)  # twenty callbacks of silence: one silence
+    assert ring.dry_since is not None
+    time.sleep(0.05)
+    asyncio.run(write(100))
+    ring.read_into(out)
+    assert ring.underruns == 1 and ring.dry_since is None
+    assert len(ring.silences) == 1 and 0.05 <= ring.silences[0] < 1

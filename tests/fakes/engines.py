@@ -74,6 +74,11 @@ class CollectingSink:
     output_latency: float | None = None
     underruns: int = 0
     device_underflows: int = 0
+    silences: list[float] = field(default_factory=list)
+    dry_since: float | None = None  # a FakeDevice's test sets it: the voice ran dry then
+
+    def waiting_since(self) -> float | None:
+        return None if self.paused else self.dry_since
 
     @property
     def written(self) -> int:

@@ -29,7 +29,17 @@ class Sink(Protocol):
 
     @property
     def underruns(self) -> int:
-        """The voice fell behind: the ring ran dry mid-lecture."""
+        """Times the voice fell behind: the ring ran dry mid-lecture (one per silence)."""
+        ...
+
+    @property
+    def silences(self) -> list[float]:
+        """How long each of those silences lasted, in seconds (the ended ones)."""
+        ...
+
+    def waiting_since(self) -> float | None:
+        """time.monotonic() since which the listener has heard nothing because nothing
+        was ready (None while sound plays, while paused, and for a file)."""
         ...
 
     @property

@@ -207,6 +207,15 @@ class DeviceSink:
     def underruns(self) -> int:
         return self.ring.underruns if self.ring else 0
 
+    @property
+    def silences(self) -> list[float]:
+        return list(self.ring.silences) if self.ring else []
+
+    def waiting_since(self) -> float | None:
+        if self.ring is None or self.paused:
+            return None
+        return self.ring.dry_since
+
     async def write(self, frames: np.ndarray) -> None:
         assert self.ring is not None
         self._taken += len(frames)
@@ -247,6 +256,7 @@ class DeviceSink:
             return
         heard = self._heard_on_device()
         self._stream.abort()  # the callback has stopped when this returns
+        self.ring.end_silence()
         self.ring.rewind_to(heard)
         self.paused = True
 

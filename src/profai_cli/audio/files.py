@@ -305,6 +305,10 @@ class FileSink:
     output_latency: float | None = None
     underruns = 0
     device_underflows = 0
+    silences: list[float] = []  # noqa: RUF012 (never changed: a file never waits)
+
+    def waiting_since(self) -> float | None:
+        return None
 
     @property
     def written(self) -> int:

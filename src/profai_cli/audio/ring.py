@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import numpy as np
 
@@ -38,7 +39,11 @@ class RingBuffer:
         self.closed = False
         self._moved = False  # truncated by a skip, not refilled yet: empty is no underrun
         self._lock = threading.Lock()
+        # The voice ran dry mid-lecture (synthesis or the lecturer fell behind): silences
+        # the listener heard, each counted once however many callbacks it lasted.
         self.underruns = 0
+        self.silences: list[float] = []  # seconds of each silence that has ended
+        self.dry_since: float | None = None  # time.monotonic() the current one began
         self.first_audible_at: int | None = None  # sample index of the first sound written
 
     # -- the writer's side ---------------------------------------------------------------
@@ -141,8 +146,18 @@ class RingBuffer:
                 if n > first:
                     out[first:n] = self._buf[: n - first]
                 self._read += n
+        if n > 0 and self.dry_since is not None:
+            self.end_silence()
         if n < wanted:
             out[n:] = 0
-            if self._written > 0 and not self.finished and not self._moved:
+            dry = self._written > 0 and not self.finished and not self._moved
+            if dry and self.dry_since is None:
+                self.dry_since = time.monotonic()
                 self.underruns += 1
         return n
+
+    def end_silence(self) -> None:
+        """Sound again (or a pause, which is the listener's own silence)."""
+        if self.dry_since is not None:
+            self.silences.append(time.monotonic() - self.dry_since)
+            self.dry_since = None

@@ -114,7 +114,15 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     side = None
     if voice is not None:
         side = VoiceSide(
-            parts, lecture, options, panel, voice, start, llm.answerer(notes.text), notes
+            parts,
+            lecture,
+            options,
+            panel,
+            voice,
+            start,
+            llm.answerer(notes.text),
+            notes,
+            start_seconds=saved.seconds if saved is not None else None,
         )
         side.begun = begun
     speaking = asyncio.ensure_future(side.speak()) if side is not None else None
@@ -205,6 +213,14 @@ class _From:
         self.skip = _section_start(saved.text, saved.offset)
         self.seen = 0
 
+    @property
+    def width(self) -> int:
+        return self.panel.width
+
+    @property
+    def plain(self) -> bool:
+        return self.panel.plain
+
     def append(self, text: str) -> None:
         if self.seen >= self.skip:
             self.panel.append(text)
@@ -258,7 +274,7 @@ def report(metrics: Metrics, options: TeachOptions, status: Status) -> None:
     if options.stats:
         from rich.table import Table
 
-        table = Table(title="Latency", title_justify="left")
+        table = Table(title="This lecture", title_justify="left")
         table.add_column("measure")
         table.add_column("value", justify="right")
         for name, value in metrics.rows():

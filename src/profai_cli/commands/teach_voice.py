@@ -44,6 +44,7 @@ class VoiceSide:
         start: int,
         answerer: Answerer,
         notes: Notes,
+        start_seconds: float | None = None,
     ) -> None:
         self.parts = parts
         self.lecture = lecture
@@ -53,6 +54,7 @@ class VoiceSide:
         self.panel = panel
         self.voice = voice
         self.start = start
+        self.start_seconds = start_seconds  # the clock at ``start``, from the saved place
         self.answerer = answerer
         self.notes = notes
         self.playback: Playback | None = None
@@ -87,6 +89,8 @@ class VoiceSide:
         playback = Playback.for_settings(
             self.settings, self.lecture, sink, on_chunk=lambda *_: self.begun.set()
         )
+        if self.start_seconds is not None:
+            playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
         quit_asked = asyncio.Event()
         keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
@@ -118,7 +122,22 @@ class VoiceSide:
                 metrics.first_audible = sink.first_audible - metrics.t0
             metrics.output_latency = sink.output_latency  # measured by now, if anything played
             metrics.underruns = sink.underruns
+            metrics.silences = sink.silences
+            if sink.live:
+                metrics.heard_seconds = self._heard_seconds(playback)
             metrics.device_underflows = sink.device_underflows
+
+    def _heard_seconds(self, playback: Playback) -> float:
+        """How far the listener got: all of it, or up to where they stopped."""
+        if self.finished:
+            return playback.seconds_before(len(self.lecture.chunks))
+        k = playback.heard_chunk()
+        if k is None:
+            return 0.0
+        if k == ASIDE:  # stopped in an answer: at the sentence it goes back to
+            answering = self.player.answering if self.player is not None else None
+            return playback.seconds_before(answering or 0)
+        return playback.heard_seconds(k)
 
     def _keys(self, playback: Playback, sink: Sink, quit_asked: asyncio.Event) -> KeyReader | None:
         """The player's keys and status line, on a terminal that shows the live panel."""

@@ -45,7 +45,9 @@ class Metrics:
     chunks: int = 0
     audio_seconds: float = 0.0
     tts_seconds: float = 0.0  # summed wall time of synthesis requests
-    underruns: int = 0  # the ring ran dry mid-lecture: synthesis fell behind
+    underruns: int = 0  # silences mid-lecture: the voice ran dry (one per silence)
+    silences: list[float] = field(default_factory=list)  # how long each of them lasted
+    heard_seconds: float | None = None  # how far into the lecture the listener got
     device_underflows: int = 0  # the card ran dry: our callback was late (CPU starved)
     output_latency: float | None = None
     llm: str = ""
@@ -91,20 +93,35 @@ class Metrics:
         write_text(path, json.dumps(self.as_dict(), indent=2) + "\n")
 
     def rows(self) -> list[tuple[str, str]]:
+        """The --stats table, in a listener's words (the README explains each row)."""
+
         def sec(v: float | None) -> str:
             return "-" if v is None else f"{v * 1000:.0f} ms" if v < 10 else f"{v:.1f} s"
 
+        waits = self.silences
+        waited = (
+            f"{len(waits)}: {sum(waits):.1f} s in all, the longest {max(waits):.1f} s"
+            if waits
+            else "none"
+        )
         rtf = self.tts_real_time_factor
-        return [
-            ("time to first token", sec(self.first_token)),
-            ("time to first chunk", sec(self.first_chunk)),
-            ("time to first TTS bytes", sec(self.first_tts_bytes)),
-            ("time to first audio (TTFA)", sec(self.first_audible)),
-            ("device output latency", sec(self.output_latency)),
-            ("underruns", str(self.underruns)),
-            ("device underflows", str(self.device_underflows)),
-            ("chunks spoken", str(self.chunks)),
-            ("audio", f"{self.audio_seconds:.1f} s"),
-            ("wall", f"{self.wall_seconds:.1f} s"),
-            ("TTS real-time factor", "-" if rtf is None else f"{rtf:.3f}"),
-        ] + [(f"sentences: {kind}", str(n)) for kind, n in (self.sentence_kinds or {}).items()]
+        heard = [] if self.heard_seconds is None else [("audio heard", sec(self.heard_seconds))]
+        return (
+            [
+                ("first words from the lecturer", sec(self.first_token)),
+                ("first sentence ready to speak", sec(self.first_chunk)),
+                ("first audio from the voice", sec(self.first_tts_bytes)),
+                ("first sound from the speaker", sec(self.first_audible)),
+                ("sound card's own delay", sec(self.output_latency)),
+                ("silences waiting for the voice", waited),
+                ("sound card ran dry (profai late)", str(self.device_underflows)),
+                ("sentences spoken", str(self.chunks)),
+                ("audio made", sec(self.audio_seconds)),
+            ]
+            + heard
+            + [
+                ("time taken", sec(self.wall_seconds)),
+                ("voice's time per second of audio", "-" if rtf is None else f"{rtf:.3f}"),
+            ]
+            + [(f"sentences: {kind}", str(n)) for kind, n in (self.sentence_kinds or {}).items()]
+        )

@@ -56,6 +56,9 @@ class Playback:
         self._writer: asyncio.Task[None] | None = None
         self._restart_at: int | None = None
         self._aside: Lecture | None = None  # an answer to say before going on
+        # (chunk, seconds before it) known from a saved place: a resumed lecture's clock
+        # goes on from the time the last one showed, not from a new estimate of it.
+        self.anchor: tuple[int, float] | None = None
 
     @classmethod
     def for_settings(
@@ -140,10 +143,30 @@ class Playback:
         known = [i for i in self.durations if i < len(chunks)]
         chars = sum(len(chunks[i].text) for i in known)
         per_char = sum(self.durations[i] for i in known) / chars if chars else 0.07
-        return sum(
-            self.durations.get(i, len(chunks[i].text) * per_char)
-            for i in range(min(k, len(chunks)))
-        )
+
+        def length(i: int) -> float:
+            return self.durations.get(i, len(chunks[i].text) * per_char)
+
+        k = min(k, len(chunks))
+        if self.anchor is None:
+            return sum(length(i) for i in range(k))
+        at, seconds = self.anchor
+        at = min(at, len(chunks))
+        if k >= at:
+            return seconds + sum(length(i) for i in range(at, k))
+        before = sum(len(chunks[i].text) for i in range(at))
+        return seconds * sum(len(chunks[i].text) for i in range(k)) / before if before else 0.0
+
+    def heard_seconds(self, k: int, *, in_answer: bool = False) -> float:
+        """Where the voice is in the lecture, in seconds: the one clock the status line,
+        the saved place and --stats read. In an answer it stays at the sentence the
+        answer will go back to; it never runs past the end of the sentence being heard."""
+        before = self.seconds_before(k)
+        start = self.chunk_start(k)
+        if in_answer or start is None:
+            return before
+        into = max(0, self.heard_position() - start) / self.rate
+        return before + min(into, self.durations.get(k, into))
 
     def made_seconds(self) -> float:
         """Seconds of audio written so far (this run's work, for the stats)."""

@@ -13,23 +13,95 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import ASIDE, Playback
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
-    from profai_cli.ui import LecturePanel
+
+
+class PlayerView(Protocol):
+    """What the player draws on: the live panel (ui.LecturePanel is one)."""
+
+    @property
+    def width(self) -> int: ...
+
+    @property
+    def plain(self) -> bool: ...
+
+    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+        """The status line, the sentence being heard, and its span in the lecture text."""
+        ...
+
 
 MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
 
-HINT = "space pause · ←→ sentence · ↑↓ speed · a ask · q quit · ? keys"
-HELP = (
-    "space pause/resume · ←/h previous · →/l next · r again · ↑/+ faster · ↓/- slower · "
-    "a ask a question · q stop (resumes next time)"
+# The keys, most needed first: the hint keeps as many as fit the width, shown in this
+# order. ``?`` shows them all, each with what it does, until the next key.
+KEYS = (
+    ("space", "pause"),
+    ("q", "quit"),
+    ("?", "keys"),
+    ("a", "ask"),
+    ("←→", "sentence"),
+    ("↑↓", "speed"),
 )
+HELP = (
+    ("space", "pause or resume"),
+    ("←/h", "previous sentence"),
+    ("→/l", "next sentence"),
+    ("r", "say it again"),
+    ("↑/+", "faster"),
+    ("↓/-", "slower"),
+    ("a", "ask a question"),
+    ("q", "stop (resumes next time)"),
+)
+WAITING_SHOWN_AFTER = 0.2  # seconds of silence before the status says what it waits for
+
+
+def hint(room: int, plain: bool = False) -> str:
+    """The keys that fit in ``room`` columns, most needed first, in their usual order."""
+    sep = " | " if plain else " · "
+    keys = [(_ascii(k) if plain else k, what) for k, what in KEYS]
+    for n in range(len(keys), 0, -1):
+        kept = [f"{k} {what}" for k, what in keys[:n]]
+        line = sep.join(kept)
+        if len(line) <= room:
+            return line
+    return ""
+
+
+def help_lines(width: int, plain: bool = False) -> list[str]:
+    """Every key and what it does, wrapped between keys to ``width`` columns."""
+    sep = " | " if plain else " · "
+    lines: list[str] = []
+    for key, what in HELP:
+        item = f"{_ascii(key) if plain else key} {what}"
+        if lines and len(lines[-1]) + len(sep) + len(item) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+_ASCII_KEYS = (
+    ("←→", "left/right"),
+    ("↑↓", "up/down"),
+    ("←", "left"),
+    ("→", "right"),
+    ("↑", "up"),
+    ("↓", "down"),
+)
+
+
+def _ascii(key: str) -> str:
+    """The key's name on a terminal that cannot show arrows."""
+    for arrow, name in _ASCII_KEYS:
+        key = key.replace(arrow, name)
+    return key
 
 
 def clock(seconds: float) -> str:
@@ -50,7 +122,7 @@ class Player:
         sink: Sink,
         *,
         on_quit: Callable[[], None],
-        view: LecturePanel | None = None,
+        view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
     ) -> None:
         self.lecture = lecture
@@ -67,7 +139,6 @@ class Player:
         self.quitting = False
         self._target: int | None = None  # a sentence asked for and not heard yet...
         self._target_at = 0  # ... and where in the sink it begins
-        self._last_heard = (-1, 0.0)  # (position, when it last moved): "buffering"
 
     # -- keys ------------------------------------------------------------------------
 
@@ -88,6 +159,8 @@ class Player:
             "help": self.toggle_help,
             "ask": self.ask,
         }.get(name)
+        if name != "help":
+            self.help = False  # the keys' box goes away on the next key
         if action is not None and not self.quitting:
             action()
             self.refresh()
@@ -194,36 +267,61 @@ class Player:
             self.refresh()
             await asyncio.sleep(STATUS_PERIOD)
 
-    def state(self) -> str:
+    def state(self, k: int) -> str:
+        """What the listener is hearing, or why they hear nothing."""
         if self.sink.paused:
             return "paused"
-        position = self.sink.heard()
-        now = time.monotonic()
-        if position != self._last_heard[0]:
-            self._last_heard = (position, now)
-            return "playing"
-        return "buffering" if now - self._last_heard[1] > 0.3 else "playing"
+        dry = self.sink.waiting_since()
+        started = self.sink.written > 0
+        n = len(self.lecture.chunks)
+        if self.lecture.ended and self.playback.writing >= n and k >= n - 1:
+            if self.sink.heard() >= self.playback.samples:
+                return "done"  # all of it written, and all of it heard
+        if started and (dry is None or time.monotonic() - dry < WAITING_SHOWN_AFTER):
+            return "answering" if self.answering is not None else "playing"
+        if self.answering is not None:
+            return "waiting for the answer"
+        if k + 1 < len(self.lecture.chunks) or (k < len(self.lecture.chunks) and not started):
+            return "waiting for the voice"
+        return "waiting for the lecturer"
 
     def refresh(self) -> None:
         if self.view is None:
             return
+        plain = self.view.plain
+        width = self.view.width - 2
+        if self.asking is not None:
+            cursor = "_" if plain else "▏"
+            self.view.show_player(
+                f"Ask: {self.asking}{cursor}   Enter asks · Esc cancels", None, None
+            )
+            return
         k = self.current()
         chunks = self.lecture.chunks
         n = len(chunks)
-        elapsed, made = self.times(k)
-        state = self.state()
-        if self.asking is not None:
-            self.view.show_player(f"Ask: {self.asking}▏   Enter asks · Esc cancels", None, None)
-            return
-        if self.answering is not None:
-            state = "answering" if state == "playing" else state
-        mark = {"paused": "⏸", "buffering": "…", "playing": "▶", "answering": "✋"}[state]
+        heard, made = self.times(k)
+        state = self.state(k)
+        mark = _MARKS_PLAIN if plain else _MARKS
+        sep = " | " if plain else " · "
+        if state == "waiting for the voice":
+            ready = max(0, n - k - 1)
+            state += f" ({ready} sentence{'' if ready == 1 else 's'} ready)"
         so_far = "" if self.lecture.ended else " so far"
-        line = (
-            f"{mark} {state} · {min(k + 1, max(n, 1))}/{n}{so_far} · "
-            f"{clock(elapsed)} / {clock(made)} · {self.playback.speed:.1f}x   {HINT}"
-            + (f"\n{HELP}" if self.help else "")
-        )
+        # Most needed first: what is happening, then the first keys, then where and how fast.
+        parts = [
+            f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
+            f"{min(k + 1, max(n, 1))}/{n}{so_far}",
+            f"{clock(heard)} / {clock(made)}",
+            f"{self.playback.speed:.1f}x",
+        ]
+        first_keys = len(sep.join(f"{key} {what}" for key, what in KEYS[:3]))
+        while len(parts) > 1 and len(sep.join(parts)) + 3 + first_keys > width:
+            parts.pop()  # speed, then the clocks, then the position make room for the keys
+        status = sep.join(parts)
+        keys = hint(width - len(status) - 3, plain)
+        line = f"{status}   {keys}" if keys else status[:width]
+        if self.help:
+            line += "\n" + "\n".join(help_lines(width, plain))
         chunk = chunks[k] if k < n else None
         self.view.show_player(
             line,
@@ -233,8 +331,16 @@ class Player:
 
     def times(self, k: int) -> tuple[float, float]:
         """(seconds into the lecture where the voice is, seconds of audio made so far)."""
-        elapsed = self.playback.seconds_before(k)
-        start = self.playback.chunk_start(k)
-        if start is not None:
-            elapsed += max(0, self.sink.heard() - start) / self.playback.rate
-        return elapsed, self.playback.made_until()
+        return self.playback.heard_seconds(k, in_answer=self._heard_aside), (
+            self.playback.made_until()
+        )
+
+
+_MARKS = {
+    "playing": "▶",
+    "paused": "⏸",
+    "answering": "✋",
+    "waiting": "…",
+    "done": "■",
+}
+_MARKS_PLAIN = {"playing": ">", "paused": "||", "answering": "?", "waiting": "...", "done": "#"}

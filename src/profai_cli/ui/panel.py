@@ -30,6 +30,16 @@ class LecturePanel(Protocol):
 
     interactive: bool
 
+    @property
+    def width(self) -> int:
+        """Columns the player's line may take."""
+        ...
+
+    @property
+    def plain(self) -> bool:
+        """Only ASCII can be shown (the locale is not UTF-8): no arrows, no symbols."""
+        ...
+
     def append(self, text: str) -> None: ...
 
     def finish_text(self) -> None:
@@ -73,6 +83,8 @@ class PlainPanel:
         self.finish_text()
 
     interactive = False
+    width = 80
+    plain = True
 
     def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
         pass  # no status line in a pipe
@@ -155,6 +167,14 @@ class LivePanel:
         self._writing = True
         self._player: tuple[str, str | None, tuple[int, int] | None] | None = None
         self._aside: tuple[str, str] | None = None  # (question, answer so far)
+
+    @property
+    def width(self) -> int:
+        return self._console.width
+
+    @property
+    def plain(self) -> bool:
+        return not self._console.encoding.lower().replace("-", "").startswith("utf")
 
     def _start(self) -> None:
         if not self._started:  # no empty box on screen while waiting for the first token
@@ -297,7 +317,8 @@ class LivePanel:
         if self._player is not None:
             line, now, _ = self._player
             if now and not marked:
-                yield Text("  ▶ " + now, style="bold", no_wrap=True, overflow="ellipsis")
+                mark = "> " if self.plain else "▶ "
+                yield Text("  " + mark + now, style="bold", no_wrap=True, overflow="ellipsis")
             for part in line.split("\n"):
                 yield Text("  " + part, style="dim", no_wrap=True, overflow="ellipsis")
 
