@@ -329,3 +329,34 @@ def test_ctrl_c_exits_130(home: Path, fake: FakeOpenAI) -> None:
         assert proc.wait(timeout=10) == 130
         assert time.monotonic() - t < 2
         assert b"Traceback" not in proc.stderr.read()
+
+
+def test_a_server_that_is_not_openai_is_asked_for_its_first_chat_model(
+    home: Path, fake: FakeOpenAI
+) -> None:
+    fake.knobs.known_models = ("nomic-embed-text", "llama3.2:3b", "qwen2.5:7b")
+    args = ["teach", "-", "--base-url", fake.base_url, "--no-audio"]
+    first = run_here(args, home, stdin="notes")
+    assert first.code == 0, first.err
+    assert "Using llama3.2:3b at" in first.err
+    chats = fake.requests("/chat/completions")
+    assert chats[-1].body["model"] == "llama3.2:3b"
+    # Asked once: the next run (the same day) takes it from the cache.
+    asked = len(fake.requests("/models"))
+    again = run_here(args, home, stdin="other notes")
+    assert again.code == 0, again.err
+    assert len(fake.requests("/models")) == asked == 1
+
+
+def test_a_missing_model_names_the_ones_the_server_has(home: Path, fake: FakeOpenAI) -> None:
+    fake.knobs.known_models = ("llama3.2:3b", "qwen2.5:7b")
+    r = run_here(
+        ["teach", "-", "--base-url", fake.base_url, "--model", "gpt-5", "--no-audio"],
+        home,
+        stdin="notes",
+    )
+    assert r.code == 3
+    errors = [line for line in r.err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].endswith(
+        "has no model 'gpt-5' (404); pass --model with one it serves: llama3.2:3b, qwen2.5:7b"
+    )

@@ -12,8 +12,8 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from profai_cli.commands.export import ExportOptions, export
 from profai_cli.commands.teach import TeachOptions, teach
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import ExitStatus, ExportError, InputError, ProfaiError
@@ -21,6 +21,9 @@ from profai_cli.lecture import store
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.notes.ingest import Notes, is_url
+
+if TYPE_CHECKING:
+    from profai_cli.commands.export import ExportOptions
 
 
 def lecture_name(source: str) -> str:
@@ -121,6 +124,8 @@ async def export_course(
     jobs: int,
 ) -> None:
     """One audio file per lecture in ``folder``, N at a time, and a playlist of them."""
+    from profai_cli.commands.export import export  # teach's start-up does not pay for it
+
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file; give a folder for a course's lectures")
     created = not folder.exists()

@@ -21,6 +21,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
+
+
 @dataclass
 class Settings:
     level: str = "intermediate"

@@ -12,17 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from profai_cli.audio.base import Sink
-from profai_cli.core.config import Settings
+from profai_cli.core.config import OPENAI_DEFAULT_URL
 from profai_cli.core.errors import InputError
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.base import LLM
-from profai_cli.notes.ingest import Notes
-from profai_cli.service.client import OPENAI_DEFAULT_URL
-from profai_cli.tts.base import TTSEngine
+
+# The Environment holds an Engines from the start, so this module is imported before the
+# arguments are parsed: what it builds is imported where it is built.
 
 if TYPE_CHECKING:
+    from profai_cli.audio.base import Sink
+    from profai_cli.core.config import Settings
+    from profai_cli.llm.base import LLM
+    from profai_cli.notes.ingest import Notes
     from profai_cli.speech.voice import VoiceText
+    from profai_cli.tts.base import TTSEngine
     from profai_cli.tts.standin import StandInVoice
 
 
@@ -46,11 +49,12 @@ def uses_openai_service(settings: Settings) -> bool:
 def select_llm(settings: Settings) -> tuple[LLM, str]:
     """The LLM backend for these settings, and one line saying which and why."""
     from profai_cli.llm.local import local_available
-    from profai_cli.service.discover import find_local_server
 
     choice = settings.llm
     auto = choice == "auto"
     if auto:
+        from profai_cli.service.discover import find_local_server  # only here: urllib
+
         if settings.api_key or settings.base_url:
             choice = "openai"
         elif not settings.local_model and (server := find_local_server()) is not None:
@@ -79,8 +83,14 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
                 "--llm openai needs OPENAI_API_KEY (or --api-key), or --base-url "
                 "for a local OpenAI-compatible server"
             )
+        served = settings.model
+        if not served and not uses_openai_service(settings):
+            from profai_cli.service.models import first_chat_model
+
+            assert settings.base_url is not None
+            served = first_chat_model(settings.base_url.rstrip("/"), settings.api_key)
         chat = OpenAIChat(
-            model=settings.model or DEFAULT_MODEL,
+            model=served or DEFAULT_MODEL,
             base_url=settings.base_url,
             api_key=settings.api_key,
             first_token_timeout=settings.timeout,

@@ -107,6 +107,17 @@ class OpenAIChat:
         if self._client is not None:
             await self._client.close()
 
+    async def _explained(self, error: BaseException) -> BaseException:
+        """A missing model's error, with the models the server does serve."""
+        if not isinstance(error, ServiceError) or error.status != 404:
+            return error
+        from profai_cli.service.models import missing_model_hint
+
+        hint = await asyncio.to_thread(missing_model_hint, self.url, self.api_key)
+        if not hint:
+            return error
+        return ServiceError(f"{error.message.split(' (see ')[0]}: {hint}", status=404)
+
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Deltas until the model's own end; StreamCut if the stream ends any other way."""
         async for delta in self.stream_messages(lecture_messages(request, partial)):
@@ -140,7 +151,7 @@ class OpenAIChat:
                 reason="stalled",
             ) from None
         except Exception as exc:  # the SDK's error family, mapped to one line
-            raise map_openai_error(exc, self.base_url, self.model) from None
+            raise await self._explained(map_openai_error(exc, self.base_url, self.model)) from None
         finally:
             await pieces.aclose()
         if finish is None:
@@ -214,7 +225,8 @@ class OpenAIChat:
                     timeout=WHOLE_ANSWER_TIMEOUT,  # nothing comes before the whole lecture
                 )
             except Exception as exc:
-                raise map_openai_error(exc, self.base_url, self.model) from None
+                mapped = map_openai_error(exc, self.base_url, self.model)
+                raise await self._explained(mapped) from None
             choice = response.choices[0] if response.choices else None
             part = choice.message.content if choice is not None else None
             if not part or not part.strip():

@@ -11,7 +11,7 @@ from profai_cli.core.errors import ServiceError
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
-OPENAI_DEFAULT_URL = "https://api.openai.com/v1"  # also the SDK's own default
+from profai_cli.core.config import OPENAI_DEFAULT_URL as OPENAI_DEFAULT_URL  # re-exported
 
 
 def make_client(

@@ -1,0 +1,87 @@
+"""Which models an OpenAI-compatible server serves, asked once a day per server.
+
+A server that is not OpenAI's (Ollama, LM Studio, llama.cpp, vLLM) rarely has
+``gpt-4o-mini``: with no ``--model``, the lecture asks for the server's first chat
+model, as the help says. The answer is kept for a day in the cache folder, so the
+lecture's request is not held up by a second round trip on every run; the error for a
+model the server does not have names the ones it does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+KEPT_FOR = 24 * 3600.0  # seconds a server's list is trusted
+NOT_CHAT = ("embed", "whisper", "tts", "rerank", "moderation", "dall-e", "transcribe")
+
+
+def chat_models(names: list[str]) -> list[str]:
+    """The names that can write a lecture (not embeddings, speech or images)."""
+    return [n for n in names if not any(word in n.lower() for word in NOT_CHAT)]
+
+
+def list_models(url: str, api_key: str | None, timeout: float = 3.0) -> list[str] | None:
+    """The server's model names, in its order; None when it cannot say."""
+    request = urllib.request.Request(url.rstrip("/") + "/models")
+    if api_key:
+        request.add_header("Authorization", f"Bearer {api_key}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = json.loads(response.read(2_000_000))
+        return [str(m["id"]) for m in data["data"] if isinstance(m, dict) and "id" in m]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _cache_file() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("profai") / "server-models.json"
+
+
+def _read_cache(path: Path) -> dict[str, dict[str, object]]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def first_chat_model(
+    url: str, api_key: str | None, *, now: float | None = None, cache: Path | None = None
+) -> str | None:
+    """The server's first chat model (kept a day); None when it lists none."""
+    from profai_cli.core.outputs import write_text
+
+    now = time.time() if now is None else now
+    path = cache or _cache_file()
+    kept = _read_cache(path)
+    entry = kept.get(url)
+    if isinstance(entry, dict):
+        at, model = entry.get("at"), entry.get("model")
+        if isinstance(at, (int, float)) and isinstance(model, str) and now - at < KEPT_FOR:
+            return model
+    names = list_models(url, api_key)
+    chat = chat_models(names or [])
+    if not chat:
+        return None
+    kept[url] = {"at": now, "model": chat[0], "models": chat[:20]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, json.dumps(kept, indent=1) + "\n")
+    except OSError:
+        pass  # a cache that cannot be written costs one request next time, nothing else
+    return chat[0]
+
+
+def missing_model_hint(url: str, api_key: str | None) -> str:
+    """The models the server does have, when it says: for "pass --model with one it
+    serves: ..."""
+    names = chat_models(list_models(url, api_key, timeout=2.0) or [])
+    if not names:
+        return ""
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return shown
