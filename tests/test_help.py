@@ -98,13 +98,23 @@ def test_options_are_grouped_each_once_with_the_default_that_runs(
 def test_choices_are_shown_and_checked_on_the_command_line(home: Path) -> None:
     r = run_profai(["teach", "--help"], home, COLUMNS="100")
     boxes = panels(r.out)
-    assert "<beginner|intermediate|expert>" in boxes["The lecture"]["--level"]
-    assert "<auto|openai|local|none>" in boxes["The lecturer"]["--llm"]
-    assert "<auto|openai|piper|none>" in boxes["The voice"]["--tts"]
+    assert "<beginner | intermediate | expert>" in boxes["The lecture"]["--level"]
+    assert "<auto | openai | local | none>" in boxes["The lecturer"]["--llm"]
+    assert "<auto | openai | piper | none>" in boxes["The voice"]["--tts"]
     bad = run_profai(["teach", "--tts", "espeak", "-"], home, stdin="notes")
     assert bad.code == 2
     assert bad.err.strip().count("\n") == 0, bad.err
     assert "'espeak' is not one of" in bad.err and "profai teach --help" in bad.err
+
+
+@pytest.mark.parametrize("columns", ["60", "80"])
+def test_a_narrow_help_breaks_choice_lists_between_choices(home: Path, columns: str) -> None:
+    r = run_profai(["teach", "--help"], home, COLUMNS=columns)
+    assert r.code == 0, r.err
+    words = re.findall(r"[a-z]+", r.out)
+    for choice in ("beginner", "intermediate", "expert", "openai", "local", "piper"):
+        assert choice in words, (choice, r.out)  # whole on one line, never "intermed / iate"
+    assert all(len(line) <= int(columns) for line in r.out.splitlines())
 
 
 def test_a_kept_help_screen_is_the_one_rendered(home: Path) -> None:

@@ -115,3 +115,26 @@ def test_teaching_again_reuses_the_cached_voice(fake: FakeOpenAI, home: Path, pu
     assert len(fake.requests("/audio/speech")) == first  # every chunk came from the cache
     assert run_profai(args + ["--no-cache"], home, stdin="n").code == 0
     assert len(fake.requests("/audio/speech")) == 2 * first
+
+
+def test_no_sound_devices_is_said_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    from profai_cli.audio import device
+    from profai_cli.cli.wiring import devices_table
+
+    monkeypatch.setattr(device, "output_devices", list)
+    said = devices_table()
+    assert isinstance(said, str) and said.startswith("No sound output devices found")
+    assert "--no-audio" in said and "profai export" in said
+
+
+def test_ask_without_an_llm_says_what_an_answer_will_be(home: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    r = run_here(
+        ["ask", str(EXAMPLES / "photosynthesis.md"), "--llm", "none", "--no-audio"],
+        home,
+        stdin="What limits the rate?\n",
+    )
+    assert r.code == 0, r.err
+    assert "Narrating" not in r.err
+    assert r.err.startswith("No LLM: each answer is the passage of your notes")

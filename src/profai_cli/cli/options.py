@@ -18,10 +18,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._types import TyperChoice
 
 from profai_cli.core.config import CHOICES, RANGES, Settings
 
 _DEFAULTS = Settings()
+
+
+class _Choices(TyperChoice[str]):
+    """Typer's choice, shown as <a | b | c>: a narrow help wraps between choices, never
+    inside one (<beginner|intermed / iate|expert> at 60 columns)."""
+
+    def get_metavar(self, param: Any, ctx: Any) -> str | None:
+        return "<" + " | ".join(str(c) for c in self.choices) + ">"
 
 
 def _choice(name: str) -> Any:
@@ -86,6 +95,9 @@ def _opt(
     shown: str | bool = False,
     **more: Any,
 ) -> inspect.Parameter:
+    choice = _ENUMS.get(name)
+    if choice is not None:
+        more["click_type"] = _Choices([item.value for item in choice])
     option = typer.Option(*decls, help=help, rich_help_panel=panel, show_default=shown, **more)
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, option]

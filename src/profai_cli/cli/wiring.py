@@ -163,10 +163,16 @@ def devices_table() -> Any:
 
     from profai_cli.audio.device import output_devices
 
+    found = output_devices()
+    if not found:
+        return (
+            "No sound output devices found: start PulseAudio or PipeWire (or check that the "
+            "sound card is seen: aplay -l), or use --no-audio, or profai export FILE."
+        )
     table = Table(title="Output devices", title_justify="left")
-    for col in ("index", "name", "channels", "rate", "host API", ""):
+    for col in ("index", "name", "channels", "rate", "host API", "default"):
         table.add_column(col)
-    for d in output_devices():
+    for d in found:
         table.add_row(
             str(d["index"]),
             d["name"],

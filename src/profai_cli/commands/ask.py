@@ -36,6 +36,11 @@ async def ask(
     asked: list[dict[str, object]] = []
     async with Assembly(env, settings) as parts:
         llm, why = parts.lecturer()
+        if llm.kind == "notes":  # the lecture's words ("narrating") do not fit an answer
+            why = (
+                "No LLM: each answer is the passage of your notes that matches the question "
+                "(set OPENAI_API_KEY, or pip install 'profai-cli[offline]', for answers)."
+            )
         status.info(why)
         key = store.lecture_key(notes.text, settings, llm.name)
         said = store.load(key) or ""  # what the lecture said, if it was taught

@@ -83,6 +83,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         status.info(why)
         if (note := length_note(llm, request)) is not None:
             status.info(note)
+    if voice is not None and plan is not None:
+        status.info(f"Voice: {plan.name}.")  # before the text: never between its paragraphs
     if voice is not None and options.require_audio:
         assert voice.device is not None
         await asyncio.shield(voice.device)  # no device: fail now, before the LLM is asked

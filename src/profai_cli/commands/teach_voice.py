@@ -84,7 +84,6 @@ class VoiceSide:
             return
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
         self.parts.give_voice(self.lecture, tts, self.notes)
-        status.info(f"Voice: {tts.name}.")
         metrics.tts = tts.name
         playback = Playback.for_settings(
             self.settings, self.lecture, sink, on_chunk=lambda *_: self.begun.set()

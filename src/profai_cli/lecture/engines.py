@@ -135,6 +135,7 @@ class VoicePlan:
     engine: str | None  # "openai", "piper", or None for text only
     sample_rate: int
     message: str
+    name: str = ""  # the voice, shown before the lecture starts (not between paragraphs)
 
 
 def plan_voice(settings: Settings) -> VoicePlan:
@@ -165,10 +166,16 @@ def plan_voice(settings: Settings) -> VoicePlan:
                 "--tts openai needs OPENAI_API_KEY, or --tts-base-url for an "
                 "OpenAI-compatible speech server"
             )
-        return VoicePlan("openai", PCM_RATE, "")
+        from profai_cli.service.speech import voice_name
+
+        name = voice_name(settings.tts_model, settings.voice, base_url)
+        return VoicePlan("openai", PCM_RATE, "", name)
     if not piper_available():
         raise InputError("--tts piper needs the offline extra: pip install 'profai-cli[offline]'")
-    return VoicePlan("piper", voice_sample_rate(voice_path(settings.voice)), "")
+    from profai_cli.tts.piper_tts import voice_name as piper_name
+
+    path = voice_path(settings.voice)
+    return VoicePlan("piper", voice_sample_rate(path), "", piper_name(path))
 
 
 def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) -> TTSEngine:

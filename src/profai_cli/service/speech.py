@@ -36,6 +36,15 @@ DEFAULT_INSTRUCTIONS = (
 )
 
 
+def voice_name(model: str, voice: str | None, base_url: str | None) -> str:
+    """How the voice is named on screen (never with a password in the URL)."""
+    from profai_cli.core.config import OPENAI_DEFAULT_URL
+    from profai_cli.core.safe_text import mask_url
+
+    url = mask_url((base_url or OPENAI_DEFAULT_URL).rstrip("/"))
+    return f"{model} voice {voice or DEFAULT_VOICE} at {url}"
+
+
 class OpenAITTS:
     def __init__(
         self,
@@ -65,7 +74,7 @@ class OpenAITTS:
         self.sample_rate = PCM_RATE
         self.phonemes = False
         self.idle_timeout = idle_timeout  # between bytes: a stalled answer is a failure
-        self.name = f"{model} voice {self.voice} at {self.base_url}"
+        self.name = voice_name(model, voice, base_url)
         self._client_options: dict[str, Any] = {
             "base_url": url,
             "api_key": api_key,

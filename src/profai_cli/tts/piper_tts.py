@@ -129,6 +129,11 @@ def _session(path: Path, threads: int | None) -> Any:
     )
 
 
+def voice_name(path: Path) -> str:
+    """How the voice is named on screen: Piper and the voice file's name."""
+    return f"Piper {path.stem}"
+
+
 class PiperTTS:
     def __init__(
         self, *, voice: str | None = None, speed: float = 1.0, threads: int | None = None
@@ -139,7 +144,7 @@ class PiperTTS:
         self._voice = load_voice(path, threads)
         self.sample_rate = int(self._voice.config.sample_rate)
         self.phonemes = True  # piper reads [[ ... ]] as phonemes
-        self.name = f"Piper {path.stem}"
+        self.name = voice_name(path)
 
     async def warm_up(self) -> None:
         pass  # loaded in the constructor; its first synthesis is not slower than the rest
