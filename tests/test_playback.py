@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,26 @@ def test_the_last_word_is_not_cut_off(fake: FakeOpenAI, home: Path, pulse: str) 
     last_text, start, end = heard[-1]
     assert last_text == "And the final sentence ends the talk."
     assert end - start == pytest.approx(len(last_text) * fake.knobs.tts_seconds_per_char, abs=0.04)
+
+
+@pytest.mark.audio
+def test_a_reader_that_goes_away_stops_the_voice_quietly(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    """`profai teach notes | less`, then q in less: the voice stops as `| head` stops
+    a writer (141, nothing on stderr but the status lines)."""
+    fake.knobs.lecture = "A long sentence keeps the voice going for a while here. " * 20
+    fake.knobs.tts_seconds_per_char = 0.05
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
+    with start_profai(args, home, stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        wait_until(lambda: fake.requests("/audio/speech"))
+        time.sleep(1.0)  # the voice is speaking, the text is all written
+        proc.stdout.close()  # the pager quits
+        closed = time.monotonic()
+        assert proc.wait(timeout=10) == 141
+        stopped = time.monotonic() - closed
+        err = proc.stderr.read().decode() if proc.stderr else ""
+    assert stopped < 1.5, stopped
+    assert "Traceback" not in err and "error" not in err.lower()
+    assert "keys off" in err

@@ -9,6 +9,7 @@ the next run with the same notes and options resumes there.
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,7 +158,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             exc.shown = True
         if speaking is not None:
             try:
-                await speaking
+                await _while_read(speaking, env)
             except Quit:
                 quit_early = True
     except Quit:
@@ -183,6 +184,22 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         f"(first token after {first})."
     )
     return True
+
+
+async def _while_read(speaking: asyncio.Future[None], env: Environment) -> None:
+    """The voice to its end, unless stdout is a pipe whose reader has gone (`| less`,
+    then q): then it stops as `| head` does, quietly (141), the place kept."""
+    from profai_cli.core.outputs import piped_fd, reader_gone
+
+    fd = piped_fd(env.stdout.file)
+    if fd is None:
+        return await speaking
+    while True:
+        done, _ = await asyncio.wait({speaking}, timeout=0.25)
+        if done:
+            return speaking.result()
+        if reader_gone(fd):
+            raise BrokenPipeError(errno.EPIPE, "the reader of stdout went away")
 
 
 def _resumed_text(

@@ -140,7 +140,11 @@ class VoiceSide:
 
     def _keys(self, playback: Playback, sink: Sink, quit_asked: asyncio.Event) -> KeyReader | None:
         """The player's keys and status line, on a terminal that shows the live panel."""
-        if not self.panel.interactive or not self.env.keys:
+        if not self.env.keys:
+            return None
+        if not self.panel.interactive:
+            # A pager (| less) reads the terminal's keys itself: two readers would fight.
+            self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
             return None
         from profai_cli.lecture.player import Player
         from profai_cli.ui.keys import KeyReader

@@ -11,6 +11,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from profai_cli.core.errors import InputError
 
@@ -88,3 +89,22 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def piped_fd(stream: IO[str]) -> int | None:
+    """The file descriptor of ``stream`` when it is a pipe (``| less``), else None."""
+    try:
+        fd = stream.fileno()  # an in-memory stream has none: UnsupportedOperation
+        return fd if stat.S_ISFIFO(os.fstat(fd).st_mode) else None
+    except (OSError, ValueError):
+        return None
+
+
+def reader_gone(fd: int) -> bool:
+    """The pipe's reading end is closed: nothing written to it would be read (POLLERR on
+    the writing end, without writing)."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, 0)  # POLLERR and POLLHUP are always reported
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
