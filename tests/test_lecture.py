@@ -359,8 +359,10 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(1) + 30  # type: ignore[operator]
         player = Player(playback.lecture, playback, sink, on_quit=lambda: quit_asked.append(True))
-        for _ in range(10):  # ten steps up, to 2.0x
+        for _ in range(10):  # ten steps up, to 2.0x, in quick succession: one change
             player.key("faster")
+        assert tts.speed == 1.0  # not yet: more presses may come
+        await asyncio.sleep(0.3)
         await _written(playback)
         sink.finish()
         await running
@@ -374,6 +376,7 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
     assert all(50 <= lengths[values[chunks[i].text]] <= 60 for i in (2, 3)), lengths
     assert playback.speed == 2.0 and tts.speed == 2.0
     assert tts.speeds.count(2.0) >= 2 and not quit_asked
+    assert set(tts.speeds) == {1.0, 2.0}  # nothing made at 1.1 ... 1.9 on the way
 
 
 def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() -> None:

@@ -37,6 +37,7 @@ class PlayerView(Protocol):
 
 
 MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
+SPEED_SETTLE = 0.25  # seconds after the last speed key before the new speed is made
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
 
 # The keys, most needed first: the hint keeps as many as fit the width, shown in this
@@ -139,6 +140,7 @@ class Player:
         self.quitting = False
         self._target: int | None = None  # a sentence asked for and not heard yet...
         self._target_at = 0  # ... and where in the sink it begins
+        self._settling: asyncio.TimerHandle | None = None  # a speed change to be made
 
     # -- keys ------------------------------------------------------------------------
 
@@ -238,11 +240,22 @@ class Player:
         self._target_at = self.playback.samples  # where the sentence asked for will begin
 
     def change_speed(self, step: float) -> None:
+        """A new speed from the next sentence on. Presses in quick succession are one
+        change: the next sentences are made again once, SPEED_SETTLE after the last."""
         speed = round(min(MAX_SPEED, max(MIN_SPEED, self.playback.speed + step)), 2)
         if speed == self.playback.speed or self.lecture.voice is None:
             return
         self.playback.speed = speed
-        self.lecture.voice.speed = speed
+        if self._settling is not None:
+            self._settling.cancel()
+        self._settling = asyncio.get_running_loop().call_later(SPEED_SETTLE, self._apply_speed)
+
+    def _apply_speed(self) -> None:
+        self._settling = None
+        voice = self.lecture.voice
+        if voice is None or voice.speed == self.playback.speed:
+            return
+        voice.speed = self.playback.speed
         heard = self.current()
         nxt = heard + 1
         self.lecture.redo_audio_from(nxt)

@@ -166,11 +166,16 @@ class PiperTTS:
             return
         from piper.config import SynthesisConfig
 
+        from profai_cli.audio.stretch import stretch
+
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         stop = threading.Event()
         done = object()
-        config = SynthesisConfig(length_scale=1.0 / max(0.25, self.speed))
+        # Spoken at 1.0x and stretched to the speed asked: Piper's length_scale gives
+        # 1.13x for 1.2 and 1.58x for 2.0 (see audio/stretch.py).
+        config = SynthesisConfig(length_scale=1.0)
+        speed, rate = self.speed, self.sample_rate
 
         def hand_over(item: object) -> None:
             try:
@@ -183,7 +188,7 @@ class PiperTTS:
                 for chunk in self._voice.synthesize(text, syn_config=config):
                     if stop.is_set():
                         break
-                    hand_over(chunk.audio_int16_array)
+                    hand_over(stretch(chunk.audio_int16_array, rate, speed))
                 hand_over(done)
             except Exception as exc:  # handed to the event loop, raised there
                 hand_over(exc)
