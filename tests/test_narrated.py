@@ -144,3 +144,26 @@ def test_random_notes_never_give_a_sentence_that_joins_two_of_theirs(
     notes = "\n".join(parts)
     text, _ = _run(notes, ScriptedModel(chosen, seed))
     assert unsupported(notes, text) == [], text
+
+
+def test_a_resumed_lecture_is_not_made_again_up_to_where_it_stopped() -> None:
+    """Resuming a stopped built-in lecture: the model is asked only for what comes after
+    the stored text, and the lecture goes on exactly as the stored text left it."""
+    sentences = [s for s in split_sentences(NOTES.replace("- ", "")) if len(s.split()) > 5]
+    request = LectureRequest(notes=NOTES, minutes=5)
+    first_model = ScriptedModel(sentences, seed=3)
+    whole = asyncio.run(NarratedLecture(first_model, "scripted").complete(request))
+    assert first_model.calls > 2
+    kept = whole[: int(len(whole) * 0.8)]  # stopped four fifths in
+    again_model = ScriptedModel(sentences, seed=3)
+    lecture = NarratedLecture(again_model, "scripted")
+
+    async def resumed() -> str:
+        return "".join([d async for d in lecture.stream(request, kept)])
+
+    rest = asyncio.run(resumed())
+    assert again_model.calls < first_model.calls / 2  # only the last fifth asked for
+    said = kept + rest
+    assert unsupported(NOTES, said) == []
+    assert said.count("\n\n") >= whole.count("\n\n") - 2  # the lecture goes on to its end
+    assert said.rstrip().endswith(whole.rstrip()[-40:])  # the same closing words

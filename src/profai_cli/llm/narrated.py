@@ -156,18 +156,23 @@ class NarratedLecture:
         return "".join([d async for d in self.stream(request)])
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
-        """The narrated lecture as it is made; it is never cut, so ``partial`` is skipped."""
+        """The narrated lecture as it is made, going on after ``partial`` (a resumed
+        lecture): the steps it holds are not made again, so the first new words come as
+        fast as the first of a new lecture."""
         skip = len(partial)
-        async for delta in self._lecture(request):
+        async for delta in self._lecture(request, partial):
             if skip >= len(delta):
                 skip -= len(delta)
                 continue
             yield delta[skip:]
             skip = 0
 
-    async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
+    async def _lecture(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         # The welcome needs no model: it is said while the model loads (at the first
         # restatement, on the model's own thread), and the voice has the cores meanwhile.
+        # Within ``partial`` (what a stopped lecture already said) the model's sentences
+        # are read back from it, not asked for again.
+        made = 0  # characters yielded so far
         steps = self._plan(request)
         self.counts = LectureCounts()
         self._refused = 0
@@ -177,7 +182,17 @@ class NarratedLecture:
         use_model = self.explainer is not None and room >= MIN_RESTATED_WORDS
         for step in steps:
             self.counts.add(step.kind, step.text)
+            made += len(step.text) + 2
             yield step.text + "\n\n"
+            if made < len(partial):
+                kept = _restatement_at(partial, made)
+                if kept:
+                    self.counts.sentences[Kind.RESTATED] += 1
+                    said.append(kept[1])
+                    room -= narration.count_words(kept[1]) + 2
+                    made += len(kept[0])
+                    yield kept[0]
+                continue
             if self.explainer is None or self._refused >= GIVE_UP_AFTER:
                 use_model = False
             if not use_model or step.point is None or room < MIN_RESTATED_WORDS:
@@ -193,6 +208,7 @@ class NarratedLecture:
                     self.counts.sentences[Kind.RESTATED] += 1
                     said.append(text)
                     room -= narration.count_words(text) + 2
+                    made += len(lead) + len(text) + 2
                     yield lead + text + "\n\n"
                     break  # one restatement a point is plenty
 
@@ -231,6 +247,19 @@ class NarratedLecture:
             self.counts.sentences[Kind.DROPPED] += 1
             self._refused += 1
         return ""
+
+
+def _restatement_at(partial: str, at: int) -> tuple[str, str] | None:
+    """The restatement a stopped lecture said at ``at`` (its whole text and the sentence),
+    if it said one there."""
+    rest = partial[at:]
+    lead = next((lead for lead in _PUT_SIMPLY if rest.startswith(lead)), None)
+    if lead is None:
+        return None
+    end = rest.find("\n\n")
+    if end < 0:
+        return None  # cut inside it: made again from here
+    return rest[: end + 2], rest[len(lead) : end]
 
 
 def _first_sentence(reply: str) -> str:
