@@ -123,6 +123,7 @@ class TerminalSession:
         self.proc.stdin.write(stdin)
         self.proc.stdin.close()
         self.raw = bytearray()
+        self.arrivals: list[tuple[float, int]] = []  # (time.monotonic(), len(raw) after)
         self._reader = threading.Thread(target=self._pump, daemon=True)
         self._reader.start()
 
@@ -135,6 +136,7 @@ class TerminalSession:
             if not data:
                 return
             self.raw.extend(data)
+            self.arrivals.append((time.monotonic(), len(self.raw)))
 
     def send(self, keys: bytes) -> float:
         """Type keys; returns when (time.monotonic()) they were typed."""
@@ -148,6 +150,15 @@ class TerminalSession:
         while self.raw.find(text, after) < 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.raw.find(text, after) >= 0
+
+    def seen_at(self, text: bytes, since: float) -> float | None:
+        """When ``text`` was first drawn after the moment ``since`` (time.monotonic())."""
+        start = next((n for t, n in reversed(self.arrivals) if t <= since), 0)
+        found = self.raw.find(text, max(0, start - len(text)))
+        if found < 0:
+            return None
+        end = found + len(text)
+        return next(t for t, n in self.arrivals if n >= end)
 
     def wait(self, timeout: float = 30) -> int:
         try:

@@ -29,8 +29,8 @@ SPACE, LEFT, RIGHT, UP = b" ", b"\x1b[D", b"\x1b[C", b"\x1b[A"
 pytestmark = pytest.mark.audio
 
 
-def _session(fake: FakeOpenAI, home: Path, *extra: str) -> TerminalSession:
-    fake.knobs.lecture = LECTURE
+def _session(fake: FakeOpenAI, home: Path, *extra: str, lecture: str = LECTURE) -> TerminalSession:
+    fake.knobs.lecture = lecture
     args = [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai", *extra]
     return TerminalSession(args, clean_env(home), stdin=b"notes")
 
@@ -191,3 +191,29 @@ def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
     assert WORD.findall(shown).count("Tall57") == 1
     assert not any("╭" in line or "▶" in line for line in lines), "no panel or status left"
     assert not hidden, "the cursor is restored"
+
+
+def test_every_silence_is_shown_as_waiting_within_half_a_second(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    """A lecturer slower than the voice: each sentence is said before the next is
+    written. Every silence over a second in the recording (beyond the set pause) was
+    shown on the status line as waiting for the lecturer within 0.5 s of its start."""
+    fake.knobs.tokens_per_second = 5  # a sentence of ~13 tokens every 2.6 s, said in 1 s
+    lecture = LECTURE.split(" Sentence number six")[0] + "\n"  # five sentences
+    with Recorder() as rec, _session(fake, home, "--stats", lecture=lecture) as session:
+        assert session.wait(timeout=60) == 0
+        audio, marks = rec.stop()
+    heard = _heard(fake, audio, marks)
+    pause = 0.2  # the sentence pause, silence the voice means
+    silences = [
+        (end + pause, start)
+        for (_, _, end), (_, start, _) in zip(heard, heard[1:], strict=False)
+        if start - end - pause > 1.0
+    ]
+    assert len(silences) >= 3, heard
+    for began, ended in silences:
+        shown = session.seen_at(b"waiting for the lecturer", began - 0.3)
+        assert shown is not None and shown - began < 0.5, (began, shown)
+        assert shown < ended
+    assert b"silences waiting for the voice" in session.raw  # and --stats counts them
