@@ -595,3 +595,24 @@ def test_the_ring_counts_each_silence_once_with_its_length() -> None:
     ring.read_into(out)
     assert ring.underruns == 1 and ring.dry_since is None
     assert len(ring.silences) == 1 and 0.05 <= ring.silences[0] < 1
+
+
+def test_a_long_answer_scrolls_in_its_box_and_the_status_line_stays() -> None:
+    """An answer taller than the terminal: its newest lines in a box of at most half the
+    height, the status line still drawn under it."""
+    from profai_cli.ui.panel import LivePanel
+
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=20, force_terminal=True, color_system=None)
+    panel = LivePanel(console)
+    panel.append("# Waves\\n\\nSound is a wave.\\n\\n")
+    panel.show_player("▶ playing · 1/1", "Sound is a wave.", (9, 25))
+    panel.begin_aside("Why?")
+    panel.append_aside("\\n\\n".join(f"Line {i} of the answer." for i in range(40)))
+    lines = console.render_lines(panel._live.get_renderable(), console.options, pad=False)
+    text = ["".join(seg.text for seg in line) for line in lines]
+    panel.close()
+    assert any("Line 39 of the answer." in t for t in text)
+    assert not any("Line 0 of the answer." in t for t in text)
+    assert any("▶ playing" in t for t in text)
+    assert len(text) <= 20

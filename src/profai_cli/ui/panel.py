@@ -250,12 +250,18 @@ class LivePanel:
 
         assert self._aside is not None
         question, answer = self._aside
-        return Panel(
-            Group(Text(f"You asked: {question}", style="bold"), Markdown(answer or "…")),
-            title="Answer",
-            title_align="left",
-            border_style="yellow",
-        )
+        # At most half the terminal, its newest lines: a long answer scrolls in its box
+        # instead of pushing the lecture and the status line off the screen.
+        room = max(3, self._console.height // 2 - 3)
+        options = self._console.options.update(width=max(20, self._console.width - 4))
+        lines = self._console.render_lines(Markdown(answer or "…"), options, pad=False)
+        shown = lines[-room:]
+        more = len(lines) - len(shown)
+        body = _Lines(shown)
+        head = Text(f"You asked: {question}", style="bold")
+        if more:
+            head.append(f"  (the last {len(shown)} lines of {len(lines)})", style="dim")
+        return Panel(Group(head, body), title="Answer", title_align="left", border_style="yellow")
 
     def close(self) -> None:
         if not self._started:
