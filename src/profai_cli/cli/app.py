@@ -19,6 +19,7 @@ from profai_cli.cli.options import (
     LECTURE,
     LECTURER,
     PACING,
+    QUIZ_OUTPUT,
     REUSE,
     SOUND,
     TEACH_OUTPUT,
@@ -26,6 +27,7 @@ from profai_cli.cli.options import (
     ExportFlags,
     NotesArg,
     PagesFlags,
+    QuizFlags,
     SpeakFlags,
     TeachFlags,
     takes,
@@ -138,6 +140,38 @@ def ask(
     from profai_cli.cli.wiring import run_ask
 
     run_ask(notes, question, settings, flags, env)
+
+
+@app.command()
+@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, QUIZ_OUTPUT)
+def quiz(
+    notes: NotesArg = None,
+    *,
+    settings: Settings,
+    flags: QuizFlags,
+    env: Environment,
+) -> None:
+    """Ask questions on NOTES (or a course folder), grade the answers against the notes,
+    and schedule each for review. Answers are typed, or read one a line from stdin."""
+    from profai_cli.cli.wiring import run_quiz
+
+    run_quiz("quiz", notes, settings, flags, env)
+
+
+@app.command()
+@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, QUIZ_OUTPUT)
+def review(
+    notes: NotesArg = None,
+    *,
+    settings: Settings,
+    flags: QuizFlags,
+    env: Environment,
+) -> None:
+    """The questions on NOTES due for review (spaced by FSRS), most overdue first, then
+    new ones; --stats shows what is due and learned."""
+    from profai_cli.cli.wiring import run_quiz
+
+    run_quiz("review", notes, settings, flags, env)
 
 
 @app.command()

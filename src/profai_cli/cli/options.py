@@ -316,6 +316,19 @@ ASK_OUTPUT = [
     _flag("no_audio", "--no-audio", "Text only, no voice.", IN_SOUND),
     _flag("quiet", "--quiet", "No status lines.", IN_OUTPUT, "-q"),
 ]
+QUIZ_OUTPUT = [
+    _opt("count", int, "How many questions.", IN_OUTPUT, "-n", "--count", default=5, min=1),
+    _flag("json", "--json", "One JSON event a line on stdout instead of text.", IN_OUTPUT),
+    _opt(
+        "anki",
+        Path | None,
+        "Write the questions as an Anki deck (.apkg) instead of asking them.",
+        IN_OUTPUT,
+        "--anki",
+    ),
+    _flag("stats", "--stats", "review: due, learned and retention per section.", IN_OUTPUT),
+    *ASK_OUTPUT,
+]
 
 NotesArg = Annotated[
     list[str] | None,
@@ -365,6 +378,18 @@ class ExportFlags:
 class SpeakFlags:
     """ask and say."""
 
+    no_audio: bool
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class QuizFlags:
+    """quiz and review."""
+
+    count: int
+    json: bool
+    anki: Path | None
+    stats: bool
     no_audio: bool
     quiet: bool
 

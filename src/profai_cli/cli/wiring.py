@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from profai_cli.cli.options import ExportFlags, SpeakFlags, TeachFlags
+from profai_cli.cli.options import ExportFlags, QuizFlags, SpeakFlags, TeachFlags
 from profai_cli.core.config import Settings
 from profai_cli.lecture.environment import Environment
 from profai_cli.notes.ingest import Notes, notes_files, read_notes
@@ -123,6 +123,37 @@ def run_ask(
     loaded = read_notes(notes, max_chars=settings.max_chars)
     questions = [question] if question is not None else stdin_questions()
     asyncio.run(ask(settings, loaded, questions, env, audio=not flags.no_audio))
+
+
+def run_quiz(
+    command: str, paths: list[str] | None, settings: Settings, flags: QuizFlags, env: Environment
+) -> None:
+    """quiz and review: the notes read, then asked, or written as an Anki deck."""
+    import asyncio
+
+    from profai_cli.commands.quiz import QuizOptions, quiz, review, review_stats, write_anki
+    from profai_cli.core import outputs
+    from profai_cli.core.errors import InputError
+
+    env.status.quiet = flags.quiet
+    if not paths:
+        raise InputError(f"give the notes (a file or a course folder) to {command} on")
+    if "-" in paths:
+        raise InputError(f"{command} reads its answers on stdin: give the notes as a file")
+    files = notes_files(paths)
+    outputs.check({"--anki": flags.anki}, files)
+    loaded = [read_notes(f, max_chars=settings.max_chars) for f in files]
+    if flags.stats:
+        review_stats(loaded, env)
+        return
+    if flags.anki is not None:
+        title = Path(paths[0]).stem if len(paths) == 1 else "profai"
+        made = write_anki(flags.anki, loaded, flags.count if command == "quiz" else None, title)
+        env.status.info(f"Wrote {flags.anki} ({made} notes).")
+        return
+    options = QuizOptions(count=flags.count, json=flags.json, audio=not flags.no_audio)
+    run = quiz if command == "quiz" else review
+    asyncio.run(run(settings, loaded, options, env))
 
 
 def run_say(

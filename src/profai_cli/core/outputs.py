@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -78,13 +78,24 @@ def check(
 
 def write_text(path: Path, text: str) -> None:
     """A whole small file, replaced at once (a full disk leaves the old one whole)."""
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    write_whole(path, write)
+
+
+def write_whole(path: Path, write: Callable[[str], object]) -> None:
+    """``write(temporary_path)`` makes the file beside ``path``; then it replaces ``path``
+    at once, or, on any failure, is removed (no half file is ever left)."""
     import tempfile
 
     folder = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -152,7 +152,8 @@ def lead_in_question(markdown: str, items: list[str], section: str) -> Question 
         return None
     heads = [plain(i).split(":")[0].split(" (")[0].strip().rstrip(".") for i in items]
     asked = f"Name the {m.group('what')}."
-    return Question(asked, ", ".join(heads), plain(markdown), section, "list", heads)
+    source = f"{plain(markdown)} {'; '.join(plain(i).rstrip('.') for i in items)}."
+    return Question(asked, ", ".join(heads), source, section, "list", heads)
 
 
 def row_questions(header: list[str], cells: list[str], section: str) -> list[Question]:
@@ -184,18 +185,29 @@ def measure_question(markdown: str, subject_hint: str, section: str) -> Question
     return Question(asked, m.group("amount").strip(), text, section, "measure", [m.group("amount")])
 
 
+_GAP_NUMBER = re.compile(
+    r"(?<![\w.\-\u2013])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:km|cm|mm|nm|m|kg|g|ms|s|min|h|\u00b0C|K)\b)?"
+    r"(?![\w\-\u2013.,]\d|[\w\-\u2013])"
+)
+
+
 def gap_question(markdown: str, section: str) -> Question | None:
-    """The sentence with its first key term (or its number) left out."""
+    """A whole sentence with its first key term (or a number of its own, not part of a
+    name like C4 or a range like 25-35) left out."""
     bold = _BOLD.search(markdown)
     text = plain(markdown)
+    if not text.endswith((".", "!", "?")) or not 7 <= len(text.split()) <= 40:
+        return None  # a label, a fragment before a list, a heading-like line
+    if "$" in text or "\\" in text:
+        return None  # a formula is shown, not filled in
     if bold is not None:
         term = plain(bold.group(1) or bold.group(2))
     else:
-        number = re.search(r"\b\d[\d.,]*(?:\s?%|\s?[a-zA-Z\u00b0]{1,3}\b)?", text)
+        number = _GAP_NUMBER.search(text)
         if number is None:
             return None
         term = number.group(0).strip()
-    if term not in text or len(text.split()) < 6 or len(text.split()) > 40:
+    if term not in text:
         return None
     asked = "Fill the gap: " + text.replace(term, "blank", 1)
     return Question(asked, term, text, section, "gap", [term])

@@ -1,0 +1,271 @@
+"""`profai quiz` and `profai review`: questions from the notes, answered, graded, and
+asked again later.
+
+Each question is shown (and said, with a voice), an answer is read (typed on a terminal,
+or one a line on stdin from a script), graded against the notes' sentence, and the
+feedback shown and said. Every answer is written to the course's review cards at once,
+so Ctrl-C keeps what was answered. ``--json`` writes one event a line instead of text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from profai_cli.core.config import Settings
+from profai_cli.core.errors import InputError
+from profai_cli.lecture.assembly import Assembly
+from profai_cli.lecture.cards import Card, Deck, course_key, now, rating_for
+from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.playback import Playback
+from profai_cli.llm.questions import Question
+from profai_cli.llm.quiz import Quizzed, grade, pick, questions_from_notes
+from profai_cli.notes.ingest import Notes
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    count: int = 5
+    json: bool = False
+    audio: bool = True
+    anki: Path | None = None  # write the questions as an Anki deck instead of asking
+
+
+def course_questions(notes: list[Notes]) -> list[Quizzed]:
+    """Every question the notes answer, each with its file."""
+    out: list[Quizzed] = []
+    for one in notes:
+        for section in questions_from_notes(one.text):
+            out += [Quizzed(q, one.source) for q in section]
+    return out
+
+
+def chosen(notes: list[Notes], count: int) -> list[Quizzed]:
+    """``count`` questions across the course, sections weighted by what they hold."""
+    by_section: list[list[Question]] = []
+    files: dict[int, str] = {}
+    for one in notes:
+        for section in questions_from_notes(one.text):
+            by_section.append(section)
+            files.update({id(q): one.source for q in section})
+    return [Quizzed(q, files[id(q)]) for q in pick(by_section, count)]
+
+
+def no_questions(notes: list[Notes]) -> InputError:
+    named = ", ".join(n.source for n in notes)
+    return InputError(
+        f"{named}: no questions to ask (no definitions, tables, lists or facts found); "
+        "add notes with content"
+    )
+
+
+async def quiz(
+    settings: Settings, notes: list[Notes], options: QuizOptions, env: Environment
+) -> int:
+    """Ask, grade and schedule; the number answered right."""
+    asked = chosen(notes, options.count)
+    if not asked:
+        raise no_questions(notes)
+    if len(asked) < options.count:
+        env.status.info(f"These notes hold {len(asked)} questions, not {options.count}.")
+    deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
+    cards = [(q, deck.card_for(q.question, q.file, q.id)) for q in asked]
+    return await _ask_all(settings, cards, deck, options, env, "quiz")
+
+
+async def review(
+    settings: Settings, notes: list[Notes], options: QuizOptions, env: Environment
+) -> int:
+    """The cards due now (most overdue first), then new questions up to the count."""
+    deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
+    due = deck.due_now()
+    fresh = [q for q in course_questions(notes) if q.id not in deck.cards]
+    if not due and not fresh:
+        if not deck.cards:
+            raise no_questions(notes)
+        nxt = min(c.due() for c in deck.cards.values())
+        env.status.info(f"Nothing due: the next card is due {nxt:%Y-%m-%d %H:%M} UTC.")
+        return 0
+    queue: list[tuple[Quizzed, Card]] = [
+        (Quizzed(c.as_question(), c.file), c) for c in due[: options.count]
+    ]
+    room = max(0, options.count - len(queue))
+    for q in fresh[:room]:
+        queue.append((q, deck.card_for(q.question, q.file, q.id)))
+    return await _ask_all(settings, queue, deck, options, env, "review")
+
+
+async def _ask_all(
+    settings: Settings,
+    queue: list[tuple[Quizzed, Card]],
+    deck: Deck,
+    options: QuizOptions,
+    env: Environment,
+    kind: str,
+) -> int:
+    out = env.stdout.file
+    emit = _events(out) if options.json else None
+    answers = _answers(env)
+    right = answered = 0
+    missed: dict[str, int] = {}
+    async with Assembly(env, settings) as parts:
+        tts, sink = await parts.open_voice(require=False) if options.audio else (None, None)
+
+        async def say(text: str) -> None:
+            if tts is None or sink is None:
+                return
+            lecture = parts.lecture(tts, None)
+            playback = Playback.for_settings(settings, lecture, sink)
+            playing = asyncio.ensure_future(playback.run(until_heard=True))
+            lecture.add_text(text)
+            lecture.end_text()
+            try:
+                await playing
+            finally:
+                await lecture.aclose()
+
+        for number, (quizzed, card) in enumerate(queue, 1):
+            q = quizzed.question
+            source = {"file": quizzed.file, "section": q.section, "sentence": q.source}
+            if emit:
+                emit(
+                    {
+                        "event": "question",
+                        "id": quizzed.id,
+                        "text": q.text,
+                        "answer": q.answer,
+                        "source": source,
+                    }
+                )
+            else:
+                out.write(f"\n{number}. {q.text}\n")
+                out.flush()
+            await say(q.text)
+            started = time.monotonic()
+            reply = next(answers, None)
+            if reply is None:
+                break  # no more answers: what was answered is kept
+            seconds = time.monotonic() - started
+            graded = grade(q, reply)
+            answered += 1
+            due = deck.answered(card, rating_for(graded.correct, graded.score, seconds), seconds)
+            right += graded.correct
+            if not graded.correct:
+                missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
+            if emit:
+                emit(
+                    {
+                        "event": "graded",
+                        "id": quizzed.id,
+                        "correct": graded.correct,
+                        "score": round(graded.score, 2),
+                        "feedback": graded.feedback,
+                        "due": due.isoformat(),
+                    }
+                )
+            else:
+                out.write(f"   {graded.feedback}\n")
+                out.flush()
+            await say(graded.feedback)
+        if sink is not None:
+            await sink.drain()
+    if emit:
+        emit(
+            {
+                "event": "done",
+                "kind": kind,
+                "asked": answered,
+                "right": right,
+                "revisit": sorted(missed),
+            }
+        )
+    else:
+        out.write(f"\n{right} of {answered} right.")
+        if missed:
+            out.write(" Revisit: " + "; ".join(sorted(missed)) + ".")
+        out.write("\n")
+        out.flush()
+    return right
+
+
+def _events(out: IO[str]) -> Callable[[dict[str, object]], None]:
+    def emit(event: dict[str, object]) -> None:
+        out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        out.flush()
+
+    return emit
+
+
+def _answers(env: Environment) -> Iterator[str]:
+    """Answers typed on the terminal, or one a line on stdin from a script."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        while True:
+            try:
+                yield input("> ")
+            except EOFError:
+                return
+    for line in sys.stdin:
+        yield line.rstrip("\n")
+
+
+def write_anki(path: Path, notes: list[Notes], count: int | None, title: str) -> int:
+    """The questions as an Anki deck (.apkg): one note each, the answer and its source on
+    the back. Returns how many."""
+    import genanki
+
+    from profai_cli.core.outputs import write_whole
+
+    asked = chosen(notes, count) if count else course_questions(notes)
+    if not asked:
+        raise no_questions(notes)
+    key = int(course_key([n.source for n in notes])[:8], 16)
+    model = genanki.Model(
+        1_607_392_319,
+        "profai question",
+        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Question}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}<br><br><small>{{Source}}</small>",
+            }
+        ],
+    )
+    deck = genanki.Deck(key, title)
+    for quizzed in asked:
+        q = quizzed.question
+        where = f"{Path(quizzed.file).name} · {q.section}: {q.source}" if q.section else q.source
+        deck.add_note(genanki.Note(model=model, fields=[q.text, q.answer, where], guid=quizzed.id))
+    write_whole(path, genanki.Package(deck).write_to_file)
+    return len(asked)
+
+
+def review_stats(notes: list[Notes], env: Environment) -> None:
+    """Due today, learned and retention per section, as a table with bars."""
+    from rich.table import Table
+
+    deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
+    if not deck.cards:
+        env.stdout.print("No cards yet: `profai quiz` or `profai review` these notes first.")
+        return
+    moment = now()
+    table = Table(title="Review", title_justify="left")
+    for column in ("section", "cards", "due now", "learned", "retention", ""):
+        table.add_column(column)
+    sections: dict[str, list[Card]] = {}
+    for card in deck.cards.values():
+        sections.setdefault(card.section or Path(card.file).name, []).append(card)
+    for name, cards in sections.items():
+        due = sum(c.due() <= moment for c in cards)
+        learned = sum(c.reviews > 0 and c.due() > moment for c in cards)
+        reviewed = sum(c.reviews for c in cards)
+        kept = 1 - sum(c.lapses for c in cards) / reviewed if reviewed else 0.0
+        bar = "█" * round(kept * 10) + "░" * (10 - round(kept * 10))
+        table.add_row(name, str(len(cards)), str(due), str(learned), f"{kept:.0%}", bar)
+    env.stdout.print(table)

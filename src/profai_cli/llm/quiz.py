@@ -1,0 +1,246 @@
+"""A quiz from the notes: questions made by rule from their sentences, and fair grading.
+
+Every question carries its expected answer and the notes' sentence that holds it, so a
+grade can always show the source. Grading compares the answer's words with the expected
+answer's by stem (word order free), numbers with a 5% tolerance, long words within an
+edit or two (a misspelling), and never counts an empty or "I don't know" answer as right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from profai_cli.llm import questions
+from profai_cli.llm.claim_words import STOP_WORDS, number_values, stem, tokens, words
+from profai_cli.llm.questions import Question
+from profai_cli.notes.outline import Outline, PointKind, parse_outline
+
+# What a question is worth asking, best first: a gap is the fallback for any sentence.
+_PREFERENCE = {"definition": 0, "row": 1, "list": 1, "measure": 2, "reason": 2, "gap": 3}
+RIGHT, PARTLY = 0.6, 0.3  # score from which an answer is right, or partly right
+_DONT_KNOW = re.compile(
+    r"^\s*(?:i\s+(?:do\s*n[o']?t|dunno)\s+know|don'?t\s+know|dunno|no\s+idea|idk|pass|skip|"
+    r"not\s+sure|\?+|-+|no|nothing)\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quizzed:
+    """A question as the quiz asks it: the rule's question, and where it came from."""
+
+    question: Question
+    file: str  # the notes' name, as given
+
+    @property
+    def id(self) -> str:
+        """Stable across runs (the review schedule is keyed by it)."""
+        key = f"{self.file}\0{self.question.section}\0{self.question.text}"
+        return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float  # 0..1
+    correct: bool
+    feedback: str  # short, said aloud: what was right, or missing, or the notes' words
+
+
+def questions_from_notes(markdown: str) -> list[list[Question]]:
+    """Every question the notes answer, by section (in the notes' order)."""
+    outline = parse_outline(markdown)
+    names = _names(outline)
+    out: list[list[Question]] = []
+    for section in outline.sections:
+        title = questions.plain(section.title)
+        found: list[Question] = []
+        points = section.points
+        for i, point in enumerate(points):
+            if point.kind is PointKind.ROW:
+                found += questions.row_questions(point.header, point.cells, title)
+                continue
+            if point.kind not in (PointKind.PARAGRAPH, PointKind.ITEM):
+                continue
+            items = [p.text for p in points[i + 1 :] if p.kind is PointKind.ITEM][:12]
+            listed = questions.lead_in_question(point.text, items, title) if items else None
+            if listed is not None:
+                found.append(listed)
+                continue
+            subject = ""
+            said = [s for text in (point.text, *point.children) for s in _sentences(text)]
+            for k, sentence in enumerate(said):
+                q = questions.definition_question(sentence, title, names)
+                if q is not None and ("\\" in q.answer or "$" in q.answer):
+                    q = None  # the answer is a formula: shown, not typed back
+                if q is not None:
+                    subject = subject or q.terms[0]
+                q = (
+                    q
+                    or questions.reason_question(sentence, title, names)
+                    or (questions.measure_question(sentence, subject, title) if k else None)
+                    or questions.gap_question(sentence, title)
+                )
+                if q is not None and _stands_alone(q):
+                    found.append(q)
+        seen: set[str] = set()
+        unique = [q for q in found if not (q.text in seen or seen.add(q.text))]  # type: ignore[func-returns-value]
+        if unique:
+            out.append(unique)
+    return out
+
+
+def pick(by_section: list[list[Question]], n: int) -> list[Question]:
+    """``n`` different questions across the notes, sections weighted by how much they
+    hold, the better kinds of question first within each."""
+    pools = [sorted(qs, key=lambda q: _PREFERENCE.get(q.kind, 9)) for qs in by_section]
+    total = sum(len(p) for p in pools)
+    if total == 0 or n <= 0:
+        return []
+    chosen: list[Question] = []
+    share = [len(p) / total for p in pools]
+    taken = [0] * len(pools)
+    while len(chosen) < min(n, total):
+        # The section furthest below its share of what has been asked so far goes next.
+        i = max(
+            (j for j in range(len(pools)) if taken[j] < len(pools[j])),
+            key=lambda j: share[j] * (len(chosen) + 1) - taken[j],
+        )
+        chosen.append(pools[i][taken[i]])
+        taken[i] += 1
+    order = {id(q): (s, k) for s, p in enumerate(pools) for k, q in enumerate(p)}
+    return sorted(chosen, key=lambda q: order[id(q)])  # in the notes' order
+
+
+def grade(question: Question, answer: str) -> Grade:
+    """How much of what the notes say ``answer`` says, and what to tell the listener."""
+    said = answer.strip()
+    expected = question.answer.strip().rstrip(".")
+    source = question.source.strip()
+    if not said or _DONT_KNOW.match(said):
+        return Grade(0.0, False, f"The notes say: {source}")
+    if question.kind == "list":
+        heads = question.terms
+        hit = [h for h in heads if _covers(said, h) >= 0.99]
+        score = len(hit) / len(heads) if heads else 0.0
+        missing = [h for h in heads if h not in hit]
+        if score >= RIGHT:
+            return Grade(
+                score,
+                True,
+                f"Yes: {expected}." if not missing else f"Yes, and also {', '.join(missing)}.",
+            )
+        if score >= PARTLY:
+            return Grade(score, False, f"Partly: you missed {', '.join(missing)}.")
+        return Grade(score, False, f"Not quite: {expected}.")
+    score = _covers(said, expected)
+    if question.kind in ("gap", "row", "measure") and score < 0.99:
+        score = min(score, 0.5)  # a short answer is its words and numbers, or it is not
+    if score >= RIGHT:
+        return Grade(score, True, f"Yes: {expected}.")
+    if score >= PARTLY:
+        missing = [w for w in _content(expected) if not _has(_content(said), w)]
+        return Grade(score, False, f"Partly. The notes also say: {', '.join(missing[:6])}.")
+    return Grade(score, False, f"Not quite. The notes say: {source}")
+
+
+_POINTING = re.compile(r"\b(?:it|its|this|that|they|them|these|those|he|she)\b", re.IGNORECASE)
+
+
+def _stands_alone(question: Question) -> bool:
+    """A question asked out of the lecture must not point back ("Why do they...?")."""
+    asked = question.text.removeprefix("Why is it that ").removeprefix("Fill the gap: ")
+    if question.kind == "gap":
+        asked = asked.split(" ", 1)[0]  # only its subject: "It happens in the blank"
+    return _POINTING.search(asked) is None
+
+
+def _covers(said: str, expected: str) -> float:
+    """The share of ``expected``'s content words and numbers that ``said`` has."""
+    want_numbers = _numbers(expected)
+    got_numbers = _numbers(said)
+    want = _content(expected)
+    got = _content(said)
+    if not want and not want_numbers:  # a symbol or a formula: O(n), pH, x
+        return 1.0 if _squash(expected) in _squash(said) else 0.0
+    hits = sum(_has(got, w) for w in want)
+    hits += sum(any(_near(a, b) for b in got_numbers) for a in want_numbers)
+    wrong_number = bool(want_numbers) and not any(
+        _near(a, b) for a in want_numbers for b in got_numbers
+    )
+    score = hits / (len(want) + len(want_numbers))
+    return min(score, 0.5) if wrong_number else score
+
+
+def _content(text: str) -> list[str]:
+    return list(
+        dict.fromkeys(w.lower() for w in words(text) if len(w) > 2 and w.lower() not in STOP_WORDS)
+    )
+
+
+def _has(got: list[str], word: str) -> bool:
+    """``word`` is among ``got``: by stem, or within an edit or two for a long word."""
+    target = stem(word)
+    for g in got:
+        if stem(g) == target:
+            return True
+        if len(word) >= 5 and _edits(g, word, 2 if len(word) >= 9 else 1):
+            return True
+    return False
+
+
+def _edits(a: str, b: str, limit: int) -> bool:
+    """a and b are at most ``limit`` edits apart, a swap of two letters being one
+    (optimal string alignment: "crsut" is one edit from "crust")."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return False
+        before, previous = previous, current
+    return previous[-1] <= limit
+
+
+def _numbers(text: str) -> list[float]:
+    out: list[float] = []
+    for token in tokens(text):
+        for value in number_values(token):
+            try:
+                out.append(float(value.rstrip("s")))
+            except ValueError:
+                continue
+    return out
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.05 * max(abs(a), abs(b), 1e-9)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def _sentences(text: str) -> list[str]:
+    from profai_cli.speech.segmenter import sentence_spans
+
+    return [text[a:b] for a, b in sentence_spans(text)] or [text]
+
+
+def _names(outline: Outline) -> frozenset[str]:
+    """Words the notes always capitalise (names), kept capitalised in a question."""
+    seen: dict[str, bool] = {}
+    for point in outline.points:
+        for sentence in _sentences(questions.plain(point.text)):
+            for w in words(sentence)[1:]:  # a sentence's first word is capitalised anyway
+                low = w.lower()
+                seen[low] = seen.get(low, True) and w[0].isupper()
+    return frozenset(w for w, upper in seen.items() if upper)
