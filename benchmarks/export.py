@@ -27,7 +27,9 @@ from _common import lecture_of, table
 from tests.fakes.openai_server import FakeOpenAI, Knobs
 
 
-def one_export(fake: FakeOpenAI, out: Path, tmp: Path) -> tuple[float, float, int]:
+def one_export(
+    fake: FakeOpenAI, out: Path, tmp: Path, loudness: str = "-16"
+) -> tuple[float, float, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PROFAI_"))}
     env.update(XDG_CACHE_HOME=str(tmp / "cache"), XDG_DATA_HOME=str(tmp / "data"))
     args = [
@@ -42,6 +44,8 @@ def one_export(fake: FakeOpenAI, out: Path, tmp: Path) -> tuple[float, float, in
         "--no-cache",
         "--force",
         "-q",
+        "--loudness",
+        loudness,
     ]
     start = time.monotonic()
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -90,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=int, nargs="+", default=[10, 60])
     parser.add_argument("--format", default="mp3")
+    parser.add_argument("--loudness", default="-16", help="the export's --loudness (or off)")
     opts = parser.parse_args()
     rows = []
     rss: dict[int, int] = {}
@@ -98,7 +103,9 @@ def main() -> None:
         for minutes in opts.minutes:
             knobs = Knobs(lecture=lecture_of(minutes * 150))  # 150 words a minute of text
             with FakeOpenAI(knobs) as fake:
-                wall, audio, peak = one_export(fake, tmp / f"l{minutes}.{opts.format}", tmp)
+                wall, audio, peak = one_export(
+                    fake, tmp / f"l{minutes}.{opts.format}", tmp, opts.loudness
+                )
             rss[minutes] = peak
             ceiling = piper_ceiling(knobs.lecture)
             rows.append(

@@ -210,6 +210,14 @@ VOICE = [
 ]
 PACING = [
     _opt(
+        "loudness",
+        str | None,
+        "Every sentence at this loudness, in LUFS (-16: a podcast's), peaks under -1 dBTP; "
+        "off keeps the voice's own.",
+        IN_SOUND,
+        **_default("loudness"),
+    ),
+    _opt(
         "sentence_pause",
         float | None,
         "Silence between sentences, in seconds (less when faster).",

@@ -44,6 +44,7 @@ class Settings:
     cache: bool = True
     device: str | None = None
     lookahead: int = 3
+    loudness: str = "-16"  # LUFS every sentence is brought to; "off" keeps the voice's own
     sentence_pause: float = 0.2
     paragraph_pause: float = 0.5
     max_chars: int = 2_000_000
@@ -79,6 +80,21 @@ RANGES: dict[str, tuple[float, float]] = {
     "timeout": (0.1, 3600),
     "idle_timeout": (0.1, 3600),
 }
+
+
+def loudness_target(value: str) -> float | None:
+    """--loudness as a target in LUFS, or None for "off"."""
+    if value.strip().lower() in ("off", "none", "no"):
+        return None
+    try:
+        target = float(value)
+    except ValueError:
+        target = float("nan")
+    if not -40 <= target <= -5:
+        raise InputError(
+            f"--loudness {value}: give a level from -40 to -5 LUFS (-16 is a podcast's), or off"
+        )
+    return target
 
 
 def config_path() -> Path:
@@ -153,6 +169,7 @@ def resolve(
         kind = str if default is None else type(default)  # "str | None" settings are text
         setattr(settings, f.name, _coerce(f.name, value, kind, source))
         origin[f.name] = source
+    loudness_target(settings.loudness)  # a bad level is one line now, before any work
     return settings, origin
 
 

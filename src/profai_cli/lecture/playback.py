@@ -21,6 +21,7 @@ from profai_cli.speech import Chunk, ChunkKind
 if TYPE_CHECKING:
     import numpy as np
 
+    from profai_cli.audio.loudness import Leveller
     from profai_cli.core.config import Settings
 
 
@@ -39,6 +40,7 @@ class Playback:
         paragraph_pause: float = 0.5,
         speed: float = 1.0,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
+        loudness: float | None = None,
     ) -> None:
         self.lecture = lecture
         self.sink = sink
@@ -59,6 +61,11 @@ class Playback:
         # (chunk, seconds before it) known from a saved place: a resumed lecture's clock
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
+        self.leveller: Leveller | None = None
+        if loudness is not None:
+            from profai_cli.audio.loudness import Leveller
+
+            self.leveller = Leveller(self.rate, loudness)
 
     @classmethod
     def for_settings(
@@ -68,7 +75,9 @@ class Playback:
         sink: Sink,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> Playback:
-        """A Playback with the pauses and speed the settings ask for."""
+        """A Playback with the pauses, speed and loudness the settings ask for."""
+        from profai_cli.core.config import loudness_target
+
         return cls(
             lecture,
             sink,
@@ -76,6 +85,7 @@ class Playback:
             paragraph_pause=settings.paragraph_pause,
             speed=settings.speed,
             on_chunk=on_chunk,
+            loudness=loudness_target(settings.loudness),
         )
 
     def pause_after(self, chunk: Chunk) -> float:
@@ -213,6 +223,10 @@ class Playback:
         self._starts.append(start)
         self._indexes.append(ASIDE if aside else chunk.index)
         frames = source.audio(chunk.index).frames()
+        level = self.leveller
+        whole = level is not None and not self.sink.live  # a file: each sentence whole
+        gain = level.current() if level is not None else 0.0
+        said: list[np.ndarray] = []
         while True:
             try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
                 part = await anext(frames)
@@ -223,10 +237,30 @@ class Playback:
             except Exception as exc:
                 self._fail(exc)
                 return
+            if level is not None:
+                said.append(part)
+                if whole:
+                    continue
+                if len(said) == 1 and len(part) >= level.rate * 0.45:
+                    # A voice that gives a sentence at once (Piper): its own gain now.
+                    gain = await asyncio.to_thread(level.gain_for, part)
+                part = level.apply(part, gain)
             part = fader.feed(part)
             self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
+        if level is not None and said:
+            import numpy as np
+
+            sentence = np.concatenate(said)
+            if whole:
+                gain = await asyncio.to_thread(level.gain_for, sentence)
+                part = fader.feed(level.apply(sentence, gain))
+                self.samples += len(part)
+                if len(part):
+                    await self.sink.write(part)
+            elif len(said) > 1:  # streamed: the next sentences play at what this one needed
+                await asyncio.to_thread(level.gain_for, sentence)
         tail = fader.finish()
         pause = _silence(int(self.rate * self.pause_after(chunk)))
         await self.sink.write(_concat(tail, pause))

@@ -1,0 +1,151 @@
+"""Exports at a loudness standard, measured the way a podcast platform measures them:
+ffmpeg's ebur128 filter (integrated loudness, true peak) and BS.1770 per sentence."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profai_cli.audio.loudness import Leveller
+from tests.conftest import EXAMPLES, run_here
+from tests.fakes.openai_server import FakeOpenAI
+
+LECTURE = (
+    "# Tides\n\nThe moon pulls the sea toward it, and the water heaps up on the near side. "
+    "The sun pulls too, but less, because it is so much further away. Twice a day the "
+    "water rises and falls along most coasts. Spring tides come when the sun and the moon "
+    "line up, and the range is largest. Neap tides come when they pull at right angles. "
+    "Coasts feel all of this, some far more than others.\n"
+)
+
+
+def _ebur128(path: Path) -> tuple[float, float]:
+    """(integrated loudness in LUFS, true peak in dBTP) as ffmpeg measures them."""
+    done = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    summary = done.stderr.rsplit("Summary:", 1)[-1]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    return integrated, peak
+
+
+def _sentences(audio: np.ndarray, rate: int, srt: Path) -> list[float]:
+    """Each subtitle cue's loudness (LUFS), in order."""
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(rate)
+    out = []
+    for start, end in re.findall(r"([\d:,]+) --> ([\d:,]+)", srt.read_text()):
+
+        def at(stamp: str) -> int:
+            h, m, s = stamp.replace(",", ".").split(":")
+            return int((int(h) * 3600 + int(m) * 60 + float(s)) * rate)
+
+        part = audio[at(start) : at(end)].astype(np.float64) / 32768
+        if len(part) > rate * 0.5:
+            out.append(float(meter.integrated_loudness(part)))
+    return out
+
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+
+
+@needs_ffmpeg
+@pytest.mark.piper
+def test_a_piper_export_is_at_the_target_under_the_ceiling(home: Path) -> None:
+    import soundfile as sf
+
+    out, srt = home / "l.wav", home / "l.srt"
+    notes = EXAMPLES / "photosynthesis.md"
+    r = run_here(["export", str(out), str(notes), "--llm", "none", "--subtitles", str(srt)], home)
+    assert r.code == 0, r.err
+    integrated, peak = _ebur128(out)
+    assert abs(integrated - -16) <= 1.0, integrated
+    assert peak <= -1.0 + 0.05, peak  # ffmpeg's estimate, to a tenth of a dB
+    audio, rate = sf.read(out, dtype="int16")
+    levels = _sentences(audio, rate, srt)
+    assert max(abs(a - b) for a, b in zip(levels, levels[1:], strict=False)) <= 3.0, levels
+    quieter = home / "q.wav"
+    r = run_here(["export", str(quieter), str(notes), "--llm", "none", "--loudness", "-23"], home)
+    assert r.code == 0, r.err
+    assert abs(_ebur128(quieter)[0] - -23) <= 1.0
+
+
+@needs_ffmpeg
+@pytest.mark.piper
+def test_a_voice_that_fails_on_some_sentences_is_as_loud_as_its_stand_in(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    """The service voice (the fake's tones, far louder than Piper) fails on the first
+    sentence; Piper says it: the file is at the target, and no sentence jumps."""
+    import soundfile as sf
+
+    fake.knobs.lecture = LECTURE
+    fake.knobs.tts_amplitude = 0.9
+    fake.knobs.tts_fault = "500"
+    fake.knobs.fault_times = 6  # the first sentence, both tries of three
+    out, srt = home / "m.wav", home / "m.srt"
+    r = run_here(
+        [
+            "export",
+            str(out),
+            "-",
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--lookahead",
+            "1",
+            "--subtitles",
+            str(srt),
+        ],
+        home,
+        stdin="notes",
+    )
+    assert r.code == 0, r.err
+    assert "the voice changed for one sentence" in r.err
+    integrated, peak = _ebur128(out)
+    assert abs(integrated - -16) <= 1.0 and peak <= -0.95, (integrated, peak)
+    audio, rate = sf.read(out, dtype="int16")
+    levels = _sentences(audio, rate, srt)
+    assert max(abs(a - b) for a, b in zip(levels, levels[1:], strict=False)) <= 3.0, levels
+
+
+def test_the_limiter_holds_inter_sample_peaks_under_the_ceiling() -> None:
+    import soxr
+
+    rate = 24_000
+    t = np.arange(rate) / rate
+    # A tone near a quarter of the rate, whose peaks fall between samples.
+    wave = (np.sin(2 * np.pi * 5_999 * t + 0.7) * 30_000).astype(np.int16)
+    level = Leveller(rate, -10.0)
+    out = level.apply(wave, 6.0)  # pushed 6 dB over full scale
+    true_peak = np.abs(soxr.resample(out.astype(np.float32), rate, rate * 4)).max() / 32767
+    assert 20 * np.log10(true_peak) <= -0.9
+    assert level.apply(np.zeros(0, np.int16), 0.0).size == 0
+
+
+def test_loudness_values_are_checked(home: Path) -> None:
+    r = run_here(["export", str(home / "x.wav"), "-", "--loudness", "loud"], home, stdin="n")
+    assert r.code == 2 and "--loudness loud" in r.err and r.err.count("\n") == 1
