@@ -282,7 +282,7 @@ EXPORT_OUTPUT = [
     _opt(
         "audio_format",
         str,
-        "For a course: the lectures' audio format.",
+        "For a course, or `export -` (stdout): the audio format (- takes wav raw mp3 ogg flac).",
         IN_OUTPUT,
         "--format",
         default="mp3",

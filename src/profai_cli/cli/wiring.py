@@ -97,6 +97,7 @@ def run_export(
         progress=not flags.quiet,
         keep_partial=flags.keep_partial,
         with_questions=flags.with_questions,
+        stream_format=flags.audio_format.lower().lstrip("."),
     )
     if course:
         suffix = "." + flags.audio_format.lower().lstrip(".")

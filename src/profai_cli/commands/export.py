@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profai_cli.audio.files import AtomicFile, FileSink, Target, check_target, stage_text
+from profai_cli.audio.pipe import PipeSink
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import ExportError, ProfaiError, ServiceError
 from profai_cli.lecture import store
@@ -37,10 +38,12 @@ class ExportOptions:
     progress: bool = True
     keep_partial: bool = False  # a lecture that could not be completed: keep what was made
     with_questions: bool = False  # the questions asked while it was taught, in the audio too
+    stream_format: str = "wav"  # `export -`: what goes to stdout
 
 
-def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target:
-    """Every output problem, before any LLM call or synthesis."""
+def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> Target | None:
+    """Every output problem, before any LLM call or synthesis (None: the audio goes to
+    stdout)."""
     from profai_cli.core import outputs
 
     outputs.check(
@@ -51,8 +54,9 @@ def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> T
         },
         inputs or [],
         force=options.force,
+        stdout=frozenset({"the audio file"}),
     )
-    target = check_target(options.output, force=options.force)
+    target = None if to_stdout(options) else check_target(options.output, force=options.force)
     if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
         raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")
     for side in (options.transcript, options.subtitles):
@@ -98,8 +102,24 @@ async def export(
         return await _export(parts, notes, options, target)
 
 
+def to_stdout(options: ExportOptions) -> bool:
+    """`export -`: the audio streams to stdout (checked: no sidecar that needs a file)."""
+    if str(options.output) != "-":
+        return False
+    if options.keep_partial:
+        raise ExportError("--keep-partial needs a file to rename; give one instead of -")
+    from profai_cli.audio.pipe import PIPE_FORMATS
+
+    if options.stream_format not in PIPE_FORMATS:
+        raise ExportError(
+            f"--format {options.stream_format} cannot go to stdout; use one of "
+            f"{', '.join(PIPE_FORMATS)}"
+        )
+    return True
+
+
 async def _export(
-    parts: Assembly, notes: Notes | None, options: ExportOptions, target: Target
+    parts: Assembly, notes: Notes | None, options: ExportOptions, target: Target | None
 ) -> float:
     env, settings = parts.env, parts.settings
     status, metrics = env.status, env.metrics
@@ -135,7 +155,8 @@ async def _export(
 
     tts = await engine
     status.info(f"Voice: {tts.name}.")
-    sink = FileSink(target, tts.sample_rate)
+    file_sink = FileSink(target, tts.sample_rate) if target is not None else None
+    sink = file_sink or PipeSink(options.stream_format, tts.sample_rate, env.stdout_bytes)
     cues: list[Cue] = []
     progress = ExportProgress(status.console) if options.progress else None
 
@@ -167,7 +188,8 @@ async def _export(
                 if not options.keep_partial or not lecture.text:
                     raise
                 incomplete = exc  # --keep-partial: finish what came, under a name saying so
-                sink.retarget(partial_name(options.output), force=options.force)
+                assert file_sink is not None  # a stream has no name (refused before)
+                file_sink.retarget(partial_name(options.output), force=options.force)
             text = lecture.text
             if incomplete is None:
                 store.save(key, text, settings, llm.name)
@@ -216,13 +238,15 @@ async def _export(
     metrics.words = count_words(text)
     metrics.mark("finished")
     if incomplete is not None:
+        assert file_sink is not None
         raise ServiceError(
             f"{incomplete.message}; the part that was made ({total / 60:.1f} min) is in "
-            f"{sink.target.path}",
+            f"{file_sink.target.path}",
             status=incomplete.status,
         )
+    where = "stdout" if file_sink is None else options.output
     status.info(
-        f"Wrote {options.output} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
+        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
     return total

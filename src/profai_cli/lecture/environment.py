@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from profai_cli.core.timeline import take_marks
 from profai_cli.lecture.engines import Engines
@@ -34,15 +34,25 @@ class Environment:
     keys: bool = True  # the player's keys may be read from the terminal
     # What a hurried exit (a second signal) must give back first: the terminal's mode.
     undo_on_exit: list[Callable[[], None]] = field(default_factory=list)
+    # Where `export -` writes its audio (the process's stdout, as bytes).
+    stdout_bytes: IO[bytes] = field(default_factory=io.BytesIO)
 
     @classmethod
     def for_process(cls, *, quiet: bool = False) -> Environment:
+        import sys
+
         from rich.console import Console
 
         from profai_cli.ui import Status
 
         stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-        return cls(Console(), stderr, Status(stderr, quiet=quiet), Metrics(marks=take_marks()))
+        return cls(
+            Console(),
+            stderr,
+            Status(stderr, quiet=quiet),
+            Metrics(marks=take_marks()),
+            stdout_bytes=sys.stdout.buffer,
+        )
 
     @classmethod
     def in_memory(cls, *, width: int = 100, engines: Engines | None = None) -> Environment:
