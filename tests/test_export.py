@@ -303,7 +303,6 @@ def test_export_to_stdout_streams_a_wav_a_reader_can_decode(fake: FakeOpenAI, ho
 def test_export_to_stdout_as_mp3_and_a_reader_that_goes_away(fake: FakeOpenAI, home: Path) -> None:
     import shutil
 
-
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
     fake.knobs.lecture = "# Tides\n\n" + "The moon pulls the sea toward it. " * 40 + "\n"
@@ -347,3 +346,31 @@ def test_export_to_stdout_refuses_what_needs_a_file(home: Path) -> None:
     r = run_here(["export", "-", "-", "--format", "m4a"], home, stdin="n")
     assert r.code == 1 or r.code == 2, r.err
     assert "cannot go to stdout" in r.err and r.err.count("error:") == 1
+
+
+@pytest.mark.ffmpeg
+def test_an_m4b_audiobook_has_a_chapter_for_each_heading(fake: FakeOpenAI, home: Path) -> None:
+    import json
+    import shutil
+
+    if shutil.which("ffprobe") is None:
+        pytest.skip("ffmpeg is not installed")
+    fake.knobs.lecture = (
+        "# Tides\n\n## The moon\n\nThe moon pulls the sea.\n\n"
+        "## The sun\n\nThe sun pulls too, but less.\n"
+    )
+    out = home / "tides.m4b"
+    r = _export(fake, home, out, "--title", "Tides; and = more")
+    assert r.code == 0, r.err
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(probe.stdout)
+    titles = [c["tags"]["title"] for c in data["chapters"]]
+    assert titles == ["Tides", "The moon", "The sun"]
+    starts = [float(c["start_time"]) for c in data["chapters"]]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert data["format"]["tags"]["title"] == "Tides; and = more"

@@ -2,10 +2,11 @@
 at the end, so a crash or Ctrl-C never leaves a partial file at the target.
 
 Formats by extension. soundfile (libsndfile) encodes .wav .flac .ogg .opus .mp3
-incrementally, in flat memory; other extensions go through pydub and ffmpeg. An .mp3
-goes through ffmpeg too when it is installed, streamed into it as it is made: its
-LAME runs at a faster setting than libsndfile's (a fifth of the CPU here), and on
-two cores the encoder's CPU is taken from the voice.
+incrementally, in flat memory; other extensions go through ffmpeg (with the tags and,
+for .m4b audiobooks, the chapters in its metadata file). An .mp3 goes through ffmpeg too
+when it is installed, streamed into it as it is made: its LAME runs at a faster setting
+than libsndfile's (a fifth of the CPU here), and on two cores the encoder's CPU is taken
+from the voice.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -33,15 +35,34 @@ SOUNDFILE_FORMATS = {
     ".opus": ("OGG", "OPUS"),
     ".mp3": ("MP3", "MPEG_LAYER_III"),
 }
-# extension -> (ffmpeg format, codec) for pydub
+# extension -> (ffmpeg format, codec)
 FFMPEG_FORMATS = {
     ".m4a": ("ipod", "aac"),
+    ".m4b": ("ipod", "aac"),  # an audiobook: chapters its players read
     ".aac": ("adts", "aac"),
     ".wma": ("asf", "wmav2"),
     ".aiff": ("aiff", None),
     ".webm": ("webm", "libopus"),
 }
 OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
+
+
+def ffmetadata(tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> str:
+    """ffmpeg's metadata file: the tags, and a chapter for each heading (ms)."""
+
+    def escaped(value: str) -> str:
+        return "".join("\\" + c if c in "=;#\\\n" else c for c in value)
+
+    lines = [";FFMETADATA1"] + [f"{k}={escaped(v)}" for k, v in tags.items()]
+    for start, end, title in chapters:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={int(start * 1000)}",
+            f"END={int(end * 1000)}",
+            f"title={escaped(title)}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def supported_extensions() -> str:
@@ -363,30 +384,38 @@ class FileSink:
         """Convert if needed, tag, and move into place."""
         try:
             if self._pcm_for_ffmpeg is not None:
-                self._convert_with_ffmpeg(tags)
+                self._convert_with_ffmpeg(tags, chapters)
             else:
                 tag_file(self._part.temp, self.target.extension, tags, chapters)
             self._part.commit()
         except OSError as exc:
             raise write_error(self.target.path, exc) from None
 
-    def _convert_with_ffmpeg(self, tags: dict[str, str]) -> None:
-        from pydub import AudioSegment
-
+    def _convert_with_ffmpeg(
+        self, tags: dict[str, str], chapters: list[tuple[float, float, str]]
+    ) -> None:
         assert self._pcm_for_ffmpeg is not None
         fmt, codec = FFMPEG_FORMATS[self.target.extension]
+        meta = self._part.temp.with_name(self._part.temp.name + ".meta")
         try:
-            with open(self._pcm_for_ffmpeg.temp, "rb") as wav:  # pydub leaves a path open
-                audio = AudioSegment.from_wav(wav)
-            kwargs: dict[str, Any] = {"format": fmt, "tags": tags}
-            if codec:
-                kwargs["codec"] = codec
-            audio.export(str(self._part.temp), **kwargs).close()
-        except Exception as exc:
+            meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
+            command = ["ffmpeg", "-v", "error", "-y", "-i", str(self._pcm_for_ffmpeg.temp)]
+            command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
+            command += ["-c:a", codec] if codec else []
+            command += ["-f", fmt, str(self._part.temp)]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+            if done.returncode != 0:
+                reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+                raise ExportError(
+                    f"ffmpeg could not write {self.target.extension} ({reason}); "
+                    "try .mp3 or .flac"
+                )
+        except OSError as exc:
             raise ExportError(
                 f"ffmpeg could not write {self.target.extension} ({exc}); try .mp3 or .flac"
             ) from None
         finally:
+            meta.unlink(missing_ok=True)
             self._pcm_for_ffmpeg.discard()
 
     def close(self) -> None:
