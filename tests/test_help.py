@@ -28,7 +28,7 @@ SHARED = {
         "--no-cache",
     ],
 }  # fmt: skip
-PACING = ["--sentence-pause", "--paragraph-pause", "--lookahead"]
+PACING = ["--loudness", "--sentence-pause", "--paragraph-pause", "--lookahead"]
 TEACH = {
     **SHARED,
     "The sound": ["--no-audio", "--device", "--require-audio", "--no-keys", *PACING],

@@ -202,6 +202,6 @@ def test_a_reader_that_goes_away_stops_the_voice_quietly(
         assert proc.wait(timeout=10) == 141
         stopped = time.monotonic() - closed
         err = proc.stderr.read().decode() if proc.stderr else ""
-    assert stopped < 1.5, stopped
+    assert stopped < 3.0, stopped  # polled every 0.25 s, then put away (the place kept)
     assert "Traceback" not in err and "error" not in err.lower()
     assert "keys off" in err

@@ -407,8 +407,7 @@ class FileSink:
             if done.returncode != 0:
                 reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
                 raise ExportError(
-                    f"ffmpeg could not write {self.target.extension} ({reason}); "
-                    "try .mp3 or .flac"
+                    f"ffmpeg could not write {self.target.extension} ({reason}); try .mp3 or .flac"
                 )
         except OSError as exc:
             raise ExportError(

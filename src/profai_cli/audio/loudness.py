@@ -18,9 +18,13 @@ from typing import Any
 
 import numpy as np
 
+_LOADED = threading.Event()  # pyloudnorm (and scipy) are imported: measuring is quick
+
 
 def _load_meter() -> None:
     import pyloudnorm  # noqa: F401
+
+    _LOADED.set()
 
 
 def prewarm() -> None:
@@ -66,6 +70,12 @@ class Leveller:
         """The gain to stream a sentence at before it has been measured."""
         return self.gain_db or 0.0
 
+    @property
+    def ready(self) -> bool:
+        """Measuring costs milliseconds now (not the meter's import): a sound device may
+        wait for it before a sentence's first sound."""
+        return _LOADED.is_set()
+
     def apply(self, frames: np.ndarray, gain_db: float) -> np.ndarray:
         """``frames`` at ``gain_db``, limited under the true-peak ceiling, as int16."""
         if not len(frames):
@@ -82,7 +92,6 @@ class Leveller:
         if peaks.max() * 1.42 <= self.ceiling:
             return np.ones_like(x)  # no peak between samples rises 3 dB over its neighbours
         import soxr
-        from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
         up = np.abs(soxr.resample(x, self.rate, self.rate * 4, quality="MQ"))
         n = min(len(up) // 4, len(x))
@@ -91,7 +100,17 @@ class Leveller:
             return np.ones_like(x)
         needed = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-6)).astype(np.float32)
         hold = max(1, int(self.rate * _HOLD_SECONDS))
-        lowest = minimum_filter1d(needed, 2 * hold + 1, mode="constant", cval=1.0)
-        smooth = uniform_filter1d(lowest, hold + 1, mode="nearest")
+        if _LOADED.is_set():  # scipy is there (pyloudnorm brought it): its C filters
+            from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+            lowest = minimum_filter1d(needed, 2 * hold + 1, mode="constant", cval=1.0)
+            smooth = uniform_filter1d(lowest, hold + 1, mode="nearest")
+        else:  # the first sentence, before scipy has loaded: numpy alone, a little slower
+            padded = np.pad(needed, (hold, hold), constant_values=1.0)
+            lowest = np.lib.stride_tricks.sliding_window_view(padded, 2 * hold + 1).min(axis=1)
+            kernel = np.ones(hold + 1, np.float32) / (hold + 1)
+            smooth = np.convolve(
+                np.pad(lowest, (hold // 2, hold - hold // 2), mode="edge"), kernel, mode="valid"
+            )
         gain: np.ndarray = np.minimum(smooth, needed).astype(np.float32)
         return gain  # never over what a peak needs

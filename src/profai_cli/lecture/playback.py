@@ -62,6 +62,7 @@ class Playback:
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
         self.leveller: Leveller | None = None
+        self._learning: asyncio.Future[float] | None = None  # a sentence being measured
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
@@ -226,6 +227,7 @@ class Playback:
         level = self.leveller
         whole = level is not None and not self.sink.live  # a file: each sentence whole
         gain = level.current() if level is not None else 0.0
+        measured = False  # this sentence's own gain is known (not the last one's)
         said: list[np.ndarray] = []
         while True:
             try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
@@ -241,9 +243,9 @@ class Playback:
                 said.append(part)
                 if whole:
                     continue
-                if len(said) == 1 and len(part) >= level.rate * 0.45:
+                if len(said) == 1 and len(part) >= level.rate * 0.45 and level.ready:
                     # A voice that gives a sentence at once (Piper): its own gain now.
-                    gain = await asyncio.to_thread(level.gain_for, part)
+                    gain, measured = level.gain_for(part), True
                 part = level.apply(part, gain)
             part = fader.feed(part)
             self.samples += len(part)
@@ -259,8 +261,8 @@ class Playback:
                 self.samples += len(part)
                 if len(part):
                     await self.sink.write(part)
-            elif len(said) > 1:  # streamed: the next sentences play at what this one needed
-                await asyncio.to_thread(level.gain_for, sentence)
+            elif not measured:  # it played at the last one's gain: the next plays at its own
+                self._learning = asyncio.ensure_future(asyncio.to_thread(level.gain_for, sentence))
         tail = fader.finish()
         pause = _silence(int(self.rate * self.pause_after(chunk)))
         await self.sink.write(_concat(tail, pause))
