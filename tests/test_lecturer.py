@@ -69,6 +69,9 @@ HEADINGS = [
     ("Before 1868", "the next part: before 1868."),
     ("Plates move", "the next part: plates move."),
     ("RuBisCO and its limits", "we now turn to RuBisCO and its limits."),
+    ("6. Worked example", "we now turn to the worked example."),
+    ("Summary", "we now turn to the summary."),
+    ("The summary", "we now turn to the summary."),
 ]
 
 

@@ -453,7 +453,7 @@ def _question_for(
                 or questions.reason_question(sentence, title, names)
                 or (questions.measure_question(sentence, subject, title) if k else None)
             )
-            if q is not None:
+            if q is not None and questions.stands_alone(q):
                 return _Ask(q.text, True)
     what = questions.lead_in(point.text)
     if what and following and following[0].kind in (PointKind.ITEM, PointKind.ROW):

@@ -149,6 +149,8 @@ class Narrator:
             return Heading(self._lower(t), HeadingKind.CLAUSE)
         if len(words) > 9:
             return Heading(self._lower(t), HeadingKind.OTHER)
+        if low[-1] in _NEEDS_ARTICLE and low[0] not in _DETERMINERS:
+            return Heading("the " + self._lower(t), HeadingKind.NOUN)  # "to the summary"
         return Heading(self._lower(t), HeadingKind.NOUN)
 
     def term(self, term: str) -> str:
@@ -364,6 +366,14 @@ def _stop(text: str) -> str:
 
 def _count(n: int) -> str:
     return number_words(n)
+
+
+# Singular headings said with "the" inside a sentence ("the worked example").
+_NEEDS_ARTICLE = frozenset(
+    "example summary overview introduction conclusion recap review problem exercise "
+    "outlook background motivation definition proof derivation timeline".split()
+)
+_DETERMINERS = frozenset("the a an this that these those our your its their my".split())
 
 
 def _pick(options: tuple[str, ...], index: int) -> str:

@@ -213,5 +213,17 @@ def gap_question(markdown: str, section: str) -> Question | None:
     return Question(asked, term, text, section, "gap", [term])
 
 
+_POINTING = re.compile(r"\b(?:it|its|this|that|they|them|these|those|he|she)\b", re.IGNORECASE)
+
+
+def stands_alone(question: Question) -> bool:
+    """A question that does not point back ("Why do they prefer it?"): it can be asked
+    before the sentence that answers it, or out of the lecture in a quiz."""
+    asked = question.text.removeprefix("Why is it that ").removeprefix("Fill the gap: ")
+    if question.kind == "gap":
+        asked = asked.split(" ", 1)[0]  # only its subject: "It happens in the blank"
+    return _POINTING.search(asked) is None
+
+
 def _lower(name: str) -> str:
     return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name

@@ -82,7 +82,7 @@ def questions_from_notes(markdown: str) -> list[list[Question]]:
                     or (questions.measure_question(sentence, subject, title) if k else None)
                     or questions.gap_question(sentence, title)
                 )
-                if q is not None and _stands_alone(q):
+                if q is not None and questions.stands_alone(q):
                     found.append(q)
         seen: set[str] = set()
         unique = [q for q in found if not (q.text in seen or seen.add(q.text))]  # type: ignore[func-returns-value]
@@ -143,17 +143,6 @@ def grade(question: Question, answer: str) -> Grade:
         missing = [w for w in _content(expected) if not _has(_content(said), w)]
         return Grade(score, False, f"Partly. The notes also say: {', '.join(missing[:6])}.")
     return Grade(score, False, f"Not quite. The notes say: {source}")
-
-
-_POINTING = re.compile(r"\b(?:it|its|this|that|they|them|these|those|he|she)\b", re.IGNORECASE)
-
-
-def _stands_alone(question: Question) -> bool:
-    """A question asked out of the lecture must not point back ("Why do they...?")."""
-    asked = question.text.removeprefix("Why is it that ").removeprefix("Fill the gap: ")
-    if question.kind == "gap":
-        asked = asked.split(" ", 1)[0]  # only its subject: "It happens in the blank"
-    return _POINTING.search(asked) is None
 
 
 def _covers(said: str, expected: str) -> float:
