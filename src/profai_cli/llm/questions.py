@@ -157,17 +157,20 @@ def lead_in_question(markdown: str, items: list[str], section: str) -> Question 
 
 
 def row_questions(header: list[str], cells: list[str], section: str) -> list[Question]:
-    """A table row: 'What motion goes with transform?' for each column after the first."""
+    """A table row: 'For the boundary Divergent, what is the motion?' for each column
+    after the first (the first column's header names what the row is about)."""
     if len(header) != len(cells) or len(cells) < 2 or not cells[0].strip():
         return []
     key = plain(cells[0])
+    what = plain(header[0]).rstrip("?:").strip()
+    about = f"the {_lower(what)} {key}" if what and len(what.split()) <= 3 else key
     out = []
     source = "; ".join(f"{plain(h)}: {plain(c)}" for h, c in zip(header, cells, strict=True))
     for h, c in zip(header[1:], cells[1:], strict=True):
         name, value = plain(h).rstrip("?:").strip(), plain(c)
         if not name or not value:
             continue
-        asked = f"What {_lower(name)} goes with {key}?"
+        asked = f"For {about}, what is the {_lower(name)}?"
         out.append(Question(asked, value, source, section, "row", [value]))
     return out
 
