@@ -3,10 +3,11 @@ true-peak ceiling: an episode at a podcast's level whatever voice said each sent
 
 A sentence's gain comes from its own measured loudness, so each is at the target and
 adjacent ones never jump, whichever voice said them; one too short to measure (under
-BS.1770's 400 ms block) keeps the last sentence's gain. A file sink gets each sentence
-whole; a sound device cannot wait for a whole sentence before the first sound, so a
-voice that streams a sentence in pieces plays it at the gain learnt from the one before
-(Piper gives a sentence at once, measured before it plays). The limiter looks at a 4x
+BS.1770's 400 ms block) keeps the last sentence's gain. That is for files, which get
+each sentence whole. A sound device gets the limiter only: measuring needs the whole
+sentence and the meter's import (scipy, a few hundred ms holding the interpreter), and
+both would come between the voice and its first sound or open gaps between sentences.
+The limiter looks at a 4x
 oversampled copy (soxr) for peaks between samples and lowers the gain smoothly around
 them, never above the ceiling.
 """
@@ -27,12 +28,6 @@ def _load_meter() -> None:
     _LOADED.set()
 
 
-def prewarm() -> None:
-    """Import the meter aside now (as the voice starts), so the first sentence waits for
-    nothing."""
-    threading.Thread(target=_load_meter, name="loudness", daemon=True).start()
-
-
 CEILING_DBTP = -1.0
 _HOLD_SECONDS = 0.002  # the limiter's look-ahead and hold around a peak
 _MIN_MEASURED = 0.45  # seconds: BS.1770's 400 ms blocks need at least one
@@ -45,13 +40,13 @@ class Leveller:
         self.ceiling = 10 ** (ceiling_dbtp / 20) * 32767
         self.gain_db: float | None = None  # the last sentence's
         self._meter: Any = None
-        prewarm()  # pyloudnorm brings scipy (~0.2 s to import); a no-op once imported
 
     def loudness(self, frames: np.ndarray) -> float | None:
         """The integrated loudness of a sentence, LUFS; None when too short or silent."""
         if len(frames) < self.rate * _MIN_MEASURED:
             return None
         if self._meter is None:
+            _load_meter()  # scipy with it: ~0.3 s once, after the first sentence is out
             import pyloudnorm
 
             self._meter = pyloudnorm.Meter(self.rate)
@@ -65,16 +60,6 @@ class Leveller:
             return self.gain_db or 0.0
         self.gain_db = self.target - measured  # the sentence itself at the target
         return self.gain_db
-
-    def current(self) -> float:
-        """The gain to stream a sentence at before it has been measured."""
-        return self.gain_db or 0.0
-
-    @property
-    def ready(self) -> bool:
-        """Measuring costs milliseconds now (not the meter's import): a sound device may
-        wait for it before a sentence's first sound."""
-        return _LOADED.is_set()
 
     def apply(self, frames: np.ndarray, gain_db: float) -> np.ndarray:
         """``frames`` at ``gain_db``, limited under the true-peak ceiling, as int16."""

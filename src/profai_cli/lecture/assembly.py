@@ -96,12 +96,6 @@ class Assembly:
     ) -> VoiceStart:
         """The device (unless this goes to a file) and the engine, starting in threads."""
         engines, settings = self.env.engines, self.settings
-        from profai_cli.core.config import loudness_target
-
-        if loudness_target(settings.loudness) is not None:
-            from profai_cli.audio.loudness import prewarm
-
-            prewarm()  # the meter's scipy loads beside the voice, not before its first words
         opening = (
             asyncio.ensure_future(asyncio.to_thread(engines.device, plan, settings))
             if device

@@ -62,7 +62,6 @@ class Playback:
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
         self.leveller: Leveller | None = None
-        self._learning: asyncio.Future[float] | None = None  # a sentence being measured
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
@@ -225,9 +224,6 @@ class Playback:
         self._indexes.append(ASIDE if aside else chunk.index)
         frames = source.audio(chunk.index).frames()
         level = self.leveller
-        whole = level is not None and not self.sink.live  # a file: each sentence whole
-        gain = level.current() if level is not None else 0.0
-        measured = False  # this sentence's own gain is known (not the last one's)
         said: list[np.ndarray] = []
         while True:
             try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
@@ -239,14 +235,11 @@ class Playback:
             except Exception as exc:
                 self._fail(exc)
                 return
+            if level is not None and not self.sink.live:
+                said.append(part)  # a file: each sentence whole, at its own gain
+                continue
             if level is not None:
-                said.append(part)
-                if whole:
-                    continue
-                if len(said) == 1 and len(part) >= level.rate * 0.45 and level.ready:
-                    # A voice that gives a sentence at once (Piper): its own gain now.
-                    gain, measured = level.gain_for(part), True
-                part = level.apply(part, gain)
+                part = level.apply(part, 0.0)  # a device: peaks held, nothing waited for
             part = fader.feed(part)
             self.samples += len(part)
             if len(part):
@@ -255,14 +248,12 @@ class Playback:
             import numpy as np
 
             sentence = np.concatenate(said)
-            if whole:
-                gain = await asyncio.to_thread(level.gain_for, sentence)
-                part = fader.feed(level.apply(sentence, gain))
-                self.samples += len(part)
-                if len(part):
-                    await self.sink.write(part)
-            elif not measured:  # it played at the last one's gain: the next plays at its own
-                self._learning = asyncio.ensure_future(asyncio.to_thread(level.gain_for, sentence))
+            # Measured here, not in a thread: a signal stops it between two lines, while
+            # a thread would hold the exit until it ended.
+            part = fader.feed(level.apply(sentence, level.gain_for(sentence)))
+            self.samples += len(part)
+            if len(part):
+                await self.sink.write(part)
         tail = fader.finish()
         pause = _silence(int(self.rate * self.pause_after(chunk)))
         await self.sink.write(_concat(tail, pause))
