@@ -16,7 +16,7 @@ from enum import Enum
 
 from profai_cli.notes.outline import Outline, Point, PointKind, Section
 from profai_cli.speech import tables
-from profai_cli.speech.code import describe_code, number_words
+from profai_cli.speech.code import describe_code
 
 _ORDINALS = (
     "First",
@@ -204,15 +204,14 @@ class Narrator:
                     f"We will look at {join_words(names[:-1] + ['finally ' + names[-1]])}."
                 )
             elif len(heads) > _LONG_AGENDA:
+                # No count of parts: the notes do not say it, so the lecture does not.
                 lines.append(
-                    f"The lecture has {_count(len(heads))} parts. "
-                    f"The first: {_stop(heads[0].text)} The last: {_stop(heads[-1].text)}"
+                    f"The first part: {_stop(heads[0].text)} The last: {_stop(heads[-1].text)}"
                 )
             else:
-                lines.append(f"The lecture has {_count(len(heads))} parts.")
                 for i, h in enumerate(heads):
                     ordinal = "The last" if i == len(heads) - 1 else f"The {_ORDINALS[i].lower()}"
-                    lines.append(f"{ordinal}: {_stop(h.text)}")
+                    lines.append(f"{ordinal}{' part' if i == 0 else ''}: {_stop(h.text)}")
         if self.level == "beginner":
             terms = list(
                 dict.fromkeys(t for p in self.outline.points for t in bold_terms(_source(p)))
@@ -265,11 +264,11 @@ class Narrator:
             lines.append(f"To recap, we went through {join_words([h.text for h in heads])}.")
         elif len(heads) <= _LONG_AGENDA:
             parts = "; ".join(h.text.rstrip("?") for h in heads)
-            lines.append(f"To recap, the lecture had {_count(len(heads))} parts: {parts}.")
+            lines.append(f"To recap, the parts were: {parts}.")
         else:
             lines.append(
                 f"To recap, the lecture went from {heads[0].text.rstrip('?')} "
-                f"to {heads[-1].text.rstrip('?')}, in {_count(len(heads))} parts."
+                f"to {heads[-1].text.rstrip('?')}."
             )
         for i, (section, head) in enumerate(zip(tops, heads, strict=True)):
             points = _section_points(self.outline, section)
@@ -362,10 +361,6 @@ def words_in(outline: Outline) -> tuple[frozenset[str], frozenset[str], frozense
 
 def _stop(text: str) -> str:
     return text if text.endswith(("?", ".", "!")) else text + "."
-
-
-def _count(n: int) -> str:
-    return number_words(n)
 
 
 # Singular headings said with "the" inside a sentence ("the worked example").
