@@ -83,3 +83,43 @@ class Sink(Protocol):
     def resume(self) -> None:
         """Go on from the very sample where it stopped."""
         ...
+
+
+class StoringSink:
+    """What every sink that only stores (a file, a pipe) says to the live part of the
+    seam: no "now" to pause or move, nothing heard but what was written, never a wait.
+    A subclass counts what it was given in ``_frames``."""
+
+    live = False
+    paused = False
+    first_audible: float | None = None
+    output_latency: float | None = None
+    underruns = 0
+    device_underflows = 0
+    _frames = 0
+
+    @property
+    def silences(self) -> list[float]:
+        return []  # a file or a pipe never waits
+
+    def waiting_since(self) -> float | None:
+        return None
+
+    @property
+    def written(self) -> int:
+        return self._frames
+
+    def heard(self) -> int:
+        return self._frames
+
+    def discard_after(self, position: int) -> None:
+        pass
+
+    async def played(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from profai_cli.audio.base import StoringSink
 from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
@@ -276,7 +277,7 @@ class _FfmpegMp3:
         self.closed = True
 
 
-class FileSink:
+class FileSink(StoringSink):
     """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
 
     def __init__(self, target: Target, sample_rate: int) -> None:
@@ -318,37 +319,6 @@ class FileSink:
             raise ExportError(
                 f"cannot encode {target.extension} here ({exc}); try .wav or .flac"
             ) from None
-
-    # A file only stores: it has no "now" to pause or move (the Sink seam's live part).
-    live = False
-    paused = False
-    first_audible: float | None = None
-    output_latency: float | None = None
-    underruns = 0
-    device_underflows = 0
-    silences: list[float] = []  # noqa: RUF012 (never changed: a file never waits)
-
-    def waiting_since(self) -> float | None:
-        return None
-
-    @property
-    def written(self) -> int:
-        return self._frames
-
-    def heard(self) -> int:
-        return self._frames
-
-    def discard_after(self, position: int) -> None:
-        pass
-
-    async def played(self) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
 
     def retarget(self, path: Path, *, force: bool) -> None:
         """Put the file, when finished, at ``path`` instead (same folder, same format)."""

@@ -14,6 +14,7 @@ import struct
 import subprocess
 from typing import IO, TYPE_CHECKING
 
+from profai_cli.audio.base import StoringSink
 from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
@@ -41,16 +42,8 @@ def wav_header(rate: int) -> bytes:
     )
 
 
-class PipeSink:
+class PipeSink(StoringSink):
     """A Sink onto a stream: it only stores, as a file does, in the order given."""
-
-    live = False
-    paused = False
-    first_audible: float | None = None
-    output_latency: float | None = None
-    underruns = 0
-    device_underflows = 0
-    silences: list[float] = []  # noqa: RUF012 (never changed: a pipe never waits)
 
     def __init__(self, fmt: str, sample_rate: int, out: IO[bytes]) -> None:
         if fmt not in PIPE_FORMATS:
@@ -88,9 +81,6 @@ class PipeSink:
         elif fmt == "wav":
             self._put(wav_header(sample_rate))
 
-    def waiting_since(self) -> float | None:
-        return None
-
     def _put(self, data: bytes) -> None:
         if self._proc is not None:
             assert self._proc.stdin is not None
@@ -125,22 +115,3 @@ class PipeSink:
 
     def finish(self, tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> None:
         """Tags and chapters need a file to go back into: a stream has none."""
-
-    @property
-    def written(self) -> int:
-        return self._frames
-
-    def heard(self) -> int:
-        return self._frames
-
-    def discard_after(self, position: int) -> None:
-        pass
-
-    async def played(self) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
