@@ -174,3 +174,22 @@ def test_notes_with_nothing_to_ask_and_a_corrupt_state_are_one_line(home: Path) 
     assert "could not be read" in again.err and "starting fresh" in again.err
     assert "Traceback" not in again.err
     assert any(p.name.startswith(state.stem + ".broken-") for p in state.parent.iterdir())
+
+
+def test_a_checkpoint_asks_only_what_the_part_just_heard_has_said() -> None:
+    from profai_cli.commands.checkpoints import notes_questions
+    from profai_cli.llm.quiz import answered_in, closest
+
+    notes = (
+        "# Ecology\n\n## Producers\n\n**Producers** are organisms that make their own food "
+        "from sunlight.\n\n## Decomposers\n\n**Decomposers** are organisms that break down "
+        "dead matter and return nutrients to the soil.\n"
+    )
+    asked = notes_questions(notes)
+    heard = "Producers are organisms that make their own food from sunlight, as plants do."
+    chosen = answered_in(asked, heard)
+    assert [q.text for q in chosen] == ["What are producers?"]
+    assert answered_in(asked, "## Decomposers\n\nNothing about them yet.") == []
+    sentences = ["Decomposers come last.", "Producers make their own food from sunlight."]
+    assert closest(sentences, chosen[0].source) == 1
+    assert closest(sentences, "Volcanoes erupt lava.") is None

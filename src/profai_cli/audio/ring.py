@@ -78,6 +78,7 @@ class RingBuffer:
             self._buf[: n - first] = frames[first:n]
         self._written += n  # published last: the reader sees only copied samples
         self._moved = False
+        self.finished = False  # more came after all was heard (a checkpoint's question)
         return n
 
     async def write(self, frames: np.ndarray) -> None:

@@ -132,6 +132,13 @@ LECTURE = [
         "pages", str | None, "Only these pages of a PDF or slides of a PPTX, e.g. 3-7.", IN_LECTURE
     ),
     _opt("section", str | None, "Only this heading of the notes and what is under it.", IN_LECTURE),
+    _flag(
+        "checkpoints",
+        "--checkpoints",
+        "A question or two after each section, answered as it plays (export: spoken with "
+        "a pause, then the answer).",
+        IN_LECTURE,
+    ),
 ]
 LECTURER = [
     _opt(

@@ -167,6 +167,17 @@ async def _export(
 
     lecture = parts.lecture(tts, notes or options.from_transcript)
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    self_test = None
+    if settings.checkpoints and notes is not None:
+        from profai_cli.commands.checkpoints import SelfTest, notes_questions
+        from profai_cli.lecture.metrics import Metrics
+
+        self_test = SelfTest(
+            notes_questions(notes.text),
+            lecture,
+            playback,
+            lambda: parts.lecture(tts, notes, Metrics()),  # asides count in no metrics
+        )
     running = asyncio.ensure_future(playback.run())
     incomplete: ServiceError | None = None
     try:
@@ -245,8 +256,9 @@ async def _export(
             status=incomplete.status,
         )
     where = "stdout" if file_sink is None else options.output
+    tested = f", {self_test.asked} checkpoint questions" if self_test is not None else ""
     status.info(
-        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks, "
+        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks{tested}, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
     return total

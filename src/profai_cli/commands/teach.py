@@ -256,8 +256,8 @@ class _From:
     def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
         self.panel.show_player(line, now, spoken)
 
-    def begin_aside(self, question: str) -> None:
-        self.panel.begin_aside(question)
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
+        self.panel.begin_aside(question, checkpoint=checkpoint)
 
     def append_aside(self, text: str) -> None:
         self.panel.append_aside(text)

@@ -93,6 +93,8 @@ class VoiceSide:
         self.playback = playback
         quit_asked = asyncio.Event()
         keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
+        if self.settings.checkpoints and self.player is None:
+            status.info("Checkpoints are answered with the player's keys on a terminal: none here.")
         running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
         quitting = asyncio.ensure_future(quit_asked.wait())
         showing = asyncio.ensure_future(self.player.show()) if self.player else None
@@ -162,7 +164,31 @@ class VoiceSide:
             return None
         reader.start()
         self.player = player
+        if self.settings.checkpoints:
+            from profai_cli.commands.checkpoints import Checkpoints, notes_questions
+
+            Checkpoints(
+                notes_questions(self.notes.text),
+                self.lecture,
+                playback,
+                sink,
+                player,
+                self.panel,
+                self._aside_lecture,
+            )
         return reader
+
+    def _aside_lecture(self) -> Lecture:
+        """A lecture of its own for what is said aside (answers, checkpoints), in the
+        lecture's voice."""
+        return Lecture(
+            self.lecture.voice,
+            Metrics(),
+            self.env.status,
+            lookahead=self.settings.lookahead,
+            language=self.settings.language,
+            words=self.lecture.words,
+        )
 
     def _ask(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
         task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))
@@ -175,14 +201,7 @@ class VoiceSide:
         status = self.env.status
         chunks = self.lecture.chunks
         said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
-        aside = Lecture(
-            self.lecture.voice,
-            Metrics(),
-            status,
-            lookahead=self.settings.lookahead,
-            language=self.settings.language,
-            words=self.lecture.words,
-        )
+        aside = self._aside_lecture()
         self.panel.begin_aside(question)
         playback.insert(aside, then=back_to)
         sink.resume()

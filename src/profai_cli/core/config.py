@@ -50,6 +50,7 @@ class Settings:
     max_chars: int = 2_000_000
     stream: bool = True
     faithful: bool = False  # a service's sentences held to the notes (the built-in always is)
+    checkpoints: bool = False  # a question or two after each section of the lecture
     timeout: float = 60.0  # seconds to the service's first words
     idle_timeout: float = 30.0  # seconds between its words, once they come
 

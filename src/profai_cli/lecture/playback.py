@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import Sink
@@ -61,6 +61,9 @@ class Playback:
         # (chunk, seconds before it) known from a saved place: a resumed lecture's clock
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
+        # Called before a section's first sentence is written (and after the last one):
+        # a checkpoint asks about the section just heard there.
+        self.before_section: Callable[[int], Awaitable[None]] | None = None
         self.leveller: Leveller | None = None
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
@@ -196,22 +199,49 @@ class Playback:
                 return self.samples if self.writing > k else None
         return None
 
+    async def say(self, aside: Lecture) -> None:
+        """Write all of ``aside`` (an answer, a checkpoint's question) now."""
+        i = 0
+        while (said := await aside.chunk(i)) is not None:
+            aside.move_to(i)
+            await self._write_chunk(said, aside)
+            if self.failed is not None:
+                return
+            i += 1
+
+    async def silence(self, seconds: float) -> None:
+        """Write ``seconds`` of silence now (time to answer a checkpoint in)."""
+        self._starts.append(self.samples)
+        self._indexes.append(ASIDE)
+        quiet = _silence(int(self.rate * seconds))
+        await self.sink.write(quiet)
+        self.samples += len(quiet)
+
+    async def replay(self, k: int) -> None:
+        """Write chunk k of the lecture again now, from the audio made for it."""
+        chunk = await self.lecture.chunk(k)
+        if chunk is not None:
+            await self._write_chunk(chunk, self.lecture)
+
     async def _write_from(self, k: int, until_heard: bool, aside: Lecture | None = None) -> None:
         if aside is not None:
-            i = 0
-            while (said := await aside.chunk(i)) is not None:
-                aside.move_to(i)
-                await self._write_chunk(said, aside)
+            await self.say(aside)
+            if self.failed is not None:
+                return
+        first = k
+        while (chunk := await self.lecture.chunk(k)) is not None:
+            if self.before_section is not None and k > first and chunk.kind is ChunkKind.HEADING:
+                await self.before_section(k)
                 if self.failed is not None:
                     return
-                i += 1
-        while (chunk := await self.lecture.chunk(k)) is not None:
             self.writing = k
             self.lecture.move_to(k)
             await self._write_chunk(chunk, self.lecture)
             if self.failed is not None:
                 return  # the voice is gone: the text goes on without it
             k += 1
+        if self.before_section is not None and k > first and self.lecture.complete:
+            await self.before_section(k)
         self.writing = k
         if until_heard:
             await self.sink.played()

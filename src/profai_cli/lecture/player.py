@@ -5,7 +5,8 @@ the sentence again, up/down (+/-) change the speed by 0.1 from the next sentence
 q stops cleanly and ? shows the keys. Going back replays audio already made; nothing
 new is asked of the voice for it. a raises a hand: the voice pauses, a question is typed
 on a line under the panel (Enter asks, Esc cancels), the answer is said, and the
-lecture goes on from the start of the sentence it paused in.
+lecture goes on from the start of the sentence it paused in. A checkpoint uses the same
+line for its answer (``prompt``).
 """
 
 from __future__ import annotations
@@ -141,11 +142,19 @@ class Player:
         self._target: int | None = None  # a sentence asked for and not heard yet...
         self._target_at = 0  # ... and where in the sink it begins
         self._settling: asyncio.TimerHandle | None = None  # a speed change to be made
+        # A checkpoint's line: (what it asks, who gets the answer, a single key answers).
+        self._prompt: tuple[str, Callable[[str | None], None], bool] | None = None
+        self._typed = ""  # the checkpoint's answer so far
+        self.aside_at: int | None = None  # the sentence a checkpoint goes on from
 
     # -- keys ------------------------------------------------------------------------
 
     def key(self, name: str, char: str = "") -> None:
         """One key pressed (names from profai_cli.ui.keys)."""
+        if self._prompt is not None:
+            self._answer(name, char)
+            self.refresh()
+            return
         if self.asking is not None:
             self._type(name, char)
             self.refresh()
@@ -174,6 +183,31 @@ class Player:
         self._was_paused = self.sink.paused
         self.sink.pause()
         self.asking = ""
+
+    def prompt(self, label: str, done: Callable[[str | None], None], *, key: bool = False) -> None:
+        """Open the line for a checkpoint's answer: Enter gives the text, Esc None. With
+        ``key`` one key answers at once: its character, or None for Enter and Esc."""
+        self.asking = None
+        self._prompt = (label, done, key)
+        self._typed = ""
+        self.refresh()
+
+    def close_prompt(self) -> None:
+        self._prompt = None
+
+    def _answer(self, name: str, char: str) -> None:
+        assert self._prompt is not None
+        label, done, key = self._prompt
+        if name in ("escape", "enter") or key:
+            typed = None if name == "escape" else self._typed.strip()
+            if key:
+                typed = None if name in ("escape", "enter") else char
+            self._prompt = None
+            done(typed or None)
+        elif name == "backspace":
+            self._typed = self._typed[:-1]
+        elif len(char) == 1 and char.isprintable() and len(self._typed) < 300:
+            self._typed += char
 
     def _type(self, name: str, char: str) -> None:
         assert self.asking is not None
@@ -215,7 +249,9 @@ class Player:
         heard = self.playback.heard_chunk()
         if heard == ASIDE:
             self._heard_aside = True
-            return self.answering if self.answering is not None else 0
+            if self.answering is not None:
+                return self.answering
+            return self.aside_at if self.aside_at is not None else 0
         if self._heard_aside:  # the answer has been said: back in the lecture
             self._heard_aside = False
             self.answering = None
@@ -303,6 +339,12 @@ class Player:
             return
         plain = self.view.plain
         width = self.view.width - 2
+        if self._prompt is not None:
+            label, _, key = self._prompt
+            cursor = "_" if plain else "▏"
+            line = label if key else f"{label} {self._typed}{cursor}   Enter answers · Esc skips"
+            self.view.show_player(line if not plain else line.replace("·", "|"), None, None)
+            return
         if self.asking is not None:
             cursor = "_" if plain else "▏"
             self.view.show_player(

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from profai_cli.llm import questions
-from profai_cli.llm.claim_words import STOP_WORDS, number_values, stem, tokens, words
+from profai_cli.llm.claim_words import (
+    STOP_WORDS,
+    content_stems,
+    number_values,
+    stem,
+    tokens,
+    words,
+)
 from profai_cli.llm.questions import Question
 from profai_cli.notes.outline import Outline, PointKind, parse_outline
 
@@ -233,3 +240,30 @@ def _names(outline: Outline) -> frozenset[str]:
                 low = w.lower()
                 seen[low] = seen.get(low, True) and w[0].isupper()
     return frozenset(w for w, upper in seen.items() if upper)
+
+
+def answered_in(asked: list[Question], passage: str) -> list[Question]:
+    """The questions whose answer ``passage`` (a part of the lecture) has said, the
+    better kinds first: a checkpoint asks only about what was just heard."""
+    heard = content_stems(questions.plain(passage))
+    out: list[tuple[int, float, int, Question]] = []
+    for i, q in enumerate(asked):
+        want = content_stems(q.answer) or content_stems(q.source)
+        source = content_stems(q.source)
+        if not want or not source:
+            continue
+        said = len(want & heard) / len(want)
+        around = len(source & heard) / len(source)
+        if said >= 0.99 and around >= 0.7:
+            out.append((_PREFERENCE.get(q.kind, 9), -around, i, q))
+    return [q for *_, q in sorted(out, key=lambda t: t[:3])]
+
+
+def closest(sentences: list[str], source: str) -> int | None:
+    """Which of ``sentences`` says most of ``source`` (the one to hear again)."""
+    want = content_stems(source)
+    if not want:
+        return None
+    scores = [len(want & content_stems(questions.plain(s))) / len(want) for s in sentences]
+    best = max(range(len(scores)), key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= 0.5 else None

@@ -52,8 +52,8 @@ class LecturePanel(Protocol):
         """The status line, the sentence being heard, and its span in the lecture text."""
         ...
 
-    def begin_aside(self, question: str) -> None:
-        """A question was asked: its answer follows."""
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
+        """A question was asked (by the listener, or by a checkpoint): its answer follows."""
         ...
 
     def append_aside(self, text: str) -> None: ...
@@ -89,7 +89,7 @@ class PlainPanel:
     def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
         pass  # no status line in a pipe
 
-    def begin_aside(self, question: str) -> None:
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
         pass
 
     def append_aside(self, text: str) -> None:
@@ -167,6 +167,7 @@ class LivePanel:
         self._writing = True
         self._player: tuple[str, str | None, tuple[int, int] | None] | None = None
         self._aside: tuple[str, str] | None = None  # (question, answer so far)
+        self._checkpoint = False  # the aside is a checkpoint's question, not the listener's
 
     @property
     def width(self) -> int:
@@ -219,10 +220,11 @@ class LivePanel:
         self._drawn = time.monotonic()
         self._live.refresh()
 
-    def begin_aside(self, question: str) -> None:
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
         """An answer to a question, shown apart from the lecture as it is written."""
         self._start()
         self._aside = (question, "")
+        self._checkpoint = checkpoint
         self._live.refresh()
 
     def append_aside(self, text: str) -> None:
@@ -258,10 +260,12 @@ class LivePanel:
         shown = lines[-room:]
         more = len(lines) - len(shown)
         body = _Lines(shown)
-        head = Text(f"You asked: {question}", style="bold")
+        asked = "Checkpoint" if self._checkpoint else "You asked"
+        head = Text(f"{asked}: {question}", style="bold")
         if more:
             head.append(f"  (the last {len(shown)} lines of {len(lines)})", style="dim")
-        return Panel(Group(head, body), title="Answer", title_align="left", border_style="yellow")
+        title, border = ("Checkpoint", "cyan") if self._checkpoint else ("Answer", "yellow")
+        return Panel(Group(head, body), title=title, title_align="left", border_style=border)
 
     def close(self) -> None:
         if not self._started:
