@@ -16,6 +16,7 @@ import typer
 from profai_cli.cli.options import (
     ASK_OUTPUT,
     EXPORT_OUTPUT,
+    JSON_EVENTS,
     LECTURE,
     LECTURER,
     PACING,
@@ -24,6 +25,7 @@ from profai_cli.cli.options import (
     SOUND,
     TEACH_OUTPUT,
     VOICE,
+    AskFlags,
     ExportFlags,
     NotesArg,
     PagesFlags,
@@ -122,7 +124,7 @@ def export(
 
 
 @app.command()
-@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, ASK_OUTPUT)
+@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, [JSON_EVENTS, *ASK_OUTPUT])
 def ask(
     notes: Annotated[
         str, typer.Argument(help="The notes the question is about (any kind).", show_default=False)
@@ -133,7 +135,7 @@ def ask(
     ] = None,
     *,
     settings: Settings,
-    flags: SpeakFlags,
+    flags: AskFlags,
     env: Environment,
 ) -> None:
     """Answer a question about NOTES as the lecturer would, from the notes only."""

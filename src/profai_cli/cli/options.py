@@ -263,7 +263,11 @@ SOUND = [
     ),
     _flag("no_keys", "--no-keys", "No player keys (space, arrows, a, q) on a terminal.", IN_SOUND),
 ]
+JSON_EVENTS = _flag(
+    "json", "--json", "One JSON event a line on stdout instead of text (see the README).", IN_OUTPUT
+)
 TEACH_OUTPUT = [
+    JSON_EVENTS,
     _flag("restart", "--restart", "Start from the beginning, not where you stopped.", IN_OUTPUT),
     _flag("stats", "--stats", "Print a latency table at the end.", IN_OUTPUT),
     _opt(
@@ -333,7 +337,7 @@ ASK_OUTPUT = [
 ]
 QUIZ_OUTPUT = [
     _opt("count", int, "How many questions.", IN_OUTPUT, "-n", "--count", default=5, min=1),
-    _flag("json", "--json", "One JSON event a line on stdout instead of text.", IN_OUTPUT),
+    JSON_EVENTS,
     _opt(
         "anki",
         Path | None,
@@ -370,6 +374,7 @@ class TeachFlags:
     stats: bool
     stats_json: Path | None
     quiet: bool
+    json: bool
 
 
 @dataclass(frozen=True)
@@ -391,10 +396,17 @@ class ExportFlags:
 
 @dataclass(frozen=True)
 class SpeakFlags:
-    """ask and say."""
+    """say."""
 
     no_audio: bool
     quiet: bool
+
+
+@dataclass(frozen=True)
+class AskFlags:
+    no_audio: bool
+    quiet: bool
+    json: bool
 
 
 @dataclass(frozen=True)

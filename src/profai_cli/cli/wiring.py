@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from profai_cli.cli.options import ExportFlags, QuizFlags, SpeakFlags, TeachFlags
+from profai_cli.cli.options import AskFlags, ExportFlags, QuizFlags, SpeakFlags, TeachFlags
 from profai_cli.core.config import Settings
 from profai_cli.lecture.environment import Environment
 from profai_cli.notes.ingest import Notes, notes_files, read_notes
@@ -54,6 +54,7 @@ def run_teach(
         stats_json=flags.stats_json,
         keys=not flags.no_keys,
         restart=flags.restart,
+        json=flags.json,
     )
     if loaded is not None:
         asyncio.run(teach(settings, loaded, options, env))
@@ -111,7 +112,7 @@ def run_export(
 
 
 def run_ask(
-    notes: str, question: str | None, settings: Settings, flags: SpeakFlags, env: Environment
+    notes: str, question: str | None, settings: Settings, flags: AskFlags, env: Environment
 ) -> None:
     import asyncio
 
@@ -123,7 +124,7 @@ def run_ask(
         raise InputError("with the notes on stdin, give the question as an argument")
     loaded = read_notes(notes, max_chars=settings.max_chars)
     questions = [question] if question is not None else stdin_questions()
-    asyncio.run(ask(settings, loaded, questions, env, audio=not flags.no_audio))
+    asyncio.run(ask(settings, loaded, questions, env, audio=not flags.no_audio, json=flags.json))
 
 
 def run_quiz(

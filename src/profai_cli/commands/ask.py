@@ -29,10 +29,17 @@ async def ask(
     *,
     audio: bool = True,
     require_audio: bool = False,
+    json: bool = False,
 ) -> None:
-    """Answer each question in turn: on stdout, and in the voice when there is one."""
+    """Answer each question in turn: on stdout (or as events, with ``json``), and in the
+    voice when there is one."""
     status = env.status
     out = env.stdout.file
+    events = None
+    if json:
+        from profai_cli.ui.events import EventPanel
+
+        events = EventPanel(out, timed=True)
     asked: list[dict[str, object]] = []
     async with Assembly(env, settings) as parts:
         llm, why = parts.lecturer()
@@ -51,8 +58,9 @@ async def ask(
                 question = strip_controls(question).strip()
                 if not question:
                     continue
-                out.write(f"Q: {question}\nA: ")
-                out.flush()
+                if events is None:
+                    out.write(f"Q: {question}\nA: ")
+                    out.flush()
                 lecture = parts.lecture(tts, notes)
                 playing = None
                 if sink is not None:
@@ -65,11 +73,15 @@ async def ask(
                         text = safe.feed(delta)
                         answer += text
                         lecture.add_text(text)
-                        out.write(text)
-                        out.flush()
+                        if events is None:
+                            out.write(text)
+                            out.flush()
                     answer += safe.flush()
-                    out.write("\n\n")
-                    out.flush()
+                    if events is None:
+                        out.write("\n\n")
+                        out.flush()
+                    else:
+                        events.emit({"event": "answer", "question": question, "text": answer.strip()})
                     lecture.end_text()
                     if playing is not None:
                         await playing
@@ -82,6 +94,8 @@ async def ask(
             if sink is not None:
                 with contextlib.suppress(Exception):
                     await sink.drain()
+            if events is not None:
+                events.emit({"event": "done", "asked": len(asked)})
         finally:
             store.add_questions(key, asked)
 

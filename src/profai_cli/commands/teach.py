@@ -40,6 +40,7 @@ class TeachOptions:
     keys: bool = True  # the player's keys, when there is a terminal
     restart: bool = False  # ignore a saved position
     title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
+    json: bool = False  # events on stdout instead of the panel
 
 
 async def teach(settings: Settings, notes: Notes, options: TeachOptions, env: Environment) -> bool:
@@ -95,7 +96,12 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         await asyncio.to_thread(resolve_device, settings.device)  # a typo: say so now
 
     lecture = parts.lecture(None, notes)
-    panel = env.panel(options.title)
+    events = None
+    if options.json:
+        from profai_cli.ui.events import EventPanel
+
+        events = EventPanel(env.stdout.file, timed=voice is not None, language=settings.language)
+    panel = events or env.panel(options.title)
     start = 0
     if saved is not None:
         start = min(saved.chunk, max(0, saved.chunks - 1))
@@ -126,6 +132,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             llm.answerer(notes.text),
             notes,
             start_seconds=saved.seconds if saved is not None else None,
+            on_sentence=events.sentence if events is not None else None,
         )
         side.begun = begun
     speaking = asyncio.ensure_future(side.speak()) if side is not None else None
@@ -175,6 +182,16 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         panel.close()
     if failure is not None:
         raise failure
+    if events is not None:
+        events.emit(
+            {
+                "event": "done",
+                "complete": not quit_early,
+                "sentences": events.sentences,
+                "words": metrics.words,
+                "audio_s": round(metrics.audio_seconds, 3) if voice is not None else None,
+            }
+        )
     if quit_early:
         status.info("Stopped; `profai teach` with the same notes resumes here.")
         return False

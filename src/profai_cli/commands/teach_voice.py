@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from profai_cli.lecture.player import Player
     from profai_cli.llm.base import Answerer
     from profai_cli.notes.ingest import Notes
+    from profai_cli.speech import Chunk
     from profai_cli.ui import LecturePanel
     from profai_cli.ui.keys import KeyReader
 
@@ -45,6 +47,7 @@ class VoiceSide:
         answerer: Answerer,
         notes: Notes,
         start_seconds: float | None = None,
+        on_sentence: Callable[[Chunk, str, float], None] | None = None,
     ) -> None:
         self.parts = parts
         self.lecture = lecture
@@ -57,6 +60,7 @@ class VoiceSide:
         self.start_seconds = start_seconds  # the clock at ``start``, from the saved place
         self.answerer = answerer
         self.notes = notes
+        self.on_sentence = on_sentence  # (chunk, the lecture text, its start in seconds)
         self.playback: Playback | None = None
         self.player: Player | None = None
         self.finished = False  # every chunk was heard
@@ -85,9 +89,13 @@ class VoiceSide:
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
         self.parts.give_voice(self.lecture, tts, self.notes)
         metrics.tts = tts.name
-        playback = Playback.for_settings(
-            self.settings, self.lecture, sink, on_chunk=lambda *_: self.begun.set()
-        )
+
+        def written(chunk: Chunk, start: int, end: int) -> None:
+            self.begun.set()
+            if self.on_sentence is not None:
+                self.on_sentence(chunk, self.lecture.text, playback.seconds_before(chunk.index))
+
+        playback = Playback.for_settings(self.settings, self.lecture, sink, on_chunk=written)
         if self.start_seconds is not None:
             playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
