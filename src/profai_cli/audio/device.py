@@ -68,22 +68,32 @@ def import_sounddevice() -> Any:
 
 def output_devices() -> list[dict[str, Any]]:
     """The output devices PortAudio sees, with the default marked."""
+    return sound_devices("output")
+
+
+def input_devices() -> list[dict[str, Any]]:
+    """The input devices (microphones) PortAudio sees, with the default marked."""
+    return sound_devices("input")
+
+
+def sound_devices(kind: str) -> list[dict[str, Any]]:
     sd = import_sounddevice()
     try:
         with quiet_stderr():
             devices = sd.query_devices()
-        default = sd.default.device[1]
+        default = sd.default.device[0 if kind == "input" else 1]
     except Exception as exc:
         raise AudioDeviceError(f"cannot list sound devices ({exc}); " + NO_DEVICE_FIX) from None
     out = []
     for index, dev in enumerate(devices):
-        if dev["max_output_channels"] > 0:
+        channels = dev[f"max_{kind}_channels"]
+        if channels > 0:
             api = sd.query_hostapis(dev["hostapi"])["name"]
             out.append(
                 {
                     "index": index,
                     "name": dev["name"],
-                    "channels": dev["max_output_channels"],
+                    "channels": channels,
                     "rate": int(dev["default_samplerate"]),
                     "api": api,
                     "default": index == default,
@@ -92,16 +102,17 @@ def output_devices() -> list[dict[str, Any]]:
     return out
 
 
-def resolve_device(spec: str | None) -> int | None:
-    """--device NAME|INDEX to a PortAudio index (None: the default output)."""
+def resolve_device(spec: str | None, kind: str = "output") -> int | None:
+    """--device (or --input-device) NAME|INDEX to a PortAudio index (None: the default)."""
     if spec is None or spec == "":
         return None
-    devices = output_devices()
+    devices = sound_devices(kind)
+    flag = "--device" if kind == "output" else "--input-device"
     if spec.isdigit():
         index = int(spec)
         if any(d["index"] == index for d in devices):
             return index
-        raise InputError(f"no output device with index {index}; see `profai devices`")
+        raise InputError(f"no {kind} device with index {index}; see `profai devices`")
     matches = [d for d in devices if spec.lower() in d["name"].lower()]
     if len(matches) == 1:
         return int(matches[0]["index"])
@@ -109,9 +120,9 @@ def resolve_device(spec: str | None) -> int | None:
     if len(exact) == 1:
         return int(exact[0]["index"])
     if not matches:
-        raise InputError(f"no output device named like {spec!r}; see `profai devices`")
+        raise InputError(f"no {kind} device named like {spec!r}; see `profai devices`")
     names = ", ".join(f"{d['index']}: {d['name']}" for d in matches[:5])
-    raise InputError(f"--device {spec!r} matches several outputs ({names}); pass an index")
+    raise InputError(f"{flag} {spec!r} matches several {kind}s ({names}); pass an index")
 
 
 class DeviceSink:

@@ -120,11 +120,23 @@ def run_ask(
     from profai_cli.core.errors import InputError
 
     env.status.quiet = flags.quiet
-    if notes == "-" and question is None:
+    if flags.listen and question is not None:
+        raise InputError("--listen hears the question: give none as an argument")
+    if notes == "-" and question is None and not flags.listen:
         raise InputError("with the notes on stdin, give the question as an argument")
     loaded = read_notes(notes, max_chars=settings.max_chars)
     questions = [question] if question is not None else stdin_questions()
-    asyncio.run(ask(settings, loaded, questions, env, audio=not flags.no_audio, json=flags.json))
+    asyncio.run(
+        ask(
+            settings,
+            loaded,
+            questions if not flags.listen else [],
+            env,
+            audio=not flags.no_audio,
+            json=flags.json,
+            listen=flags.listen,
+        )
+    )
 
 
 def run_quiz(
@@ -192,9 +204,10 @@ def doctor_table(settings: Settings) -> tuple[Any, bool]:
 
 
 def devices_table() -> Any:
+    from rich.console import Group
     from rich.table import Table
 
-    from profai_cli.audio.device import output_devices
+    from profai_cli.audio.device import input_devices, output_devices
 
     found = output_devices()
     if not found:
@@ -202,19 +215,24 @@ def devices_table() -> Any:
             "No sound output devices found: start PulseAudio or PipeWire (or check that the "
             "sound card is seen: aplay -l), or use --no-audio, or profai export FILE."
         )
-    table = Table(title="Output devices", title_justify="left")
-    for col in ("index", "name", "channels", "rate", "host API", "default"):
-        table.add_column(col)
-    for d in found:
-        table.add_row(
-            str(d["index"]),
-            d["name"],
-            str(d["channels"]),
-            str(d["rate"]),
-            d["api"],
-            "default" if d["default"] else "",
-        )
-    return table
+    tables = []
+    for title, devices in (("Output devices", found), ("Input devices", input_devices())):
+        table = Table(title=title, title_justify="left")
+        for col in ("index", "name", "channels", "rate", "host API", "default"):
+            table.add_column(col)
+        for d in devices:
+            table.add_row(
+                str(d["index"]),
+                d["name"],
+                str(d["channels"]),
+                str(d["rate"]),
+                d["api"],
+                "default" if d["default"] else "",
+            )
+        if not devices:
+            table.add_row("-", "no microphone: questions are typed (a)", "", "", "", "")
+        tables.append(table)
+    return Group(*tables)
 
 
 def voices_table() -> Any:
