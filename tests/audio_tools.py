@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 import subprocess
 import threading
 import time
@@ -59,6 +60,61 @@ def ensure_pulse() -> str | None:
         )
     subprocess.run(["pactl", "set-default-sink", SINK], capture_output=True, timeout=10)
     return None
+
+
+MIC_IN = "profai_mic_in"  # a null sink: what is played into it...
+MIC = "profai_mic"  # ... this source (a virtual microphone) hears
+
+
+def ensure_microphone() -> None:
+    """A virtual microphone on the PulseAudio server: a null sink and a source over its
+    monitor (what paplay plays into the sink, the source records)."""
+    sources = subprocess.run(
+        ["pactl", "list", "short", "sources"], capture_output=True, text=True, timeout=10
+    ).stdout
+    if f"{MIC}\t" in sources:
+        return
+    if f"{MIC_IN}.monitor" not in sources:
+        subprocess.run(
+            ["pactl", "load-module", "module-null-sink", f"sink_name={MIC_IN}"],
+            capture_output=True,
+            timeout=10,
+        )
+    subprocess.run(
+        [
+            "pactl",
+            "load-module",
+            "module-virtual-source",
+            f"source_name={MIC}",
+            f"master={MIC_IN}.monitor",
+        ],
+        capture_output=True,
+        timeout=10,
+    )
+    subprocess.run(["pactl", "set-default-sink", SINK], capture_output=True, timeout=10)
+
+
+def speak_into_microphone(wav: Path, after: float = 0.0) -> subprocess.Popen[bytes]:
+    """Play ``wav`` into the virtual microphone, ``after`` seconds from now."""
+    return subprocess.Popen(
+        ["sh", "-c", f'sleep {after}; exec paplay --device={MIC_IN} "$0"', str(wav)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def piper_wav(text: str, path: Path, length_scale: float = 1.0) -> Path:
+    """``text`` said by the bundled Piper voice, as a WAV file."""
+    import soundfile as sf
+    from piper import SynthesisConfig
+
+    from profai_cli.tts.piper_tts import bundled_voice_path, load_voice
+
+    voice = load_voice(bundled_voice_path())
+    parts = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
+    audio = np.concatenate([p.audio_int16_array for p in parts])
+    sf.write(str(path), audio, parts[0].sample_rate, subtype="PCM_16")
+    return path
 
 
 class Recorder:

@@ -202,6 +202,16 @@ def pulse() -> str:
     return SINK
 
 
+@pytest.fixture(scope="session")
+def microphone(pulse: str) -> str:
+    """A virtual microphone (PulseAudio), the default input of every profai started after."""
+    from tests.audio_tools import MIC, ensure_microphone
+
+    ensure_microphone()
+    os.environ["PULSE_SOURCE"] = MIC
+    return MIC
+
+
 async def loop_ticks_during(work: Any, period: float = 0.005) -> int:
     """How often the event loop got to run a ticker while `work` was awaited (0 = blocked)."""
     import asyncio

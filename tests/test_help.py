@@ -17,7 +17,9 @@ from tests.fakes.openai_server import FakeOpenAI
 # The groups in the order a user thinks of them (the issue's), written out here rather
 # than read from options.py, so a flag moved to the wrong panel or dropped fails.
 SHARED = {
-    "The lecture": ["--level", "--minutes", "--language", "--focus", "--pages", "--section"],
+    "The lecture": [
+        "--level", "--minutes", "--language", "--focus", "--pages", "--section", "--checkpoints",
+    ],
     "The lecturer": [
         "--llm", "--model", "--base-url", "--api-key", "--local-model", "--no-stream",
         "--faithful",
@@ -32,7 +34,8 @@ PACING = ["--loudness", "--sentence-pause", "--paragraph-pause", "--lookahead"]
 TEACH = {
     **SHARED,
     "The sound": ["--no-audio", "--device", "--require-audio", "--no-keys", *PACING],
-    "Output": ["--restart", "--stats", "--stats-json", "--quiet"],
+    "Questions by voice": ["--stt", "--stt-model", "--stt-base-url", "--input-device"],
+    "Output": ["--json", "--restart", "--stats", "--stats-json", "--quiet"],
 }
 EXPORT = {
     **SHARED,

@@ -55,6 +55,8 @@ class Knobs:
     tts_amplitude: float = 0.3
     # What a question gets (a chat whose system message is profai's answer prompt).
     answer: str = "The answer is that plates move because the mantle below them flows."
+    transcript: str = "What happens at a transform boundary?"  # what /audio/transcriptions hears
+    stt_fault: str | None = None  # 400 (the audio rejected), 401, 500
 
 
 @dataclass
@@ -239,15 +241,20 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw or b"{}")
-        except json.JSONDecodeError:
-            body = {"_raw": raw.decode("latin-1")}
+        if self.headers.get("Content-Type", "").startswith("multipart/form-data"):
+            body = _form(self.headers["Content-Type"], raw)
+        else:
+            try:
+                body = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                body = {"_raw": raw.decode("latin-1")}
         entry = self._begin(body)
         if self.path.endswith("/chat/completions"):
             self._chat(entry, body)
         elif self.path.endswith("/audio/speech"):
             self._speech(entry, body)
+        elif self.path.endswith("/audio/transcriptions"):
+            self._transcribe(entry, body)
         else:
             self._error(entry, 404, f"no route {self.path}", "not_found")
 
@@ -270,6 +277,16 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             return False
         return True
+
+    def _transcribe(self, entry: LoggedRequest, body: dict[str, Any]) -> None:
+        """The transcript the test scripted (the audio it got is logged to be checked)."""
+        k = self.fake.knobs
+        if k.stt_fault == "400":
+            self._error(entry, 400, "Invalid file format.", "invalid_request_error")
+            return
+        if self._common_fault(entry, k.stt_fault):
+            return
+        self._json(entry, 200, {"text": k.transcript})
 
     def _chat(self, entry: LoggedRequest, body: dict[str, Any]) -> None:
         k = self.fake.knobs
@@ -511,3 +528,22 @@ if __name__ == "__main__":  # run by hand: python -m tests.fakes.openai_server
     with FakeOpenAI(knobs) as fake:
         print(fake.base_url, flush=True)
         threading.Event().wait()
+
+
+def _form(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body: its fields as text, a file's bytes under ``<name>_bytes``."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if part.get_filename():
+            out[f"{name}_bytes"] = data
+        else:
+            out[str(name)] = data.decode("utf-8", "replace")
+    return out

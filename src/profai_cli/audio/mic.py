@@ -88,9 +88,7 @@ class Microphone:
                 )
                 stream.start()
         except Exception as exc:
-            raise AudioDeviceError(
-                f"cannot open the microphone ({exc}); " + NO_MIC_FIX
-            ) from None
+            raise AudioDeviceError(f"cannot open the microphone ({exc}); " + NO_MIC_FIX) from None
         if on_open is not None:
             on_open()  # "Listening...": from now on what is said is heard
         gate = _Gate(rate, end_silence)

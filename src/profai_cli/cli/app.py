@@ -19,6 +19,8 @@ from profai_cli.cli.options import (
     JSON_EVENTS,
     LECTURE,
     LECTURER,
+    LISTEN,
+    LISTEN_FLAG,
     PACING,
     QUIZ_OUTPUT,
     REUSE,
@@ -80,7 +82,7 @@ def _root(
 
 
 @app.command()
-@takes(LECTURE, LECTURER, VOICE, SOUND, PACING, TEACH_OUTPUT)
+@takes(LECTURE, LECTURER, VOICE, SOUND, PACING, LISTEN, TEACH_OUTPUT)
 def teach(
     notes: NotesArg = None, *, settings: Settings, flags: TeachFlags, env: Environment
 ) -> None:
@@ -124,14 +126,22 @@ def export(
 
 
 @app.command()
-@takes([p for p in LECTURER if p.name != "no_stream"], VOICE, [JSON_EVENTS, *ASK_OUTPUT])
+@takes(
+    [p for p in LECTURER if p.name != "no_stream"],
+    VOICE,
+    LISTEN,
+    [LISTEN_FLAG, JSON_EVENTS, *ASK_OUTPUT],
+)
 def ask(
     notes: Annotated[
         str, typer.Argument(help="The notes the question is about (any kind).", show_default=False)
     ],
     question: Annotated[
         str | None,
-        typer.Argument(help="The question; none reads one a line from stdin.", show_default=False),
+        typer.Argument(
+            help="The question; none reads one a line from stdin (or listens, with --listen).",
+            show_default=False,
+        ),
     ] = None,
     *,
     settings: Settings,
@@ -228,7 +238,10 @@ def notes_command(
 
 
 @app.command()
-@takes([p for p in LECTURER if p.name in ("base_url", "api_key", "local_model")])
+@takes(
+    [p for p in LECTURER if p.name in ("base_url", "api_key", "local_model")],
+    [p for p in LISTEN if p.name == "input_device"],
+)
 def doctor(*, settings: Settings, env: Environment) -> None:
     """Check what works here (sound, keys, server, models, voice, ffmpeg, cache)."""
     from profai_cli.cli.wiring import doctor_table

@@ -40,7 +40,8 @@ def _choice(name: str) -> Any:
 LevelChoice = _choice("level")
 LlmChoice = _choice("llm")
 TtsChoice = _choice("tts")
-_ENUMS = {"level": LevelChoice, "llm": LlmChoice, "tts": TtsChoice}
+SttChoice = _choice("stt")
+_ENUMS = {"level": LevelChoice, "llm": LlmChoice, "tts": TtsChoice, "stt": SttChoice}
 
 
 def _default(name: str) -> dict[str, Any]:
@@ -113,6 +114,7 @@ IN_LECTURE = "The lecture"
 IN_LECTURER = "The lecturer"
 IN_VOICE = "The voice"
 IN_SOUND = "The sound"
+IN_LISTEN = "Questions by voice"
 IN_OUTPUT = "Output"
 IN_REUSE = "Reuse"
 
@@ -263,6 +265,33 @@ SOUND = [
     ),
     _flag("no_keys", "--no-keys", "No player keys (space, arrows, a, q) on a terminal.", IN_SOUND),
 ]
+LISTEN = [
+    _opt(
+        "stt",
+        SttChoice | None,
+        "Who hears spoken questions (v): a service, pocketsphinx offline, or none.",
+        IN_LISTEN,
+        "--stt",
+        **_default("stt"),
+    ),
+    _opt(
+        "stt_model", str | None, "Speech-to-text model.", IN_LISTEN, shown="gpt-4o-mini-transcribe"
+    ),
+    _opt(
+        "stt_base_url",
+        str | None,
+        "OpenAI-compatible speech-to-text server.",
+        IN_LISTEN,
+        shown="the LLM's base URL",
+    ),
+    _opt(
+        "input_device",
+        str | None,
+        "Microphone name or index (see `profai devices`).",
+        IN_LISTEN,
+    ),
+]
+LISTEN_FLAG = _flag("listen", "--listen", "Hear the question from the microphone.", IN_LISTEN)
 JSON_EVENTS = _flag(
     "json", "--json", "One JSON event a line on stdout instead of text (see the README).", IN_OUTPUT
 )
@@ -407,6 +436,7 @@ class AskFlags:
     no_audio: bool
     quiet: bool
     json: bool
+    listen: bool
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 from profai_cli.core.config import Settings
+from profai_cli.core.errors import InputError
 from profai_cli.core.safe_text import StreamSanitizer, strip_controls
 from profai_cli.lecture import store
 from profai_cli.lecture.assembly import Assembly
@@ -30,6 +31,7 @@ async def ask(
     audio: bool = True,
     require_audio: bool = False,
     json: bool = False,
+    listen: bool = False,
 ) -> None:
     """Answer each question in turn: on stdout (or as events, with ``json``), and in the
     voice when there is one."""
@@ -54,7 +56,10 @@ async def ask(
         answerer = llm.answerer(notes.text)
         try:
             tts, sink = await parts.open_voice(require=require_audio) if audio else (None, None)
-            for question in questions:
+            asking = (
+                heard_questions(parts, notes.text + "\n" + said) if listen else _each(questions)
+            )
+            async for question in asking:
                 question = strip_controls(question).strip()
                 if not question:
                     continue
@@ -81,7 +86,9 @@ async def ask(
                         out.write("\n\n")
                         out.flush()
                     else:
-                        events.emit({"event": "answer", "question": question, "text": answer.strip()})
+                        events.emit(
+                            {"event": "answer", "question": question, "text": answer.strip()}
+                        )
                     lecture.end_text()
                     if playing is not None:
                         await playing
@@ -98,6 +105,64 @@ async def ask(
                 events.emit({"event": "done", "asked": len(asked)})
         finally:
             store.add_questions(key, asked)
+
+
+async def _each(questions: Iterable[str]) -> AsyncIterator[str]:
+    for question in questions:
+        yield question
+
+
+async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
+    """Questions from the microphone. On a terminal each is shown as heard, to ask as it
+    is (Enter) or edit first, and another is heard after its answer; from a script, one
+    question, asked as heard. Nothing heard is one line: exit 2 (4 with no microphone)."""
+    from profai_cli.commands.listen import Ear, NothingHeard
+
+    env, settings = parts.env, parts.settings
+    listener, why = env.engines.listener(settings)
+    if listener is None:
+        raise InputError(why.replace("type the question (a)", "ask with text instead"))
+    env.status.info(why)
+    ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
+    terminal = sys.stdin is not None and sys.stdin.isatty()
+    answered = 0
+    while True:
+        asked = await ear.question(
+            context,
+            asyncio.Event(),
+            on_open=lambda: env.status.info(
+                "Listening... (ask your question; a short silence ends it)"
+            ),
+        )
+        if asked is None:
+            assert ear.failure is not None
+            if answered and isinstance(ear.failure, NothingHeard):
+                return  # silence after an answer: that was all
+            raise ear.failure
+        env.status.info(f"I heard: '{asked.text}'")
+        if not terminal:
+            yield asked.text
+            return
+        edited = await asyncio.to_thread(_edit, asked.text)
+        if edited is None:
+            return
+        if edited.strip():
+            answered += 1
+            yield edited
+
+
+def _edit(text: str) -> str | None:
+    """The heard question on an editable line: Enter asks it, an empty line hears
+    another, Ctrl-D stops."""
+    import readline
+
+    readline.set_startup_hook(lambda: readline.insert_text(text))
+    try:
+        return input("Ask (edit, Enter asks): ")
+    except EOFError:
+        return None
+    finally:
+        readline.set_startup_hook()
 
 
 def stdin_questions() -> Iterable[str]:

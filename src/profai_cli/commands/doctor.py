@@ -23,7 +23,7 @@ class Check:
 
 def run_checks(settings: Settings) -> tuple[list[Check], bool]:
     """Every check, and whether `profai teach` can run."""
-    checks = [_config(), *_audio(), _key(settings)]
+    checks = [_config(), *_audio(), *_listening(settings), _key(settings)]
     service = _service(settings)
     checks.append(service)
     local = _local_model(settings)
@@ -73,6 +73,36 @@ def _audio() -> list[Check]:
         Check("PortAudio", True, "installed"),
         Check("sound output", True, f"{len(devices)} device(s), default: {default}"),
     ]
+
+
+def _listening(settings: Settings) -> list[Check]:
+    """The microphone (a 1-second level check) and who would hear a spoken question."""
+    from profai_cli.audio.mic import peak_level
+    from profai_cli.stt.sphinx import sphinx_available
+
+    try:
+        name, peak = peak_level(settings.input_device)
+    except ProfaiError as exc:
+        mic = Check("microphone", None, f"{exc.message.split(';')[0]}: questions are typed (a)")
+    else:
+        if peak > -90:
+            mic = Check("microphone", True, f"{name}: peak {peak:.0f} dBFS in 1 s")
+        else:
+            mic = Check(
+                "microphone",
+                False,
+                f"{name} is silent (peak {peak:.0f} dBFS in 1 s): unmute it or raise its input "
+                "volume (pavucontrol, alsamixer), or pick another with --input-device",
+            )
+    if sphinx_available():
+        ear = Check("offline listening", True, "pocketsphinx, held to the notes' words")
+    else:
+        ear = Check(
+            "offline listening",
+            None,
+            "pocketsphinx is missing: pip install 'profai-cli[offline]' (or a service: --stt)",
+        )
+    return [mic, ear]
 
 
 def _key(settings: Settings) -> Check:

@@ -17,6 +17,7 @@ from profai_cli.lecture.playback import ASIDE, Playback
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
+    from profai_cli.commands.listen import Ear
     from profai_cli.commands.teach import TeachOptions
     from profai_cli.core.config import Settings
     from profai_cli.lecture.assembly import Assembly, VoiceStart
@@ -67,6 +68,7 @@ class VoiceSide:
         self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
         self._answering: set[asyncio.Task[None]] = set()
+        self._ear: Ear | None = None  # the microphone and listener, from the first v
 
     async def speak(self) -> None:
         try:
@@ -166,6 +168,7 @@ class VoiceSide:
             on_quit=quit_asked.set,
             view=self.panel,
             on_question=lambda q, k: self._ask(q, k, playback, sink),
+            on_listen=lambda finish: self._listen(finish, player),
         )
         reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit)
         if reader is None:
@@ -197,6 +200,41 @@ class VoiceSide:
             language=self.settings.language,
             words=self.lecture.words,
         )
+
+    def _listen(self, finish: asyncio.Event, player: Player) -> None:
+        """v: hear one question; the player shows it before it is asked."""
+        task = asyncio.ensure_future(self._hear(finish, player))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+        player.on_listen_cancel = task.cancel
+
+    async def _hear(self, finish: asyncio.Event, player: Player) -> None:
+        from profai_cli.commands.listen import Ear
+
+        if self._ear is None:
+            engines, settings = self.env.engines, self.settings
+            try:
+                listener, why = engines.listener(settings)
+            except ProfaiError as exc:
+                listener, why = None, exc.message
+            if listener is None:
+                self.env.status.warn(why)
+                player.type_instead()
+                return
+            self.env.status.info(why)
+            self._ear = Ear(listener, engines.microphone(settings), self.env.status.warn)
+
+        def level(db: float) -> None:
+            player.level = db
+
+        asked = await self._ear.question(self.notes.text + "\n" + self.lecture.text, finish, level)
+        if player.listening is not finish:
+            return  # cancelled (Esc) meanwhile
+        if asked is None:
+            player.type_instead()
+        else:
+            player.heard(asked.text)
+        player.refresh()
 
     def _ask(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
         task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))

@@ -43,6 +43,10 @@ class Settings:
     tts_base_url: str | None = None
     cache: bool = True
     device: str | None = None
+    stt: str = "auto"  # who listens to spoken questions
+    stt_model: str | None = None
+    stt_base_url: str | None = None
+    input_device: str | None = None
     lookahead: int = 3
     loudness: str = "-16"  # LUFS every sentence is brought to; "off" keeps the voice's own
     sentence_pause: float = 0.2
@@ -65,6 +69,7 @@ CHOICES = {
     "level": LEVELS,
     "llm": ("auto", "openai", "local", "none"),
     "tts": ("auto", "openai", "piper", "none"),
+    "stt": ("auto", "openai", "pocketsphinx", "none"),
 }
 
 
@@ -217,7 +222,7 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
         raise InputError(
             f"{label}{where} is {len(result):,} characters; give at most {_LONGEST[name]:,}"
         )
-    if name in ("base_url", "tts_base_url") and isinstance(result, str):
+    if name in ("base_url", "tts_base_url", "stt_base_url") and isinstance(result, str):
         if any(c.isspace() for c in result.strip()) or not result.isprintable():
             raise InputError(
                 f"{label}{where} has a space or a line break in it ({result.strip()[:40]!r}...);"

@@ -21,10 +21,12 @@ from profai_cli.core.prompts import LectureRequest
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
+    from profai_cli.audio.mic import Microphone
     from profai_cli.core.config import Settings
     from profai_cli.llm.base import LLM
     from profai_cli.notes.ingest import Notes
     from profai_cli.speech.voice import VoiceText
+    from profai_cli.stt.base import Listener
     from profai_cli.tts.base import TTSEngine
     from profai_cli.tts.standin import StandInVoice
 
@@ -244,6 +246,55 @@ def open_device(plan: VoicePlan, settings: Settings) -> Sink:
     return sink
 
 
+def build_listener(settings: Settings) -> tuple[Listener | None, str]:
+    """Who hears a spoken question, or None and one line saying why no one does."""
+    from profai_cli.stt.sphinx import sphinx_available
+
+    choice = settings.stt
+    if choice == "none":
+        return None, "Listening is off (--stt none): type the question (a)."
+    base_url = settings.stt_base_url or settings.base_url
+    if choice == "auto":
+        if settings.stt_base_url or (settings.api_key and uses_openai_service(settings)):
+            choice = "openai"
+        elif sphinx_available():
+            choice = "pocketsphinx"
+        else:
+            return None, (
+                "No listener: install the offline one (pip install 'profai-cli[offline]') "
+                "or set OPENAI_API_KEY; type the question (a)."
+            )
+    if choice == "openai":
+        if not settings.api_key and (not base_url or base_url.rstrip("/") == OPENAI_DEFAULT_URL):
+            raise InputError(
+                "--stt openai needs OPENAI_API_KEY, or --stt-base-url for an "
+                "OpenAI-compatible speech-to-text server"
+            )
+        from profai_cli.service.transcribe import DEFAULT_STT_MODEL, OpenAIListener
+
+        listener: Listener = OpenAIListener(
+            model=settings.stt_model or DEFAULT_STT_MODEL,
+            base_url=base_url,
+            api_key=settings.api_key,
+            timeout=settings.idle_timeout,
+        )
+        return listener, f"Listening with {listener.name}."
+    if not sphinx_available():
+        raise InputError(
+            "--stt pocketsphinx needs the offline extra: pip install 'profai-cli[offline]'"
+        )
+    from profai_cli.stt.sphinx import SphinxListener
+
+    listener = SphinxListener()
+    return listener, f"Listening with {listener.name}."
+
+
+def open_microphone(settings: Settings) -> Microphone:
+    from profai_cli.audio.mic import Microphone
+
+    return Microphone(settings.input_device)
+
+
 @dataclass(frozen=True)
 class Engines:
     """Settings -> the parts of a lecture. Each is called off the event loop where it
@@ -256,3 +307,5 @@ class Engines:
     )
     standin: Callable[[Settings, TTSEngine], StandInVoice | None] = build_standin
     device: Callable[[VoicePlan, Settings], Sink] = open_device
+    listener: Callable[[Settings], tuple[Listener | None, str]] = build_listener
+    microphone: Callable[[Settings], Microphone] = open_microphone

@@ -5,7 +5,9 @@ the sentence again, up/down (+/-) change the speed by 0.1 from the next sentence
 q stops cleanly and ? shows the keys. Going back replays audio already made; nothing
 new is asked of the voice for it. a raises a hand: the voice pauses, a question is typed
 on a line under the panel (Enter asks, Esc cancels), the answer is said, and the
-lecture goes on from the start of the sentence it paused in. A checkpoint uses the same
+lecture goes on from the start of the sentence it paused in. v asks by voice: the same,
+the question heard from the microphone (Enter ends it early, Esc cancels), shown as
+heard before it is asked (Enter asks, e edits, Esc cancels). A checkpoint uses the same
 line for its answer (``prompt``).
 """
 
@@ -48,6 +50,7 @@ KEYS = (
     ("q", "quit"),
     ("?", "keys"),
     ("a", "ask"),
+    ("v", "ask aloud"),
     ("←→", "sentence"),
     ("↑↓", "speed"),
 )
@@ -59,6 +62,7 @@ HELP = (
     ("↑/+", "faster"),
     ("↓/-", "slower"),
     ("a", "ask a question"),
+    ("v", "ask it aloud"),
     ("q", "stop (resumes next time)"),
 )
 WAITING_SHOWN_AFTER = 0.2  # seconds of silence before the status says what it waits for
@@ -106,6 +110,13 @@ def _ascii(key: str) -> str:
     return key
 
 
+def level_meter(db: float, plain: bool = False, width: int = 10) -> str:
+    """The microphone's level as a bar: -60 dBFS empty, 0 full."""
+    filled = max(0, min(width, round((db + 60) / 60 * width)))
+    on, off = ("#", ".") if plain else ("█", "░")
+    return on * filled + off * (width - filled)
+
+
 def clock(seconds: float) -> str:
     """3:07, or 1:02:03 past an hour."""
     s = max(0, int(seconds))
@@ -126,6 +137,7 @@ class Player:
         on_quit: Callable[[], None],
         view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
+        on_listen: Callable[[asyncio.Event], None] | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
@@ -133,6 +145,10 @@ class Player:
         self.view = view
         self.on_quit = on_quit
         self.on_question = on_question  # (question, the sentence to go on from)
+        self.on_listen = on_listen  # hear a question; the event set ends it early (Enter)
+        self.listening: asyncio.Event | None = None  # set: the question is over
+        self.level = -120.0  # the microphone's level while listening, dBFS
+        self.on_listen_cancel: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
         self._was_paused = False
         self.answering: int | None = None  # the sentence to go on from after an answer
@@ -155,6 +171,15 @@ class Player:
             self._answer(name, char)
             self.refresh()
             return
+        if self.listening is not None:
+            if name == "enter":
+                self.listening.set()  # that was the question: hear no more
+            elif name == "escape":
+                self.stop_listening(resume=True)
+                if self.on_listen_cancel is not None:
+                    self.on_listen_cancel()
+            self.refresh()
+            return
         if self.asking is not None:
             self._type(name, char)
             self.refresh()
@@ -169,6 +194,7 @@ class Player:
             "quit": self.quit,
             "help": self.toggle_help,
             "ask": self.ask,
+            "listen": self.listen,
         }.get(name)
         if name != "help":
             self.help = False  # the keys' box goes away on the next key
@@ -184,9 +210,44 @@ class Player:
         self.sink.pause()
         self.asking = ""
 
+    def listen(self) -> None:
+        """Ask by voice: the voice pauses and the microphone opens for one question."""
+        if self.on_listen is None or self.answering is not None:
+            return
+        self._was_paused = self.sink.paused
+        self.sink.pause()
+        self.listening = asyncio.Event()
+        self.level = -120.0
+        self.on_listen(self.listening)
+
+    def stop_listening(self, *, resume: bool) -> None:
+        self.listening = None
+        if resume and not self._was_paused:
+            self.sink.resume()
+
+    def heard(self, question: str) -> None:
+        """The question as heard: Enter asks it, e edits it first, Esc cancels."""
+        self.stop_listening(resume=False)
+
+        def chosen(key: str | None) -> None:
+            if key == "enter":
+                self._ask_now(question)
+            elif key in ("e", "E"):
+                self.asking = question
+            elif not self._was_paused:
+                self.sink.resume()
+
+        shown = question if len(question) <= 60 else question[:57] + "..."
+        self.prompt(f"I heard: '{shown}'   Enter asks · e edits · Esc cancels", chosen, key=True)
+
+    def type_instead(self) -> None:
+        """Nothing usable was heard (the reason is on the status line): type it."""
+        self.stop_listening(resume=False)
+        self.asking = ""
+
     def prompt(self, label: str, done: Callable[[str | None], None], *, key: bool = False) -> None:
         """Open the line for a checkpoint's answer: Enter gives the text, Esc None. With
-        ``key`` one key answers at once: its character, or None for Enter and Esc."""
+        ``key`` one key answers at once: its character ("enter" for Enter), None for Esc."""
         self.asking = None
         self._prompt = (label, done, key)
         self._typed = ""
@@ -201,7 +262,7 @@ class Player:
         if name in ("escape", "enter") or key:
             typed = None if name == "escape" else self._typed.strip()
             if key:
-                typed = None if name in ("escape", "enter") else char
+                typed = {"escape": None, "enter": "enter"}.get(name, char)
             self._prompt = None
             done(typed or None)
         elif name == "backspace":
@@ -221,14 +282,17 @@ class Player:
                 if not self._was_paused:
                     self.sink.resume()
                 return
-            back_to = self.current()
-            self.answering = back_to
-            assert self.on_question is not None
-            self.on_question(question, back_to)
+            self._ask_now(question)
         elif name == "backspace":
             self.asking = self.asking[:-1]
         elif len(char) == 1 and char.isprintable() and len(self.asking) < 300:
             self.asking += char
+
+    def _ask_now(self, question: str) -> None:
+        back_to = self.current()
+        self.answering = back_to
+        assert self.on_question is not None
+        self.on_question(question, back_to)
 
     def answered(self) -> None:
         """The answer has been said (or given up): the lecture goes on."""
@@ -339,6 +403,11 @@ class Player:
             return
         plain = self.view.plain
         width = self.view.width - 2
+        if self.listening is not None:
+            meter = level_meter(self.level, plain)
+            line = f"Listening... {meter}  (Enter to finish, Esc to cancel)"
+            self.view.show_player(line.replace("·", "|") if plain else line, None, None)
+            return
         if self._prompt is not None:
             label, _, key = self._prompt
             cursor = "_" if plain else "▏"

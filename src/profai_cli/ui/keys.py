@@ -38,6 +38,7 @@ KEYS = {
     "Q": "quit",
     "?": "help",
     "a": "ask",
+    "v": "listen",
     "\x1b": "escape",
     "\r": "enter",
     "\n": "enter",
