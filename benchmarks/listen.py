@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 from _common import ROOT, table
-
 from tests.audio_tools import (
     MIC,
     REC_RATE,
@@ -139,7 +138,7 @@ def main() -> None:
             )
         for llm in ("local",):
             latency = []
-            for n, (notes, question) in enumerate(QUESTIONS[:4]):
+            for n, (notes, _) in enumerate(QUESTIONS[:4]):
                 wav = Path(tmp) / f"piper-{n}.wav"
                 args = [str(NOTES[notes]), "--stt", "pocketsphinx", "--llm", llm]
                 heard, seconds = one(args, home, wav)
