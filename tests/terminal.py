@@ -96,8 +96,15 @@ class TerminalSession:
     typed at chosen moments reach it through /dev/tty while its notes come on stdin."""
 
     def __init__(
-        self, argv: list[str], env: dict[str, str], *, stdin: bytes, rows: int = 24, cols: int = 100
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        stdin: bytes | None,
+        rows: int = 24,
+        cols: int = 100,
     ) -> None:
+        """``stdin`` None: stdin is the terminal too (typed answers, as at a prompt)."""
         import threading
 
         self.rows, self.cols = rows, cols
@@ -113,15 +120,16 @@ class TerminalSession:
 
         self.proc = subprocess.Popen(
             argv,
-            stdin=subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin is not None else slave,
             stdout=slave,
             stderr=slave,
             env=env,
             preexec_fn=controlling_terminal,
         )
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(stdin)
-        self.proc.stdin.close()
+        if stdin is not None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(stdin)
+            self.proc.stdin.close()
         self.raw = bytearray()
         self.arrivals: list[tuple[float, int]] = []  # (time.monotonic(), len(raw) after)
         self._reader = threading.Thread(target=self._pump, daemon=True)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from profai_cli.llm.questions import Question
 from profai_cli.llm.quiz import grade, pick, questions_from_notes
-from tests.conftest import run_here
+from tests.conftest import PROFAI, clean_env, run_here
+from tests.fakes.openai_server import FakeOpenAI
 
 NOTES = """# Volcanoes
 
@@ -154,8 +158,38 @@ def test_an_anki_deck_has_one_note_per_question(home: Path) -> None:
     with sqlite3.connect(home / "collection.anki2") as db:
         rows = db.execute("select flds from notes").fetchall()
     assert len(rows) == 4
-    front, back, source = rows[0][0].split("\x1f")
+    front, back, source, said_q, said_a = rows[0][0].split("\x1f")
     assert front.endswith("?") and back and "volcanoes.md" in source
+    assert said_q == said_a == ""  # no audio unless asked for
+
+
+def test_an_anki_deck_with_audio_says_each_question_and_answer(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    import soundfile as sf
+
+    notes = _notes(home)
+    deck = home / "volcanoes.apkg"
+    args = ["quiz", str(notes), "-n", "2", "--anki", str(deck), "--with-audio"]
+    r = run_here([*args, "--base-url", fake.base_url, "--tts", "openai"], home)
+    assert r.code == 0, r.err
+    with zipfile.ZipFile(deck) as z:
+        z.extractall(home / "deck")
+    media = json.loads((home / "deck" / "media").read_text())
+    with sqlite3.connect(home / "deck" / "collection.anki2") as db:
+        rows = [row[0].split("\x1f") for row in db.execute("select flds from notes")]
+    assert len(rows) == 2 and len(media) == 4
+    said = {r.body["input"] for r in fake.requests("/audio/speech")}
+    for front, back, _, said_q, said_a in rows:
+        assert front in said and back in said  # the question and the answer, in the voice
+        for field, text in ((said_q, front), (said_a, back)):
+            name = field.removeprefix("[sound:").removesuffix("]")
+            number = next(k for k, v in media.items() if v == name)
+            audio, rate = sf.read(str(home / "deck" / number))
+            expected = max(fake.knobs.tts_min_seconds, len(text) * fake.knobs.tts_seconds_per_char)
+            assert len(audio) / rate == pytest.approx(expected, abs=0.01)
+    r = run_here(["quiz", str(notes), "--with-audio"], home)
+    assert r.code == 2 and "--anki" in r.err
 
 
 def test_notes_with_nothing_to_ask_and_a_corrupt_state_are_one_line(home: Path) -> None:
@@ -193,3 +227,31 @@ def test_a_checkpoint_asks_only_what_the_part_just_heard_has_said() -> None:
     sentences = ["Decomposers come last.", "Producers make their own food from sunlight."]
     assert closest(sentences, chosen[0].source) == 1
     assert closest(sentences, "Volcanoes erupt lava.") is None
+
+
+def _review_on_a_terminal(home: Path, notes: Path, rating: bytes) -> str:
+    """One review answered wrong on a terminal, then rated with ``rating``; the stats
+    five minutes later."""
+    from tests.terminal import TerminalSession
+
+    env = clean_env(home, PROFAI_NOW="2026-12-01T09:00:00")
+    args = [PROFAI, "review", str(notes), "-n", "1", "--no-audio", "--llm", "none"]
+    with TerminalSession(args, env, stdin=None) as session:
+        assert session.wait_for(b"> ", 20), session.screen()
+        session.send(b"no idea\r")
+        assert session.wait_for(b"Again by your answer", 10), session.screen()
+        session.send(rating + b"\r")
+        assert session.wait() == 0, session.screen()
+    stats = run_here(["review", str(notes), "--stats"], home, PROFAI_NOW="2026-12-01T09:05:00")
+    return stats.out
+
+
+def test_keys_1_to_4_rate_a_review_answer_on_a_terminal(home: Path, tmp_path: Path) -> None:
+    # Again (the answer's own rating, kept with Enter) is due again after a minute; Good
+    # (3, the listener's) after its ten-minute step: five minutes on, one is due, one not.
+    kept = _review_on_a_terminal(home, _notes(home), b"")
+    other = tmp_path / "other"
+    other.mkdir()
+    rated = _review_on_a_terminal(other, _notes(other), b"3")
+    due = [[int(c) for c in re.findall(r"│\s*(\d+)\s*", line)[:2]] for line in (kept, rated)]
+    assert due == [[1, 1], [1, 0]], (kept, rated)

@@ -374,6 +374,12 @@ QUIZ_OUTPUT = [
         IN_OUTPUT,
         "--anki",
     ),
+    _flag(
+        "with_audio",
+        "--with-audio",
+        "With --anki: the question and the answer said on each card, in the voice.",
+        IN_OUTPUT,
+    ),
     _flag("stats", "--stats", "review: due, learned and retention per section.", IN_OUTPUT),
     *ASK_OUTPUT,
 ]
@@ -446,6 +452,7 @@ class QuizFlags:
     count: int
     json: bool
     anki: Path | None
+    with_audio: bool
     stats: bool
     no_audio: bool
     quiet: bool

@@ -157,12 +157,16 @@ def run_quiz(
     files = notes_files(paths)
     outputs.check({"--anki": flags.anki}, files)
     loaded = [read_notes(f, max_chars=settings.max_chars) for f in files]
+    if flags.with_audio and flags.anki is None:
+        raise InputError("--with-audio puts audio on Anki cards: give --anki DECK.apkg too")
     if flags.stats:
         review_stats(loaded, env)
         return
     if flags.anki is not None:
         title = Path(paths[0]).stem if len(paths) == 1 else "profai"
-        made = write_anki(flags.anki, loaded, flags.count if command == "quiz" else None, title)
+        count = flags.count if command == "quiz" else None
+        voice = settings if flags.with_audio else None
+        made = asyncio.run(write_anki(flags.anki, loaded, count, title, voice=voice, env=env))
         env.status.info(f"Wrote {flags.anki} ({made} notes).")
         return
     options = QuizOptions(count=flags.count, json=flags.json, audio=not flags.no_audio)

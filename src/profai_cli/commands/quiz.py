@@ -25,7 +25,7 @@ from profai_cli.lecture.cards import Card, Deck, course_key, now, rating_for
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import Quizzed, grade, pick, questions_from_notes
+from profai_cli.llm.quiz import Grade, Quizzed, grade, pick, questions_from_notes
 from profai_cli.notes.ingest import Notes
 
 
@@ -154,7 +154,14 @@ async def _ask_all(
             seconds = time.monotonic() - started
             graded = grade(q, reply)
             answered += 1
-            due = deck.answered(card, rating_for(graded.correct, graded.score, seconds), seconds)
+            rating = rating_for(graded.correct, graded.score, seconds)
+            if kind == "review" and not emit and _terminal():
+                out.write(f"   {graded.feedback}\n")
+                out.flush()
+                await say(graded.feedback)
+                rating = await asyncio.to_thread(_rated, rating)
+                graded = Grade(graded.score, graded.correct, "")  # already said
+            due = deck.answered(card, rating, seconds)
             right += graded.correct
             if not graded.correct:
                 missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
@@ -169,10 +176,11 @@ async def _ask_all(
                         "due": due.isoformat(),
                     }
                 )
-            else:
+            elif graded.feedback:
                 out.write(f"   {graded.feedback}\n")
                 out.flush()
-            await say(graded.feedback)
+            if graded.feedback:
+                await say(graded.feedback)
         if sink is not None:
             await sink.drain()
     if emit:
@@ -202,9 +210,27 @@ def _events(out: IO[str]) -> Callable[[dict[str, object]], None]:
     return emit
 
 
+RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def _terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _rated(rating: int) -> int:
+    """The rating the answer earned, or the one the listener gives it (keys 1-4)."""
+    keys = " · ".join(f"{n} {name}" for n, name in RATINGS.items())
+    try:
+        typed = input(f"   {RATINGS[rating].title()} by your answer ({keys}; Enter keeps it) ")
+    except EOFError:
+        return rating
+    typed = typed.strip()
+    return int(typed) if typed in ("1", "2", "3", "4") else rating
+
+
 def _answers(env: Environment) -> Iterator[str]:
     """Answers typed on the terminal, or one a line on stdin from a script."""
-    if sys.stdin is not None and sys.stdin.isatty():
+    if _terminal():
         while True:
             try:
                 yield input("> ")
@@ -214,9 +240,20 @@ def _answers(env: Environment) -> Iterator[str]:
         yield line.rstrip("\n")
 
 
-def write_anki(path: Path, notes: list[Notes], count: int | None, title: str) -> int:
+async def write_anki(
+    path: Path,
+    notes: list[Notes],
+    count: int | None,
+    title: str,
+    *,
+    voice: Settings | None = None,
+    env: Environment | None = None,
+) -> int:
     """The questions as an Anki deck (.apkg): one note each, the answer and its source on
-    the back. Returns how many."""
+    the back; with ``voice`` (the settings of the voice to use), the question and the
+    answer said on each. Returns how many."""
+    import tempfile
+
     import genanki
 
     from profai_cli.core.outputs import write_whole
@@ -228,22 +265,80 @@ def write_anki(path: Path, notes: list[Notes], count: int | None, title: str) ->
     model = genanki.Model(
         1_607_392_319,
         "profai question",
-        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Source"}],
+        fields=[
+            {"name": "Question"},
+            {"name": "Answer"},
+            {"name": "Source"},
+            {"name": "QuestionAudio"},
+            {"name": "AnswerAudio"},
+        ],
         templates=[
             {
                 "name": "Card 1",
-                "qfmt": "{{Question}}",
-                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}<br><br><small>{{Source}}</small>",
+                "qfmt": "{{Question}} {{QuestionAudio}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}} {{AnswerAudio}}"
+                "<br><br><small>{{Source}}</small>",
             }
         ],
     )
     deck = genanki.Deck(key, title)
-    for quizzed in asked:
-        q = quizzed.question
-        where = f"{Path(quizzed.file).name} · {q.section}: {q.source}" if q.section else q.source
-        deck.add_note(genanki.Note(model=model, fields=[q.text, q.answer, where], guid=quizzed.id))
-    write_whole(path, genanki.Package(deck).write_to_file)
+    with tempfile.TemporaryDirectory(prefix="profai-anki-") as tmp:
+        media: list[str] = []
+        sounds: dict[str, tuple[str, str]] = {}
+        if voice is not None and env is not None:
+            sounds = await _card_audio(asked, voice, env, Path(tmp))
+            media = [str(Path(tmp) / name) for pair in sounds.values() for name in pair]
+        for quizzed in asked:
+            q = quizzed.question
+            where = (
+                f"{Path(quizzed.file).name} · {q.section}: {q.source}" if q.section else q.source
+            )
+            said_q, said_a = sounds.get(quizzed.id, ("", ""))
+            deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=[
+                        q.text,
+                        q.answer,
+                        where,
+                        f"[sound:{said_q}]" if said_q else "",
+                        f"[sound:{said_a}]" if said_a else "",
+                    ],
+                    guid=quizzed.id,
+                )
+            )
+        write_whole(path, genanki.Package(deck, media_files=media).write_to_file)
     return len(asked)
+
+
+async def _card_audio(
+    asked: list[Quizzed], settings: Settings, env: Environment, folder: Path
+) -> dict[str, tuple[str, str]]:
+    """Each question and its answer said in the voice, as .wav files named by the card."""
+    import numpy as np
+    import soundfile as sf
+
+    from profai_cli.core.errors import ExportError
+
+    out: dict[str, tuple[str, str]] = {}
+    async with Assembly(env, settings) as parts:
+        plan = parts.plan_voice()
+        if plan.engine is None:
+            why = plan.message.replace("No voice", "cannot say the cards without a voice")
+            raise ExportError(why)
+        tts = await parts.start_voice(plan, device=False, throughput=True).engine
+        words = parts.lecture(tts, None).words
+        env.status.info(f"Saying {len(asked)} cards with {tts.name}...")
+        for quizzed in asked:
+            names = []
+            for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
+                frames = [f async for f in tts.stream(words(text))]
+                name = f"profai-{quizzed.id}-{part}.wav"
+                audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
+                sf.write(str(folder / name), audio, tts.sample_rate, subtype="PCM_16")
+                names.append(name)
+            out[quizzed.id] = (names[0], names[1])
+    return out
 
 
 def review_stats(notes: list[Notes], env: Environment) -> None:

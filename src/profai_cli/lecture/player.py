@@ -50,9 +50,9 @@ KEYS = (
     ("q", "quit"),
     ("?", "keys"),
     ("a", "ask"),
-    ("v", "ask aloud"),
     ("←→", "sentence"),
     ("↑↓", "speed"),
+    ("v", "ask aloud"),
 )
 HELP = (
     ("space", "pause or resume"),
