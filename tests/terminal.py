@@ -132,6 +132,9 @@ class TerminalSession:
             self.proc.stdin.close()
         self.raw = bytearray()
         self.arrivals: list[tuple[float, int]] = []  # (time.monotonic(), len(raw) after)
+        self._live = pyte.Screen(cols, rows)  # the screen as drawn so far, kept as it comes
+        self._live_stream = pyte.ByteStream(self._live)
+        self._live_lock = threading.Lock()
         self._reader = threading.Thread(target=self._pump, daemon=True)
         self._reader.start()
 
@@ -145,6 +148,8 @@ class TerminalSession:
                 return
             self.raw.extend(data)
             self.arrivals.append((time.monotonic(), len(self.raw)))
+            with self._live_lock:
+                self._live_stream.feed(data)
 
     def send(self, keys: bytes) -> float:
         """Type keys; returns when (time.monotonic()) they were typed."""
@@ -158,6 +163,17 @@ class TerminalSession:
         while self.raw.find(text, after) < 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.raw.find(text, after) >= 0
+
+    def showing(self, text: str) -> bool:
+        """``text`` is on the screen now (whatever styles its letters are drawn in)."""
+        with self._live_lock:
+            return any(text in line for line in self._live.display)
+
+    def wait_showing(self, text: str, timeout: float = 20) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.showing(text) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.showing(text)
 
     def seen_at(self, text: bytes, since: float) -> float | None:
         """When ``text`` was first drawn after the moment ``since`` (time.monotonic())."""
@@ -179,6 +195,15 @@ class TerminalSession:
         screen = pyte.Screen(self.cols, self.rows)
         pyte.ByteStream(screen).feed(bytes(self.raw))
         return [line.rstrip() for line in screen.display]
+
+    def underlined(self) -> str:
+        """The text drawn underlined in reverse video now (the word being said)."""
+        screen = pyte.Screen(self.cols, self.rows)
+        pyte.ByteStream(screen).feed(bytes(self.raw))
+        return " ".join(
+            "".join(ch.data for ch in row.values() if ch.underscore and ch.reverse).strip()
+            for row in (screen.buffer[y] for y in range(self.rows))
+        ).strip()
 
     def close(self) -> None:
         if self.proc.poll() is None:

@@ -442,7 +442,13 @@ class _View:
         self.plain = plain
         self.lines: list[str] = []
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
         self.lines.append(line)
 
 

@@ -318,6 +318,12 @@ EXPORT_OUTPUT = [
     _opt(
         "subtitles", Path | None, "Also write subtitles, a cue a sentence: .srt or .vtt.", IN_OUTPUT
     ),
+    _flag(
+        "words",
+        "--words",
+        "Subtitles word by word: .vtt marks each word in its sentence, .srt a cue a word.",
+        IN_OUTPUT,
+    ),
     _opt("title", str | None, "Title tag.", IN_OUTPUT, shown="the notes' first heading"),
     _opt(
         "audio_format",
@@ -419,6 +425,7 @@ class ExportFlags:
     force: bool
     transcript: Path | None
     subtitles: Path | None
+    words: bool
     title: str | None
     audio_format: str
     jobs: int | None

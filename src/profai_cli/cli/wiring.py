@@ -92,6 +92,7 @@ def run_export(
         force=flags.force,
         transcript=flags.transcript,
         subtitles=flags.subtitles,
+        words=flags.words,
         title=flags.title,
         fresh=flags.fresh,
         from_transcript=script,

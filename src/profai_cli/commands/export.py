@@ -32,6 +32,7 @@ class ExportOptions:
     force: bool = False
     transcript: Path | None = None
     subtitles: Path | None = None
+    words: bool = False  # subtitles word by word
     title: str | None = None
     fresh: bool = False
     from_transcript: Notes | None = None
@@ -57,6 +58,8 @@ def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> T
         stdout=frozenset({"the audio file"}),
     )
     target = None if to_stdout(options) else check_target(options.output, force=options.force)
+    if options.words and options.subtitles is None:
+        raise ExportError("--words times the subtitles' words: give --subtitles FILE too")
     if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
         raise ExportError(f"--subtitles {options.subtitles.name}: use a .srt or .vtt file")
     for side in (options.transcript, options.subtitles):
@@ -230,7 +233,8 @@ async def _export(
                 said = with_asides(text, asides) if asides else text
                 staged.append(stage_text(options.transcript, chapter_list(chaps) + said))
             if options.subtitles is not None and incomplete is None:
-                staged.append(stage_text(options.subtitles, render(cues, options.subtitles)))
+                subtitles = render(cues, options.subtitles, words=options.words)
+                staged.append(stage_text(options.subtitles, subtitles))
             await asyncio.to_thread(sink.finish, tags, chaps)
         except BaseException:
             for part in staged:

@@ -270,8 +270,14 @@ class _From:
     def close(self) -> None:
         self.panel.close()
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
-        self.panel.show_player(line, now, spoken)
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
+        self.panel.show_player(line, now, spoken, word)
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
         self.panel.begin_aside(question, checkpoint=checkpoint)

@@ -34,8 +34,15 @@ class PlayerView(Protocol):
     @property
     def plain(self) -> bool: ...
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
-        """The status line, the sentence being heard, and its span in the lecture text."""
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
+        """The status line, the sentence being heard (as written), its span in the
+        lecture text, and which of its words is being said (estimated)."""
         ...
 
 
@@ -162,6 +169,7 @@ class Player:
         self._prompt: tuple[str, Callable[[str | None], None], bool] | None = None
         self._typed = ""  # the checkpoint's answer so far
         self.aside_at: int | None = None  # the sentence a checkpoint goes on from
+        self._times: tuple[int, list[tuple[int, int, float]]] | None = None  # sentence's words
 
     # -- keys ------------------------------------------------------------------------
 
@@ -449,9 +457,36 @@ class Player:
         chunk = chunks[k] if k < n else None
         self.view.show_player(
             line,
-            chunk.text if chunk is not None else None,
+            self.shown(k) if chunk is not None else None,
             (chunk.start, chunk.end) if chunk is not None else None,
+            self.word(k) if state == "playing" else None,
         )
+
+    def shown(self, k: int) -> str:
+        """Sentence k as the screen shows it: as written (formulas kept), or as said where
+        the written form is not text (a table row, code)."""
+        from profai_cli.speech.spoken import written
+
+        chunk = self.lecture.chunks[k]
+        span = self.lecture.text[chunk.start : chunk.end]
+        if span.lstrip().startswith(("|", "```", "~~~")):
+            return chunk.text
+        return written(span) or chunk.text
+
+    def word(self, k: int) -> int | None:
+        """Which word of sentence k is being said now (its time estimated within the
+        sentence's measured length; None before that is known)."""
+        from profai_cli.speech.timing import word_at, word_times
+
+        playback, chunk = self.playback, self.lecture.chunks[k]
+        start, made = playback.chunk_start(k), playback.durations.get(k)
+        if start is None or made is None or playback.heard_chunk() != k:
+            return None
+        if self._times is None or self._times[0] != k:
+            speech = max(0.0, made - playback.pause_after(chunk))
+            self._times = (k, word_times(self.shown(k), speech))
+        into = (playback.heard_position() - start) / playback.rate
+        return word_at(self._times[1], into)
 
     def times(self, k: int) -> tuple[float, float]:
         """(seconds into the lecture where the voice is, seconds of audio made so far)."""

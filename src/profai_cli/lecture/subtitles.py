@@ -16,26 +16,44 @@ class Cue:
     end: float
     text: str
     heading: bool
+    words: tuple[tuple[str, float], ...] = ()  # each word and when it begins (estimated)
 
 
 def cue(chunk: Chunk, start: int, end: int, rate: int, lecture: str = "") -> Cue:
     """The chunk's cue: its text as written in the lecture (formulas and symbols kept), or
     as said where the written form is not text (a table row)."""
+    from profai_cli.speech.timing import word_times
+
     span = lecture[chunk.start : chunk.end] if lecture else ""
     shown = written(span) if span and not span.lstrip().startswith(("|", "```", "~~~")) else ""
-    return Cue(start / rate, end / rate, shown or chunk.text, chunk.kind is ChunkKind.HEADING)
+    text = shown or chunk.text
+    begin, finish = start / rate, end / rate
+    words = tuple((text[a:b], begin + at) for a, b, at in word_times(text, finish - begin))
+    return Cue(begin, finish, text, chunk.kind is ChunkKind.HEADING, words)
 
 
-def render(cues: list[Cue], path: Path) -> str:
-    """SRT or WebVTT by the file's extension."""
+def render(cues: list[Cue], path: Path, *, words: bool = False) -> str:
+    """SRT or WebVTT by the file's extension. With ``words``, WebVTT marks each word's
+    start inside its sentence's cue (players highlight it), and SRT has a cue a word."""
     vtt = path.suffix.lower() == ".vtt"
     sep = "." if vtt else ","
     lines = ["WEBVTT", ""] if vtt else []
-    for i, c in enumerate(cues, 1):
+    n = 0
+    for c in cues:
+        if words and not vtt and c.words:
+            ends = [at for _, at in c.words[1:]] + [c.end]
+            for (word, at), until in zip(c.words, ends, strict=True):
+                n += 1
+                lines += [str(n), f"{stamp(at, sep)} --> {stamp(until, sep)}", word, ""]
+            continue
+        n += 1
         if not vtt:
-            lines.append(str(i))
+            lines.append(str(n))
         lines.append(f"{stamp(c.start, sep)} --> {stamp(c.end, sep)}")
-        lines.append(c.text)
+        if words and c.words:
+            lines.append(" ".join(f"<{stamp(at, '.')}>{word}" for word, at in c.words))
+        else:
+            lines.append(c.text)
         lines.append("")
     return "\n".join(lines)
 

@@ -61,7 +61,13 @@ class EventPanel:
     def close(self) -> None:
         self.finish_text()
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
         pass
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:

@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Protocol
 
+from profai_cli.speech.timing import word_spans
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.live import Live
@@ -48,7 +50,13 @@ class LecturePanel(Protocol):
 
     def close(self) -> None: ...
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
         """The status line, the sentence being heard, and its span in the lecture text."""
         ...
 
@@ -86,7 +94,13 @@ class PlainPanel:
     width = 80
     plain = True
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
         pass  # no status line in a pipe
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
@@ -168,6 +182,7 @@ class LivePanel:
         self._player: tuple[str, str | None, tuple[int, int] | None] | None = None
         self._aside: tuple[str, str] | None = None  # (question, answer so far)
         self._checkpoint = False  # the aside is a checkpoint's question, not the listener's
+        self._word: int | None = None  # which word of the sentence is being said
 
     @property
     def width(self) -> int:
@@ -212,10 +227,17 @@ class LivePanel:
         if self._started:
             self._live.refresh()
 
-    def show_player(self, line: str, now: str | None, spoken: tuple[int, int] | None) -> None:
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
         """The player's status line, and the sentence being heard: marked in the text
-        while it is on screen, else on a line of its own."""
+        while it is on screen (the word being said within it), else on a line of its own."""
         self._player = (line, now, spoken)
+        self._word = word
         self._start()
         self._drawn = time.monotonic()
         self._live.refresh()
@@ -328,7 +350,12 @@ class LivePanel:
             line, now, _ = self._player
             if now and not marked:
                 mark = "> " if self.plain else "▶ "
-                yield Text("  " + mark + now, style="bold", no_wrap=True, overflow="ellipsis")
+                shown = Text("  " + mark + now, style="bold", no_wrap=True, overflow="ellipsis")
+                spans = word_spans(now)
+                if self._word is not None and self._word < len(spans):
+                    a, b = spans[self._word]
+                    shown.stylize("reverse underline", 4 + a, 4 + b)
+                yield shown
             for part in line.split("\n"):
                 yield Text("  " + part, style="dim", no_wrap=True, overflow="ellipsis")
 
@@ -342,10 +369,12 @@ class LivePanel:
         if start == 0 or self._tail[start - 1] == "\n":  # after "## ", "- ", "1. "
             start += len(_LINE_MARKS.match(self._tail, start).group())  # type: ignore[union-attr]
         end = max(start, min(end, len(self._tail)))
-        text = self._tail[:start] + _ON + self._tail[start:end] + _OFF + self._tail[end:]
+        inside = self._tail[start:end]
+        inside = _mark_word(inside, self._word)
+        text = self._tail[:start] + _ON + inside + _OFF + self._tail[end:]
         lines = self._lines(text)
         visible = any(
-            _ON in seg.text or _OFF in seg.text
+            _ON in seg.text or _OFF in seg.text or _WORD_ON in seg.text
             for line in lines[self._committed_lines :]
             for seg in line
         )
@@ -355,34 +384,56 @@ class LivePanel:
 # Zero-width marks around the spoken sentence in the markdown: they survive rendering
 # (and take no room, so lines wrap as without them), and show where to highlight.
 _ON, _OFF = "\u200b", "\u200c"
+_WORD_ON, _WORD_OFF = "\u200d", "\u2060"  # the word being said, inside the sentence
 _LINE_MARKS = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)*")
 
 
+def _mark_word(sentence: str, word: int | None) -> str:
+    """The sentence's markdown with its ``word``-th word between the word marks."""
+    spans = word_spans(sentence)
+    if word is None or word >= len(spans):
+        return sentence
+    a, b = spans[word]
+    return sentence[:a] + _WORD_ON + sentence[a:b] + _WORD_OFF + sentence[b:]
+
+
 def _highlight(lines: list[list[Segment]]) -> list[list[Segment]]:
+    """The marked sentence in reverse video, and its word being said underlined in bold."""
     from rich.segment import Segment
     from rich.style import Style
 
     reverse = Style(reverse=True)
-    on = False
+    word = Style(reverse=True, bold=True, underline=True)
+    marks = (_ON, _OFF, _WORD_ON, _WORD_OFF)
+    on = in_word = False
+
+    def styled(seg: Segment, text: str) -> Segment:
+        base = seg.style or Style()
+        if in_word:
+            return Segment(text, base + word)
+        return Segment(text, base + reverse) if on else Segment(text, seg.style)
+
     out: list[list[Segment]] = []
     for line in lines:
         new: list[Segment] = []
         for seg in line:
-            if _ON not in seg.text and _OFF not in seg.text:
-                new.append(Segment(seg.text, (seg.style or Style()) + reverse) if on else seg)
+            if not any(m in seg.text for m in marks):
+                new.append(styled(seg, seg.text) if on or in_word else seg)
                 continue
             part = ""
             for ch in seg.text:
-                if ch in (_ON, _OFF):
+                if ch in marks:
                     if part:
-                        style = (seg.style or Style()) + reverse if on else seg.style
-                        new.append(Segment(part, style))
+                        new.append(styled(seg, part))
                         part = ""
-                    on = ch == _ON
+                    if ch in (_ON, _OFF):
+                        on = ch == _ON
+                    else:
+                        in_word = ch == _WORD_ON
                 else:
                     part += ch
             if part:
-                new.append(Segment(part, (seg.style or Style()) + reverse if on else seg.style))
+                new.append(styled(seg, part))
         out.append(new)
     return out
 
