@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 from _common import ROOT, table
-
 from profai_cli.speech import segment
 from profai_cli.speech.timing import word_times
 from profai_cli.tts.piper_tts import bundled_voice_path, load_voice
