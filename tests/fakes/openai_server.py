@@ -541,7 +541,8 @@ def _form(content_type: str, raw: bytes) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True) or b""
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
         if part.get_filename():
             out[f"{name}_bytes"] = data
         else:
