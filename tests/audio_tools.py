@@ -110,9 +110,9 @@ def piper_wav(text: str, path: Path, length_scale: float = 1.0) -> Path:
 
     from profai_cli.tts.piper_tts import bundled_voice_path, load_voice
 
-    path = bundled_voice_path()
-    assert path is not None, "the offline voice is not installed"
-    voice = load_voice(path)
+    model = bundled_voice_path()
+    assert model is not None, "the offline voice is not installed"
+    voice = load_voice(model)
     parts = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
     audio = np.concatenate([p.audio_int16_array for p in parts])
     sf.write(str(path), audio, parts[0].sample_rate, subtype="PCM_16")
