@@ -374,3 +374,38 @@ def test_an_m4b_audiobook_has_a_chapter_for_each_heading(fake: FakeOpenAI, home:
     starts = [float(c["start_time"]) for c in data["chapters"]]
     assert starts == sorted(starts) and starts[0] == 0
     assert data["format"]["tags"]["title"] == "Tides; and = more"
+
+
+def test_a_cover_goes_into_an_m4b_and_an_mp3(fake: FakeOpenAI, home: Path) -> None:
+    import json
+    import shutil
+
+    if shutil.which("ffprobe") is None:
+        pytest.skip("ffmpeg is not installed")
+    cover = home / "cover.png"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=blue:s=64x64", "-frames:v", "1",
+         str(cover)],
+        check=True,
+    )  # fmt: skip
+    fake.knobs.lecture = "# Tides\n\nThe moon pulls the sea.\n"
+    book, mp3 = home / "tides.m4b", home / "tides.mp3"
+    assert _export(fake, home, book, "--cover", str(cover)).code == 0
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(book)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    streams = json.loads(probe.stdout)["streams"]
+    pictures = [s for s in streams if s["codec_type"] == "video"]
+    assert len(pictures) == 1 and pictures[0]["disposition"]["attached_pic"] == 1  # a cover
+    assert _export(fake, home, mp3, "--cover", str(cover)).code == 0
+    from mutagen.id3 import ID3
+
+    frames = ID3(str(mp3)).getall("APIC")
+    assert len(frames) == 1 and frames[0].data == cover.read_bytes()
+    r = _export(fake, home, home / "t.wav", "--cover", str(cover))
+    assert r.code == 2 and ".m4b" in r.err
+    r = _export(fake, home, home / "t2.mp3", "--cover", str(home / "nope.png"))
+    assert r.code == 2 and "no such picture" in r.err

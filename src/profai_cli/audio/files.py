@@ -280,10 +280,11 @@ class _FfmpegMp3:
 class FileSink(StoringSink):
     """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
 
-    def __init__(self, target: Target, sample_rate: int) -> None:
+    def __init__(self, target: Target, sample_rate: int, cover: Path | None = None) -> None:
         import soundfile as sf
 
         self.target = target
+        self.cover = cover  # a picture for the file (.mp3, .m4a, .m4b): players show it
         self._frames = 0  # at the input rate: the timeline of subtitles and chapters
         self._file: Any = None  # soundfile's SoundFile, or ffmpeg on a pipe for MP3
         self._resampler: Any = None
@@ -356,7 +357,7 @@ class FileSink(StoringSink):
             if self._pcm_for_ffmpeg is not None:
                 self._convert_with_ffmpeg(tags, chapters)
             else:
-                tag_file(self._part.temp, self.target.extension, tags, chapters)
+                tag_file(self._part.temp, self.target.extension, tags, chapters, self.cover)
             self._part.commit()
         except OSError as exc:
             raise write_error(self.target.path, exc) from None
@@ -370,7 +371,12 @@ class FileSink(StoringSink):
         try:
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
             command = ["ffmpeg", "-v", "error", "-y", "-i", str(self._pcm_for_ffmpeg.temp)]
-            command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
+            command += ["-i", str(meta)]
+            if self.cover is not None:
+                command += ["-i", str(self.cover)]
+            command += ["-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
+            if self.cover is not None:  # the audiobook's cover: a picture attached, not video
+                command += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
             command += ["-c:a", codec] if codec else []
             command += ["-f", fmt, str(self._part.temp)]
             done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
@@ -402,12 +408,30 @@ class FileSink(StoringSink):
             self._pcm_for_ffmpeg.discard()
 
 
+COVER_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+COVERED = (".mp3", ".m4a", ".m4b")  # the files a cover goes into
+
+
 def tag_file(
-    path: Path, extension: str, tags: dict[str, str], chapters: list[tuple[float, float, str]]
+    path: Path,
+    extension: str,
+    tags: dict[str, str],
+    chapters: list[tuple[float, float, str]],
+    cover: Path | None = None,
 ) -> None:
-    """Title, artist and album tags; chapters as ID3 CHAP/CTOC frames in mp3."""
+    """Title, artist and album tags; chapters as ID3 CHAP/CTOC frames in mp3; a cover."""
     if extension == ".mp3":
-        from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags, ID3NoHeaderError
+        from mutagen.id3 import (
+            APIC,
+            CHAP,
+            CTOC,
+            ID3,
+            TALB,
+            TIT2,
+            TPE1,
+            CTOCFlags,
+            ID3NoHeaderError,
+        )
 
         try:
             id3 = ID3(str(path))
@@ -437,6 +461,9 @@ def tag_file(
                     sub_frames=[TIT2(encoding=3, text="Chapters")],
                 )
             )
+        if cover is not None:
+            mime = COVER_TYPES[cover.suffix.lower()]
+            id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
         id3.save(str(path), v2_version=4)
         return
     import mutagen

@@ -325,6 +325,7 @@ EXPORT_OUTPUT = [
         IN_OUTPUT,
     ),
     _opt("title", str | None, "Title tag.", IN_OUTPUT, shown="the notes' first heading"),
+    _opt("cover", Path | None, "A cover picture (.jpg, .png) for .mp3, .m4a and .m4b.", IN_OUTPUT),
     _opt(
         "audio_format",
         str,
@@ -427,6 +428,7 @@ class ExportFlags:
     subtitles: Path | None
     words: bool
     title: str | None
+    cover: Path | None
     audio_format: str
     jobs: int | None
     quiet: bool

@@ -94,6 +94,7 @@ def run_export(
         subtitles=flags.subtitles,
         words=flags.words,
         title=flags.title,
+        cover=flags.cover,
         fresh=flags.fresh,
         from_transcript=script,
         progress=not flags.quiet,

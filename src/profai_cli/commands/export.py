@@ -33,6 +33,7 @@ class ExportOptions:
     transcript: Path | None = None
     subtitles: Path | None = None
     words: bool = False  # subtitles word by word
+    cover: Path | None = None  # a picture for .mp3, .m4a and .m4b
     title: str | None = None
     fresh: bool = False
     from_transcript: Notes | None = None
@@ -58,6 +59,15 @@ def check_outputs(options: ExportOptions, inputs: list[Path] | None = None) -> T
         stdout=frozenset({"the audio file"}),
     )
     target = None if to_stdout(options) else check_target(options.output, force=options.force)
+    if options.cover is not None:
+        from profai_cli.audio.files import COVER_TYPES, COVERED
+
+        if options.cover.suffix.lower() not in COVER_TYPES:
+            raise ExportError(f"--cover {options.cover.name}: give a .jpg or .png picture")
+        if not options.cover.is_file():
+            raise ExportError(f"--cover {options.cover}: no such picture; check the path")
+        if options.output.suffix.lower() not in COVERED:
+            raise ExportError("--cover goes into .mp3, .m4a and .m4b files: export to one")
     if options.words and options.subtitles is None:
         raise ExportError("--words times the subtitles' words: give --subtitles FILE too")
     if options.subtitles is not None and options.subtitles.suffix.lower() not in (".srt", ".vtt"):
@@ -158,7 +168,7 @@ async def _export(
 
     tts = await engine
     status.info(f"Voice: {tts.name}.")
-    file_sink = FileSink(target, tts.sample_rate) if target is not None else None
+    file_sink = FileSink(target, tts.sample_rate, options.cover) if target is not None else None
     sink = file_sink or PipeSink(options.stream_format, tts.sample_rate, env.stdout_bytes)
     cues: list[Cue] = []
     progress = ExportProgress(status.console) if options.progress else None
