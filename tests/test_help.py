@@ -41,7 +41,8 @@ EXPORT = {
     **SHARED,
     "The sound": PACING,
     "Output": [
-        "--force", "--transcript", "--subtitles", "--title", "--format", "--jobs", "--quiet",
+        "--force", "--transcript", "--subtitles", "--words", "--title", "--cover", "--format",
+        "--jobs", "--quiet",
     ],
     "Reuse": ["--fresh", "--from-transcript", "--with-questions", "--keep-partial"],
 }  # fmt: skip
