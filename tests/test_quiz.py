@@ -255,3 +255,52 @@ def test_keys_1_to_4_rate_a_review_answer_on_a_terminal(home: Path, tmp_path: Pa
     rated = _review_on_a_terminal(other, _notes(other), b"3")
     due = [[int(c) for c in re.findall(r"│\s*(\d+)\s*", line)[:2]] for line in (kept, rated)]
     assert due == [[1, 1], [1, 0]], (kept, rated)
+
+
+def test_a_service_writes_questions_held_to_the_notes_and_scores_answers(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    notes = _notes(home)
+    fake.knobs.quiz_questions = "\n".join(
+        json.dumps(q)
+        for q in (
+            {  # cites the notes word for word: kept
+                "question": "Which town did Vesuvius bury?",
+                "answer": "Pompeii",
+                "source": "The eruption of Mount Vesuvius in 79 AD buried the town of Pompeii "
+                "under ash.",
+            },
+            {  # a sentence the notes do not have: dropped
+                "question": "How tall is Mount Fuji?",
+                "answer": "3,776 metres",
+                "source": "Mount Fuji is 3,776 metres tall.",
+            },
+            {  # an answer its sentence does not hold: dropped
+                "question": "What is magma called once it erupts?",
+                "answer": "obsidian",
+                "source": "Molten rock below the surface is called magma; once it erupts it "
+                "is called lava.",
+            },
+        )
+    )
+    args = ["quiz", str(notes), "-n", "12", "--json", "--no-audio", "--base-url", fake.base_url]
+    r = run_here(args, home, stdin="the town of Pompeii\n" + "I don't know\n" * 11)
+    assert r.code == 0, r.err
+    events = _events(r.out)
+    asked = [e for e in events if e["event"] == "question"]
+    texts = [e["text"] for e in asked]
+    assert "Which town did Vesuvius bury?" in texts
+    assert "How tall is Mount Fuji?" not in texts
+    assert not any(e["answer"] == "obsidian" for e in asked)
+    written = next(e for e in asked if e["text"] == "Which town did Vesuvius bury?")
+    assert written["source"]["section"] == "Eruptions"  # type: ignore[index]
+    graded = {e["id"]: e for e in events if e["event"] == "graded"}
+    first = graded[asked[0]["id"]]
+    # The model scored the first answer (0.9); "I don't know" was never sent to it.
+    grading = [
+        c for c in fake.requests("/chat/completions")
+        if "You grade" in c.body["messages"][0]["content"]
+    ]  # fmt: skip
+    assert len(grading) == 1 and first["score"] == 0.9 and first["correct"] is True
+    assert all(e["correct"] is False for e in list(graded.values())[1:])
+    assert str(first["feedback"]).startswith("Yes: ")  # the notes' words, not the model's

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.base import Answerer, Kind, Report
+from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
 
 Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
 
@@ -191,6 +191,11 @@ class ScriptedLLM:
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         pass
+
+    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
+        from profai_cli.llm.quiz import RuleQuizzer
+
+        return RuleQuizzer()
 
     def answerer(self, notes: str) -> Answerer:
         from profai_cli.llm.answer import NotesAnswerer

@@ -56,6 +56,8 @@ class Knobs:
     # What a question gets (a chat whose system message is profai's answer prompt).
     answer: str = "The answer is that plates move because the mantle below them flows."
     transcript: str = "What happens at a transform boundary?"  # what /audio/transcriptions hears
+    quiz_questions: str = ""  # what a quiz-writing chat gets (JSON lines)
+    grade_reply: str = '{"score": 0.9}'  # what a grading chat gets
     stt_fault: str | None = None  # 400 (the audio rejected), 401, 500
 
 
@@ -296,8 +298,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(entry, 404, f"The model `{model}` does not exist.", "model_not_found")
             return
         messages = body.get("messages") or []
-        if messages and "raised a hand" in str(messages[0].get("content", "")):
+        system = str(messages[0].get("content", "")) if messages else ""
+        if "raised a hand" in system:
             self._stream_text(entry, model, k.answer)  # a question: its answer, no faults
+            return
+        if "You write quiz questions" in system:
+            self._stream_text(entry, model, k.quiz_questions)
+            return
+        if "You grade a student's answer" in system:
+            self._stream_text(entry, model, k.grade_reply)
             return
         fault = self.fake._take_fault("chat", k.chat_fault)
         if self._common_fault(entry, fault):

@@ -167,8 +167,9 @@ def run_quiz(
     if flags.anki is not None:
         title = Path(paths[0]).stem if len(paths) == 1 else "profai"
         count = flags.count if command == "quiz" else None
-        voice = settings if flags.with_audio else None
-        made = asyncio.run(write_anki(flags.anki, loaded, count, title, voice=voice, env=env))
+        made = asyncio.run(
+            write_anki(flags.anki, loaded, count, title, settings, env, with_audio=flags.with_audio)
+        )
         env.status.info(f"Wrote {flags.anki} ({made} notes).")
         return
     options = QuizOptions(count=flags.count, json=flags.json, audio=not flags.no_audio)

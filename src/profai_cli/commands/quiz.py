@@ -24,8 +24,8 @@ from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.cards import Card, Deck, course_key, now, rating_for
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import Grade, Quizzed, grade, pick, questions_from_notes
+from profai_cli.llm.base import Quizzer
+from profai_cli.llm.quiz import Grade, Quizzed, pick
 from profai_cli.notes.ingest import Notes
 
 
@@ -37,24 +37,24 @@ class QuizOptions:
     anki: Path | None = None  # write the questions as an Anki deck instead of asking
 
 
-def course_questions(notes: list[Notes]) -> list[Quizzed]:
-    """Every question the notes answer, each with its file."""
-    out: list[Quizzed] = []
+async def course_questions(notes: list[Notes], quizzer: Quizzer) -> list[list[Quizzed]]:
+    """Every question the notes answer, by section, each with its file."""
+    out: list[list[Quizzed]] = []
     for one in notes:
-        for section in questions_from_notes(one.text):
-            out += [Quizzed(q, one.source) for q in section]
+        for section in await quizzer.questions(one.text):
+            out.append([Quizzed(q, one.source) for q in section])
     return out
 
 
-def chosen(notes: list[Notes], count: int) -> list[Quizzed]:
+def chosen(by_section: list[list[Quizzed]], count: int) -> list[Quizzed]:
     """``count`` questions across the course, sections weighted by what they hold."""
-    by_section: list[list[Question]] = []
-    files: dict[int, str] = {}
-    for one in notes:
-        for section in questions_from_notes(one.text):
-            by_section.append(section)
-            files.update({id(q): one.source for q in section})
-    return [Quizzed(q, files[id(q)]) for q in pick(by_section, count)]
+    files = {id(q.question): q.file for section in by_section for q in section}
+    pools = [[q.question for q in section] for section in by_section]
+    return [Quizzed(q, files[id(q)]) for q in pick(pools, count)]
+
+
+def every(by_section: list[list[Quizzed]]) -> list[Quizzed]:
+    return [q for section in by_section for q in section]
 
 
 def no_questions(notes: list[Notes]) -> InputError:
@@ -65,124 +65,139 @@ def no_questions(notes: list[Notes]) -> InputError:
     )
 
 
+def _quizzer(parts: Assembly) -> Quizzer:
+    """The lecturer's way of writing and grading questions (a service's model, else the
+    notes' own rules)."""
+    llm, _ = parts.lecturer()
+    return llm.quizzer(parts.env.status.warn)
+
+
 async def quiz(
     settings: Settings, notes: list[Notes], options: QuizOptions, env: Environment
 ) -> int:
     """Ask, grade and schedule; the number answered right."""
-    asked = chosen(notes, options.count)
-    if not asked:
-        raise no_questions(notes)
-    if len(asked) < options.count:
-        env.status.info(f"These notes hold {len(asked)} questions, not {options.count}.")
-    deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
-    cards = [(q, deck.card_for(q.question, q.file, q.id)) for q in asked]
-    return await _ask_all(settings, cards, deck, options, env, "quiz")
+    async with Assembly(env, settings) as parts:
+        quizzer = _quizzer(parts)
+        asked = chosen(await course_questions(notes, quizzer), options.count)
+        if not asked:
+            raise no_questions(notes)
+        if len(asked) < options.count:
+            env.status.info(f"These notes hold {len(asked)} questions, not {options.count}.")
+        deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
+        cards = [(q, deck.card_for(q.question, q.file, q.id)) for q in asked]
+        return await _ask_all(parts, quizzer, cards, deck, options, "quiz")
 
 
 async def review(
     settings: Settings, notes: list[Notes], options: QuizOptions, env: Environment
 ) -> int:
     """The cards due now (most overdue first), then new questions up to the count."""
-    deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
-    due = deck.due_now()
-    fresh = [q for q in course_questions(notes) if q.id not in deck.cards]
-    if not due and not fresh:
-        if not deck.cards:
-            raise no_questions(notes)
-        nxt = min(c.due() for c in deck.cards.values())
-        env.status.info(f"Nothing due: the next card is due {nxt:%Y-%m-%d %H:%M} UTC.")
-        return 0
-    queue: list[tuple[Quizzed, Card]] = [
-        (Quizzed(c.as_question(), c.file), c) for c in due[: options.count]
-    ]
-    room = max(0, options.count - len(queue))
-    for q in fresh[:room]:
-        queue.append((q, deck.card_for(q.question, q.file, q.id)))
-    return await _ask_all(settings, queue, deck, options, env, "review")
+    async with Assembly(env, settings) as parts:
+        quizzer = _quizzer(parts)
+        deck = Deck(course_key([n.source for n in notes]), warn=env.status.warn)
+        due = deck.due_now()
+        room = max(0, options.count - len(due))
+        fresh = []
+        if room or not deck.cards:
+            fresh = [
+                q for q in every(await course_questions(notes, quizzer)) if q.id not in deck.cards
+            ]
+        if not due and not fresh:
+            if not deck.cards:
+                raise no_questions(notes)
+            nxt = min(c.due() for c in deck.cards.values())
+            env.status.info(f"Nothing due: the next card is due {nxt:%Y-%m-%d %H:%M} UTC.")
+            return 0
+        queue: list[tuple[Quizzed, Card]] = [
+            (Quizzed(c.as_question(), c.file), c) for c in due[: options.count]
+        ]
+        for q in fresh[:room]:
+            queue.append((q, deck.card_for(q.question, q.file, q.id)))
+        return await _ask_all(parts, quizzer, queue, deck, options, "review")
 
 
 async def _ask_all(
-    settings: Settings,
+    parts: Assembly,
+    quizzer: Quizzer,
     queue: list[tuple[Quizzed, Card]],
     deck: Deck,
     options: QuizOptions,
-    env: Environment,
     kind: str,
 ) -> int:
+    env, settings = parts.env, parts.settings
     out = env.stdout.file
     emit = _events(out) if options.json else None
     answers = _answers(env)
     right = answered = 0
     missed: dict[str, int] = {}
-    async with Assembly(env, settings) as parts:
-        tts, sink = await parts.open_voice(require=False) if options.audio else (None, None)
+    tts, sink = await parts.open_voice(require=False) if options.audio else (None, None)
 
-        async def say(text: str) -> None:
-            if tts is None or sink is None:
-                return
-            lecture = parts.lecture(tts, None)
-            playback = Playback.for_settings(settings, lecture, sink)
-            playing = asyncio.ensure_future(playback.run(until_heard=True))
-            lecture.add_text(text)
-            lecture.end_text()
-            try:
-                await playing
-            finally:
-                await lecture.aclose()
+    async def say(text: str) -> None:
+        if tts is None or sink is None:
+            return
+        lecture = parts.lecture(tts, None)
+        playback = Playback.for_settings(settings, lecture, sink)
+        playing = asyncio.ensure_future(playback.run(until_heard=True))
+        lecture.add_text(text)
+        lecture.end_text()
+        try:
+            await playing
+        finally:
+            await lecture.aclose()
 
-        for number, (quizzed, card) in enumerate(queue, 1):
-            q = quizzed.question
-            source = {"file": quizzed.file, "section": q.section, "sentence": q.source}
-            if emit:
-                emit(
-                    {
-                        "event": "question",
-                        "id": quizzed.id,
-                        "text": q.text,
-                        "answer": q.answer,
-                        "source": source,
-                    }
-                )
-            else:
-                out.write(f"\n{number}. {q.text}\n")
-                out.flush()
-            await say(q.text)
-            started = time.monotonic()
-            reply = next(answers, None)
-            if reply is None:
-                break  # no more answers: what was answered is kept
-            seconds = time.monotonic() - started
-            graded = grade(q, reply)
-            answered += 1
-            rating = rating_for(graded.correct, graded.score, seconds)
-            if kind == "review" and not emit and _terminal():
-                out.write(f"   {graded.feedback}\n")
-                out.flush()
-                await say(graded.feedback)
-                rating = await asyncio.to_thread(_rated, rating)
-                graded = Grade(graded.score, graded.correct, "")  # already said
-            due = deck.answered(card, rating, seconds)
-            right += graded.correct
-            if not graded.correct:
-                missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
-            if emit:
-                emit(
-                    {
-                        "event": "graded",
-                        "id": quizzed.id,
-                        "correct": graded.correct,
-                        "score": round(graded.score, 2),
-                        "feedback": graded.feedback,
-                        "due": due.isoformat(),
-                    }
-                )
-            elif graded.feedback:
-                out.write(f"   {graded.feedback}\n")
-                out.flush()
-            if graded.feedback:
-                await say(graded.feedback)
-        if sink is not None:
-            await sink.drain()
+    for number, (quizzed, card) in enumerate(queue, 1):
+        q = quizzed.question
+        source = {"file": quizzed.file, "section": q.section, "sentence": q.source}
+        if emit:
+            emit(
+                {
+                    "event": "question",
+                    "id": quizzed.id,
+                    "text": q.text,
+                    "answer": q.answer,
+                    "source": source,
+                }
+            )
+        else:
+            out.write(f"\n{number}. {q.text}\n")
+            out.flush()
+        await say(q.text)
+        started = time.monotonic()
+        reply = next(answers, None)
+        if reply is None:
+            break  # no more answers: what was answered is kept
+        seconds = time.monotonic() - started
+        graded = await quizzer.grade(q, reply)
+        answered += 1
+        rating = rating_for(graded.correct, graded.score, seconds)
+        if kind == "review" and not emit and _terminal():
+            out.write(f"   {graded.feedback}\n")
+            out.flush()
+            await say(graded.feedback)
+            rating = await asyncio.to_thread(_rated, rating)
+            graded = Grade(graded.score, graded.correct, "")  # already said
+        due = deck.answered(card, rating, seconds)
+        right += graded.correct
+        if not graded.correct:
+            missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
+        if emit:
+            emit(
+                {
+                    "event": "graded",
+                    "id": quizzed.id,
+                    "correct": graded.correct,
+                    "score": round(graded.score, 2),
+                    "feedback": graded.feedback,
+                    "due": due.isoformat(),
+                }
+            )
+        elif graded.feedback:
+            out.write(f"   {graded.feedback}\n")
+            out.flush()
+        if graded.feedback:
+            await say(graded.feedback)
+    if sink is not None:
+        await sink.drain()
     if emit:
         emit(
             {
@@ -245,22 +260,31 @@ async def write_anki(
     notes: list[Notes],
     count: int | None,
     title: str,
+    settings: Settings,
+    env: Environment,
     *,
-    voice: Settings | None = None,
-    env: Environment | None = None,
+    with_audio: bool = False,
 ) -> int:
     """The questions as an Anki deck (.apkg): one note each, the answer and its source on
-    the back; with ``voice`` (the settings of the voice to use), the question and the
-    answer said on each. Returns how many."""
+    the back; ``with_audio``, the question and the answer said on each, in the voice.
+    Returns how many."""
+    async with Assembly(env, settings) as parts:
+        by_section = await course_questions(notes, _quizzer(parts))
+        asked = chosen(by_section, count) if count else every(by_section)
+        if not asked:
+            raise no_questions(notes)
+        return await _write_deck(path, notes, asked, title, parts if with_audio else None)
+
+
+async def _write_deck(
+    path: Path, notes: list[Notes], asked: list[Quizzed], title: str, voice: Assembly | None
+) -> int:
     import tempfile
 
     import genanki
 
     from profai_cli.core.outputs import write_whole
 
-    asked = chosen(notes, count) if count else course_questions(notes)
-    if not asked:
-        raise no_questions(notes)
     key = int(course_key([n.source for n in notes])[:8], 16)
     model = genanki.Model(
         1_607_392_319,
@@ -285,8 +309,8 @@ async def write_anki(
     with tempfile.TemporaryDirectory(prefix="profai-anki-") as tmp:
         media: list[str] = []
         sounds: dict[str, tuple[str, str]] = {}
-        if voice is not None and env is not None:
-            sounds = await _card_audio(asked, voice, env, Path(tmp))
+        if voice is not None:
+            sounds = await _card_audio(asked, voice, Path(tmp))
             media = [str(Path(tmp) / name) for pair in sounds.values() for name in pair]
         for quizzed in asked:
             q = quizzed.question
@@ -312,7 +336,7 @@ async def write_anki(
 
 
 async def _card_audio(
-    asked: list[Quizzed], settings: Settings, env: Environment, folder: Path
+    asked: list[Quizzed], parts: Assembly, folder: Path
 ) -> dict[str, tuple[str, str]]:
     """Each question and its answer said in the voice, as .wav files named by the card."""
     import numpy as np
@@ -321,23 +345,22 @@ async def _card_audio(
     from profai_cli.core.errors import ExportError
 
     out: dict[str, tuple[str, str]] = {}
-    async with Assembly(env, settings) as parts:
-        plan = parts.plan_voice()
-        if plan.engine is None:
-            why = plan.message.replace("No voice", "cannot say the cards without a voice")
-            raise ExportError(why)
-        tts = await parts.start_voice(plan, device=False, throughput=True).engine
-        words = parts.lecture(tts, None).words
-        env.status.info(f"Saying {len(asked)} cards with {tts.name}...")
-        for quizzed in asked:
-            names = []
-            for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
-                frames = [f async for f in tts.stream(words(text))]
-                name = f"profai-{quizzed.id}-{part}.wav"
-                audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
-                sf.write(str(folder / name), audio, tts.sample_rate, subtype="PCM_16")
-                names.append(name)
-            out[quizzed.id] = (names[0], names[1])
+    plan = parts.plan_voice()
+    if plan.engine is None:
+        why = plan.message.replace("No voice", "cannot say the cards without a voice")
+        raise ExportError(why)
+    tts = await parts.start_voice(plan, device=False, throughput=True).engine
+    words = parts.lecture(tts, None).words
+    parts.env.status.info(f"Saying {len(asked)} cards with {tts.name}...")
+    for quizzed in asked:
+        names = []
+        for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
+            frames = [f async for f in tts.stream(words(text))]
+            name = f"profai-{quizzed.id}-{part}.wav"
+            audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
+            sf.write(str(folder / name), audio, tts.sample_rate, subtype="PCM_16")
+            names.append(name)
+        out[quizzed.id] = (names[0], names[1])
     return out
 
 

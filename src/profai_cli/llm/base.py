@@ -9,11 +9,15 @@ there for every lecturer, and do nothing where they mean nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from profai_cli.core.prompts import LectureRequest
+
+if TYPE_CHECKING:
+    from profai_cli.llm.questions import Question
+    from profai_cli.llm.quiz import Grade
 
 Kind = Literal["service", "built-in", "notes"]
 
@@ -29,6 +33,18 @@ class Report:
 class Answerer(Protocol):
     def answer(self, question: str, said: str) -> AsyncIterator[str]:
         """The answer's text as it is made; ``said`` is the lecture so far."""
+        ...
+
+
+class Quizzer(Protocol):
+    """Who writes a quiz's questions from the notes, and grades the answers."""
+
+    async def questions(self, notes: str) -> list[list[Question]]:
+        """Every question the notes answer, by section, in the notes' order."""
+        ...
+
+    async def grade(self, question: Question, answer: str) -> Grade:
+        """The answer's score against the notes' sentence, and the feedback to say."""
         ...
 
 
@@ -70,6 +86,10 @@ class LLM(Protocol):
 
     def answerer(self, notes: str) -> Answerer:
         """Who answers a listener's questions, the way this lecturer would."""
+        ...
+
+    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
+        """Who writes and grades a quiz, the way this lecturer would."""
         ...
 
     def report(self) -> Report:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
@@ -22,7 +22,7 @@ from typing import Protocol
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm import narration, questions
-from profai_cli.llm.base import Answerer, Report
+from profai_cli.llm.base import Answerer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.narration import Narrator
@@ -133,6 +133,11 @@ class NarratedLecture:
         from profai_cli.llm.answer import NotesAnswerer
 
         return NotesAnswerer(notes, self.explainer)
+
+    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
+        from profai_cli.llm.quiz import RuleQuizzer
+
+        return RuleQuizzer()  # a 135M model writes no question worth the notes' own
 
     def report(self) -> Report:
         kinds = {k.value: n for k, n in self.counts.sentences.items()}

@@ -120,12 +120,38 @@ def pick(by_section: list[list[Question]], n: int) -> list[Question]:
     return sorted(chosen, key=lambda q: order[id(q)])  # in the notes' order
 
 
+class RuleQuizzer:
+    """The notes' own questions, graded by their words (no model)."""
+
+    async def questions(self, notes: str) -> list[list[Question]]:
+        return questions_from_notes(notes)
+
+    async def grade(self, question: Question, answer: str) -> Grade:
+        return grade(question, answer)
+
+
+def no_answer(answer: str) -> bool:
+    """Empty, or "I don't know" in one of its forms: never right."""
+    said = answer.strip()
+    return not said or bool(_DONT_KNOW.match(said))
+
+
+def feedback(question: Question, score: float) -> str:
+    """What to tell the listener for a score: the notes' words, never anything else."""
+    expected = question.answer.strip().rstrip(".")
+    if score >= RIGHT:
+        return f"Yes: {expected}."
+    if score >= PARTLY:
+        return f"Partly. The notes say: {question.source.strip()}"
+    return f"Not quite. The notes say: {question.source.strip()}"
+
+
 def grade(question: Question, answer: str) -> Grade:
     """How much of what the notes say ``answer`` says, and what to tell the listener."""
     said = answer.strip()
     expected = question.answer.strip().rstrip(".")
     source = question.source.strip()
-    if not said or _DONT_KNOW.match(said):
+    if no_answer(said):
         return Grade(0.0, False, f"The notes say: {source}")
     if question.kind == "list":
         heads = question.terms

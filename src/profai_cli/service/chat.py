@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import LectureRequest, build_messages
 from profai_cli.core.safe_text import mask_url
 from profai_cli.llm.answer import answer_messages
-from profai_cli.llm.base import Answerer, Kind, Report
+from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
 from profai_cli.llm.continuation import stitch
 from profai_cli.service.client import (
     OPENAI_DEFAULT_URL,
@@ -96,6 +96,11 @@ class OpenAIChat:
 
     def answerer(self, notes: str) -> Answerer:
         return ChatAnswerer(self, notes)
+
+    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
+        from profai_cli.service.quiz import ServiceQuizzer
+
+        return ServiceQuizzer(self, warn)
 
     def report(self) -> Report:
         return Report()
