@@ -100,7 +100,7 @@ def test_code_is_described_as_what_it_defines_and_calls() -> None:
         language="python",
     )
     said = describe_code(code.text, code.language, 0)
-    assert said.startswith("The notes show an example in Python, five lines long.")
+    assert said.startswith("The notes show an example in Python.")
     assert "defines `binary_search`" in said and "calls `len`" in said
     assert "calls `binary_search`" not in said  # its definition is not a call
 

@@ -146,12 +146,12 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "a code block is described, not read",
         "Intro.\n\n```python\nx = 1. y = 2.\n```\n\nOutro.",
-        ["Intro.", "Here is an example in Python, one line long.", "Outro."],
+        ["Intro.", "Here is an example in Python.", "Outro."],
     ),
     (
         "tilde fence",
         "~~~\ncode. more.\n~~~\nAfter.",
-        ["Here is a code example, one line long.", "After."],
+        ["Here is a code example.", "After."],
     ),
     ("horizontal rule", "One.\n\n---\n\nTwo.", ["One.", "Two."]),
     (

@@ -37,7 +37,7 @@ def lecture_key(notes: str, settings: Settings, llm_name: str) -> str:
         "focus": settings.focus,
         "llm": llm_name,
         "faithful": settings.faithful,
-        "lecturer": 2,  # the built-in lecturer's text changed: its old lectures are not reused
+        "lecturer": 3,  # the built-in lecturer's text changed: its old lectures are not reused
     }
     blob = json.dumps(shape, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]

@@ -72,13 +72,12 @@ def describe_code(
     code_text: str, info: str = "", seen_before: int = 0, lead: str = "The notes show"
 ) -> str:
     """What a code block is, as a lecturer would say it: what it defines and calls (or,
-    for a shell, which commands it runs), and how long it is; never the code itself."""
-    lines = [ln for ln in code_text.splitlines() if ln.strip()]
+    for a shell, which commands it runs); never the code itself. Not its length: counted
+    with or without its blank lines, a number of lines is a claim a reader can dispute."""
     language = _LANGUAGES.get(info.lower(), "")
     kind = f"example in {language}" if language else "code example"
     kind = f"another {kind}" if seen_before else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
-    size = f"{number_words(len(lines))} line" + ("" if len(lines) == 1 else "s")
-    text = f"{lead} {kind}, {size} long"
+    text = f"{lead} {kind}"
     code = _COMMENT.sub("", code_text)
     if info.lower() in _SHELLS:
         commands = list(dict.fromkeys(_COMMAND.findall(code)))
@@ -104,23 +103,3 @@ def _some(items: list[str], most: int = 5) -> str:
     if len(items) <= most:
         return join_words(items)
     return ", ".join(items[: most - 1]) + f", {items[most - 1]} and others"
-
-
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> str:
-    """A count in words, so the framing brings no digit the notes do not have."""
-    if n < 20:
-        return _UNITS[n]
-    if n < 100:
-        tens, units = divmod(n, 10)
-        return _TENS[tens - 2] + (f"-{_UNITS[units]}" if units else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return f"{_UNITS[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
-    return "over a thousand"
