@@ -137,3 +137,23 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     i = next(i for i, (_, start, end) in enumerate(heard) if start < asked < end + 0.3)
     assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
     assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in
+
+
+def test_a_question_already_under_way_when_the_microphone_opens_is_heard_whole() -> None:
+    import numpy as np
+
+    from profai_cli.audio.mic import FRAME, _Gate
+
+    rate = 16_000
+    n = int(rate * FRAME)
+    rng = np.random.default_rng(1)
+    speech = [rng.normal(0, 0.05, n).astype(np.float32) for _ in range(60)]  # -26 dBFS
+    pause = [np.zeros(n, dtype=np.float32) for _ in range(10)]  # 0.3 s: within a question
+    quiet = [rng.normal(0, 0.0005, n).astype(np.float32) for _ in range(40)]
+    gate = _Gate(rate, end_silence=0.8)
+    for block in speech[:30] + pause + speech[30:] + quiet:
+        gate.feed(block)
+        if gate.ended:
+            break
+    assert gate.ended and gate.start == 0  # from the first frame...
+    assert len(gate.audio()) >= 70 * n  # ... through the pause, to the end of the speech

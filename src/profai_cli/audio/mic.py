@@ -84,6 +84,9 @@ class Microphone:
                     channels=1,
                     dtype="float32",
                     blocksize=int(rate * FRAME),
+                    # Deep buffers: a busy machine must not drop part of the question
+                    # (with "low", two busy cores lost half of one); the ear waits anyway.
+                    latency="high",
                     callback=callback,
                 )
                 stream.start()
@@ -148,7 +151,9 @@ class _Gate:
     def __init__(self, rate: int, end_silence: float) -> None:
         self.rate = rate
         self.end_frames = max(1, round(end_silence / FRAME))
-        self.noise: float | None = None
+        # The room's noise: assumed quiet at first, so a question already under way when
+        # the microphone opens is not taken for the room (it would hide itself).
+        self.noise = SPEECH_FLOOR - SPEECH_ABOVE_NOISE
         self.frames: list[np.ndarray] = []
         self.start: int | None = None  # the frame speech began in
         self.loud = 0
@@ -163,9 +168,7 @@ class _Gate:
         self.frames.append(block)
         rms = float(np.sqrt(np.mean(block.astype(np.float64) ** 2))) if len(block) else 0.0
         level = 20.0 * math.log10(max(rms, 1e-6))
-        if self.noise is None:
-            self.noise = level
-        elif not self.speaking:  # the room's noise: quick to fall, slow to rise
+        if not self.speaking:  # the room's noise: quick to fall, slow to rise
             self.noise = min(level, self.noise + 0.02 * (level - self.noise))
         threshold = max(self.noise + SPEECH_ABOVE_NOISE, SPEECH_FLOOR)
         if level > threshold:
