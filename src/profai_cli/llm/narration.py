@@ -228,6 +228,17 @@ class Narrator:
         """A sentence from the previous part to this one, grammatical for any heading."""
         this = self.heading_of(section.title)
         prev = self.heading_of(previous.title) if previous is not None and previous.title else None
+        if (
+            previous is not None
+            and prev is not None
+            and not previous.points
+            and section.level > previous.level
+            and this.kind is not HeadingKind.QUESTION
+        ):
+            # The part above said nothing of its own: it is not "covered", it is opened.
+            if this.embeds and prev.embeds:
+                return f"Within {prev.text}, we begin with {this.text}."
+            return f"We begin with {this.text}." if this.embeds else f"First: {this.text}."
         if this.kind is HeadingKind.QUESTION:
             if prev is None:
                 return f"Let us begin with a question: {this.text}"
