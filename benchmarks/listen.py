@@ -10,6 +10,7 @@ after it. Voices: the bundled Piper voice at its own pace and 25% faster, and es
 (--llm none) and the built-in model (--llm local), Piper speaking. Service: the loopback
 fake's /audio/transcriptions (its transcript is scripted, so only its time is measured).
 
+    apt-get install espeak-ng  # the second voice
     python benchmarks/listen.py [--runs N]
 """
 
