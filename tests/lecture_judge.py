@@ -28,8 +28,7 @@ SIGNPOSTS = re.compile(
     r"|Now that we have seen|Next(?:,| comes| we)|Now (?:we|the next|a question)|We move on"
     r"|Finally\b|To recap|In .+, the key terms? (?:was|were)|From the \w+ part, the key"
     r"|That is the end|Listen for these terms|The notes (?:show|give a table)|It defines "
-    r"|It calls |It runs |Can you name|The next part asks|Let us begin|Recap\.$"
-    r"|Within .+, we begin with|We begin with|First: )",
+    r"|It calls |It runs |Can you name|The next part asks|Let us begin|Recap\.$)",
     re.IGNORECASE,
 )
 _QUESTION_LEADS = re.compile(

@@ -230,15 +230,16 @@ class Narrator:
         prev = self.heading_of(previous.title) if previous is not None and previous.title else None
         if (
             previous is not None
-            and prev is not None
             and not previous.points
             and section.level > previous.level
             and this.kind is not HeadingKind.QUESTION
         ):
             # The part above said nothing of its own: it is not "covered", it is opened.
-            if this.embeds and prev.embeds:
-                return f"Within {prev.text}, we begin with {this.text}."
-            return f"We begin with {this.text}." if this.embeds else f"First: {this.text}."
+            return (
+                f"Let us begin with {this.text}."
+                if this.embeds
+                else f"Let us begin with the first part: {this.text}."
+            )
         if this.kind is HeadingKind.QUESTION:
             if prev is None:
                 return f"Let us begin with a question: {this.text}"

@@ -98,8 +98,9 @@ def describe_code(
     return text + "."
 
 
-def _some(items: list[str], most: int = 5) -> str:
-    """A, B and C; or the first few "and others" when there are many."""
+def _some(items: list[str], most: int = 8) -> str:
+    """A, B and C, every one; the first few "and others" only when there are many (a
+    vague "others" for two or three names is less than the notes show)."""
     if len(items) <= most:
         return join_words(items)
     return ", ".join(items[: most - 1]) + f", {items[most - 1]} and others"
