@@ -15,7 +15,8 @@ from tests.audio_tools import Recorder, piper_wav, speak_into_microphone
 from tests.conftest import PROFAI, Run, clean_env, run_profai, start_profai
 from tests.fakes.openai_server import FakeOpenAI
 from tests.terminal import TerminalSession
-from tests.test_player import SECONDS, _heard, _playing, _sentence
+from tests.test_player import SECONDS, _playing
+from tests.test_questions import answered_then_resumed
 
 NOTES = Path(__file__).parent / "notes" / "plate-tectonics.md"
 QUESTION = "What happens at a transform boundary?"
@@ -132,11 +133,7 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     chats = fake.requests("/chat/completions")
     answer_request = next(c for c in chats if "raised a hand" in c.body["messages"][0]["content"])
     assert "transform boundary" in answer_request.body["messages"][1]["content"]
-    heard = _heard(fake, audio, marks)
-    texts = [t for t, _, _ in heard]
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < asked < end + 0.3)
-    assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
-    assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in
+    answered_then_resumed(fake, audio, marks, asked)
 
 
 def test_a_question_already_under_way_when_the_microphone_opens_is_heard_whole() -> None:

@@ -15,6 +15,17 @@ from tests.test_player import SECONDS, _heard, _playing, _sentence, _session
 QUESTION = "Why do plates move at all?"
 
 
+def answered_then_resumed(fake: FakeOpenAI, audio, marks, asked: float) -> None:  # type: ignore[no-untyped-def]
+    """The recording: the answer in the voice right after the sentence asked in, then
+    that sentence again, whole."""
+    heard = _heard(fake, audio, marks)
+    texts = [t for t, _, _ in heard]
+    i = next(i for i, (_, start, end) in enumerate(heard) if start < asked < end + 0.3)
+    assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
+    assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in, again
+    assert heard[i + 2][2] - heard[i + 2][1] == pytest.approx(SECONDS, abs=0.05)  # whole
+
+
 @pytest.mark.audio
 def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_paused(
     fake: FakeOpenAI, home: Path, pulse: str
@@ -36,12 +47,7 @@ def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_pa
     assert QUESTION in content
     assert "Sentence number one is here" in content  # the lecture so far...
     assert "notes" in content  # ... and the notes
-    heard = _heard(fake, audio, marks)
-    texts = [t for t, _, _ in heard]
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < asked < end + 0.3)
-    assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
-    assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in, again
-    assert heard[i + 2][2] - heard[i + 2][1] == pytest.approx(SECONDS, abs=0.05)  # whole
+    answered_then_resumed(fake, audio, marks, asked)
     # Kept with the lecture: the transcript has it as an aside.
     transcript = home / "t.md"
     r = run_profai(

@@ -13,14 +13,11 @@ from typing import IO
 
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.speech.spoken import written
+from profai_cli.ui.panel import TextOnly
 
 
-class EventPanel:
+class EventPanel(TextOnly):
     """A LecturePanel that writes events (never interactive: no keys, no player line)."""
-
-    interactive = False
-    width = 80
-    plain = True
 
     def __init__(self, out: IO[str], *, timed: bool, language: str = "English") -> None:
         self._out = out
@@ -60,21 +57,3 @@ class EventPanel:
 
     def close(self) -> None:
         self.finish_text()
-
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
-        pass
-
-    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
-        pass
-
-    def append_aside(self, text: str) -> None:
-        pass
-
-    def end_aside(self) -> None:
-        pass

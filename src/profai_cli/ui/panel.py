@@ -69,7 +69,34 @@ class LecturePanel(Protocol):
     def end_aside(self) -> None: ...
 
 
-class PlainPanel:
+class TextOnly:
+    """What a panel that is not on a terminal shows of the player: nothing. No status
+    line, no answers in boxes (a pipe, a file, --json events)."""
+
+    interactive = False
+    width = 80
+    plain = True
+
+    def show_player(
+        self,
+        line: str,
+        now: str | None,
+        spoken: tuple[int, int] | None,
+        word: int | None = None,
+    ) -> None:
+        pass
+
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
+        pass
+
+    def append_aside(self, text: str) -> None:
+        pass
+
+    def end_aside(self) -> None:
+        pass
+
+
+class PlainPanel(TextOnly):
     """Plain text as it arrives: for pipes, files and `| less`."""
 
     def __init__(self, out: IO[str] | None = None) -> None:
@@ -89,28 +116,6 @@ class PlainPanel:
 
     def close(self) -> None:
         self.finish_text()
-
-    interactive = False
-    width = 80
-    plain = True
-
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
-        pass  # no status line in a pipe
-
-    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
-        pass
-
-    def append_aside(self, text: str) -> None:
-        pass
-
-    def end_aside(self) -> None:
-        pass
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
