@@ -154,3 +154,13 @@ def test_a_question_already_under_way_when_the_microphone_opens_is_heard_whole()
             break
     assert gate.ended and gate.start == 0  # from the first frame...
     assert len(gate.audio()) >= 70 * n  # ... through the pause, to the end of the speech
+
+
+def test_a_microphone_that_is_not_there_is_said_before_the_lecture(
+    home: Path, microphone: str
+) -> None:
+    args = ["teach", str(NOTES), "--llm", "none", "--input-device", "no such microphone"]
+    r = run_profai(args, home, timeout=60)
+    assert r.code == 2, r.err
+    assert "no input device named like 'no such microphone'" in r.err
+    assert r.out == ""  # nothing taught: the typo is said first

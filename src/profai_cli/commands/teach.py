@@ -94,6 +94,10 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         from profai_cli.audio.device import resolve_device
 
         await asyncio.to_thread(resolve_device, settings.device)  # a typo: say so now
+    if voice is not None and settings.input_device:  # the microphone for v: a typo, now
+        from profai_cli.audio.device import resolve_device
+
+        await asyncio.to_thread(resolve_device, settings.input_device, "input")
 
     lecture = parts.lecture(None, notes)
     events = None
