@@ -196,6 +196,10 @@ class TerminalSession:
         pyte.ByteStream(screen).feed(bytes(self.raw))
         return [line.rstrip() for line in screen.display]
 
+    def shown(self) -> str:
+        """The screen as one text: a failed assertion's message shows all of it."""
+        return "\n".join(self.screen())
+
     def underlined(self) -> str:
         """The text drawn underlined in reverse video now (the word being said)."""
         screen = pyte.Screen(self.cols, self.rows)

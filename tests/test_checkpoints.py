@@ -44,16 +44,16 @@ def test_a_checkpoint_after_each_section_replays_the_answer_on_a_wrong_one_and_g
     notes = tmp_path / "rocks.md"
     notes.write_text(NOTES)
     with Recorder() as rec, _teach(fake, home, notes, "--checkpoints") as session:
-        assert session.wait_for(b"Your answer:", 40), session.screen()
-        assert FIRST_QUESTION in "\n".join(session.screen())
+        assert session.wait_for(b"Your answer:", 40), session.shown()
+        assert FIRST_QUESTION in session.shown()
         session.send(b"no idea\r")
-        assert session.wait_for(b"r hears that part again", 20), session.screen()
+        assert session.wait_for(b"r hears that part again", 20), session.shown()
         mark = len(session.raw)
         replayed = session.send(b"r")
-        assert session.wait_for(SECOND_QUESTION.encode(), 40, after=mark), session.screen()
-        assert session.wait_for(b"Your answer:", 40, after=mark), session.screen()
+        assert session.wait_for(SECOND_QUESTION.encode(), 40, after=mark), session.shown()
+        assert session.wait_for(b"Your answer:", 40, after=mark), session.shown()
         session.send(b"rock made of layers of sediment pressed together over time\r")
-        assert session.wait() == 0, session.screen()
+        assert session.wait() == 0, session.shown()
         audio, marks = rec.stop()
     heard = [text for text, _, _ in _heard(fake, audio, marks)]
     first = heard.index(FIRST_QUESTION)

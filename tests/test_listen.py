@@ -121,9 +121,11 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     with Recorder() as rec, session:
         _playing(session, fake, 2)
         asked = session.send(b"v")
-        assert session.wait_for(b"Listening...", 5), session.screen()
+        assert session.wait_for(b"Listening...", 5), session.shown()
         speak_into_microphone(spoken).wait()
-        assert session.wait_for(b"transform boundary'", 15), session.screen()
+        assert session.wait_for(b"I heard: '", 15), session.shown()
+        assert session.wait_showing("boundary'", 2), session.shown()
+        assert "transform" in session.shown()
         session.send(b"\r")
         assert session.wait_for(b"Answer", 10)
         time.sleep(2 * SECONDS + len(fake.knobs.answer) * 0.02)

@@ -49,7 +49,7 @@ def _heard(fake: FakeOpenAI, audio, marks) -> list[tuple[str, float, float]]:  #
 
 def _playing(session: TerminalSession, fake: FakeOpenAI, sentence: int) -> None:
     """Until the voice is a third of the way into this sentence (of the counted ones)."""
-    assert session.wait_showing(f"▶ {_sentence(sentence)}", 30), session.screen()
+    assert session.wait_showing(f"▶ {_sentence(sentence)}", 30), session.shown()
     time.sleep(SECONDS / 3)
 
 
@@ -139,7 +139,7 @@ def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm(
         _playing(session, fake, 4)
         session.send(b"q")
         assert session.wait() == 0
-        assert "resumes here" in "\n".join(session.screen())
+        assert "resumes here" in session.shown()
         before, marks_before = rec.stop()
     last_heard = _heard(fake, before, marks_before)[-1][0]
     chats = len(fake.requests("/chat/completions"))
@@ -161,7 +161,7 @@ def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm(
         assert session.wait_for("▶ playing".encode(), 20)
         session.send(b"q")
         assert session.wait() == 0
-        assert "Resuming" not in "\n".join(session.screen())
+        assert "Resuming" not in session.shown()
 
 
 def test_the_status_line_never_tears_the_panel_on_a_small_terminal(

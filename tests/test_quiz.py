@@ -237,11 +237,11 @@ def _review_on_a_terminal(home: Path, notes: Path, rating: bytes) -> str:
     env = clean_env(home, PROFAI_NOW="2026-12-01T09:00:00")
     args = [PROFAI, "review", str(notes), "-n", "1", "--no-audio", "--llm", "none"]
     with TerminalSession(args, env, stdin=None) as session:
-        assert session.wait_for(b"> ", 20), session.screen()
+        assert session.wait_for(b"> ", 20), session.shown()
         session.send(b"no idea\r")
-        assert session.wait_for(b"Again by your answer", 10), session.screen()
+        assert session.wait_for(b"Again by your answer", 10), session.shown()
         session.send(rating + b"\r")
-        assert session.wait() == 0, session.screen()
+        assert session.wait() == 0, session.shown()
     stats = run_here(["review", str(notes), "--stats"], home, PROFAI_NOW="2026-12-01T09:05:00")
     return stats.out
 
