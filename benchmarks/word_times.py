@@ -1,99 +1,94 @@
-"""How close the estimated word times (speech/timing.py) come to the voice's own: the
-bundled Piper voice is patched (a copy, with the onnx package) to output its phoneme
-durations, and each word's estimated start is compared with where its phonemes begin.
-Only sentences whose espeak-ng phoneme groups are one per word are compared (espeak
-joins some short words, "at a", into one group).
+"""How well each word's time lines up with the voice: Piper's own times (its phoneme
+durations, what profai uses for Piper) and the estimate from the letters (what a voice
+without times gets), on the sentences of every notes file in the repo.
 
-    pip install onnx && python benchmarks/word_times.py
+Two references: the audio itself (a word that follows a pause, a sentence's first or one
+after a comma, colon or semicolon, starts where sound resumes after 40 ms of quiet), and,
+for the estimate, Piper's own times for every word.
+
+    python benchmarks/word_times.py
 """
 
 from __future__ import annotations
 
-import re
-import shutil
+import asyncio
 import statistics
-import tempfile
-from pathlib import Path
+
+import numpy as np
 
 from _common import ROOT, table
 from profai_cli.speech import segment
-from profai_cli.speech.timing import word_times
-from profai_cli.tts.piper_tts import bundled_voice_path, load_voice
+from profai_cli.speech.timing import said_words, word_times
+from profai_cli.speech.voice import words as plain_words
+from profai_cli.tts.piper_tts import PiperTTS
 
 NOTES = [
     *sorted((ROOT / "tests" / "notes").glob("*.md")),
     *sorted((ROOT / "examples").glob("*.md")),
 ]
-BREAKS = set(" ,.;:!?^$_")
 
 
-def aligned_voice(folder: Path):  # type: ignore[no-untyped-def]
-    import onnx
-    from piper.patch_voice_with_alignment import add_alignment_output
-
-    source = bundled_voice_path()
-    assert source is not None, "the offline voice is not installed"
-    model = onnx.load(str(source))
-    add_alignment_output(model)
-    patched = folder / "aligned.onnx"
-    onnx.save(model, str(patched))
-    shutil.copy(str(source) + ".json", str(patched) + ".json")
-    return load_voice(patched)
+def onsets(audio: np.ndarray, rate: int) -> np.ndarray:
+    hop = rate // 200
+    frames = len(audio) // hop
+    x = audio[: frames * hop].astype(np.float64).reshape(frames, hop)
+    loud = np.sqrt(np.mean(x**2, axis=1)) > 300
+    quiet_before = np.array([not loud[max(0, j - 8) : j].any() for j in range(frames)])
+    result: np.ndarray = np.flatnonzero(loud & quiet_before) * hop / rate
+    return result
 
 
-def word_starts(voice, text: str) -> tuple[list[float], float] | None:  # type: ignore[no-untyped-def]
-    chunks = list(voice.synthesize(text, include_alignments=True))
-    if len(chunks) != 1 or not chunks[0].phoneme_alignments:
-        return None
-    chunk = chunks[0]
-    starts, at, inside = [], 0, False
-    for a in chunk.phoneme_alignments:
-        if a.phoneme in BREAKS:
-            inside = False
-        elif not inside:
-            starts.append(at / chunk.sample_rate)
-            inside = True
-        at += int(a.num_samples)
-    return starts, len(chunk.audio_int16_array) / chunk.sample_rate
-
-
-def main() -> None:
-    errors: list[float] = []
-    compared = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        voice = aligned_voice(Path(tmp))
-        for notes in NOTES:
-            for chunk in segment(notes.read_text()):
-                said = chunk.text
-                if len(said.split()) < 4 or re.search(r"[^\w\s,.;:!?'-]", said):
-                    continue
-                found = word_starts(voice, said)
-                if found is None:
-                    continue
-                starts, seconds = found
-                estimated = word_times(said, seconds)
-                if len(estimated) != len(starts):
-                    continue
-                compared += 1
-                errors += [abs(a - at) for a, (_, _, at) in zip(starts, estimated, strict=True)]
-    errors.sort()
-    rows = [
-        [
-            str(compared),
-            str(len(errors)),
-            f"{statistics.median(errors) * 1000:.0f} ms",
-            f"{errors[int(len(errors) * 0.9)] * 1000:.0f} ms",
-            f"{sum(e <= 0.1 for e in errors) / len(errors):.0%}",
-        ]
+def row(name: str, errors: list[float]) -> list[str]:
+    errors = sorted(errors)
+    return [
+        name,
+        str(len(errors)),
+        f"{statistics.median(errors) * 1000:.0f} ms",
+        f"{errors[int(len(errors) * 0.9)] * 1000:.0f} ms",
+        f"{sum(e <= 0.1 for e in errors) / len(errors):.0%}",
     ]
+
+
+async def main() -> None:
+    voice = PiperTTS()
+    own_vs_audio: list[float] = []
+    estimate_vs_audio: list[float] = []
+    estimate_vs_own: list[float] = []
+    sentences = timed = 0
+    for notes in NOTES:
+        for chunk in segment(notes.read_text()):
+            said = plain_words(chunk.text)
+            if not said_words(said):
+                continue
+            sentences += 1
+            audio = np.concatenate([f async for f in voice.stream(said)])
+            own = voice.word_starts(said)
+            if own is None:
+                continue
+            timed += 1
+            seconds = len(audio) / voice.sample_rate
+            estimate = [at for _, _, at in word_times(said, seconds)]
+            if len(estimate) != len(own):
+                continue
+            heard = onsets(audio, voice.sample_rate)
+            words = said_words(said)
+            for i, (mine, guess) in enumerate(zip(own, estimate, strict=True)):
+                estimate_vs_own.append(abs(mine - guess))
+                if heard.size and (i == 0 or words[i - 1].endswith((",", ";", ":"))):
+                    own_vs_audio.append(float(np.min(np.abs(heard - mine))))
+                    estimate_vs_audio.append(float(np.min(np.abs(heard - guess))))
     print(
         table(
-            "Estimated word starts against Piper's own alignments",
-            ["sentences", "words", "median error", "90th percentile", "within 100 ms"],
-            rows,
+            f"Word starts, Piper voice: {timed} of {sentences} sentences timed by the voice",
+            ["times", "words", "median error", "90th percentile", "within 100 ms"],
+            [
+                row("Piper's own, against the audio (after pauses)", own_vs_audio),
+                row("estimated, against the audio (after pauses)", estimate_vs_audio),
+                row("estimated, against Piper's own (every word)", estimate_vs_own),
+            ],
         )
     )
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

@@ -253,3 +253,15 @@ def first_loud(audio: np.ndarray, threshold: int = 300) -> int | None:
 def last_loud(audio: np.ndarray, threshold: int = 300) -> int | None:
     loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > threshold)
     return int(loud[-1]) if loud.size else None
+
+
+def onsets(audio: np.ndarray, rate: int, threshold: float = 300.0) -> np.ndarray:
+    """When (seconds) sound begins after at least 40 ms of quiet: where a word that
+    follows a pause starts, read from the audio alone."""
+    hop = max(1, rate // 200)  # 5 ms
+    x = audio.astype(np.float64)
+    frames = len(x) // hop
+    level = np.sqrt(np.mean(x[: frames * hop].reshape(frames, hop) ** 2, axis=1))
+    loud = level > threshold
+    quiet_before = np.array([not loud[max(0, j - 8) : j].any() for j in range(frames)])
+    return np.flatnonzero(loud & quiet_before) * hop / rate

@@ -6,7 +6,6 @@ import asyncio
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,30 +148,50 @@ def test_piper_loads_its_voice_once_and_keeps_the_loop_free(piper: PiperTTS) -> 
 
 
 @pytest.mark.piper
-def test_piper_speed_is_the_speed_heard(piper: PiperTTS) -> None:
+def test_the_voice_model_loads_with_its_phoneme_durations_as_an_output() -> None:
+    import onnxruntime
+
+    from profai_cli.tts.piper_tts import bundled_voice_path
+    from profai_cli.tts.voice_model import with_durations
+
+    path = bundled_voice_path()
+    assert path is not None
+    model = path.read_bytes()
+    patched = with_durations(model)
+    assert patched is not None
+    session = onnxruntime.InferenceSession(patched, providers=["CPUExecutionProvider"])
+    assert [o.name for o in session.get_outputs()] == ["output", "/Ceil_output_0"]
+    assert with_durations(patched) is None  # already there: loaded as it is
+    assert with_durations(model[: len(model) // 2]) is None  # torn: loaded as it is
+    assert with_durations(b"not a model") is None
+
+
+@pytest.mark.piper
+def test_piper_speed_is_the_speed_heard(piper: PiperTTS, monkeypatch: pytest.MonkeyPatch) -> None:
     from profai_cli.tts.piper_tts import PiperTTS
 
     # Piper varies a sentence's length by 2-3% from run to run (noise on its durations,
     # inside the model): the same real audio is replayed at each speed, so the check is
     # exact; then fresh syntheses, summed over runs, catch what replaying would hide.
     text = "The same sentence, spoken at several speeds, is as long as the speed says."
-    said = [chunk.audio_int16_array for chunk in piper._voice.synthesize(text)]
-    n = sum(len(a) for a in said)
-    for speed in (0.7, 1.2, 1.5):
+    said = list(piper._voice.synthesize(text, include_alignments=True))
+    n = sum(len(chunk.audio_int16_array) for chunk in said)
+    starts: dict[float, list[float]] = {}
+    for speed in (1.0, 0.7, 1.2, 1.5):
         engine = PiperTTS(speed=speed)
-        engine._voice.synthesize = lambda *a, **k: [_Chunk(a) for a in said]  # type: ignore[method-assign]
+        monkeypatch.setattr(engine._voice, "synthesize", lambda *a, **k: said)
         out, _ = asyncio.run(_collect(engine, text))
         assert n / len(out) == pytest.approx(speed, rel=0.001), speed
+        starts[speed] = engine.word_starts(text) or []
+    monkeypatch.undo()  # the voice is shared: it synthesizes again below
+    assert len(starts[1.0]) == len(text.split())  # the words keep time with the speed too
+    for speed in (0.7, 1.2, 1.5):
+        assert starts[speed] == pytest.approx([at / speed for at in starts[1.0]], abs=0.002)
 
     def runs(engine: PiperTTS) -> int:
         return sum(len(asyncio.run(_collect(engine, text))[0]) for _ in range(6))
 
     assert runs(piper) / runs(PiperTTS(speed=1.5)) == pytest.approx(1.5, rel=0.04)
-
-
-@dataclass
-class _Chunk:
-    audio_int16_array: np.ndarray
 
 
 # -- the cache ----------------------------------------------------------------------------
@@ -208,6 +227,30 @@ def test_corrupt_entry_is_discarded_and_synthesized_again(fake: FakeOpenAI, tmp_
     entry.write_bytes(data[:20] + bytes(len(data) - 20))  # right size, wrong bytes
     asyncio.run(_collect(cached, "Fragile entry."))
     assert len(fake.requests("/audio/speech")) == 3
+
+
+def test_the_cache_keeps_a_voices_word_times_and_reads_entries_made_before_them(
+    tmp_path: Path,
+) -> None:
+    import struct
+    import zlib
+
+    cache = AudioCache(tmp_path, 10**9)
+    block = np.arange(2000, dtype=np.int16)
+    cache.put("a" * 64, 22_050, block, [0.05, 0.4, 0.9])
+    hit = cache.get("a" * 64)
+    assert hit is not None and np.array_equal(hit[1], block)
+    assert hit[2] == pytest.approx([0.05, 0.4, 0.9])
+    cache.put("b" * 64, 22_050, block)
+    assert (hit := cache.get("b" * 64)) is not None and hit[2] is None
+    # An entry written before word times were kept is still a hit, with none.
+    data = block.astype("<i2").tobytes()
+    old = struct.pack("<5sIII", b"PRFA\x01", 22_050, len(block), zlib.crc32(data)) + data
+    path = tmp_path / "cc" / ("c" * 64 + ".pcm")
+    path.parent.mkdir()
+    path.write_bytes(old)
+    assert (hit := cache.get("c" * 64)) is not None
+    assert np.array_equal(hit[1], block) and hit[2] is None
 
 
 def test_failed_stream_is_not_cached(fake: FakeOpenAI, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Words in time: estimated word starts, word-level subtitles, and the word being said
-highlighted in the panel on a real terminal."""
+"""Words in time: Piper's own word times checked against its audio, estimated ones for
+other voices, word-level subtitles, and the word being said highlighted in the panel on
+a real terminal."""
 
 from __future__ import annotations
 
@@ -78,3 +79,65 @@ def test_the_word_being_said_is_highlighted_as_the_voice_goes(
     for at, k in zip((1.0, 2.2, 3.4), index, strict=True):
         expected = next(i for i, (_, _, t) in reversed(list(enumerate(times))) if t <= at)
         assert abs(k - expected) <= 1, (seen, at)
+
+
+GLACIERS = """# Glaciers
+
+A glacier forms where snow, year after year, outlasts the summer melt.
+
+## Motion
+
+Ice flows downhill under its own weight; near the bed, it also slides on meltwater.
+At the snout, where melting wins, the glacier retreats, even while its ice moves forward.
+
+## Landforms
+
+Moraines, drumlins and eskers record where the ice once stood: a terminal moraine, for
+instance, marks the glacier's farthest advance.
+"""
+
+
+def _word_stamps(vtt: str) -> list[tuple[str | None, str, float]]:
+    """(the word before, the word, when the cue says it starts) for every word."""
+    out: list[tuple[str | None, str, float]] = []
+    for cue in vtt.split("\n\n")[1:]:
+        before = None
+        for h, m, s, word in re.findall(r"<(\d\d):(\d\d):(\d\d\.\d{3})>(\S+)", cue):
+            out.append((before, word, int(h) * 3600 + int(m) * 60 + float(s)))
+            before = word
+    return out
+
+
+@pytest.mark.piper
+def test_piper_word_cues_start_where_the_voice_does(home: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from tests.audio_tools import onsets
+
+    notes = home / "glaciers.md"
+    notes.write_text(GLACIERS)
+    wav, vtt = home / "g.wav", home / "g.vtt"
+    args = ["export", str(wav), str(notes), "--llm", "none", "--tts", "piper"]
+    r = run_here([*args, "--subtitles", str(vtt), "--words"], home)
+    assert r.code == 0, r.err
+    audio, rate = sf.read(str(wav), dtype="int16")
+    heard = onsets(audio, rate)
+    # The words that follow a pause (a cue's first, or after a comma, colon or semicolon)
+    # begin with a sound after silence: that onset is where the voice began the word.
+    after_pause = [
+        at
+        for before, _, at in _word_stamps(vtt.read_text())
+        if before is None or before.endswith((",", ";", ":"))
+    ]
+    assert len(after_pause) >= 15
+    errors = np.array([np.min(np.abs(heard - at)) for at in after_pause])
+    # The voice's own times: 6 ms at the median, 25 at the 90th percentile here; estimated
+    # from the letters they were 20 and 94 (so this fails if the times are estimated).
+    assert np.mean(errors <= 0.1) >= 0.9, errors
+    assert np.median(errors) <= 0.015 and np.percentile(errors, 90) <= 0.06, errors
+    # From the audio cache the next time, the words keep the voice's own times.
+    first = vtt.read_text()
+    r = run_here([*args, "--subtitles", str(vtt), "--words", "-f"], home)
+    assert r.code == 0, r.err
+    assert vtt.read_text() == first

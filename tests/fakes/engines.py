@@ -44,6 +44,9 @@ class FakeTTS:
     def identity(self) -> dict[str, str]:
         return {"engine": self.name}
 
+    def word_starts(self, text: str) -> list[float] | None:
+        return None
+
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
         attempt = self.requests.count(text)
         self.requests.append(text)

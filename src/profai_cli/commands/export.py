@@ -174,7 +174,8 @@ async def _export(
     progress = ExportProgress(status.console) if options.progress else None
 
     def written(chunk: Chunk, start: int, end: int) -> None:
-        cues.append(cue(chunk, start, end, tts.sample_rate, lecture.text))
+        said = lecture.word_starts(chunk.index)
+        cues.append(cue(chunk, start, end, tts.sample_rate, lecture.text, said))
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 

@@ -41,6 +41,7 @@ class ChunkAudio:
         self.parts: list[np.ndarray] = []
         self.done = False
         self.error: BaseException | None = None
+        self.word_starts: list[float] | None = None  # seconds in, as the voice said them
         self._changed = asyncio.Event()
 
     def add(self, frames: np.ndarray) -> None:
@@ -160,6 +161,12 @@ class Lecture:
             self._start(k)
         return self._audio[k]
 
+    def word_starts(self, k: int) -> list[float] | None:
+        """When each word of chunk k begins in its audio, if its voice said (a chunk
+        not made yet, or made by a voice that does not say, has none)."""
+        audio = self._audio.get(k)
+        return audio.word_starts if audio is not None and audio.done else None
+
     def redo_audio_from(self, k: int) -> None:
         """Make chunk k and later again (the speed changed): drop what was made for them."""
         for i in [i for i in self._audio if i >= k]:
@@ -207,6 +214,7 @@ class Lecture:
                         if self.standin is not None:
                             self.standin.hear(frames)
                         out.add(frames)
+                    out.word_starts = self.voice.word_starts(said)
                     break
                 except TTSError as exc:
                     # One more try for a passing fault, if nothing of this chunk was played.

@@ -474,8 +474,8 @@ class Player:
         return written(span) or chunk.text
 
     def word(self, k: int) -> int | None:
-        """Which word of sentence k is being said now (its time estimated within the
-        sentence's measured length; None before that is known)."""
+        """Which word of sentence k is being said now (by the voice's own times, or
+        estimated within the sentence's measured length; None before that is known)."""
         from profai_cli.speech.timing import word_at, word_times
 
         playback, chunk = self.playback, self.lecture.chunks[k]
@@ -484,7 +484,7 @@ class Player:
             return None
         if self._times is None or self._times[0] != k:
             speech = max(0.0, made - playback.pause_after(chunk))
-            self._times = (k, word_times(self.shown(k), speech))
+            self._times = (k, word_times(self.shown(k), speech, self.lecture.word_starts(k)))
         into = (playback.heard_position() - start) / playback.rate
         return word_at(self._times[1], into)
 

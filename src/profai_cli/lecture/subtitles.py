@@ -16,19 +16,27 @@ class Cue:
     end: float
     text: str
     heading: bool
-    words: tuple[tuple[str, float], ...] = ()  # each word and when it begins (estimated)
+    words: tuple[tuple[str, float], ...] = ()  # each word and when it begins
 
 
-def cue(chunk: Chunk, start: int, end: int, rate: int, lecture: str = "") -> Cue:
+def cue(
+    chunk: Chunk,
+    start: int,
+    end: int,
+    rate: int,
+    lecture: str = "",
+    said: list[float] | None = None,
+) -> Cue:
     """The chunk's cue: its text as written in the lecture (formulas and symbols kept), or
-    as said where the written form is not text (a table row)."""
+    as said where the written form is not text (a table row). ``said``: when each word
+    the voice was given began, if it said."""
     from profai_cli.speech.timing import word_times
 
     span = lecture[chunk.start : chunk.end] if lecture else ""
     shown = written(span) if span and not span.lstrip().startswith(("|", "```", "~~~")) else ""
     text = shown or chunk.text
     begin, finish = start / rate, end / rate
-    words = tuple((text[a:b], begin + at) for a, b, at in word_times(text, finish - begin))
+    words = tuple((text[a:b], begin + at) for a, b, at in word_times(text, finish - begin, said))
     return Cue(begin, finish, text, chunk.kind is ChunkKind.HEADING, words)
 
 

@@ -110,6 +110,9 @@ class OpenAITTS:
             client, self._client = self._client, None
             await client.close()
 
+    def word_starts(self, text: str) -> list[float] | None:
+        return None  # the speech endpoint returns audio only
+
     def identity(self) -> dict[str, str]:
         return {
             "engine": "openai",

@@ -23,6 +23,11 @@ class TTSEngine(Protocol):
         """int16 mono frames for text; nothing at all for empty text."""
         ...
 
+    def word_starts(self, text: str) -> list[float] | None:
+        """When each word of text began (seconds into its audio), once a stream of it
+        has ended, if the voice says so (Piper does; a service does not)."""
+        ...
+
     async def warm_up(self) -> None:
         """Get ready for the first chunk (connections, caches); never raises."""
         ...

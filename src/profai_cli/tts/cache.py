@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_MAX_MB = 500
-_MAGIC = b"PRFA\x01"
-_HEADER = struct.Struct("<5sIII")  # magic+version, sample rate, samples, crc32 of the data
+_MAGIC = b"PRFA\x02"
+# magic+version, sample rate, samples, words timed, crc32 of the samples and the times
+_HEADER = struct.Struct("<5sIIII")
+_MAGIC_V1, _HEADER_V1 = b"PRFA\x01", struct.Struct("<5sIII")  # the same, with no times
 
 
 def default_cache_dir() -> Path:
@@ -84,8 +86,9 @@ class AudioCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.pcm"
 
-    def get(self, key: str) -> tuple[int, np.ndarray] | None:
-        """(sample rate, frames) for a sound entry; a damaged entry is removed."""
+    def get(self, key: str) -> tuple[int, np.ndarray, list[float] | None] | None:
+        """(sample rate, frames, each word's start if the voice gave them) for a sound
+        entry; a damaged entry is removed."""
         import numpy as np
 
         path = self._path(key)
@@ -95,39 +98,52 @@ class AudioCache:
             return None
         except OSError:
             return None
-        if len(data) >= _HEADER.size:
-            magic, rate, samples, crc = _HEADER.unpack_from(data)
+        rate = samples = timed = crc = 0
+        if data.startswith(_MAGIC_V1) and len(data) >= _HEADER_V1.size:
+            _, rate, samples, crc = _HEADER_V1.unpack_from(data)
+            body = memoryview(data)[_HEADER_V1.size :]
+        elif data.startswith(_MAGIC) and len(data) >= _HEADER.size:
+            _, rate, samples, timed, crc = _HEADER.unpack_from(data)
             body = memoryview(data)[_HEADER.size :]
-            if (
-                magic == _MAGIC
-                and len(body) == samples * 2
-                and rate > 0
-                and zlib.crc32(body) == crc
-                and samples > 0
-            ):
-                try:
-                    os.utime(path)  # recently used: evicted last
-                except OSError:
-                    pass
-                return rate, np.frombuffer(body, dtype="<i2")
+        else:
+            body = memoryview(b"")
+        if (
+            samples > 0
+            and rate > 0
+            and len(body) == samples * 2 + timed * 4
+            and zlib.crc32(body) == crc
+        ):
+            try:
+                os.utime(path)  # recently used: evicted last
+            except OSError:
+                pass
+            starts = np.frombuffer(body[samples * 2 :], dtype="<f4").tolist() or None
+            return rate, np.frombuffer(body[: samples * 2], dtype="<i2"), starts
         try:
             path.unlink()
         except OSError:
             pass
         return None
 
-    def put(self, key: str, rate: int, frames: np.ndarray) -> None:
+    def put(
+        self, key: str, rate: int, frames: np.ndarray, starts: list[float] | None = None
+    ) -> None:
+        import numpy as np
+
         data = frames.astype("<i2", copy=False).tobytes()
         if not data:
             return
+        times = np.asarray(starts or [], dtype="<f4").tobytes()
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pcm")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(_HEADER.pack(_MAGIC, rate, len(data) // 2, zlib.crc32(data)))
+                    crc = zlib.crc32(times, zlib.crc32(data))
+                    fh.write(_HEADER.pack(_MAGIC, rate, len(data) // 2, len(times) // 4, crc))
                     fh.write(data)
+                    fh.write(times)
                 os.replace(tmp, path)
             except BaseException:
                 try:
@@ -140,7 +156,7 @@ class AudioCache:
         if self._size is None:
             self._size = self.info().bytes
         else:
-            self._size += len(data) + _HEADER.size
+            self._size += len(data) + len(times) + _HEADER.size
         if self._size > self.max_bytes:
             self.evict()
 
@@ -208,6 +224,10 @@ class CachedTTS:
         self.phonemes = engine.phonemes
         self.hits = 0
         self.misses = 0
+        self._starts: dict[str, list[float]] = {}  # text -> its words' starts, from the cache
+
+    def word_starts(self, text: str) -> list[float] | None:
+        return self._starts.get(text) or self.engine.word_starts(text)
 
     @property
     def speed(self) -> float:
@@ -235,6 +255,10 @@ class CachedTTS:
         hit = self.cache.get(key)
         if hit is not None and hit[0] == self.sample_rate:
             self.hits += 1
+            if hit[2] is not None:
+                while len(self._starts) >= 512:  # the lecture's recent sentences suffice
+                    del self._starts[next(iter(self._starts))]
+                self._starts[text] = hit[2]
             yield hit[1]
             return
         self.misses += 1
@@ -243,4 +267,5 @@ class CachedTTS:
             parts.append(frames)
             yield frames
         if parts:  # only a stream that finished is saved
-            self.cache.put(key, self.sample_rate, np.concatenate(parts))
+            starts = self.engine.word_starts(text)
+            self.cache.put(key, self.sample_rate, np.concatenate(parts), starts)

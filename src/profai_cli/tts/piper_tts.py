@@ -116,16 +116,24 @@ def _voice(voice_class: Any, path: Path, config: Path, threads: int | None) -> A
 def _session(path: Path, threads: int | None) -> Any:
     """Piper's session, with memory patterns off: onnxruntime keeps one per input shape,
     and every sentence has a new length, so memory grew with the lecture (1.8x at 60
-    minutes); off, it stays flat at no cost in speed."""
+    minutes); off, it stays flat at no cost in speed. The model is given its phoneme
+    durations as an output (tts/voice_model.py), so each word's time is the voice's own."""
     import onnxruntime
+
+    from profai_cli.tts.voice_model import with_durations
 
     options = onnxruntime.SessionOptions()
     options.enable_mem_pattern = False
     if threads is not None:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+    model: str | bytes = str(path)
+    try:
+        model = with_durations(path.read_bytes()) or model
+    except OSError:
+        pass  # onnxruntime says what is wrong with the file
     return onnxruntime.InferenceSession(
-        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        model, sess_options=options, providers=["CPUExecutionProvider"]
     )
 
 
@@ -145,6 +153,10 @@ class PiperTTS:
         self.sample_rate = int(self._voice.config.sample_rate)
         self.phonemes = True  # piper reads [[ ... ]] as phonemes
         self.name = voice_name(path)
+        self._starts: dict[str, list[float]] = {}  # text -> its words' start seconds
+
+    def word_starts(self, text: str) -> list[float] | None:
+        return self._starts.get(text)
 
     async def warm_up(self) -> None:
         pass  # loaded in the constructor; its first synthesis is not slower than the rest
@@ -183,12 +195,21 @@ class PiperTTS:
             except RuntimeError:  # the loop is gone: the command ended meanwhile
                 stop.set()
 
+        timed: list[tuple[str, int]] | None = []
+
         def work() -> None:
+            nonlocal timed
             try:
-                for chunk in self._voice.synthesize(text, syn_config=config):
+                for chunk in self._voice.synthesize(
+                    text, syn_config=config, include_alignments=True
+                ):
                     if stop.is_set():
                         break
-                    hand_over(stretch(chunk.audio_int16_array, rate, speed))
+                    audio = stretch(chunk.audio_int16_array, rate, speed)
+                    timed = _timed(timed, chunk, len(audio))
+                    hand_over(audio)
+                else:
+                    self._time_words(text, timed)
                 hand_over(done)
             except Exception as exc:  # handed to the event loop, raised there
                 hand_over(exc)
@@ -207,3 +228,34 @@ class PiperTTS:
                 yield item
         finally:
             stop.set()
+
+    def _time_words(self, text: str, timed: list[tuple[str, int]] | None) -> None:
+        """Each word's start, from the voice's phoneme durations (in the synthesis thread:
+        the words are phonemized under Piper's own espeak-ng lock)."""
+        from profai_cli.speech.timing import said_words
+        from profai_cli.tts.alignment import word_starts
+
+        if not timed:
+            return
+        voice = self._voice
+
+        def phonemize(word: str) -> list[str]:
+            return [p for sentence in voice.phonemize(word) for p in sentence]
+
+        starts = word_starts(timed, said_words(text), phonemize)
+        if starts is not None:
+            while len(self._starts) >= 512:  # the lecture's recent sentences suffice
+                del self._starts[next(iter(self._starts))]
+            self._starts[text] = [s / self.sample_rate for s in starts]
+
+
+def _timed(
+    timed: list[tuple[str, int]] | None, chunk: Any, samples: int
+) -> list[tuple[str, int]] | None:
+    """The (phoneme, samples) so far with this Piper chunk's added, scaled to its audio
+    as stretched; None once a chunk comes without them (the words are then estimated)."""
+    found = chunk.phoneme_alignments
+    if timed is None or not found:
+        return None
+    scale = samples / max(1, sum(int(a.num_samples) for a in found))
+    return [*timed, (" ", 0), *((a.phoneme, round(int(a.num_samples) * scale)) for a in found)]
