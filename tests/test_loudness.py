@@ -149,3 +149,92 @@ def test_the_limiter_holds_inter_sample_peaks_under_the_ceiling() -> None:
 def test_loudness_values_are_checked(home: Path) -> None:
     r = run_here(["export", str(home / "x.wav"), "-", "--loudness", "loud"], home, stdin="n")
     assert r.code == 2 and "--loudness loud" in r.err and r.err.count("\n") == 1
+
+
+@pytest.mark.piper
+def test_the_meter_measures_what_pyloudnorm_does() -> None:
+    """BS.1770 by numpy alone (what is measured before a sentence plays), held to
+    pyloudnorm on Piper's sentences and on noise at each rate the voices use."""
+    import asyncio
+
+    import pyloudnorm
+
+    from profai_cli.audio.meter import integrated_loudness
+    from profai_cli.speech import segment
+    from profai_cli.tts.piper_tts import PiperTTS
+
+    voice = PiperTTS()
+
+    async def said(text: str) -> np.ndarray:
+        return np.concatenate([f async for f in voice.stream(text)])
+
+    notes = (EXAMPLES / "photosynthesis.md").read_text()
+    meter = pyloudnorm.Meter(voice.sample_rate)
+    block, step = int(0.4 * voice.sample_rate), int(0.1 * voice.sample_rate)
+    compared = 0
+    for chunk in list(segment(notes))[:12]:
+        audio = asyncio.run(said(chunk.text))
+        if len(audio) < block:
+            continue
+        # Cut to whole blocks: pyloudnorm counts a last one running past the end.
+        audio = audio[: block + (len(audio) - block) // step * step]
+        reference = meter.integrated_loudness(audio.astype(np.float64) / 32768)
+        assert integrated_loudness(audio, voice.sample_rate) == pytest.approx(reference, abs=0.05)
+        compared += 1
+    assert compared >= 6
+    rng = np.random.default_rng(7)
+    for rate in (16_000, 22_050, 24_000, 48_000):
+        noise = rng.normal(0, 0.05, rate * 2) * np.linspace(0.2, 1, rate * 2)
+        reference = pyloudnorm.Meter(rate).integrated_loudness(noise)
+        assert integrated_loudness(noise, rate) == pytest.approx(reference, abs=0.05)
+    assert integrated_loudness(np.zeros(48_000), 48_000) is None  # under the -70 gate
+    assert integrated_loudness(np.ones(100), 48_000) is None  # shorter than a block
+
+
+def _spoken_parts(audio: np.ndarray, rate: int) -> list[np.ndarray]:
+    """The runs of sound between pauses of 0.15 s or more (the sentences, roughly)."""
+    hop = rate // 100
+    frames = len(audio) // hop
+    level = np.abs(audio[: frames * hop].astype(np.int32)).reshape(frames, hop).max(axis=1)
+    loud = np.flatnonzero(level > 200)
+    parts, begin = [], None
+    for a, b in zip(loud, [*loud[1:], None], strict=True):
+        begin = a if begin is None else begin
+        if b is None or b - a > 15:
+            parts.append(audio[begin * hop : (a + 1) * hop])
+            begin = None
+    return [p for p in parts if len(p) > rate * 0.6]
+
+
+@needs_ffmpeg
+@pytest.mark.audio
+@pytest.mark.piper
+def test_a_sound_device_hears_every_voice_at_the_target(
+    fake: FakeOpenAI, home: Path, pulse: str
+) -> None:
+    """Played, not exported: the service voice (the fake's tones, far louder than the
+    target) fails on the first sentence and Piper says it; the sound device is recorded,
+    and it played all of it at the target, no sentence jumping from the one before."""
+    import pyloudnorm
+
+    from tests.audio_tools import REC_RATE, Recorder
+    from tests.conftest import run_profai
+
+    fake.knobs.lecture = LECTURE
+    fake.knobs.tts_amplitude = 0.9
+    fake.knobs.tts_fault = "500"
+    fake.knobs.fault_times = 6  # the first sentence, both tries of three
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "--lookahead", "1"]
+    with Recorder() as rec:
+        r = run_profai(args, home, stdin="notes", timeout=120)
+        audio, _ = rec.stop()
+    assert r.code == 0, r.err
+    assert "the voice changed for one sentence" in r.err
+    meter = pyloudnorm.Meter(REC_RATE)
+    whole = meter.integrated_loudness(audio.astype(np.float64) / 32768)
+    assert abs(whole - -16) <= 1.0, whole
+    parts = _spoken_parts(audio, REC_RATE)
+    assert len(parts) >= 6
+    levels = [meter.integrated_loudness(p.astype(np.float64) / 32768) for p in parts]
+    assert max(abs(a - b) for a, b in zip(levels, levels[1:], strict=False)) <= 3.0, levels
+    assert np.abs(audio).max() <= 10 ** (-1.0 / 20) * 32767 * 1.02  # under the ceiling

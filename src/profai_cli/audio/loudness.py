@@ -1,36 +1,26 @@
-"""Every sentence at one loudness (ITU-R BS.1770, by pyloudnorm), peaks held under a
+"""Every sentence at one loudness (ITU-R BS.1770: audio/meter.py), peaks held under a
 true-peak ceiling: an episode at a podcast's level whatever voice said each sentence.
 
 A sentence's gain comes from its own measured loudness, so each is at the target and
 adjacent ones never jump, whichever voice said them; one too short to measure (under
-BS.1770's 400 ms block) keeps the last sentence's gain. That is for files, which get
-each sentence whole. A sound device gets the limiter only: measuring needs the whole
-sentence and the meter's import (scipy, a few hundred ms holding the interpreter), and
-both would come between the voice and its first sound or open gaps between sentences.
-The limiter looks at a 4x
-oversampled copy (soxr) for peaks between samples and lowers the gain smoothly around
-them, never above the ceiling.
+BS.1770's 400 ms block) keeps the last sentence's gain. A file gets each sentence whole;
+a sound device gets what of it has been made when it starts to play (all of it from
+Piper, which makes a sentence at once), measured again as more of it comes. The limiter
+looks at a 4x oversampled copy (soxr) for peaks between samples and lowers the gain
+smoothly around them, never above the ceiling.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import numpy as np
 
-_LOADED = threading.Event()  # pyloudnorm (and scipy) are imported: measuring is quick
-
-
-def _load_meter() -> None:
-    import pyloudnorm  # noqa: F401
-
-    _LOADED.set()
-
+from profai_cli.audio.meter import block_loudness, integrated_loudness
 
 CEILING_DBTP = -1.0
 _HOLD_SECONDS = 0.002  # the limiter's look-ahead and hold around a peak
 _MIN_MEASURED = 0.45  # seconds: BS.1770's 400 ms blocks need at least one
+_RAMP_SECONDS = 0.05  # a gain changed mid-sentence moves this smoothly
+_MOST_GAIN = 24.0  # dB: what is quieter than the target by more is a pause, not a voice
 
 
 class Leveller:
@@ -39,19 +29,12 @@ class Leveller:
         self.target = target_lufs
         self.ceiling = 10 ** (ceiling_dbtp / 20) * 32767
         self.gain_db: float | None = None  # the last sentence's
-        self._meter: Any = None
 
     def loudness(self, frames: np.ndarray) -> float | None:
         """The integrated loudness of a sentence, LUFS; None when too short or silent."""
         if len(frames) < self.rate * _MIN_MEASURED:
             return None
-        if self._meter is None:
-            _load_meter()  # scipy with it: ~0.3 s once, after the first sentence is out
-            import pyloudnorm
-
-            self._meter = pyloudnorm.Meter(self.rate)
-        value = float(self._meter.integrated_loudness(frames.astype(np.float64) / 32768))
-        return value if np.isfinite(value) and value > -70 else None
+        return integrated_loudness(frames, self.rate)
 
     def gain_for(self, frames: np.ndarray) -> float:
         """The gain (dB) for this sentence, learnt for the next ones too."""
@@ -61,41 +44,81 @@ class Leveller:
         self.gain_db = self.target - measured  # the sentence itself at the target
         return self.gain_db
 
-    def apply(self, frames: np.ndarray, gain_db: float) -> np.ndarray:
-        """``frames`` at ``gain_db``, limited under the true-peak ceiling, as int16."""
+    def gain_so_far(self, frames: np.ndarray) -> float:
+        """The gain for a sentence still coming, from what has come of it: measured as
+        BS.1770 says once there is a block of it, as one short block before (at least
+        50 ms of sound); else the last sentence's."""
+        if len(frames) >= self.rate * _MIN_MEASURED:
+            return self.gain_for(frames)
+        measured = block_loudness(frames, self.rate) if len(frames) >= self.rate * 0.05 else None
+        if measured is None or measured < self.target - _MOST_GAIN:
+            return self.gain_db or 0.0  # too little, or the voice's quiet lead-in
+        return self.target - measured
+
+    def apply(self, frames: np.ndarray, gain_db: float, from_db: float | None = None) -> np.ndarray:
+        """``frames`` at ``gain_db`` (reached from ``from_db`` over the first 50 ms, when
+        the gain changes mid-sentence), limited under the true-peak ceiling, as int16."""
         if not len(frames):
             return frames
         x = frames.astype(np.float32) * np.float32(10 ** (gain_db / 20))
-        needed = self._limit(x)
-        out: np.ndarray = np.clip(np.round(x * needed), -32768, 32767).astype(np.int16)
+        if from_db is not None and from_db != gain_db:
+            n = min(len(x), int(self.rate * _RAMP_SECONDS))
+            ramp = np.linspace(10 ** ((from_db - gain_db) / 20), 1.0, n, dtype=np.float32)
+            x[:n] *= ramp
+        self._limit(x)
+        out: np.ndarray = np.clip(np.round(x), -32768, 32767).astype(np.int16)
         return out
 
-    def _limit(self, x: np.ndarray) -> np.ndarray:
-        """The gain under 1 at each sample that keeps every (inter-sample) peak under the
-        ceiling, reached smoothly: the lowest needed nearby, then averaged."""
+    def _limit(self, x: np.ndarray) -> None:
+        """Lower ``x`` in place around each (inter-sample) peak over the ceiling, reached
+        smoothly: the lowest gain needed nearby, then averaged. Only the stretches around
+        such peaks are worked on: a sentence has few, and the rest is left as it is."""
         peaks = np.abs(x)
         if peaks.max() * 1.42 <= self.ceiling:
-            return np.ones_like(x)  # no peak between samples rises 3 dB over its neighbours
+            return  # no peak between samples rises 3 dB over its neighbours
         import soxr
 
         up = np.abs(soxr.resample(x, self.rate, self.rate * 4, quality="MQ"))
         n = min(len(up) // 4, len(x))
-        peaks[:n] = np.maximum(peaks[:n], up[: n * 4].reshape(n, 4).max(axis=1))
-        if peaks.max() <= self.ceiling:
-            return np.ones_like(x)
-        needed = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-6)).astype(np.float32)
+        between = np.maximum(np.maximum(up[0 : 4 * n : 4], up[1 : 4 * n : 4]), up[2 : 4 * n : 4])
+        peaks[:n] = np.maximum(peaks[:n], np.maximum(between, up[3 : 4 * n : 4]))
+        over = np.flatnonzero(peaks > self.ceiling)
+        if not over.size:
+            return
         hold = max(1, int(self.rate * _HOLD_SECONDS))
-        if _LOADED.is_set():  # scipy is there (pyloudnorm brought it): its C filters
-            from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-            lowest = minimum_filter1d(needed, 2 * hold + 1, mode="constant", cval=1.0)
-            smooth = uniform_filter1d(lowest, hold + 1, mode="nearest")
-        else:  # the first sentence, before scipy has loaded: numpy alone, a little slower
-            padded = np.pad(needed, (hold, hold), constant_values=1.0)
-            lowest = np.lib.stride_tricks.sliding_window_view(padded, 2 * hold + 1).min(axis=1)
-            kernel = np.ones(hold + 1, np.float32) / (hold + 1)
-            smooth = np.convolve(
-                np.pad(lowest, (hold // 2, hold - hold // 2), mode="edge"), kernel, mode="valid"
+        reach = 2 * hold  # how far a peak's lowered gain spreads either side
+        breaks = np.flatnonzero(np.diff(over) > 2 * reach + 1)
+        for first, last in zip(
+            over[np.concatenate(([0], breaks + 1))],
+            over[np.concatenate((breaks, [-1]))],
+            strict=True,
+        ):
+            a, b = max(0, int(first) - reach), min(len(x), int(last) + reach + 1)
+            needed = np.minimum(1.0, self.ceiling / np.maximum(peaks[a:b], 1e-6)).astype(np.float32)
+            lowest = _running_min(np.pad(needed, (hold, hold), constant_values=1.0), 2 * hold + 1)
+            smooth = _running_mean(
+                np.pad(lowest, (hold // 2, hold - hold // 2), mode="edge"), hold + 1
             )
-        gain: np.ndarray = np.minimum(smooth, needed).astype(np.float32)
-        return gain  # never over what a peak needs
+            x[a:b] *= np.minimum(smooth, needed)  # never over what a peak needs
+
+
+def _running_min(x: np.ndarray, width: int) -> np.ndarray:
+    """min(x[i : i + width]) for each i (van Herk / Gil-Werman: a few passes, whatever
+    the width, where a window per sample took 20 ms a sentence)."""
+    n = len(x)
+    blocks = -(-n // width)
+    padded = np.full(blocks * width, np.inf, dtype=np.float32)
+    padded[:n] = x
+    grid = padded.reshape(blocks, width)
+    ahead = np.minimum.accumulate(grid, axis=1).ravel()  # from each block's start
+    behind = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()  # to its end
+    count = n - width + 1
+    out: np.ndarray = np.minimum(behind[:count], ahead[width - 1 : width - 1 + count])
+    return out
+
+
+def _running_mean(x: np.ndarray, width: int) -> np.ndarray:
+    """mean(x[i : i + width]) for each i."""
+    total = np.concatenate(([0.0], np.cumsum(x, dtype=np.float64)))  # float32 would drift
+    out: np.ndarray = (total[width:] - total[:-width]) / width
+    return out

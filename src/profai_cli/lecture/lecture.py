@@ -215,6 +215,7 @@ class Lecture:
                             self.standin.hear(frames)
                         out.add(frames)
                     out.word_starts = self.voice.word_starts(said)
+                    self.metrics.timed_by_voice += out.word_starts is not None
                     break
                 except TTSError as exc:
                     # One more try for a passing fault, if nothing of this chunk was played.

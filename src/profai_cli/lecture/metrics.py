@@ -54,6 +54,7 @@ class Metrics:
     tts: str = ""
     resumes: int = 0  # times a cut lecture stream was continued
     stand_ins: int = 0  # sentences the offline voice said for the failed main voice
+    timed_by_voice: int = 0  # sentences whose word times are the voice's own, not estimated
     # The built-in lecturer's sentences by kind: from the notes, signposts, questions,
     # the model's shortenings kept and dropped by the claim check.
     sentence_kinds: dict[str, int] | None = None

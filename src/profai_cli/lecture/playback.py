@@ -255,6 +255,10 @@ class Playback:
         frames = source.audio(chunk.index).frames()
         level = self.leveller
         said: list[np.ndarray] = []
+        # A device plays a sentence as it comes (Piper's comes whole): its gain is
+        # measured on what has come, at each part until a 400 ms block is here, then as
+        # it doubles, each change ramped.
+        gain, measure_at, made = 0.0, 0, 0
         while True:
             try:  # the voice's errors stop the voice; the sink's (a full disk) propagate
                 part = await anext(frames)
@@ -265,16 +269,23 @@ class Playback:
             except Exception as exc:
                 self._fail(exc)
                 return
-            if level is not None and not self.sink.live:
-                said.append(part)  # a file: each sentence whole, at its own gain
-                continue
             if level is not None:
-                part = level.apply(part, 0.0)  # a device: peaks held, nothing waited for
+                said.append(part)
+                if not self.sink.live:
+                    continue  # a file: each sentence whole, at its own gain
+                before = gain if made else None  # nothing of it played yet: no ramp
+                made += len(part)
+                if made >= measure_at:
+                    import numpy as np
+
+                    gain = level.gain_so_far(np.concatenate(said))
+                    measure_at = made * 2 if made >= self.rate * 0.45 else made
+                part = level.apply(part, gain, from_db=before)
             part = fader.feed(part)
             self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
-        if level is not None and said:
+        if level is not None and said and not self.sink.live:
             import numpy as np
 
             sentence = np.concatenate(said)

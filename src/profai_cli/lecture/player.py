@@ -169,7 +169,8 @@ class Player:
         self._prompt: tuple[str, Callable[[str | None], None], bool] | None = None
         self._typed = ""  # the checkpoint's answer so far
         self.aside_at: int | None = None  # the sentence a checkpoint goes on from
-        self._times: tuple[int, list[tuple[int, int, float]]] | None = None  # sentence's words
+        # The sentence's words: (sentence, timed by the voice), their times.
+        self._times: tuple[tuple[int, bool], list[tuple[int, int, float]]] | None = None
 
     # -- keys ------------------------------------------------------------------------
 
@@ -482,9 +483,10 @@ class Player:
         start, made = playback.chunk_start(k), playback.durations.get(k)
         if start is None or made is None or playback.heard_chunk() != k:
             return None
-        if self._times is None or self._times[0] != k:
+        said = self.lecture.word_starts(k)  # None from a voice that does not say
+        if self._times is None or self._times[0] != (k, said is not None):
             speech = max(0.0, made - playback.pause_after(chunk))
-            self._times = (k, word_times(self.shown(k), speech, self.lecture.word_starts(k)))
+            self._times = ((k, said is not None), word_times(self.shown(k), speech, said))
         into = (playback.heard_position() - start) / playback.rate
         return word_at(self._times[1], into)
 
