@@ -101,7 +101,9 @@ def test_left_says_the_previous_sentence_again_and_right_goes_on(
     i = next(i for i, (_, start, end) in enumerate(heard) if start < left < end)
     # left: the sentence before the one being heard, from its start, in full.
     assert texts[i + 1] == texts[i - 1]
-    assert heard[i + 1][2] - heard[i + 1][1] == pytest.approx(SECONDS, abs=0.05)
+    assert heard[i + 1][2] - heard[i + 1][1] == pytest.approx(SECONDS, abs=0.05), [
+        (t[16:22], round(a - left, 3), round(b - a, 3)) for t, a, b in heard
+    ]
     # right: the sentence being heard is cut short, and the next one follows.
     j = next(j for j, (_, start, end) in enumerate(heard) if start < right < end)
     assert heard[j][2] - right < 0.1
