@@ -21,21 +21,12 @@ from profai_cli.speech import segment
 from profai_cli.speech.timing import said_words, word_times
 from profai_cli.speech.voice import words as plain_words
 from profai_cli.tts.piper_tts import PiperTTS
+from tests.audio_tools import onsets
 
 NOTES = [
     *sorted((ROOT / "tests" / "notes").glob("*.md")),
     *sorted((ROOT / "examples").glob("*.md")),
 ]
-
-
-def onsets(audio: np.ndarray, rate: int) -> np.ndarray:
-    hop = rate // 200
-    frames = len(audio) // hop
-    x = audio[: frames * hop].astype(np.float64).reshape(frames, hop)
-    loud = np.sqrt(np.mean(x**2, axis=1)) > 300
-    quiet_before = np.array([not loud[max(0, j - 8) : j].any() for j in range(frames)])
-    result: np.ndarray = np.flatnonzero(loud & quiet_before) * hop / rate
-    return result
 
 
 def row(name: str, errors: list[float]) -> list[str]:

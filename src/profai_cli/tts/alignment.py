@@ -17,6 +17,15 @@ _STRESS = set("ˈˌ")  # no phoneme of their own, but the voice's time for them 
 _SILENT = set("^$_,.;:!?\"'()[]-—–…¡¿") | _STRESS  # no sound of their own: pauses, pads
 MERGED = 4  # most words espeak-ng runs into one group
 SPLIT = 3  # most groups one word is said as
+_MOVES = [(1, m) for m in range(1, MERGED + 1)] + [(n, 1) for n in range(2, SPLIT + 1)]
+KEPT = 512  # sentences whose word times a voice keeps: the lecture's recent ones suffice
+
+
+def keep(times: dict[str, list[float]], text: str, starts: list[float]) -> None:
+    """Remember a sentence's word times, forgetting the oldest past KEPT."""
+    while len(times) >= KEPT:
+        del times[next(iter(times))]
+    times[text] = starts
 
 
 def phones(units: Sequence[str]) -> list[str]:
@@ -71,8 +80,7 @@ def word_starts(
             here = cost[g][w]
             if here == inf:
                 continue
-            moves = [(1, m) for m in range(1, MERGED + 1)] + [(n, 1) for n in range(2, SPLIT + 1)]
-            for n, m in moves:
+            for n, m in _MOVES:
                 if g + n > g_count or w + m > w_count:
                     continue
                 heard = [p for grp in found[g : g + n] for p in grp[0]]

@@ -256,9 +256,9 @@ class CachedTTS:
         if hit is not None and hit[0] == self.sample_rate:
             self.hits += 1
             if hit[2] is not None:
-                while len(self._starts) >= 512:  # the lecture's recent sentences suffice
-                    del self._starts[next(iter(self._starts))]
-                self._starts[text] = hit[2]
+                from profai_cli.tts.alignment import keep
+
+                keep(self._starts, text, hit[2])
             yield hit[1]
             return
         self.misses += 1

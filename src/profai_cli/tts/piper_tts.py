@@ -233,7 +233,7 @@ class PiperTTS:
         """Each word's start, from the voice's phoneme durations (in the synthesis thread:
         the words are phonemized under Piper's own espeak-ng lock)."""
         from profai_cli.speech.timing import said_words
-        from profai_cli.tts.alignment import word_starts
+        from profai_cli.tts.alignment import keep, word_starts
 
         if not timed:
             return
@@ -244,9 +244,7 @@ class PiperTTS:
 
         starts = word_starts(timed, said_words(text), phonemize)
         if starts is not None:
-            while len(self._starts) >= 512:  # the lecture's recent sentences suffice
-                del self._starts[next(iter(self._starts))]
-            self._starts[text] = [s / self.sample_rate for s in starts]
+            keep(self._starts, text, [s / self.sample_rate for s in starts])
 
 
 def _timed(
