@@ -179,26 +179,12 @@ def python() -> str:
 @pytest.fixture(scope="session")
 def pulse() -> str:
     """A PulseAudio server with the null sink; skips (or fails in CI) when there is none."""
-    from tests.audio_tools import SINK, ensure_pulse
+    from tests.audio_tools import SINK, ensure_pulse, pulse_env
 
     problem = ensure_pulse()
     require_or_skip(problem is None, problem or "")
     # The profai subprocesses run with a private HOME: tell them where the server is.
-    info = subprocess.run(["pactl", "info"], capture_output=True, text=True).stdout
-    server = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in info.splitlines()
-            if line.startswith("Server String")
-        ),
-        "",
-    )
-    if server:
-        os.environ["PULSE_SERVER"] = server if ":" in server else f"unix:{server}"
-    cookie = Path.home() / ".config" / "pulse" / "cookie"
-    if cookie.exists():
-        os.environ["PULSE_COOKIE"] = str(cookie)
-    os.environ["PULSE_SINK"] = SINK
+    os.environ.update(pulse_env())
     return SINK
 
 
@@ -248,7 +234,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def no_sound_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test not marked ``audio`` gets no sound device, whether or not a sound server
     runs: it sees what a machine without one shows, and it never plays into a recording
-    another test is making."""
+    another test is making. A test marked ``audio`` starts from the sound server as it
+    expects it, whatever ran before it on this worker (a stream left playing by a test
+    that failed, a suspended sink)."""
     if request.node.get_closest_marker("audio") is None:
         monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse")
         monkeypatch.delenv("PULSE_SINK", raising=False)
+        return
+    from tests.audio_tools import reset_pulse
+
+    request.getfixturevalue("pulse")
+    reset_pulse()

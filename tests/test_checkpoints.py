@@ -55,7 +55,7 @@ def test_a_checkpoint_after_each_section_replays_the_answer_on_a_wrong_one_and_g
         session.send(b"rock made of layers of sediment pressed together over time\r")
         assert session.wait() == 0, session.shown()
         audio, marks = rec.stop()
-    heard = [text for text, _, _ in _heard(fake, audio, marks)]
+    heard = [h.text for h in _heard(fake, audio, marks)]
     first = heard.index(FIRST_QUESTION)
     assert heard[first - 1] == "Checkpoint."
     # The section first, then its question: nothing of the next section before it.

@@ -15,7 +15,7 @@ from tests.audio_tools import Recorder, piper_wav, speak_into_microphone
 from tests.conftest import PROFAI, Run, clean_env, run_profai, start_profai
 from tests.fakes.openai_server import FakeOpenAI
 from tests.terminal import TerminalSession
-from tests.test_player import SECONDS, _playing
+from tests.test_player import PER_CHAR, SECONDS, _playing
 from tests.test_questions import answered_then_resumed
 
 NOTES = Path(__file__).parent / "notes" / "plate-tectonics.md"
@@ -114,6 +114,7 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     from tests.test_player import LECTURE
 
     fake.knobs.lecture = LECTURE
+    fake.knobs.tts_seconds_per_char = PER_CHAR
     notes = home / "tectonics.md"
     notes.write_text(NOTES.read_text())
     args = [PROFAI, "teach", str(notes), "--base-url", fake.base_url, "--tts", "openai"]
@@ -134,7 +135,7 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
         assert "transform" in session.shown()
         session.send(b"\r")
         assert session.wait_for(b"Answer", 10)
-        time.sleep(2 * SECONDS + len(fake.knobs.answer) * 0.02)
+        time.sleep(2 * SECONDS + len(fake.knobs.answer) * PER_CHAR)
         session.send(b"q")
         assert session.wait() == 0
         audio, marks = rec.stop()

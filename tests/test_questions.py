@@ -10,7 +10,7 @@ import pytest
 from tests.audio_tools import Recorder
 from tests.conftest import EXAMPLES, run_here, run_profai
 from tests.fakes.openai_server import FakeOpenAI
-from tests.test_player import SECONDS, _heard, _playing, _sentence, _session
+from tests.test_player import PER_CHAR, SECONDS, _at, _heard, _playing, _sentence, _session
 
 QUESTION = "Why do plates move at all?"
 
@@ -19,11 +19,11 @@ def answered_then_resumed(fake: FakeOpenAI, audio, marks, asked: float) -> None:
     """The recording: the answer in the voice right after the sentence asked in, then
     that sentence again, whole."""
     heard = _heard(fake, audio, marks)
-    texts = [t for t, _, _ in heard]
-    i = next(i for i, (_, start, end) in enumerate(heard) if start < asked < end + 0.3)
+    texts = [h.text for h in heard]
+    i = _at(heard, asked)
     assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
     assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in, again
-    assert heard[i + 2][2] - heard[i + 2][1] == pytest.approx(SECONDS, abs=0.05)  # whole
+    assert heard[i + 2].sounded == pytest.approx(SECONDS, abs=0.05)  # whole
 
 
 @pytest.mark.audio
@@ -37,7 +37,7 @@ def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_pa
         session.send(QUESTION.encode())
         session.send(b"\r")
         assert session.wait_for(b"Answer", 10)
-        time.sleep(2 * SECONDS + len(fake.knobs.answer) * 0.02)
+        time.sleep(2 * SECONDS + len(fake.knobs.answer) * PER_CHAR)
         session.send(b"q")
         assert session.wait() == 0
         audio, marks = rec.stop()
@@ -88,7 +88,7 @@ def test_escape_cancels_the_question_and_nothing_is_asked_or_said(
         audio, marks = rec.stop()
     chats = fake.requests("/chat/completions")
     assert not any("raised a hand" in c.body["messages"][0]["content"] for c in chats)
-    heard = [t for t, _, _ in _heard(fake, audio, marks)]
+    heard = [h.text for h in _heard(fake, audio, marks)]
     assert fake.knobs.answer not in heard
     order = [h for h in heard if h.startswith("Sentence")]
     assert order == sorted(order, key=lambda t: [_sentence(k) for k in range(10)].index(t))
