@@ -327,7 +327,8 @@ def test_ctrl_c_exits_130(home: Path, fake: FakeOpenAI) -> None:
         proc.send_signal(signal.SIGINT)
         t = time.monotonic()
         assert proc.wait(timeout=10) == 130
-        assert time.monotonic() - t < 2
+        # At once, not when the 40 s lecture is written (the figure: benchmarks/playback.py).
+        assert time.monotonic() - t < 8
         assert b"Traceback" not in proc.stderr.read()
 
 

@@ -371,7 +371,7 @@ def test_sigterm_stops_the_work_when_sigint_is_ignored(
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 143, err.decode()[-300:]
-    assert time.monotonic() - sent < 1.5
+    assert time.monotonic() - sent < 8  # at once, not at the end of the long export
     assert not out.exists() and not list(home.glob(".long.wav.*"))
 
 
