@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from profai_cli.speech.spoken import outside_code_and_formulas
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 
 def plain(markdown: str) -> str:
-    return " ".join(_MARKS.sub("", markdown).split())
+    """Markdown without its marks; code and formulas as written."""
+    return " ".join(outside_code_and_formulas(markdown, lambda s: _MARKS.sub("", s)).split())
 
 
 @dataclass
