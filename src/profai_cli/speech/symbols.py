@@ -184,7 +184,7 @@ _LEFTOVER = re.compile(r"[\\{}^$|`_\u2070-\u209f\u00b2\u00b3\u00b9]")
 # Cheap first looks: a rule's own pattern runs only where one of these finds something.
 _NEEDS_WORK = re.compile(
     r"[\d^_\[\]<>=+&/%$\u20ac\u00a3\u00b0\u2013\u2014\u0080-\uffff\\{}|`-]|[A-Z]{2}|"
-    r"(?<![\w'])[A-Zfgh]\("
+    r"(?<![\w'])[A-Zfgh]\(|\([^()\s]{1,4}\)"
 )
 _SCIENTIFIC_HINT = re.compile(r"\d[eE][+-]?\d")
 _YEAR_HINT = re.compile(r"\b(?:1\d|20)\d\d")
