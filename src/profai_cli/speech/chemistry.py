@@ -69,6 +69,7 @@ def say_chemistry(s: str, *, chemistry: bool, digits: bool) -> str:
     if "[" in s and (chemistry or re.search(r"\b(?:k|rate)\s*\[", s, re.I)):
         s = CONCENTRATION.sub(lambda m: f" the concentration of {m.group(1)} ", s)
         s = re.sub(r"\b(k)\s+the concentration", r"\1 times the concentration", s)
+        s = re.sub(r"\b(log|ln)\s+the concentration", r"\1 of the concentration", s)
         s = re.sub(
             r"(concentration of [^,;.]*?)\s+the concentration", r"\1 times the concentration", s
         )

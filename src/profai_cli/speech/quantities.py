@@ -36,6 +36,8 @@ _NOT_A_NOUN = frozenset(
     "per and or each a an of in to at from across through on with is are was were be has "
     "have had flows flow drops drop than as by for into over under".split()
 )
+# "on for 5 h uses", "every 2 s": a measure after these, whatever follows it.
+_BEFORE_A_MEASURE = frozenset("for every within after".split())
 _ALWAYS = frozenset({"Ω", "kΩ", "MΩ", "mΩ"})  # no letter of a formula looks like these
 
 
@@ -61,13 +63,18 @@ def _number_unit(m: re.Match[str]) -> str:
     if _adjective(m.string[: m.start()], after):
         return f"{value} {UNITS[unit][0]}"
     if len(unit) == 1 and unit not in _ALWAYS and not _MEASURE_END.match(after):
-        return m.group(0)
+        if _previous_word(m.string[: m.start()]) not in _BEFORE_A_MEASURE:
+            return m.group(0)
     return f"{value} {name}"
+
+
+def _previous_word(before: str) -> str:
+    return before.rstrip().rsplit(" ", 1)[-1].lower()
 
 
 def _adjective(before: str, after: str) -> bool:
     """'a 60 W bulb': a determiner before the number and a noun after the unit."""
-    previous = before.rstrip().rsplit(" ", 1)[-1].lower()
+    previous = _previous_word(before)
     following = re.match(r"\s+([a-z][a-z-]+)\b", after)
     return (
         previous in _DETERMINERS and following is not None and following.group(1) not in _NOT_A_NOUN

@@ -234,7 +234,10 @@ def _name_words(name: str) -> str:
 
 
 def _identifier(token: str) -> str:
-    """my_var -> my var; getElementById -> get element by id; Counter stays."""
+    """my_var -> my var; getElementById -> get element by id; Counter stays; __init__ is
+    "dunder init", as Python programmers say it."""
+    if len(token) > 4 and token.startswith("__") and token.endswith("__"):
+        return "dunder " + _identifier(token[2:-2])
     name = _CAMEL.sub(" ", token.strip("_")).replace("_", " ")
     return " ".join(name.lower().split()) if name != token else token
 
