@@ -45,7 +45,7 @@ STOP = frozenset(
     "had do does did into onto over under about after before between through each every "
     "all some most many more much very only just one two three four five first second "
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth next we us you "
-    "your our let".split()
+    "your our let happen happens".split()  # "What happens when ...?" frames a question
 )
 
 

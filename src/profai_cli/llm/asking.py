@@ -99,9 +99,10 @@ def question_for(
             asked = " ".join(q.text.lower().rstrip("?").split()) if q is not None else ""
             if q is not None and questions.stands_alone(q) and asked != heading:
                 return Ask(q.text, sentence)
-    what = questions.lead_in(point.text)
+    last = _sentences(point.text)[-1]  # "... It took three forms:"
+    what = questions.lead_in(last)
     if what and following and following[0].kind in (PointKind.ITEM, PointKind.ROW):
-        return Ask(f"Can you name {what} before we go through them?", point.text)
+        return Ask(f"Can you name {what} before we go through them?", last)
     return None
 
 

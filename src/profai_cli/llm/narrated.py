@@ -422,7 +422,10 @@ def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Ste
             _Step(narrator.transition(section, last_seen, i, i == len(titled) - 1), Kind.SIGNPOST)
         )
         # A beginner is asked the question a heading half asks ("Why oxygen matters").
-        ask = heading_question(section.title) if level == "beginner" else None
+        ask = None
+        if level == "beginner" and section.points:
+            first = narration.plain(section.points[0].text)
+            ask = heading_question(narrator.heading_of(section.title).text, first)
         if ask is not None and section.points and asking.question_budget(level):
             lead = asking.QUESTION_LEADS[(i + 1) % len(asking.QUESTION_LEADS)]
             steps.append(_Step(lead + asking.lower_question(ask), Kind.QUESTION))

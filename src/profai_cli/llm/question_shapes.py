@@ -191,14 +191,18 @@ _WH_HEADING = re.compile(
 _WHAT_HEADING = re.compile(r"^what\s+(?:goes|comes|happens|changes)(?:\s+\w+){0,2}$", re.I)
 
 
-def heading_question(title: str) -> str | None:
-    """A heading that is half a question, asked whole: 'Why oxygen matters' -> 'Why does
-    oxygen matter?', 'What goes in' -> 'What goes in?'. Answered by the part it heads."""
+def heading_question(title: str, opening: str = "") -> str | None:
+    """A heading asked as a question its part answers: a half-question asked whole ('Why
+    oxygen matters' -> 'Why does oxygen matter?', 'What goes in' -> 'What goes in?'), or
+    a name the part's first sentence opens with ('Merge sort' over 'Merge sort splits
+    the list ...' -> 'What is merge sort?'). ``title`` as said in running speech."""
     text = " ".join(plain(title).rstrip(".").split())
     if _WHAT_HEADING.match(text):
         return text[0].upper() + text[1:] + "?"
     m = _WH_HEADING.match(text)
-    if m is None or m.group("verb").lower() in ("is", "was", "has", "does", "its"):
+    if m is None:
+        return _named_question(text, opening)
+    if m.group("verb").lower() in ("is", "was", "has", "does", "its"):
         return None
     verb, subject = m.group("verb"), m.group("subject")
     wh = m.group("wh").capitalize()
@@ -209,6 +213,22 @@ def heading_question(title: str) -> str | None:
     if base.endswith(("ie", "s")):
         return None  # "dies", "passes": too rare a shape to inflect safely
     return f"{wh} does {subject} {base}?"
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _named_question(heading: str, opening: str) -> str | None:
+    """'What is merge sort?' when the part opens by saying what merge sort is or does."""
+    name = _ARTICLE.sub("", heading).rstrip("?!:")
+    words = name.lower().split()
+    said = [w.strip(",;:") for w in _ARTICLE.sub("", plain(opening)).lower().split()]
+    if not 1 <= len(words) <= 4 or said[: len(words)] != words or len(said) <= len(words):
+        return None
+    if words[0] in _NOT_A_TERM or said[len(words)] in ("of", "and", "'s"):
+        return None  # "Cost of ..." is not what the part names
+    article = "the " if heading.lower().startswith("the ") else ""
+    return f"What {_be(name)} {article}{name}?"
 
 
 def _subject(subject: str, names: frozenset[str]) -> str | None:
