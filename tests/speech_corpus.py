@@ -323,6 +323,7 @@ SCIENCE: list[tuple[str, str]] = [
     ("Slaked lime is Ca(OH)₂.", "Slaked lime is C a O H 2."),
     ("α-Ketoglutarate is oxidised.", "alpha-Ketoglutarate is oxidised."),
     ("The TCP/IP stack is layered.", "The T C P I P stack is layered."),
+    ("It waits for I/O or an event.", "It waits for I O or an event."),
     (
         "Find the slot with `bucket = self.slots[hash(key) % len(self.slots)]` first.",
         "Find the slot with bucket is set to slots at hash of key modulo len of slots first.",

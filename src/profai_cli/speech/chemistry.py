@@ -22,8 +22,8 @@ _CAPITALS_ION = re.compile(r"(?<![\w-])([A-Z]{2,6})\^(\d*)([+-])(?![\w])")
 # Ca(OH)_2: a group in brackets, counted.
 _GROUP = re.compile(r"(?<![\w-])((?:[A-Z][a-z]?\d*)+)\(((?:[A-Z][a-z]?\d*)+)\)_?(\d+)(?![\w])")
 # GTP/ATP: one or the other. A few pairs are one name, said without the slash.
-SLASHED = re.compile(r"(?<![\w/])([A-Z][A-Za-z0-9]*[A-Z0-9])/([A-Z][A-Za-z0-9]*[A-Z0-9])(?![\w/])")
-_ONE_NAME = frozenset({"TCP/IP", "AC/DC", "CI/CD", "PL/SQL", "OS/2"})
+SLASHED = re.compile(r"(?<![\w/])([A-Z][A-Za-z0-9]*)/([A-Z][A-Za-z0-9]*)(?![\w/])")
+_ONE_NAME = frozenset({"TCP/IP", "AC/DC", "CI/CD", "PL/SQL", "OS/2", "I/O", "A/C", "N/A"})
 _DIATOMIC = frozenset("O N H Cl F I Br".split())
 _SAID_AS_WORDS = frozenset(
     "NASA NATO UNESCO UNICEF RAM ROM LAN WAN SIM PIN GIF JPEG UNIX LINUX FIFO LIFO GUI "
@@ -125,6 +125,8 @@ def _capitals_count(m: re.Match[str]) -> str:
 
 def _slashed(m: re.Match[str]) -> str:
     a, b = m.group(1), m.group(2)
+    if m.group(0) == "N/A":
+        return "not applicable"
     if m.group(0) in _ONE_NAME:
         return f"{a} {b}"
     if sum(c.isupper() for c in a) < 2 or sum(c.isupper() for c in b) < 2:
