@@ -18,7 +18,8 @@ from profai_cli.speech.symbol_words import GREEK_LETTERS
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿⁱ"
 _SUB = "₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₙᵢ"
 _GREEK = "α-ωΑ-Ωϵϕ"
-_ATOM = rf"(?:[A-Za-z{_GREEK}]|\d+(?:\.\d+)?)(?:[{_SUP}]+|[{_SUB}]+|\^\d+|_\d+)*"
+# A number is one atom, all its digits (else "1111..." splits every way: exponential).
+_ATOM = rf"(?:[A-Za-z{_GREEK}]|\d+(?:\.\d+)?(?!\d))(?:[{_SUP}]+|[{_SUB}]+|\^\d+(?!\d)|_\d+(?!\d))*"
 # A term: juxtaposed atoms ("I²R", "mc²", "2πr"), maybe applied ("P(B)") or bracketed.
 _TERM = rf"(?:{_ATOM})+(?:\([^()=]{{1,30}}\))?|\([^()=]{{1,30}}\)"
 _OP = r"\s*[+\-\u2212\u00d7\u00b7\u00f7/*]\s*"
