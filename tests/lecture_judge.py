@@ -28,7 +28,8 @@ SIGNPOSTS = re.compile(
     r"|Now that we have seen|Next(?:,| comes| we)|Now (?:we|the next|a question)|We move on"
     r"|Finally\b|To recap|In .+, the key terms? (?:was|were)|From the \w+ part, the key"
     r"|That is the end|Listen for these terms|The notes (?:show|give a table)|It defines "
-    r"|It calls |It runs |Can you name|The next part asks|Let us begin|Recap\.$)",
+    r"|It calls |It runs |Can you name|The next part asks|Let us begin|Recap\.$"
+    r"|Before we finish, a note from your notes)",
     re.IGNORECASE,
 )
 _QUESTION_LEADS = re.compile(
@@ -44,7 +45,7 @@ STOP = frozenset(
     "had do does did into onto over under about after before between through each every "
     "all some most many more much very only just one two three four five first second "
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth next we us you "
-    "your our let".split()
+    "your our let happen happens".split()  # "What happens when ...?" frames a question
 )
 
 
@@ -108,6 +109,8 @@ def unsupported(notes: str, lecture: str) -> list[str]:
         sentence = _SHORTENING_LEADS.sub("", sentence)
         if _QUESTION_LEADS.match(sentence) or sentence.endswith("?"):
             question = _QUESTION_LEADS.sub("", sentence)
+            if SIGNPOSTS.match(question):
+                continue  # "Think about this: can you name ...": the lecture's framing
             if not content(question) <= set().union(*(u[0] for u in units)):
                 out.append(sentence)  # a question made of words the notes never use
             continue

@@ -256,6 +256,93 @@ PAIRS: list[tuple[str, str]] = [
     ("Salt & pepper.", "Salt and pepper."),
 ]
 
+# Physics, chemistry and computing as a teacher says them (issue 38): units by their names
+# (an adjective before a noun), formulas in prose with the LaTeX reader's rules, chemistry
+# letter by letter, code as an expression or named by what it does. Run, with PAIRS, on
+# the chunker and Piper's phonemiser, and on their own through the narrated lecture, an
+# answer and `say`.
+SCIENCE: list[tuple[str, str]] = [
+    (
+        "This can be written as P = I²R or P = V²/R.",
+        "This can be written as P equals I squared R or P equals V squared over R.",
+    ),
+    (
+        "In parallel, 1/R = 1/R₁ + 1/R₂ holds.",
+        "In parallel, 1 over R equals 1 over R 1 plus 1 over R 2 holds.",
+    ),
+    ("Take a 4 Ω resistor; two give 3 Ω.", "Take a 4 ohm resistor; two give 3 ohms."),
+    (
+        "A 60 W bulb on a 230 V supply draws about 0.26 A.",
+        "A 60 watt bulb on a 230 volt supply draws about 0.26 amperes.",
+    ),
+    (
+        "A 12 V battery across the resistor drives 3 A.",
+        "A 12 volt battery across the resistor drives 3 amperes.",
+    ),
+    (
+        "Resistance is measured in ohms (Ω) and current in amperes (A).",
+        "Resistance is measured in ohms and current in amperes.",
+    ),
+    ("A 10 kΩ resistor carries 2 mA.", "A 10 kilohm resistor carries 2 milliamperes."),
+    ("The mains run at 50 Hz and 1 Ω.", "The mains run at 50 hertz and 1 ohm."),
+    (
+        "A 1.5 V cell stores 9 kJ and lifts 5 N.",
+        "A 1.5 volt cell stores 9 kilojoules and lifts 5 newtons.",
+    ),
+    ("The photon has 2.1 eV of energy.", "The photon has 2.1 electronvolts of energy."),
+    (
+        "Its terminal voltage is V = ε − Ir, which falls.",
+        "Its terminal voltage is V equals epsilon minus I r, which falls.",
+    ),
+    (
+        "The membrane sits at −70 mV at rest.",
+        "The membrane sits at minus 70 millivolts at rest.",
+    ),
+    ("Energy is E = mc² for any mass.", "Energy is E equals m c squared for any mass."),
+    ("Motion follows v = u + at here.", "Motion follows v equals u plus a t here."),
+    ("Ohm's law links them: V = IR.", "Ohm's law links them: V equals I R."),
+    (
+        "\\[ P(A) = \\sum_i P(A \\mid B_i)\\,P(B_i). \\]",
+        "P of A equals the sum over i of P of A given B sub i P of B sub i.",
+    ),
+    (
+        "Lookup takes O(1) time on average and O(n) at worst.",
+        "Lookup takes big O of 1 time on average and big O of n at worst.",
+    ),
+    (
+        "It is written P(A|B) and needs P(B) above zero.",
+        "It is written P of A given B and needs P of B above zero.",
+    ),
+    (
+        "Succinate is oxidised to fumarate, making FADH₂.",
+        "Succinate is oxidised to fumarate, making F A D H 2.",
+    ),
+    ("Each turn makes NADH and one GTP/ATP.", "Each turn makes N A D H and one G T P or A T P."),
+    ("The chain must regenerate NAD⁺ and FAD.", "The chain must regenerate N A D plus and F A D."),
+    ("Sulfuric acid is H₂SO₄.", "Sulfuric acid is H 2 S O 4."),
+    ("Slaked lime is Ca(OH)₂.", "Slaked lime is C a O H 2."),
+    ("α-Ketoglutarate is oxidised.", "alpha-Ketoglutarate is oxidised."),
+    ("The TCP/IP stack is layered.", "The T C P I P stack is layered."),
+    ("It waits for I/O or an event.", "It waits for I O or an event."),
+    (
+        "Find the slot with `bucket = self.slots[hash(key) % len(self.slots)]` first.",
+        "Find the slot with bucket is set to slots at hash of key modulo len of slots first.",
+    ),
+    (
+        "It runs `self.table[i].append((key, value)) if found else self.grow(key, value, 2)` then.",
+        "It runs a line of code, shown on screen then.",
+    ),
+    (
+        "Then `results.append(compute(key, value, factor=2, rehash=True, verbose=False))` runs.",
+        "Then a call to results dot append, shown on screen runs.",
+    ),
+    (
+        "The sample space Ω holds every outcome.",
+        "The sample space capital omega holds every outcome.",
+    ),
+]
+PAIRS += SCIENCE
+
 # A table in a lecture: its rows, each said with the header's names.
 TABLES: list[tuple[str, list[str]]] = [
     (

@@ -39,9 +39,10 @@ async def ask(
     out = env.stdout.file
     events = None
     if json:
+        from profai_cli.lecture.engines import voice_words
         from profai_cli.ui.events import EventPanel
 
-        events = EventPanel(out, timed=True)
+        events = EventPanel(out, timed=True, say=voice_words(settings, notes, None))
     asked: list[dict[str, object]] = []
     async with Assembly(env, settings) as parts:
         llm, why = parts.lecturer()
@@ -87,7 +88,12 @@ async def ask(
                         out.flush()
                     else:
                         events.emit(
-                            {"event": "answer", "question": question, "text": answer.strip()}
+                            {
+                                "event": "answer",
+                                "question": question,
+                                "text": answer.strip(),
+                                "spoken": events.spoken(answer),
+                            }
                         )
                     lecture.end_text()
                     if playing is not None:

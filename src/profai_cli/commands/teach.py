@@ -102,9 +102,15 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     lecture = parts.lecture(None, notes)
     events = None
     if options.json:
+        from profai_cli.lecture.engines import voice_words
         from profai_cli.ui.events import EventPanel
 
-        events = EventPanel(env.stdout.file, timed=voice is not None, language=settings.language)
+        events = EventPanel(
+            env.stdout.file,
+            timed=voice is not None,
+            language=settings.language,
+            say=voice_words(settings, notes, None),  # as the voice has them, respellings too
+        )
     panel = events or env.panel(options.title)
     start = 0
     if saved is not None:

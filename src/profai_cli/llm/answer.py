@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.llm import narration
 from profai_cli.llm.claim_words import content_stems, stem, words
+from profai_cli.llm.terms import bold_terms
 
 if TYPE_CHECKING:
     from profai_cli.llm.narrated import Explainer
@@ -62,7 +63,7 @@ def _passages(point: Point, section: str, place: int) -> list[Passage]:
     from profai_cli.notes.outline import PointKind
 
     def passage(text: str, spoken: str, first: bool) -> Passage:
-        defines = set().union(*(content_stems(t) for t in narration.bold_terms(text)))
+        defines = set().union(*(content_stems(t) for t in bold_terms(text)))
         pronoun = not first and bool(_PRONOUN.match(narration.plain(text)))
         return Passage(text, section, spoken, place, defines, pronoun)
 
@@ -193,7 +194,7 @@ class NotesAnswerer:
         where = found[0].section
         said_there = f" under {narration.plain(where)}" if where else ""
         yield f"Your notes say{said_there}: "
-        yield " ".join(narration.sentence(narration.plain(p.spoken).rstrip(".:")) for p in found)
+        yield " ".join(narration.sentence(_unmarked(p.spoken).rstrip(".:")) for p in found)
         if self.explainer is None:
             return
         from profai_cli.llm.claims import NotesSupport
@@ -209,6 +210,14 @@ class NotesAnswerer:
         )
         if shortened:
             yield " In short: " + shortened
+
+
+def _unmarked(markdown: str) -> str:
+    """A passage as the answer says it: no bold, but its code and formulas kept as code
+    and formulas, so the voice says them as the lecture does."""
+    from profai_cli.speech.spoken import outside_code_and_formulas
+
+    return " ".join(outside_code_and_formulas(markdown, narration.unmark, code_marks=True).split())
 
 
 # The words of asking, not of what is asked about.

@@ -21,11 +21,12 @@ from enum import Enum
 from typing import Protocol
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import narration, questions
+from profai_cli.llm import asides, asking, narration
 from profai_cli.llm.base import Answerer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.narration import Narrator
+from profai_cli.llm.question_shapes import heading_question
 from profai_cli.notes.outline import Outline, Point, PointKind, Section, parse_outline
 
 ATTEMPTS_PER_SENTENCE = 1  # about 0.5 s each: far ahead of the voice
@@ -366,17 +367,9 @@ def _restatable(point: Point) -> list[str]:
     return sorted(found, key=len, reverse=True)[:2]
 
 
-_QUESTION_BUDGET = {"beginner": 3, "intermediate": 2, "expert": 0}  # a part
-_QUESTION_LEADS = (
-    "A question first: ",
-    "Ask yourself: ",
-    "Think about this: ",
-    "Here is a question: ",
-)
-
-
 def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Step]:
     """Every part of the lecture, in order, before any of it is said."""
+    outline, instructions = asides.set_aside(outline)  # the course, not the subject
     narrator = Narrator(outline, notes, level)
     steps = [_Step(narrator.welcome(), Kind.SIGNPOST)]
     titled = [s for s in outline.sections if s.title]
@@ -385,16 +378,17 @@ def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Ste
     code_seen = 0
     said: set[str] = set()
 
-    def points(section: Section) -> None:
+    def points(section: Section, asked: int = 0) -> None:
         nonlocal previous, code_seen
-        budget = _QUESTION_BUDGET.get(level, 1) if section.title else 0
+        budget = asking.question_budget(level) - asked if section.title else 0
         for i, point in enumerate(section.points):
             text = narrator.faithful(point, previous, code_seen)
             following = section.points[i + 1 : i + 2]
             if following and following[0].kind is PointKind.FORMULA and text.endswith("."):
                 if not point.text.rstrip().endswith("."):  # "the speedup is at most" $$...$$
                     text = text[:-1] + ":"
-            ask = _question_for(point, following, section, narrator) if budget else None
+            ask = asking.question_for(point, following, title=section.title, names=narrator.names)
+            ask = ask if budget else None
             previous = point
             if point.kind is PointKind.CODE:
                 code_seen += 1
@@ -402,16 +396,19 @@ def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Ste
             if not text or key in said:  # the notes repeat themselves: say it once
                 continue
             said.add(key)
-            if ask is not None and ask.before:
-                question = (
-                    ask.text[0].lower() + ask.text[1:] if ask.text[1:2].islower() else ask.text
-                )
-                steps.append(_Step(_QUESTION_LEADS[len(said) % 4] + question, Kind.QUESTION))
+            # A question just before the sentence that answers it; none between a lead-in
+            # and its list.
+            parts = asking.split_before(text, ask.answer) if ask is not None else None
+            if parts is None or not parts[0] and steps and _no_question_after(steps[-1]):
+                parts = ("", "")
+                ask = None
+            if parts[0]:  # the point's sentences before the answer (restated once, after)
+                steps.append(_Step(parts[0], Kind.NOTES, None, section))
+            if ask is not None:
+                question = asking.lower_question(ask.text)
+                steps.append(_Step(asking.QUESTION_LEADS[len(said) % 4] + question, Kind.QUESTION))
                 budget -= 1
-            steps.append(_Step(text, Kind.NOTES, point, section))
-            if ask is not None and not ask.before:
-                steps.append(_Step(ask.text, Kind.QUESTION))
-                budget -= 1
+            steps.append(_Step(parts[1] or text, Kind.NOTES, point, section))
 
     for section in opening:
         points(section)
@@ -424,49 +421,24 @@ def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Ste
         steps.append(
             _Step(narrator.transition(section, last_seen, i, i == len(titled) - 1), Kind.SIGNPOST)
         )
-        points(section)
+        # A beginner is asked the question a heading half asks ("Why oxygen matters").
+        ask = None
+        if level == "beginner" and section.points:
+            first = narration.plain(section.points[0].text)
+            ask = heading_question(narrator.heading_of(section.title).text, first)
+        if ask is not None and section.points and asking.question_budget(level):
+            lead = asking.QUESTION_LEADS[(i + 1) % len(asking.QUESTION_LEADS)]
+            steps.append(_Step(lead + asking.lower_question(ask), Kind.QUESTION))
+        points(section, 1 if ask is not None else 0)
         last_seen = section
     closing = narrator.recap()
     if closing:
         steps.append(_Step(closing, Kind.SIGNPOST))
+    if instructions:  # to do, not to learn: once, at the end
+        steps.append(_Step(asides.reminder(instructions), Kind.NOTES))
     return steps
 
 
-@dataclass
-class _Ask:
-    text: str
-    before: bool  # asked before the point (else after it, before what answers it)
-
-
-def _question_for(
-    point: Point, following: list[Point], section: Section, narrator: Narrator
-) -> _Ask | None:
-    """A question the point answers (asked before it), or one the next points answer."""
-    names = narrator.names
-    title = section.title
-    if point.kind not in (PointKind.PARAGRAPH, PointKind.ITEM):
-        return None
-    texts = [point.text, *point.children]
-    subject = ""
-    for text in texts:
-        for k, sentence in enumerate(_markdown_sentences(text)):
-            q = questions.definition_question(sentence, title, names)
-            if q is not None:
-                subject = subject or q.terms[0]
-            q = (
-                q
-                or questions.reason_question(sentence, title, names)
-                or (questions.measure_question(sentence, subject, title) if k else None)
-            )
-            if q is not None and questions.stands_alone(q):
-                return _Ask(q.text, True)
-    what = questions.lead_in(point.text)
-    if what and following and following[0].kind in (PointKind.ITEM, PointKind.ROW):
-        return _Ask(f"Can you name {what} before we go through them?", False)
-    return None
-
-
-def _markdown_sentences(text: str) -> list[str]:
-    from profai_cli.speech.segmenter import sentence_spans
-
-    return [text[a:b] for a, b in sentence_spans(text)] or [text]
+def _no_question_after(step: _Step) -> bool:
+    """A lead-in is followed by its list, and a question by its answer, not another."""
+    return step.kind is Kind.QUESTION or asking.is_lead_in(step.text)

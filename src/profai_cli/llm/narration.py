@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from profai_cli.llm.casing import Casing
+from profai_cli.llm.terms import key_terms
 from profai_cli.notes.outline import Outline, Point, PointKind, Section
 from profai_cli.speech import tables
 from profai_cli.speech.code import describe_code
+from profai_cli.speech.spoken import outside_code_and_formulas
 
 _ORDINALS = (
     "First",
@@ -41,8 +44,8 @@ _LABEL = re.compile(
     r"nine|ten)\s*(?:[:.\u2014\u2013-]\s*|$)",
     re.IGNORECASE,
 )
+_GREEK = re.compile("[\u0370-\u03ff]")
 _MARKUP = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _AUXILIARIES = frozenset(
     "is are was were has have had can cannot could will would may might must should does "
     "do did isn't aren't don't doesn't".split()
@@ -61,8 +64,14 @@ _PREPOSITIONS = frozenset(
 
 
 def plain(markdown: str) -> str:
-    """Inline markdown without its marks, for framing sentences."""
-    return " ".join(_MARKUP.sub("", markdown).split())
+    """Inline markdown without its marks, for framing sentences (code and formulas as
+    written: the underscores of ``x_i`` and ``__init__`` are not marks)."""
+    return " ".join(outside_code_and_formulas(markdown, unmark).split())
+
+
+def unmark(text: str) -> str:
+    """Emphasis and code marks removed (from text with no code or formula in it)."""
+    return _MARKUP.sub("", text)
 
 
 def sentence(text: str) -> str:
@@ -70,7 +79,7 @@ def sentence(text: str) -> str:
     text = text.strip().rstrip(",;")
     if not text:
         return ""
-    if text[0].islower():
+    if text[0].islower() and not _GREEK.match(text):  # "α-ketoglutarate": not "Α"
         text = text[0].upper() + text[1:]
     core = text.rstrip("*_)\"'`")
     return text if core[-1:] in _TERMINAL else text + "."
@@ -79,11 +88,6 @@ def sentence(text: str) -> str:
 def count_words(text: str) -> int:
     """Words as a reader counts them: markdown marks such as '#' or '-' are not words."""
     return sum(1 for token in text.split() if any(c.isalnum() for c in token))
-
-
-def bold_terms(markdown: str) -> list[str]:
-    """The notes' **bold** terms, as plain words."""
-    return [plain(a or b) for a, b in _BOLD.findall(markdown)]
 
 
 def join_words(items: list[str]) -> str:
@@ -117,7 +121,9 @@ class Narrator:
     def __init__(self, outline: Outline, notes: str, level: str = "intermediate") -> None:
         self.outline = outline
         self.level = level
-        self.names, self.lower_words, self.capital_words = words_in(outline)
+        self.casing = Casing.of(outline)
+        self.names = self.casing.names  # capitalised mid-sentence, never in lower case
+        self.bolds = bool(key_terms(outline.points, defined=False))  # the notes bold terms
 
     # -- headings ------------------------------------------------------------------------
 
@@ -154,27 +160,16 @@ class Narrator:
         return Heading(self._lower(t), HeadingKind.NOUN)
 
     def term(self, term: str) -> str:
-        """A key term inside a sentence: "Emperor Meiji" keeps its capital, "Lithosphere"
-        does not."""
+        """A key term inside a sentence: "Emperor Meiji" keeps its capitals, "Lithosphere"
+        does not, "Kirchhoff's law" does."""
         words = term.split()
         if any(w[:1].isupper() for w in words[1:]):
             return term
-        return self._lower(term)
+        return self.casing.running(term, first_only=True)
 
     def _lower(self, text: str) -> str:
-        """A heading's words as they sit inside a sentence: a capital only for a name (a
-        word the notes capitalise mid-sentence), so "Plate Tectonics" is "plate tectonics"
-        and "The Andes" "the Andes"."""
-        words = text.split(" ")
-        title_case = sum(w[:1].isupper() for w in words) > max(1, len(words) // 2)
-        out = []
-        for i, w in enumerate(words):
-            if (i == 0 or title_case) and _common_capital(
-                w, self.names, self.lower_words, self.capital_words if i == 0 else None
-            ):
-                w = w[0].lower() + w[1:]
-            out.append(w)
-        return " ".join(out)
+        """A heading's words as they sit inside a sentence (``casing.Casing.running``)."""
+        return self.casing.running(text)
 
     # -- the opening -----------------------------------------------------------------------
 
@@ -213,9 +208,7 @@ class Narrator:
                     ordinal = "The last" if i == len(heads) - 1 else f"The {_ORDINALS[i].lower()}"
                     lines.append(f"{ordinal}{' part' if i == 0 else ''}: {_stop(h.text)}")
         if self.level == "beginner":
-            terms = list(
-                dict.fromkeys(t for p in self.outline.points for t in bold_terms(_source(p)))
-            )
+            terms = key_terms(self.outline.points, defined=not self.bolds)
             if len(terms) >= 2:
                 lines.append(
                     f"Listen for these terms: {join_words([self.term(t) for t in terms[:8]])}."
@@ -286,7 +279,7 @@ class Narrator:
             points = _section_points(self.outline, section)
             terms = [
                 t
-                for t in dict.fromkeys(t for p in points for t in bold_terms(_source(p)))
+                for t in key_terms(points, defined=not self.bolds)
                 if t.lower() != head.text.lower()
             ]
             if not terms:
@@ -309,66 +302,7 @@ class Narrator:
 
     def faithful(self, point: Point, previous: Point | None, code_seen: int) -> str:
         """The point itself, made speakable: the notes' words, only reshaped for the ear."""
-        return faithful(point, previous, code_seen)
-
-
-def _common_capital(
-    word: str, names: frozenset[str], lower: frozenset[str], capital: frozenset[str] | None
-) -> bool:
-    """A capital that only starts a sentence or a heading ("Plate", "Tectonics"), not the
-    capital of a name (RuBisCO, O(n), Japan, Calvin) or of I. A heading's first word is
-    a name when the notes write it only with a capital; a later word of a Title Case
-    heading is not when the notes write it in lower case, or it has a common ending.
-    ``capital``: the words the notes write with a capital (for a first word)."""
-    core = word.strip("\"'(),.:;?!")
-    if len(core) < 2 or not core[0].isupper() or core == "I":
-        return False
-    if not core.replace("-", "").isalpha() or any(c.isupper() for c in core[1:]):
-        return False
-    low = core.lower()
-    if low in names:
-        return False
-    if low in lower or low.split("-")[0] in lower or low in _FUNCTION_WORDS:
-        return True
-    if capital is not None:
-        return low not in capital
-    return low.endswith(_COMMON_ENDINGS)
-
-
-_COMMON_ENDINGS = (
-    "ics", "tion", "sion", "ment", "ness", "ity", "ing", "ism", "ist", "logy", "ance",
-    "ence", "ure", "ies", "ship", "hood", "cy", "al", "ic", "ive", "ous", "ful", "less",
-    "s", "ate", "ary", "ery", "ed", "er", "or", "ia", "um", "ion", "ics",
-)  # fmt: skip
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
-_FUNCTION_WORDS = frozenset(
-    "the a an what why how when where which who whom whose whether is are was were be do "
-    "does did can could will would should may might must and or but of in on at to for "
-    "from by with as into about after before between during under over one two three "
-    "four five six seven eight nine ten first second third last next some many more most "
-    "all any each every other this that these those it its their our your my his her "
-    "key main basic further final part use using".split()
-)
-
-
-def words_in(outline: Outline) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Names (words the notes capitalise in the middle of a sentence and never write in
-    lower case), the words they write in lower case, and those they write with a capital
-    anywhere, all in lower case."""
-    capital: set[str] = set()
-    lower: set[str] = set()
-    anywhere: set[str] = set()
-    for point in outline.points:
-        for text in (point.text, *point.children, *point.cells):
-            for part in re.split(r"(?<=[.!?:;])\s+", plain(text)):
-                for i, w in enumerate(_WORD.findall(part)):
-                    if w[0].islower():
-                        lower.add(w.lower())
-                    else:
-                        anywhere.add(w.lower())
-                        if i > 0:
-                            capital.add(w.lower())
-    return frozenset(capital - lower), frozenset(lower), frozenset(anywhere - lower)
+        return faithful(point, previous, code_seen, self.casing)
 
 
 def _stop(text: str) -> str:
@@ -446,8 +380,11 @@ def _source(point: Point) -> str:
     return " ".join([point.text, *point.children, *point.cells])
 
 
-def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
-    """The point itself, made speakable: the notes' words, only reshaped for the ear."""
+def faithful(
+    point: Point, previous: Point | None, code_seen: int, casing: Casing | None = None
+) -> str:
+    """The point itself, made speakable: the notes' words, only reshaped for the ear
+    (``casing``: whose capitals a list item keeps after "First,")."""
     if point.kind is PointKind.PARAGRAPH:
         return sentence(point.text)
     if point.kind is PointKind.FORMULA:
@@ -458,15 +395,31 @@ def faithful(point: Point, previous: Point | None, code_seen: int) -> str:
         head = sentence(point.text)
         if point.ordinal is not None and head:
             word = _ORDINALS[point.ordinal - 1] if 0 < point.ordinal <= 12 else "Next"
-            first = head.split(" ", 1)[0]
-            lower = first[1:].islower() or len(first) == 1 and first != "I"
-            head = f"{word}, {head[0].lower() if lower else head[0]}{head[1:]}"
+            head = f"{word}, {_item_start(head, casing)}"
         return " ".join(x for x in [head, *(sentence(c) for c in point.children)] if x)
     # A table row, said as a sentence with its header's names.
     intro = ""
     if point.header and (previous is None or previous.header != point.header):
         intro = tables.introduction(point.header, "The notes give a table of")
     return f"{intro} {tables.row_sentence(point.header, point.cells)}".strip()
+
+
+def _item_start(head: str, casing: Casing | None) -> str:
+    """A list item's first word after "First,": "Succinyl-CoA" is "succinyl-CoA", and
+    "α-Ketoglutarate" "α-ketoglutarate", but a name or an acronym keeps its capital."""
+    first, sep, rest = head.partition(" ")
+    prefix, letter = "", first
+    m = re.match(r"^([*_`]*(?:[\u0370-\u03ff]-)?)(.+)$", first)  # marks, a Greek prefix
+    if m:
+        prefix, letter = m.group(1), m.group(2)
+    segment = letter.split("-")[0]
+    if not segment[:1].isupper() or not segment[1:].islower() and len(segment) > 1:
+        return head
+    if segment == "I" or segment != "A" and casing is not None and casing.is_name(segment):
+        return head
+    if casing is not None and casing.running(segment, first_only=True) == segment:
+        return head  # "Calvin cycle": a name, for all the notes say
+    return prefix + letter[0].lower() + letter[1:] + sep + rest
 
 
 def _lower(name: str) -> str:

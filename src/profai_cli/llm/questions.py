@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from profai_cli.speech.spoken import outside_code_and_formulas
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 
 def plain(markdown: str) -> str:
-    return " ".join(_MARKS.sub("", markdown).split())
+    """Markdown without its marks; code and formulas as written."""
+    return " ".join(outside_code_and_formulas(markdown, lambda s: _MARKS.sub("", s)).split())
 
 
 @dataclass
@@ -43,16 +46,20 @@ _CALLED = re.compile(
     r"^(?:This|It|That|These|Such a \w+)\s+(?:is|are)\s+(?:called|known as)\s+"
     r"\*\*(?P<term>[^*]+)\*\*"
 )
-_BECAUSE = re.compile(r"^(?P<claim>[A-Z][^,;:]{8,}?)\s+because\s+(?P<reason>[^;:]{6,})$")
+_BECAUSE = re.compile(r"^(?P<claim>[A-Z][^,;:]{8,}?),?\s+because\s+(?P<reason>[^;:]{6,})$")
 _WHICH_IS_WHY = re.compile(
     r"^(?P<reason>.{8,}?),?\s+(?:which is why|that is why|this is why|so that is why)\s+"
     r"(?P<claim>[^;:]{6,})$",
     re.IGNORECASE,
 )
+_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|many)"
 _LEAD_IN = re.compile(
-    r"^(?:There\s+are|There\s+were)\s+(?P<what>(?:two|three|four|five|six|seven|eight|nine|ten|"
-    r"\d+|several|many)\s+[^:]{3,80}):$",
-    re.IGNORECASE,
+    rf"^(?:There\s+are|There\s+were)\s+(?P<what>{_COUNT}\s+[^:]{{3,80}}):$", re.IGNORECASE
+)
+# "It took three forms:", "The cycle has four steps:": what the list after it names.
+_HAS_LEAD_IN = re.compile(
+    rf"^(?P<who>It|They|This|These|The\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<verb>took|takes|take|has|"
+    rf"have|had|comes\s+in|come\s+in|came\s+in)\s+(?P<what>{_COUNT}\s+[a-z][^:]{{2,60}}):$"
 )
 _MEASURE = re.compile(
     r"^(?P<subject>(?:The|A|An|It|They|Each)\b[^,;:]{0,60}?)\s+(?P<verb>is|are|was|were)\s+"
@@ -72,9 +79,14 @@ def _sentence(text: str) -> str:
 
 
 def _lower_first(text: str, names: frozenset[str]) -> str:
-    """'Leaves look green' -> 'leaves look green', but 'RuBisCO ...' and 'Japan ...' stay."""
-    first = text.split(" ", 1)[0]
+    """'Leaves look green' -> 'leaves look green', but 'RuBisCO ...', 'Japan ...' and
+    'Kirchhoff's law' (a name's possessive) stay."""
+    first, _, rest = text.partition(" ")
     if not first or not first[0].isupper() or first.lower() in names:
+        return text
+    if rest[:1].isupper() and first not in ("The", "A", "An"):  # "Black Death": a name
+        return text
+    if re.fullmatch(r"[A-Z][\w-]*(?:['\u2019]s|s['\u2019])", first):
         return text
     if any(c.isupper() for c in first[1:]) or first == "I":
         return text
@@ -139,9 +151,21 @@ def reason_question(markdown: str, section: str, names: frozenset[str]) -> Quest
 
 def lead_in(markdown: str) -> str | None:
     """'There are three kinds of plate boundaries:' -> 'the three kinds of plate
-    boundaries' (what the list after it names)."""
-    m = _LEAD_IN.match(plain(markdown))
-    return f"the {m.group('what')}" if m else None
+    boundaries'; 'It took three forms:' -> 'the three forms it took' (what the list
+    after it names)."""
+    text = plain(markdown)
+    m = _LEAD_IN.match(text)
+    if m:
+        return f"the {m.group('what')}"
+    m = _HAS_LEAD_IN.match(text)
+    if m is None:
+        return None
+    who = m.group("who")
+    who = who[0].lower() + who[1:] if who.split()[0] in ("It", "They", "The") else who
+    verb = m.group("verb").split()[0]
+    if m.group("verb").endswith(" in"):
+        return f"the {m.group('what')} {who} {m.group('verb')}"
+    return f"the {m.group('what')} {who} {verb}"
 
 
 def lead_in_question(markdown: str, items: list[str], section: str) -> Question | None:

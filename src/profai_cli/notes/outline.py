@@ -50,7 +50,7 @@ class Outline:
         return [p for s in self.sections for p in s.points]
 
 
-_DISPLAY_MATH = re.compile(r"^\s*\$\$(.+?)\$\$\s*$", re.DOTALL)
+_DISPLAY_MATH = re.compile(r"^\s*(?:\$\$(.+?)\$\$|\\\[(.+?)\\\])\s*$", re.DOTALL)
 
 
 def parse_outline(markdown: str) -> Outline:
@@ -101,7 +101,7 @@ class _Walker:
             text = self.tokens[self.i + 1].content.strip()
             math = _DISPLAY_MATH.match(text)
             if math:
-                self._add(Point(PointKind.FORMULA, math.group(1).strip()))
+                self._add(Point(PointKind.FORMULA, (math.group(1) or math.group(2)).strip()))
             else:
                 self._add(Point(PointKind.PARAGRAPH, _one_line(text)))
             self.i += 3

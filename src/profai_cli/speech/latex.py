@@ -198,7 +198,10 @@ class _Reader:
         while (nxt := self.peek()) is not None and nxt.kind == "script":
             self.next()
             if nxt.text == "_":
-                out = f"{out} sub {self.script_arg()}"
+                index = self.script_arg()
+                # R_1 is "R one", as a teacher says it; x_i is "x sub i".
+                numbered = index.isdigit() and base == out and len(base) == 1
+                out = f"{out} {index}" if numbered else f"{out} sub {index}"
             else:
                 out = _power(out, self.script_arg(), tok)
         return out
@@ -423,12 +426,15 @@ def _context() -> object:
     return get_default_latex_context_db()
 
 
+_END_PUNCTUATION = re.compile(r"(?:\s|\\[,;!: ]|\\quad|\\qquad)*[.,;]+(?:\s|\\[,;!: ])*$")
+
+
 @lru_cache(maxsize=4096)
 def speak_latex(tex: str) -> str:
     """A LaTeX formula in words; never a backslash, brace or caret."""
     from pylatexenc.latexwalker import LatexWalker, LatexWalkerError
 
-    tex = tex.strip()
+    tex = _END_PUNCTUATION.sub("", tex.strip())  # "P(B_i). \\]": the stop is not said
     try:
         walker = LatexWalker(tex, latex_context=_context(), tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()

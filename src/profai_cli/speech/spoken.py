@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 TERMINATORS = ".!?\u2026\u3002\uff01\uff1f"
 
@@ -35,15 +36,54 @@ def _url_words(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def to_speech(markdown: str) -> str:
-    """Inline markdown as the words a voice should say."""
+# Code and formulas are held out of the markdown rules (emphasis, links, tags) by the
+# same parse for the voice and the screen: "\\sum_{i=1}^{n} x_i" keeps its underscores on
+# both sides, and what is a formula for one is a formula for the other.
+_HOLD = re.compile("\ue000(\\d+)\ue001")
+
+
+def _hold(markdown: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The markdown with its code spans and formulas as placeholders, and those pieces:
+    (kind, as written, inner text)."""
+    held: list[tuple[str, str, str]] = []
+
+    def keep(kind: str, written: str, inner: str) -> str:
+        held.append((kind, written, inner))
+        return f"\ue000{len(held) - 1}\ue001"
+
     s = markdown
     if "`" in s:
-        s = _CODE.sub(lambda m: " " + say_code(m.group(2)) + " ", s)
+        s = _CODE.sub(lambda m: keep("code", m.group(2).strip(), m.group(2)), s)
     if "$" in s or "\\(" in s or "\\[" in s:
-        s = _MATH_INLINE.sub(lambda m: " " + speak_math(next(g for g in m.groups() if g)) + " ", s)
+        s = _MATH_INLINE.sub(
+            lambda m: keep("math", m.group(0), next(g for g in m.groups() if g)), s
+        )
     if "\\" in s:
-        s = _BARE_LATEX.sub(lambda m: " " + speak_math(m.group(0)) + " ", s)
+        s = _BARE_LATEX.sub(lambda m: keep("math", m.group(0), m.group(0)), s)
+    return s, held
+
+
+def outside_code_and_formulas(
+    markdown: str, change: Callable[[str], str], *, code_marks: bool = False
+) -> str:
+    """``change`` applied to the markdown around its code spans and formulas, which come
+    back as written (code without its backticks unless ``code_marks``): a rule for marks
+    never reaches the underscore of ``x_i`` or ``__init__``."""
+    if not _HOLDS.search(markdown):
+        return change(markdown)
+    s, held = _hold(markdown)
+    s = change(s)
+
+    def back(m: re.Match[str]) -> str:
+        kind, shown, inner = held[int(m.group(1))]
+        return f"`{inner.strip()}`" if kind == "code" and code_marks else shown
+
+    return _HOLD.sub(back, s)
+
+
+def to_speech(markdown: str) -> str:
+    """Inline markdown as the words a voice should say."""
+    s, held = _hold(markdown) if _HOLDS.search(markdown) else (markdown, [])
     if "[" in s:
         s = _IMAGE.sub("", s)
         s = _FOOTNOTE.sub("", s)
@@ -59,11 +99,21 @@ def to_speech(markdown: str) -> str:
         s = html.unescape(s)
     if "*" in s or "_" in s or "~" in s:
         s = _EMPHASIS.sub("", s)
+    if held:
+        s = _HOLD.sub(lambda m: " " + _said(held[int(m.group(1))]) + " ", s)
     changed = s != markdown
     s = " ".join(s.split())
     if changed:  # removed markup can leave "word ." behind
         s = _SPACE_BEFORE_PUNCT.sub(r"\1", s)
     return s
+
+
+_HOLDS = re.compile(r"[`$\\]")
+
+
+def _said(piece: tuple[str, str, str]) -> str:
+    kind, _, inner = piece
+    return say_code(inner) if kind == "code" else speak_math(inner)
 
 
 def speak_math(tex: str) -> str:
@@ -91,29 +141,34 @@ _CODE_OPERATORS = (
     ("-", " minus "),
     ("*", " times "),
     ("/", " divided by "),
-    ("%", " mod "),
+    ("%", " modulo "),
     ("<", " is less than "),
     (">", " is greater than "),
-    ("[", " index "),
+    ("[", " at "),
     (".", " dot "),
 )
 _CODE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d*\.?\d+(?:\.\d+)?|\S")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-MAX_CODE_WORDS = 16
+MAX_CODE_WORDS = 18
 _FLAG = re.compile(r"^--?[A-Za-z][\w-]*$")
+_OWNER = re.compile(r"\b(?:self|this)\.(?=[A-Za-z_])")  # self.slots: the object's slots
+_DEFINES = re.compile(r"^\s*(?:async\s+)?(?:def|function|fn|func|class)\s+([A-Za-z_]\w*)")
+_SETS = re.compile(r"^\s*([A-Za-z_][\w.]*)(?:\[[^\]]*\])?\s*(?:[-+*/%]?=|:=)(?!=)")
+_CALLS = re.compile(r"^\s*(?:await\s+)?([A-Za-z_][\w.]*)\s*\(")
 
 
 def say_code(code: str) -> str:
     """Inline code as words: identifiers split on _, . and camelCase, operators in words;
-    past a length, "the code shown"."""
+    past a length, what the line does (defines, sets, calls), shown on screen."""
     code = code.strip()
     if not code:
         return ""
     if _FLAG.match(code):  # --no-stream: "dash dash no stream"
         dashes = len(code) - len(code.lstrip("-"))
         return " ".join(["dash"] * dashes + code.lstrip("-").replace("-", " ").split())
-    if len(code) > 60 or code.count(" ") > 8:
-        return "the code shown"
+    code = _OWNER.sub("", code)
+    if len(code) > 70 or code.count(" ") > 10:
+        return describe_line(code)
     out: list[str] = []
     i = 0
     called = False  # the last token was a name: "(" after it is a call
@@ -150,23 +205,47 @@ def say_code(code: str) -> str:
                 if token == ",":
                     out.append(",")
             elif token[0].isalpha() or token[0] == "_":
-                name = _CAMEL.sub(" ", token.strip("_")).replace("_", " ")
-                out.append(" ".join(name.lower().split()) if name != token else token)
+                out.append(_identifier(token))
             else:
                 out.append(token)
             called = token[0].isalnum() or token[0] == "_"
     words = [w for w in out if w]
     if len(" ".join(words).split()) > MAX_CODE_WORDS:
-        return "the code shown"
+        return describe_line(code)
     return " ".join(words).replace(" ,", ",").strip(", ")
+
+
+def describe_line(code: str) -> str:
+    """A line of code too long to say, named by what it does: never a claim it does not
+    make ("the code shown" said nothing)."""
+    for pattern, what in ((_DEFINES, "the definition of"), (_SETS, "the line that sets")):
+        m = pattern.match(code)
+        if m:
+            return f"{what} {_name_words(m.group(1))}, shown on screen"
+    m = _CALLS.match(code)
+    if m and m.group(1) not in ("if", "while", "for", "return", "print"):
+        return f"a call to {_name_words(m.group(1))}, shown on screen"
+    return "a line of code, shown on screen"
+
+
+def _name_words(name: str) -> str:
+    """slots.append -> slots dot append; getElementById -> get element by id."""
+    return " dot ".join(_identifier(part) for part in name.split("."))
+
+
+def _identifier(token: str) -> str:
+    """my_var -> my var; getElementById -> get element by id; Counter stays; __init__ is
+    "dunder init", as Python programmers say it."""
+    if len(token) > 4 and token.startswith("__") and token.endswith("__"):
+        return "dunder " + _identifier(token[2:-2])
+    name = _CAMEL.sub(" ", token.strip("_")).replace("_", " ")
+    return " ".join(name.lower().split()) if name != token else token
 
 
 def written(markdown: str) -> str:
     """A chunk as the screen shows it, for subtitles: marks, links and tags gone, but
     formulas, symbols and numbers as written (only the voice gets them in words)."""
-    s = markdown
-    if "`" in s:
-        s = _CODE.sub(lambda m: m.group(2).strip(), s)
+    s, held = _hold(markdown) if _HOLDS.search(markdown) else (markdown, [])
     if "[" in s:
         s = _IMAGE.sub("", s)
         s = _FOOTNOTE.sub("", s)
@@ -178,6 +257,8 @@ def written(markdown: str) -> str:
     if "*" in s or "_" in s or "~" in s:
         s = _EMPHASIS.sub("", s)
     s = re.sub(r"(?m)^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,9}[.)]\s+)", "", s)
+    if held:
+        s = _HOLD.sub(lambda m: held[int(m.group(1))][1], s)
     return " ".join(s.split())
 
 

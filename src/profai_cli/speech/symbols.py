@@ -9,20 +9,32 @@ by letter ("C O 2"), ions ("C a 2 plus"), reaction arrows ("gives"), concentrati
 ("the concentration of R X"), comparison chains ("greater than"), degree marks by
 context ("tertiary" beside carbocations, "25 degrees Celsius"), Greek letters, and the
 abbreviations a lecturer expands ("for example", "pages"). The screen keeps what was
-written; only the voice gets this.
+written; only the voice gets this. Formulas in prose (``formulas.py``), units after a
+number (``quantities.py``) and chemistry (``chemistry.py``) have modules of their own;
+this one runs the rules in order.
 """
 
 from __future__ import annotations
 
 import re
 
+from profai_cli.speech.chemistry import CHEMISTRY, said_as_word, say_chemistry
+from profai_cli.speech.formulas import HINT as FORMULA_HINT
+from profai_cli.speech.formulas import say_formulas
+from profai_cli.speech.quantities import (
+    NAMED_SYMBOL,
+    PER,
+    UNIT_HINT,
+    UNIT_POWER,
+    per,
+    say_quantities,
+    unit_power,
+    unsay_named_symbols,
+)
 from profai_cli.speech.symbol_words import (
     ABBREVIATIONS,
-    ELEMENTS,
     GREEK_LETTERS,
-    POWER_WORDS,
     SYMBOL_WORDS,
-    UNITS,
     number_words,
     ordinal_words,
     year_words,
@@ -46,7 +58,7 @@ _YEAR_CONTEXT = re.compile(
 _NOT_A_YEAR_AFTER = re.compile(
     r"^\s*(?:%|percent|km|m\b|cm|mm|kg|g\b|mg|ms|s\b|bytes?|kb|mb|gb|words|people|men|"
     r"soldiers|miles|metres|meters|feet|ft|lines|pages|items|elements|units|calories|kcal|"
-    r"dollars|euros|pounds|points|°|x\b|\*|/|,\d)",
+    r"dollars|euros|pounds|points|°|x\b|\*|/|,\d|(?-i:[VAWJN]\b|Hz|Pa|mol|Ω))",
     re.IGNORECASE,
 )
 _YEAR_RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|to)\s*({_YEAR})\b")
@@ -56,29 +68,21 @@ _RANGE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[–—-]\s?(\d+(?:\.\d+)?)(?!
 _SCIENTIFIC = re.compile(r"\b(\d+(?:\.\d+)?)[eE]([+-]?\d+)\b")
 _POWER_OF_TEN = re.compile(r"\b10\^\{?([+-]?\d+)\}?")
 _CARET_POWER = re.compile(r"(?<=[\w)])\^\{?([+-]?[\w.]+)\}?")
-_ION = re.compile(r"\b((?:[A-Z][a-z]?(?:_?\d+)?)+)\^(\d*)([+-])(?![\w])")
-_FORMULA = re.compile(r"(?<![\w-])((?:[A-Z][a-z]?(?:_?\d+)?){1,12})(?![\w-])")
-_CONCENTRATION = re.compile(r"\[([A-Za-z][\w\s+\-–^]{0,20})\]")
 _DEGREE = re.compile(r"(\d+(?:\.\d+)?)\s?°\s?([CFK])\b|(\d+(?:\.\d+)?)\s?°")
 _PERCENT = re.compile(r"(\d)\s?%")
 _CURRENCY = re.compile(r"([$€£])\s?(\d[\d,]*(?:\.\d+)?)(\s?(?:million|billion|thousand))?")
-_UNIT_POWER = re.compile(r"(?<=\d)\s?([a-zA-Zµμ]{1,4})\^([23])\b")
-_PER = re.compile(r"(?<=\d)\s?([a-zA-Zµμ]{1,4})/([a-zA-Zµμ]{1,4})(?:\^([23]))?\b")
-_NUMBER_UNIT = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)\s?(µm|μm|µs|μs|mmol|kcal|[a-zA-ZΩ]{1,3})\b(?!\.\d)"
-)
 _CHAIN = re.compile(r"\s*(>>|<<|>=|<=|>|<|=>|->|<->|<=>|⇌|→|←|↔)\s*")
-_EQUALS = re.compile(r"(?<=[\w)\]])\s*(?<![<>=!])=(?!=)\s*(?=[\w(\[-])")
+_EQUALS = re.compile(r"(?<=[\w)\]])\s*(?<![<>=!])=(?!=)\s*(?=[\w(\[\u2212-])")
 _PLUS = re.compile(r"(?<=[\w)\]])\s+\+\s+(?=[\w(\[])|(?<=\d)\+(?=\d)")
 _SLASH_NUMBERS = re.compile(r"\b(\d+)/(\d+)\b(?!/)")
-_BOND = re.compile(r"\b([A-Z][a-z]?)[–—-]([A-Z][a-z]?)\b")
 _AMPERSAND = re.compile(r"\s&\s")
 _CARBON_CONTEXT = re.compile(
     r"carbocation|substrate|alkyl|halide|alcohol|amine|carbon|radical|SN1|SN2|E1|E2",
     re.IGNORECASE,
 )
+# Ω is the ohm where the text is about circuits; elsewhere (a sample space) the letter.
+_ELECTRIC_CONTEXT = re.compile(r"resist|\bohms?\b|volt|current|circuit|impedance", re.I)
 _DEGREE_ORDINALS = {"1": "primary", "2": "secondary", "3": "tertiary", "4": "quaternary"}
-_CHEMISTRY = re.compile(r"(?:[A-Z][a-z]?(?:_?\d+|\^))|\b(?:mol|reaction|reactant|yield)", re.I)
 
 
 def _scripts(text: str) -> str:
@@ -90,45 +94,9 @@ def _scripts(text: str) -> str:
     return text
 
 
-def _is_formula(token: str) -> bool:
-    """CO2, H_2O, C6H12O6, O2: element symbols with counts. P1 (a process), C4 (plants)
-    and SN2 are not molecules, and espeak-ng says them well as they are."""
-    parts = re.findall(r"([A-Z][a-z]?)(?:_?(\d+))?", token)
-    if "".join(p[0] + p[1] for p in parts) != token.replace("_", ""):
-        return False
-    if not all(p[0] in ELEMENTS for p in parts) or not any(p[1] for p in parts):
-        return False
-    if len(parts) == 1:
-        return parts[0][0] in _DIATOMIC and parts[0][1] == "2"
-    return not all(p[1] in ("", "1") for p in parts) and token[-1:] != "1"
-
-
-_DIATOMIC = frozenset("O N H Cl F I Br".split())
 # Capitals that espeak-ng reads as a word ("ATP" as "atp", "NADPH" as "nadf"): spelled,
 # but for the acronyms said as words.
 _ACRONYM = re.compile(r"(?<![\w.'-])([A-Z]{2,6})(?:s)?(?![\w'-])")
-_SAID_AS_WORDS = frozenset(
-    "NASA NATO UNESCO UNICEF RAM ROM LAN WAN SIM PIN GIF JPEG UNIX LINUX FIFO LIFO GUI "
-    "NUMA RAID SCSI ASCII AIDS OPEC LASER RADAR SONAR SWAT BASIC COBOL FORTRAN MATLAB "
-    "OK TV IT I".split()
-)
-
-
-def _spell_formula(token: str) -> str:
-    parts = re.findall(r"([A-Z][a-z]?)(?:_?(\d+))?", token)
-    out = []
-    for symbol, count in parts:
-        out.append(" ".join(symbol))
-        if count:
-            out.append(count)
-    return " ".join(out)
-
-
-def _unit_name(unit: str, value: str) -> str | None:
-    names = UNITS.get(unit)
-    if names is None:
-        return None
-    return names[0] if value in ("1", "1.0") else names[1]
 
 
 def say_symbols(text: str, *, context: str = "") -> str:
@@ -142,36 +110,28 @@ def say_symbols(text: str, *, context: str = "") -> str:
         "." in text and not _ABBREVIATED.isdisjoint(_DOTTED_WORD.findall(text))
     ):
         return text
-    s = _scripts(text)
+    s = text
+    if FORMULA_HINT.search(s):  # P = I²R, O(n): said as LaTeX is, before any symbol rule
+        s = say_formulas(s)
+    s = _scripts(s)
     if "." in s and not _ABBREVIATED.isdisjoint(_DOTTED_WORD.findall(s)):
         for pattern, words in ABBREVIATIONS:
             s = pattern.sub(words, s)
     digits = _HAS_DIGIT.search(s) is not None
     reacts = "[" in s or "->" in s or any(c in s for c in "\u2192\u21cc\u2194")
-    chemistry = reacts and (digits or "^" in s) and bool(_CHEMISTRY.search(s))
-    # Ions before formulas: Ca^2+ is "C a 2 plus", I^- "I minus".
-    if "^" in s:
-        s = _ION.sub(_ion, s)
-    if "[" in s and (chemistry or re.search(r"\b(?:k|rate)\s*\[", s, re.I)):
-        s = _CONCENTRATION.sub(lambda m: f" the concentration of {m.group(1)} ", s)
-        s = re.sub(r"\b(k)\s+the concentration", r"\1 times the concentration", s)
-        s = re.sub(
-            r"(concentration of [^,;.]*?)\s+the concentration", r"\1 times the concentration", s
-        )
-    if "\u2013" in s or "\u2014" in s or "-" in s:
-        s = _BOND.sub(_bond, s)
-    if (digits or "_" in s) and _FORMULA_HINT.search(s):
-        s = _FORMULA.sub(_formula, s)
+    chemistry = reacts and (digits or "^" in s) and bool(CHEMISTRY.search(s))
+    s = say_chemistry(s, chemistry=chemistry, digits=digits)
     if "^" in s:
         s = _POWER_OF_TEN.sub(lambda m: f"10 to the {_power_word(m.group(1))}", s)
-        s = _UNIT_POWER.sub(_unit_power, s)
+        s = UNIT_POWER.sub(unit_power, s)
     if "/" in s:
-        s = _PER.sub(_per, s)
+        s = PER.sub(per, s)
     if digits and _SCIENTIFIC_HINT.search(s):
         s = _SCIENTIFIC.sub(lambda m: f"{m.group(1)} times 10 to the {_power_word(m.group(2))}", s)
     if "^" in s:
         s = _CARET_POWER.sub(lambda m: " " + _power_phrase(m.group(1)), s)
-    if "_" in s:  # x_i is "x sub i"; my_func is "my func"
+    if "_" in s:  # x_i is "x sub i", R_1 "R 1"; my_func is "my func"
+        s = re.sub(r"(?<![\w])([A-Za-z])_\{?(\d{1,3})\}?(?![\w])", r"\1 \2", s)
         s = re.sub(r"(?<![\w])([A-Za-z])_\{?([A-Za-z0-9]{1,3})\}?(?![\w])", r"\1 sub \2", s)
     if "\u00b0" in s:
         s = _DEGREE.sub(lambda m: _degree(m, text if not context else context), s)
@@ -179,6 +139,8 @@ def say_symbols(text: str, *, context: str = "") -> str:
         s = _CURRENCY.sub(_currency, s)
     if "%" in s:
         s = _PERCENT.sub(r"\1 percent", s)
+    if "(" in s and NAMED_SYMBOL.search(s):
+        s = unsay_named_symbols(s)
     if digits:
         if _YEAR_HINT.search(s):
             s = _YEAR_RANGE.sub(
@@ -188,8 +150,8 @@ def say_symbols(text: str, *, context: str = "") -> str:
             s = _LONE_YEAR.sub(lambda m: _year(m, s), s)
         if _RANGE_HINT.search(s):
             s = _RANGE.sub(r"\1 to \2", s)
-        if _UNIT_HINT.search(s):
-            s = _NUMBER_UNIT.sub(_number_unit, s)
+        if UNIT_HINT.search(s):
+            s = say_quantities(s)
     if any(c in s for c in "<>=\u21cc\u2192\u2190\u2194"):
         s = _chains(s, chemistry)
     if "+" in s:
@@ -199,6 +161,8 @@ def say_symbols(text: str, *, context: str = "") -> str:
     if "&" in s:
         s = _AMPERSAND.sub(" and ", s)
     if not s.isascii():
+        if "\u03a9" in s and _ELECTRIC_CONTEXT.search(context or text):
+            s = s.replace("\u03a9", " ohms ")
         for symbol, words in GREEK_LETTERS.items():
             if symbol in s:
                 s = re.sub(rf"{symbol}(?=\w)", words + " ", s).replace(symbol, words)
@@ -219,13 +183,12 @@ _HAS_DIGIT = re.compile(r"\d")
 _LEFTOVER = re.compile(r"[\\{}^$|`_\u2070-\u209f\u00b2\u00b3\u00b9]")
 # Cheap first looks: a rule's own pattern runs only where one of these finds something.
 _NEEDS_WORK = re.compile(
-    r"[\d^_\[\]<>=+&/%$\u20ac\u00a3\u00b0\u2013\u2014\u0080-\uffff\\{}|`-]|[A-Z]{2}"
+    r"[\d^_\[\]<>=+&/%$\u20ac\u00a3\u00b0\u2013\u2014\u0080-\uffff\\{}|`-]|[A-Z]{2}|"
+    r"(?<![\w'])[A-Zfgh]\(|\([^()\s]{1,4}\)"
 )
-_FORMULA_HINT = re.compile(r"[A-Z][a-z]?_?\d")
 _SCIENTIFIC_HINT = re.compile(r"\d[eE][+-]?\d")
 _YEAR_HINT = re.compile(r"\b(?:1\d|20)\d\d")
 _RANGE_HINT = re.compile(r"\d\s?[\u2013\u2014-]\s?\d")
-_UNIT_HINT = re.compile(r"\d\s?[a-zA-Z\u00b5\u03bc\u03a9]")
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _DOTTED_WORD = re.compile(r"([A-Za-z]{1,6})\.")
 _ABBREVIATED = frozenset(
@@ -234,30 +197,9 @@ _ABBREVIATED = frozenset(
 )
 
 
-def _ion(m: re.Match[str]) -> str:
-    if not (_is_formula(m.group(1)) or m.group(1) in ELEMENTS):
-        return m.group(0)
-    charge = m.group(2) + " " if m.group(2) else ""
-    return f"{_spell_formula(m.group(1))} {charge}{'plus' if m.group(3) == '+' else 'minus'}"
-
-
-def _bond(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {m.group(2)}" if m.group(1) in ELEMENTS else m.group(0)
-
-
-def _formula(m: re.Match[str]) -> str:
-    return _spell_formula(m.group(1)) if _is_formula(m.group(1)) else m.group(0)
-
-
-def _unit_power(m: re.Match[str]) -> str:
-    if m.group(1) not in UNITS:
-        return m.group(0)
-    return f" {POWER_WORDS[m.group(2)]} {UNITS[m.group(1)][1]}"
-
-
 def _acronym(m: re.Match[str]) -> str:
     word = m.group(1)
-    if word in _SAID_AS_WORDS or (len(word) >= 5 and sum(c in "AEIOU" for c in word) >= 2):
+    if said_as_word(word):
         return m.group(0)
     plural = "'s" if m.group(0).endswith("s") and not word.endswith("S") else ""
     return " ".join(word) + plural
@@ -280,34 +222,6 @@ def _power_phrase(exponent: str) -> str:
     if exponent.lstrip("+-").isdigit():
         return f"to the {_power_word(exponent)}"
     return f"to the {exponent}"
-
-
-def _per(m: re.Match[str]) -> str:
-    top, bottom, power = m.group(1), m.group(2), m.group(3)
-    if top not in UNITS or bottom not in UNITS:
-        return m.group(0)
-    tail = f" {'squared' if power == '2' else 'cubed'}" if power else ""
-    return f" {UNITS[top][1]} per {UNITS[bottom][0]}{tail}"
-
-
-def _number_unit(m: re.Match[str]) -> str:
-    value, unit = m.group(1), m.group(2)
-    name = _unit_name(unit, value)
-    if name is None:
-        return m.group(0)
-    if len(unit) == 1:
-        # One letter is a unit only where a measure ends ("lasts 5 s.", "2 L per minute"),
-        # not in "1.96 s over the root of n" or "2 NH3".
-        after = m.string[m.end() : m.end() + 12]
-        if not _MEASURE_END.match(after):
-            return m.group(0)
-    return f"{value} {name}"
-
-
-_MEASURE_END = re.compile(
-    r"^(?:\s*$|[.,;:)!?]|\s+(?:per|and|or|each|a|an|of|wide|long|thick|high|tall|deep|away|"
-    r"apart|later|earlier|before|after|in|to|at|from)\b)"
-)
 
 
 def _degree(m: re.Match[str], context: str) -> str:

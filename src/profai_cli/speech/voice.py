@@ -9,6 +9,7 @@ It runs on the few chunks a second the voice needs, not in the chunker's hot loo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from profai_cli.speech.pronounce import Pronunciations
@@ -31,7 +32,25 @@ class VoiceText:
 
     def __call__(self, text: str) -> str:
         said = say_symbols(text, context=self.context() if self.context else "")
-        return self.pronounce.apply(said, phonemes=self.phonemes)
+        said = self.pronounce.apply(said, phonemes=self.phonemes)
+        return letters_as_phonemes(said) if self.phonemes else said
+
+
+# The letter A, not the article: espeak-ng reads "A T P", "P of A given B" and the "a" of
+# a spelled "C a" as the article ("uh T P"). Article "A" starts a sentence and is not
+# followed by another letter.
+_LETTER_A = re.compile(
+    r"(?<=[^\s.!?:] )A(?=[\s,.;:)?!]|$)|^A(?= [A-Z](?:[\s,.;:]|$))|"
+    r"(?<=[.!?] )A(?= [A-Z](?:[\s,.;:]|$))|(?<=\b[BCGLNPRT] )a(?= (?:\d|[A-Z]\b)|[,.;:]|$)"
+)
+_SAID_A = "[[ˈeɪ]]"  # Piper's phonemes for the letter's name
+
+
+def letters_as_phonemes(text: str) -> str:
+    """For a voice that reads [[ phonemes ]] (Piper): a spelled letter A as its name."""
+    if "A" not in text and " a" not in text:
+        return text
+    return _LETTER_A.sub(_SAID_A, text)
 
 
 def words(text: str) -> str:

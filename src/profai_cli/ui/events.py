@@ -1,7 +1,10 @@
 """--json: the lecture as events on stdout, one JSON object a line, instead of the panel.
 
-For scripts: ``{"event": "sentence", "index", "text", "start_s"}`` for each sentence
-(``start_s`` is where it begins in the lecture's audio; null with no voice), then
+For scripts: ``{"event": "sentence", "index", "kind", "text", "spoken", "start_s"}`` for
+each sentence: ``text`` as the screen shows it (written: formulas and symbols as in the
+notes), ``spoken`` the words the voice is given for it (numbers, units and formulas in
+words, the user's respellings applied), both from the same chunk of the same parse;
+``start_s`` is where it begins in the lecture's audio (null with no voice). Then
 ``{"event": "done", ...}``. With a voice the sentences come as the voice has them, so
 their times are known; without one, as the text is cut.
 """
@@ -9,18 +12,28 @@ their times are known; without one, as the text is cut.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import IO
 
-from profai_cli.speech import Chunk, Segmenter
+from profai_cli.speech import Chunk, Segmenter, segment
 from profai_cli.speech.spoken import written
+from profai_cli.speech.voice import words
 from profai_cli.ui.panel import TextOnly
 
 
 class EventPanel(TextOnly):
     """A LecturePanel that writes events (never interactive: no keys, no player line)."""
 
-    def __init__(self, out: IO[str], *, timed: bool, language: str = "English") -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        *,
+        timed: bool,
+        language: str = "English",
+        say: Callable[[str], str] | None = None,
+    ) -> None:
         self._out = out
+        self._say = say or words  # a chunk's text -> what the voice is given
         self._text = ""
         # No voice: the sentences are cut here from the text, untimed.
         self._cut = None if timed else Segmenter(language=language)
@@ -39,6 +52,7 @@ class EventPanel(TextOnly):
                 "index": chunk.index,
                 "kind": chunk.kind.value,
                 "text": written(text[chunk.start : chunk.end]),
+                "spoken": self._say(chunk.text),
                 "start_s": None if start_s is None else round(float(start_s), 3),
             }
         )
@@ -57,3 +71,7 @@ class EventPanel(TextOnly):
 
     def close(self) -> None:
         self.finish_text()
+
+    def spoken(self, markdown: str) -> str:
+        """What the voice is given for a whole text (an answer), sentence by sentence."""
+        return " ".join(self._say(c.text) for c in segment(markdown))
