@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import LectureRequest, build_messages
-from profai_cli.core.safe_text import mask_url
+from profai_cli.core.urls import parse_address
 from profai_cli.llm.answer import answer_messages
 from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
 from profai_cli.llm.continuation import stitch
@@ -43,9 +43,11 @@ class OpenAIChat:
         max_retries: int = 2,
     ) -> None:
         self.model = model
-        url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
-        self.url = url
-        self.base_url = mask_url(url)  # what is shown: never a password
+        raw = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
+        address = parse_address(raw, "--base-url")
+        self.url = address.url  # where requests go: no user info
+        self.base_url = address.shown  # what is shown: never a password
+        self._auth = address.basic_auth
         self.api_key = api_key
         self.connect_timeout = connect_timeout
         self.first_token_timeout = first_token_timeout
@@ -54,7 +56,7 @@ class OpenAIChat:
         # The SDK's own read limit only backs up ours (and its retries of a read time-out
         # would multiply the wait): ours bound the whole wait, retries included.
         self._client_options: dict[str, Any] = {
-            "base_url": url,
+            "base_url": raw,
             "api_key": api_key,
             "connect_timeout": connect_timeout,
             "idle_timeout": max(first_token_timeout, idle_timeout) + 5,
@@ -74,7 +76,7 @@ class OpenAIChat:
             sent = early.EarlyRequest(
                 f"{self.url}/chat/completions",
                 body,
-                early.headers(self.api_key),
+                early.headers(self.api_key, self._auth),
                 early.sse_events,
                 connect_timeout=self.connect_timeout,
             )
@@ -118,7 +120,9 @@ class OpenAIChat:
             return error
         from profai_cli.service.models import missing_model_hint
 
-        hint = await asyncio.to_thread(missing_model_hint, self.url, self.api_key)
+        hint = await asyncio.to_thread(
+            missing_model_hint, self._client_options["base_url"], self.api_key
+        )
         if not hint:
             return error
         return ServiceError(f"{error.message.split(' (see ')[0]}: {hint}", status=404)

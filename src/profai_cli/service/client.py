@@ -7,6 +7,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.core.errors import ServiceError
+from profai_cli.core.urls import parse_address
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -22,15 +23,20 @@ def make_client(
     idle_timeout: float,
     max_retries: int,
 ) -> AsyncOpenAI:
-    """The SDK client with our connect and read limits."""
+    """The SDK client with our connect and read limits. A user and password in the
+    address go as basic auth (in place of the key, as curl and httpx send them), never
+    in the address the SDK is given."""
     from openai import AsyncOpenAI, Timeout
 
+    address = parse_address(base_url, "--base-url")
+    auth = address.basic_auth
     return AsyncOpenAI(
-        base_url=base_url,
+        base_url=address.url,
         # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
         api_key=api_key or "not-needed",
         timeout=Timeout(idle_timeout, connect=connect_timeout),
         max_retries=max_retries,
+        default_headers={"Authorization": auth} if auth else None,
     )
 
 

@@ -29,20 +29,22 @@ _PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_pr
 
 
 def usable(base_url: str) -> bool:
-    """True when a plain request reaches the server as the SDK would (no proxy, no
-    password in the URL): else the SDK sends every request, as it knows how."""
+    """True when a plain request reaches the server as the SDK would (no proxy): else
+    the SDK sends every request, as it knows how. ``base_url`` has no user info (it was
+    taken out by core.urls, and goes as ``headers(auth=...)``)."""
     parts = urllib.parse.urlsplit(base_url)
     return (
         parts.scheme in ("http", "https")
-        and not parts.username
+        and "@" not in parts.netloc
         and not any(os.environ.get(v) for v in _PROXY_VARS)
     )
 
 
-def headers(api_key: str | None) -> dict[str, str]:
-    """What the SDK would send that a server may need."""
+def headers(api_key: str | None, auth: str | None = None) -> dict[str, str]:
+    """What the SDK would send that a server may need (``auth``: the address's basic
+    auth, sent in place of the key as the SDK sends it)."""
     out = {
-        "Authorization": f"Bearer {api_key or 'not-needed'}",
+        "Authorization": auth or f"Bearer {api_key or 'not-needed'}",
         "Content-Type": "application/json",
         "User-Agent": "profai",
     }

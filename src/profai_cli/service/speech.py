@@ -39,9 +39,9 @@ DEFAULT_INSTRUCTIONS = (
 def voice_name(model: str, voice: str | None, base_url: str | None) -> str:
     """How the voice is named on screen (never with a password in the URL)."""
     from profai_cli.core.config import OPENAI_DEFAULT_URL
-    from profai_cli.core.safe_text import mask_url
+    from profai_cli.core.urls import parse_address
 
-    url = mask_url((base_url or OPENAI_DEFAULT_URL).rstrip("/"))
+    url = parse_address((base_url or OPENAI_DEFAULT_URL).rstrip("/"), "--tts-base-url").shown
     return f"{model} voice {voice or DEFAULT_VOICE} at {url}"
 
 
@@ -63,10 +63,12 @@ class OpenAITTS:
         self.model = model
         self.voice = voice or DEFAULT_VOICE
         self.speed = speed
-        from profai_cli.core.safe_text import mask_url
+        from profai_cli.core.urls import parse_address
 
         url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
-        self.base_url = mask_url(url)  # what is shown and cached: never a password
+        address = parse_address(url, "--tts-base-url")
+        self.base_url = address.shown  # what is shown and cached: never a password
+        self._url, self._auth = address.url, address.basic_auth  # where requests go
         # Only the gpt-4o TTS models take instructions; others may reject the field.
         if instructions is None and model.startswith("gpt-4o"):
             instructions = DEFAULT_INSTRUCTIONS
@@ -169,12 +171,12 @@ class OpenAITTS:
         if self.instructions:
             kwargs["instructions"] = self.instructions
         retries = self._client_options["max_retries"]
-        if self._client is None and early.usable(self._client_options["base_url"]):
+        if self._client is None and early.usable(self._url):
             # The SDK is still loading: this sentence goes out now, over http.client.
             sent = early.EarlyRequest(
-                f"{self._client_options['base_url']}/audio/speech",
+                f"{self._url}/audio/speech",
                 kwargs,
-                early.headers(self._client_options["api_key"]),
+                early.headers(self._client_options["api_key"], self._auth),
                 early.audio_chunks,
                 connect_timeout=self._client_options["connect_timeout"],
             )
