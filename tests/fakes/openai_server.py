@@ -50,7 +50,11 @@ class Knobs:
     tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
     tts_seconds_per_char: float = 0.02
     tts_min_seconds: float = 0.15
-    tts_fault: str | None = None  # 401 500 drop; json (200 with a JSON body); stall
+    # 401 500 drop; json (200 with a JSON body); stall; short (a quarter of what its
+    # Content-Length says, then a close); empty (0 bytes); tiny (3 bytes); mp3, wav (the
+    # format asked for ignored); endless (PCM until the client hangs up)
+    tts_fault: str | None = None
+    tts_fault_for: str | None = None  # only inputs holding this text get the fault
     tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
     tts_amplitude: float = 0.3
     # What a question gets (a chat whose system message is profai's answer prompt).
@@ -404,6 +408,31 @@ class _Handler(BaseHTTPRequestHandler):
             entry.status = 499  # the client went away
             entry.done = time.monotonic()
 
+    def _odd_speech(self, entry: LoggedRequest, fault: str, pcm: bytes) -> None:
+        """A 200 whose audio is not what was asked for, or not whole."""
+        kind, body, declared = "audio/pcm", pcm, len(pcm)
+        if fault == "short":
+            body = pcm[: len(pcm) // 4]
+        elif fault == "empty":
+            body, declared = b"", 0
+        elif fault == "tiny":
+            body, declared = pcm[:3], 3
+        elif fault == "mp3":
+            kind, body = "audio/mpeg", _mp3(pcm)
+            declared = len(body)
+        elif fault == "wav":
+            kind, body = "audio/wav", _wav_header(len(pcm)) + pcm
+            declared = len(body)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(declared))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        if len(body) < declared:
+            self._drop()
+        entry.first_byte_sent = entry.done = time.monotonic()
+
     def _stream_text(self, entry: LoggedRequest, model: str, text: str) -> None:
         """A plain SSE answer at the knobs' speed, ending with finish_reason stop."""
         k = self.fake.knobs
@@ -448,7 +477,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not text.strip():
             self._error(entry, 400, "input must not be empty", "invalid_request_error")
             return
-        fault = self.fake._take_fault("tts", k.tts_fault)
+        aimed = k.tts_fault_for is None or k.tts_fault_for in text
+        fault = self.fake._take_fault("tts", k.tts_fault) if aimed else None
         if self._common_fault(entry, fault):
             return
         freq = self.fake.tone_for(text)
@@ -472,6 +502,9 @@ class _Handler(BaseHTTPRequestHandler):
                 entry, 400, f"the fake speaks pcm and wav, not {fmt}", "invalid_request_error"
             )
             return
+        if fault in ("short", "empty", "tiny", "mp3", "wav"):
+            self._odd_speech(entry, fault, pcm)
+            return
         if fault == "json":  # a proxy or a queued-job API: 200, but no audio
             body_bytes = json.dumps({"status": "queued", "id": "job-1"}).encode()
             self.send_response(200)
@@ -487,6 +520,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if fault == "stall":  # headers, then nothing
             time.sleep(3600)
+            return
+        if fault == "endless":  # a server gone wrong: audio without end
+            try:
+                while True:
+                    self._chunk(pcm or b"\0\0")
+            except (BrokenPipeError, ConnectionResetError):
+                entry.status = 499
+                entry.done = time.monotonic()
             return
         step = max(1, k.tts_bytes_per_write)
         start = time.monotonic()
@@ -509,6 +550,16 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499
             entry.done = time.monotonic()
+
+
+def _mp3(pcm: bytes) -> bytes:
+    import io
+
+    import soundfile as sf
+
+    out = io.BytesIO()
+    sf.write(out, np.frombuffer(pcm, dtype="<i2"), PCM_RATE, format="MP3")
+    return out.getvalue()
 
 
 def _wav_header(data_bytes: int, rate: int = PCM_RATE) -> bytes:

@@ -272,8 +272,10 @@ async def _export(
         )
     where = "stdout" if file_sink is None else options.output
     tested = f", {self_test.asked} checkpoint questions" if self_test is not None else ""
+    n = metrics.stand_ins
+    offline = f", {n} sentence{'' if n == 1 else 's'} in the offline voice" if n else ""
     status.info(
-        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks{tested}, "
+        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks{tested}{offline}, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
     return total

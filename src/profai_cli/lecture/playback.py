@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import Sink
 from profai_cli.core.errors import ProfaiError
-from profai_cli.lecture.lecture import AudioDropped, Lecture, is_fatal
+from profai_cli.lecture.lecture import AudioDropped, AudioRedone, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
 
 if TYPE_CHECKING:
@@ -266,6 +266,13 @@ class Playback:
                 break
             except AudioDropped:
                 raise asyncio.CancelledError from None  # dropped for a restart that is coming
+            except AudioRedone:  # the offline voice says it again: from the sentence's start
+                if self.sink.live:
+                    self.sink.discard_after(max(start, self.heard_position()))
+                    self.samples = self.sink.written
+                fader, said, gain, measure_at, made = _EdgeFader(self.rate), [], 0.0, 0, 0
+                frames = source.audio(chunk.index).frames()
+                continue
             except Exception as exc:
                 self._fail(exc)
                 return

@@ -21,7 +21,7 @@ import ssl
 import threading
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -255,11 +255,16 @@ def sse_events(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
                 yield event
 
 
-def audio_chunks(response: http.client.HTTPResponse) -> Iterator[bytes]:
-    """A speech answer's bytes; text where audio was asked for is refused, not played."""
-    kind = (response.getheader("content-type") or "").lower()
-    if any(k in kind for k in ("json", "text/", "html", "xml")):
-        raise Refused(502, b"answered with " + kind.encode() + b", not audio")
+class Head(NamedTuple):
+    """A speech answer's headers, handed on before its bytes (to be checked there)."""
+
+    content_type: str | None
+    content_length: str | None
+
+
+def audio_chunks(response: http.client.HTTPResponse) -> Iterator[bytes | Head]:
+    """A speech answer's headers, then its bytes (service/speech_answer.py checks both)."""
+    yield Head(response.getheader("content-type"), response.getheader("content-length"))
     yield from byte_chunks(response)
 
 
