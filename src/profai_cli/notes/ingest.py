@@ -127,13 +127,18 @@ def _notes(
                 f"{source} is larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; "
                 "split it, or pass --pages for part of it"
             )
-        from profai_cli.core.safe_text import strip_controls
         from profai_cli.notes.formats.convert import Pages, convert
 
         chosen = Pages.parse(pages) if pages is not None else None
-        text = strip_controls(convert(kind, raw, source, chosen).markdown)
+        text = convert(kind, raw, source, chosen).markdown
         if len(text) > max_chars:
             raise InputError(_too_long(source, max_chars))
+    from profai_cli.core.safe_text import strip_controls
+    from profai_cli.notes.depth import keep_whole
+
+    # One rule for every kind of notes: no escape sequence or bidi override, and no
+    # nesting a markdown parser would cut (with everything after it).
+    text = keep_whole(strip_controls(text))
     if section is not None:
         from profai_cli.notes.formats.convert import pick_section
 
