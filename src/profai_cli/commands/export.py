@@ -242,17 +242,18 @@ async def _export(
             if options.transcript is not None and incomplete is None:
                 asides = [] if options.with_questions or not key else store.load_questions(key)
                 said = with_asides(text, asides) if asides else text
-                staged.append(stage_text(options.transcript, chapter_list(chaps) + said))
+                transcript = chapter_list(chaps) + said
+                staged.append(stage_text(options.transcript, transcript, replace=options.force))
             if options.subtitles is not None and incomplete is None:
                 subtitles = render(cues, options.subtitles, words=options.words)
-                staged.append(stage_text(options.subtitles, subtitles))
+                staged.append(stage_text(options.subtitles, subtitles, replace=options.force))
             await asyncio.to_thread(sink.finish, tags, chaps)
+            for part in staged:
+                part.commit()
         except BaseException:
             for part in staged:
                 part.discard()
             raise
-        for part in staged:
-            part.commit()
     except BaseException:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
