@@ -38,7 +38,9 @@ class Knobs:
     tokens_per_second: float = 0.0  # 0: as fast as the socket takes them
     # 401 404 429 500 drop refuse_stream stall; cut (the stream ends cleanly with no
     # finish_reason and no [DONE]); length (finish_reason "length"); content_filter (that
-    # finish reason, half-way); junk (a line that is not JSON); bad_utf8 (bytes that are not)
+    # finish reason, half-way); junk (a line that is not JSON); bad_utf8 (bytes that are not);
+    # html (200 with a web page: a Wi-Fi login); headers_only (200, then a close);
+    # redirect (302 to another host); long_line (one 50 MB line with no end)
     chat_fault: str | None = None
     fault_times: int = 1_000_000  # how many requests the fault hits, then it heals
     retry_after: float = 0.0
@@ -46,6 +48,7 @@ class Knobs:
     resume_overlap: int = 0  # a continuation repeats this many characters of the partial
     resume_restarts: bool = False  # a continuation starts the lecture over
     one_delta: bool = False  # the whole lecture in one delta (a server that buffers)
+    fault_answers: bool = False  # answers to questions get chat_fault too (else never)
     tts_time_to_first_byte: float = 0.0
     tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
     tts_seconds_per_char: float = 0.02
@@ -304,7 +307,11 @@ class _Handler(BaseHTTPRequestHandler):
         messages = body.get("messages") or []
         system = str(messages[0].get("content", "")) if messages else ""
         if "raised a hand" in system:
-            self._stream_text(entry, model, k.answer)  # a question: its answer, no faults
+            fault = self.fake._take_fault("chat", k.chat_fault) if k.fault_answers else None
+            if fault in ("html", "headers_only", "redirect", "long_line"):
+                self._not_a_chat(entry, fault, stream)
+            else:
+                self._stream_text(entry, model, k.answer)  # a question: its answer
             return
         if "You write quiz questions" in system:
             self._stream_text(entry, model, k.quiz_questions)
@@ -314,6 +321,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fault = self.fake._take_fault("chat", k.chat_fault)
         if self._common_fault(entry, fault):
+            return
+        if fault in ("html", "headers_only", "redirect", "long_line"):
+            self._not_a_chat(entry, fault, stream)
             return
         if fault == "refuse_stream" and stream:
             self._error(
@@ -407,6 +417,43 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499  # the client went away
             entry.done = time.monotonic()
+
+    def _not_a_chat(self, entry: LoggedRequest, fault: str, stream: bool) -> None:
+        """A 200 (or a redirect) that is not the JSON or SSE a chat asked for."""
+        entry.status = 302 if fault == "redirect" else 200
+        if fault == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/login")  # TEST-NET: never answers
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif fault == "html":
+            page = b"<html><head><title>Hotel Wi-Fi</title></head><body>Log in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+        elif fault == "headers_only":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream" if stream else "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.flush()
+            self._drop()
+        else:  # long_line
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                self._chunk(b"data: {")
+                piece = b"x" * (1 << 20)
+                for _ in range(50):
+                    self._chunk(piece)
+                self._chunk(b"")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        entry.done = time.monotonic()
 
     def _odd_speech(self, entry: LoggedRequest, fault: str, pcm: bytes) -> None:
         """A 200 whose audio is not what was asked for, or not whole."""

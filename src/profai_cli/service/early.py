@@ -60,11 +60,18 @@ def headers(api_key: str | None, auth: str | None = None) -> dict[str, str]:
 class Refused(Exception):
     """The server did not answer 200 (or could not be reached): the SDK takes over."""
 
-    def __init__(self, status: int | None, body: bytes = b"", retry_after: str | None = None):
+    def __init__(
+        self,
+        status: int | None,
+        body: bytes = b"",
+        retry_after: str | None = None,
+        location: str | None = None,
+    ):
         super().__init__(f"HTTP {status}" if status else "no connection")
         self.status = status
         self.body = body
         self.retry_after = retry_after
+        self.location = location  # where a redirect points
 
     @property
     def retryable(self) -> bool:
@@ -88,6 +95,14 @@ class Refused(Exception):
         except ValueError:
             text = None
         return " ".join(str(text or self.body[:160].decode("utf-8", "replace")).split())[:160]
+
+
+class NotAChat(Refused):
+    """A 200 that is not the server-sent events asked for (a page, a line without end)."""
+
+    def __init__(self, content_type: str | None, head: bytes) -> None:
+        super().__init__(200, head)
+        self.content_type = content_type
 
 
 class Broken(Exception):
@@ -148,7 +163,10 @@ class EarlyRequest(Generic[T]):
             response = conn.getresponse()
             if response.status != 200:
                 raise Refused(
-                    response.status, response.read(4096), response.getheader("retry-after")
+                    response.status,
+                    response.read(4096),
+                    response.getheader("retry-after"),
+                    response.getheader("location"),
                 )
             for item in self._parse(response):
                 self._put(item)
@@ -230,13 +248,22 @@ def _call(wake: Callable[[], None] | None) -> None:
         pass
 
 
+MAX_LINE = 1 << 20  # an event's line: a delta is a few words, a 50 MB line is not one
+
+
 def sse_events(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
-    """The JSON events of a server-sent event stream, up to [DONE]."""
+    """The JSON events of a server-sent event stream, up to [DONE]; NotAChat for a page
+    or anything else that is not one."""
+    kind = response.getheader("content-type")
+    if not kind or "event-stream" not in kind.lower():
+        raise NotAChat(kind, response.read(256))
     data: list[bytes] = []
     while True:
-        line = response.readline()
+        line = response.readline(MAX_LINE + 1)
         if not line:
             return
+        if len(line) > MAX_LINE:
+            raise NotAChat(kind, b"a line of over 1 MB")
         line = line.rstrip(b"\r\n")
         if line.startswith(b"data:"):
             data.append(line[5:].lstrip())
