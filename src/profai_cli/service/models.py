@@ -49,8 +49,11 @@ def _cache_file() -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, dict[str, object]]:
+    from profai_cli.core.own_files import read_own
+
     try:
-        data = json.loads(path.read_text())
+        raw = read_own(path, 10_000_000)
+        data = json.loads(raw.decode("utf-8")) if raw is not None else {}
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

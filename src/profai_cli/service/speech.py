@@ -210,7 +210,7 @@ def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
 
 
 def _voice_error(mapped: ServiceError) -> TTSError:
-    message = mapped.message.replace("lecture", "speech")
+    message = mapped.message.replace("lecture", "speech").replace("--base-url", "--tts-base-url")
     return TTSError(f"voice: {message}", status=mapped.status, retryable=mapped.retryable)
 
 
