@@ -181,6 +181,7 @@ async def _export(
 
     lecture = parts.lecture(tts, notes or options.from_transcript)
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    playback.says_failure = False  # a failed voice ends the export: its one line says so
     self_test = None
     if settings.checkpoints and notes is not None:
         from profai_cli.commands.checkpoints import SelfTest, notes_questions

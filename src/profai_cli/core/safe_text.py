@@ -30,6 +30,12 @@ def strip_controls(text: str) -> str:
     return _SEQUENCE.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """The same, on one line (a file name in a playlist, a title): line breaks and tabs
+    become spaces, so a name cannot add lines of its own."""
+    return " ".join(strip_controls(text).split())
+
+
 class StreamSanitizer:
     """The same for text that arrives in pieces: a sequence may be split across deltas."""
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import TTSError
+from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.tts.base import TTSEngine
@@ -135,6 +136,7 @@ class Lecture:
         self.complete = False  # ... because the source finished, not because it failed
         self.cursor = 0
         self._segmenter = Segmenter(language=language)
+        self._safe = StreamSanitizer()
         self._grew = asyncio.Event()
         self._audio: dict[int, ChunkAudio] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -142,14 +144,19 @@ class Lecture:
     # -- the text ----------------------------------------------------------------------
 
     def add_text(self, delta: str) -> None:
-        """More of the lecture's markdown; new chunks start their audio at once if near."""
+        """More of the lecture's markdown; new chunks start their audio at once if near.
+        Whatever its source, the text is cleaned here (safe_text's one rule) before the
+        voice, the chunks or anything that reads ``text`` get it."""
+        delta = self._safe.feed(delta)
         self.text += delta
         self._add(self._segmenter.feed(delta))
 
     def end_text(self, *, complete: bool = True) -> None:
         """No more text: the last chunk is cut, and waiting readers are told."""
         if not self.ended:
-            self._add(self._segmenter.flush())
+            rest = self._safe.flush()
+            self.text += rest
+            self._add(self._segmenter.feed(rest) + self._segmenter.flush())
             self.ended = True
             self.complete = complete
             self._wake()

@@ -52,6 +52,9 @@ class Playback:
         self.samples = 0  # written to the sink so far (less what a seek discarded)
         self.writing = 0  # the chunk being written
         self.failed: BaseException | None = None
+        # A failed voice is said here when the lecture goes on as text (teach); a command
+        # that ends on the failure (export, say) turns this off and says it once, itself.
+        self.says_failure = True
         self.durations: dict[int, float] = {}  # seconds of each chunk written, pause included
         self._starts: list[int] = []  # where each written chunk starts in the sink...
         self._indexes: list[int] = []  # ... and which chunk it is
@@ -319,7 +322,7 @@ class Playback:
     def _fail(self, exc: BaseException) -> None:
         if self.failed is None:
             self.failed = exc
-            if is_fatal(exc):
+            if is_fatal(exc) or not self.says_failure:
                 return  # the command stops with this one error line and its exit code
             message = exc.message if isinstance(exc, ProfaiError) else str(exc)
             self.lecture.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")
