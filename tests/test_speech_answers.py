@@ -77,7 +77,7 @@ def test_a_bad_answer_is_a_failed_sentence_said_by_the_stand_in_and_never_cached
     assert [q.body["input"] for q in fake.requests("/audio/speech")].count(FIRST) == asked + 1
 
 
-@pytest.mark.parametrize("fault", ["wav", "mp3"])
+@pytest.mark.parametrize("fault", ["wav", "mp3", "mp3_unlabelled"])
 def test_a_wav_or_mp3_answer_is_decoded_not_played_as_samples(
     fake: FakeOpenAI, home: Path, fault: str
 ) -> None:

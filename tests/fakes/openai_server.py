@@ -55,7 +55,8 @@ class Knobs:
     tts_min_seconds: float = 0.15
     # 401 500 drop; json (200 with a JSON body); stall; short (a quarter of what its
     # Content-Length says, then a close); empty (0 bytes); tiny (3 bytes); mp3, wav (the
-    # format asked for ignored); endless (PCM until the client hangs up)
+    # format asked for ignored); mp3_unlabelled (as application/octet-stream); endless
+    # (PCM until the client hangs up)
     tts_fault: str | None = None
     tts_fault_for: str | None = None  # only inputs holding this text get the fault
     tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
@@ -464,8 +465,9 @@ class _Handler(BaseHTTPRequestHandler):
             body, declared = b"", 0
         elif fault == "tiny":
             body, declared = pcm[:3], 3
-        elif fault == "mp3":
-            kind, body = "audio/mpeg", _mp3(pcm)
+        elif fault in ("mp3", "mp3_unlabelled"):
+            kind = "audio/mpeg" if fault == "mp3" else "application/octet-stream"
+            body = _mp3(pcm)
             declared = len(body)
         elif fault == "wav":
             kind, body = "audio/wav", _wav_header(len(pcm)) + pcm
@@ -549,7 +551,7 @@ class _Handler(BaseHTTPRequestHandler):
                 entry, 400, f"the fake speaks pcm and wav, not {fmt}", "invalid_request_error"
             )
             return
-        if fault in ("short", "empty", "tiny", "mp3", "wav"):
+        if fault in ("short", "empty", "tiny", "mp3", "mp3_unlabelled", "wav"):
             self._odd_speech(entry, fault, pcm)
             return
         if fault == "json":  # a proxy or a queued-job API: 200, but no audio

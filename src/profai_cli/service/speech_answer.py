@@ -65,9 +65,11 @@ class SpeechAnswer:
         self._carry = b""
         self._held: list[bytes] = []  # a container's bytes, decoded at the end
         self._sniffed = False
+        self.labelled_pcm = False
 
     def begin(self, content_type: str | None, content_length: str | None) -> None:
         kind = (content_type or "").split(";")[0].strip().lower()
+        self.labelled_pcm = kind in _PCM_TYPES[:4]  # said to be raw PCM: taken at its word
         if any(t in kind for t in _TEXT_TYPES):
             raise self._failed(f"answered with {kind}, not audio")
         if kind.startswith("audio/") and kind not in _PCM_TYPES:
@@ -138,6 +140,8 @@ class SpeechAnswer:
             self.kind = "Ogg"
         elif head.startswith(b"fLaC"):
             self.kind = "FLAC"
+        elif not self.labelled_pcm and _mpeg_frame(head):
+            self.kind = "MP3"  # unlabelled (octet-stream, or none): MPEG frames, no ID3 tag
         elif _text_like(head):
             raise self._failed(
                 f"answered with text, not audio ({head[:60].decode('utf-8', 'replace')!r})"
@@ -145,6 +149,26 @@ class SpeechAnswer:
 
     def _failed(self, what: str) -> TTSError:
         return TTSError(f"voice: {self.where} {what}; check --tts-base-url", retryable=True)
+
+
+def _mpeg_frame(head: bytes) -> bool:
+    """An MPEG audio frame header (sync, a real version, layer, bit rate and sample rate),
+    and another right where its length says the next begins: not PCM's first samples."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    if version == 1 or layer != 1 or bitrate in (0, 15) or rate == 3:
+        return False  # layer III only (what speech servers send)
+    kbps = (_MP3_KBPS_V1 if version == 3 else _MP3_KBPS_V2)[bitrate]
+    hz = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}[version]
+    size = (144 if version == 3 else 72) * kbps * 1000 // hz[rate] + ((head[2] >> 1) & 1)
+    nxt = head[size : size + 2]
+    return len(nxt) < 2 or (nxt[0] == 0xFF and nxt[1] & 0xE0 == 0xE0)
+
+
+_MP3_KBPS_V1 = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_MP3_KBPS_V2 = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 
 
 def _text_like(data: bytes) -> bool:
