@@ -86,7 +86,7 @@ class ChunkAudio:
         while True:
             if self.generation != generation:
                 raise AudioRedone
-            while i < len(self.parts):
+            while i < len(self.parts) and self.generation == generation:
                 yield self.parts[i]
                 i += 1
             if self.done:
