@@ -267,7 +267,7 @@ def test_a_sentence_the_voice_fails_is_said_by_the_offline_voice(
         stdin="n",
     )
     assert r.code == 0, r.err
-    assert r.err.count("the voice changed for one sentence") == 1
+    assert r.err.count("the offline voice said that sentence") == 1
     speech = fake.requests("/audio/speech")
     assert [q.status for q in speech[:7]] == [500] * 6 + [200]
     assert len({q.body["input"] for q in speech[:6]}) == 1
@@ -428,13 +428,21 @@ def test_keep_partial_keeps_what_was_made_under_a_name_that_says_so(
 def test_a_voice_failing_on_every_sentence_is_replaced_not_skipped(
     fake: FakeOpenAI, home: Path
 ) -> None:
+    """Chosen by --tts auto, a voice that fails for every sentence leaves the whole
+    lecture to the offline voice, said in one line; asked for by name, it is exit 3."""
     pytest.importorskip("piper")
     fake.knobs.lecture = LECTURE
     fake.knobs.tts_fault = "500"
     out, srt = home / "t.wav", home / "t.srt"
-    r = run_here(export_args(fake, out, "--subtitles", str(srt)), home, stdin="n")
+    named = run_here(export_args(fake, out, "--subtitles", str(srt)), home, stdin="n")
+    assert named.code == 3 and "failed for every sentence" in named.err, named.err
+    assert not out.exists() and not srt.exists()
+    args = ["export", str(out), "-", "--base-url", fake.base_url, "--subtitles", str(srt)]
+    args += ["--tts-base-url", fake.base_url]  # --tts auto: the service's voice, then Piper's
+    r = run_here(args, home, stdin="n")
     assert r.code == 0, r.err
-    assert r.err.count("the voice changed for one sentence") == 1  # one notice, not one each
+    assert r.err.count("the whole lecture is in the offline voice") == 1, r.err
+    assert "the offline voice said that sentence" not in r.err  # one notice, not one each
     from profai_cli.speech import segment
 
     cues = [line for line in srt.read_text().splitlines() if " --> " in line]

@@ -135,7 +135,7 @@ def test_a_sentence_the_voice_cannot_say_is_said_by_the_stand_in_as_loud() -> No
     assert backup.requests == [chunks[1].text]
     levels = [float(np.sqrt(np.mean(b.astype(float) ** 2))) for b in bursts]
     assert 0.7 < levels[1] / levels[0] < 1.3, levels  # as loud as the voice around it
-    assert said.getvalue().count("the voice changed for one sentence") == 1
+    assert said.getvalue().count("the offline voice said that sentence") == 1
 
 
 def test_without_a_stand_in_the_voice_stops_and_says_so() -> None:

@@ -191,7 +191,7 @@ def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
     lecture = _long_lecture()
     fake.knobs.lecture = lecture
     fake.knobs.tokens_per_second = 400
-    fake.knobs.tts_seconds_per_char = 0.001  # a quick voice: the whole lecture in seconds
+    fake.knobs.tts_seconds_per_char = 0.005  # a quick voice, yet long enough to be speech
     fake.knobs.tts_min_seconds = 0.05
     args = [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
     args += ["--sentence-pause", "0", "--paragraph-pause", "0"]

@@ -101,7 +101,7 @@ def test_empty_text_is_never_sent(fake: FakeOpenAI) -> None:
 def test_text_over_the_input_limit_is_split(fake: FakeOpenAI) -> None:
     sentence = "This sentence is part of a very long chunk of text. "
     text = sentence * 100  # about 5,200 characters
-    fake.knobs.tts_seconds_per_char = 0.001
+    fake.knobs.tts_seconds_per_char = 0.01  # quick, yet plausible speech
     asyncio.run(_collect(_engine(fake), text))
     inputs = [r.body["input"] for r in fake.requests("/audio/speech")]
     assert len(inputs) == 2 and all(len(i) <= MAX_INPUT for i in inputs)

@@ -38,7 +38,9 @@ class Knobs:
     tokens_per_second: float = 0.0  # 0: as fast as the socket takes them
     # 401 404 429 500 drop refuse_stream stall; cut (the stream ends cleanly with no
     # finish_reason and no [DONE]); length (finish_reason "length"); content_filter (that
-    # finish reason, half-way); junk (a line that is not JSON); bad_utf8 (bytes that are not)
+    # finish reason, half-way); junk (a line that is not JSON); bad_utf8 (bytes that are not);
+    # html (200 with a web page: a Wi-Fi login); headers_only (200, then a close);
+    # redirect (302 to another host); long_line (one 50 MB line with no end)
     chat_fault: str | None = None
     fault_times: int = 1_000_000  # how many requests the fault hits, then it heals
     retry_after: float = 0.0
@@ -46,11 +48,17 @@ class Knobs:
     resume_overlap: int = 0  # a continuation repeats this many characters of the partial
     resume_restarts: bool = False  # a continuation starts the lecture over
     one_delta: bool = False  # the whole lecture in one delta (a server that buffers)
+    fault_answers: bool = False  # answers to questions get chat_fault too (else never)
     tts_time_to_first_byte: float = 0.0
     tts_real_time_factor: float = 0.0  # seconds of work per second of audio; 0: instant
     tts_seconds_per_char: float = 0.02
     tts_min_seconds: float = 0.15
-    tts_fault: str | None = None  # 401 500 drop; json (200 with a JSON body); stall
+    # 401 500 drop; json (200 with a JSON body); stall; short (a quarter of what its
+    # Content-Length says, then a close); empty (0 bytes); tiny (3 bytes); mp3, wav (the
+    # format asked for ignored); mp3_unlabelled (as application/octet-stream); endless
+    # (PCM until the client hangs up)
+    tts_fault: str | None = None
+    tts_fault_for: str | None = None  # only inputs holding this text get the fault
     tts_bytes_per_write: int = 4801  # odd on purpose: sample frames split across reads
     tts_amplitude: float = 0.3
     # What a question gets (a chat whose system message is profai's answer prompt).
@@ -300,7 +308,11 @@ class _Handler(BaseHTTPRequestHandler):
         messages = body.get("messages") or []
         system = str(messages[0].get("content", "")) if messages else ""
         if "raised a hand" in system:
-            self._stream_text(entry, model, k.answer)  # a question: its answer, no faults
+            fault = self.fake._take_fault("chat", k.chat_fault) if k.fault_answers else None
+            if fault in ("html", "headers_only", "redirect", "long_line"):
+                self._not_a_chat(entry, fault, stream)
+            else:
+                self._stream_text(entry, model, k.answer)  # a question: its answer
             return
         if "You write quiz questions" in system:
             self._stream_text(entry, model, k.quiz_questions)
@@ -310,6 +322,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fault = self.fake._take_fault("chat", k.chat_fault)
         if self._common_fault(entry, fault):
+            return
+        if fault in ("html", "headers_only", "redirect", "long_line"):
+            self._not_a_chat(entry, fault, stream)
             return
         if fault == "refuse_stream" and stream:
             self._error(
@@ -404,6 +419,69 @@ class _Handler(BaseHTTPRequestHandler):
             entry.status = 499  # the client went away
             entry.done = time.monotonic()
 
+    def _not_a_chat(self, entry: LoggedRequest, fault: str, stream: bool) -> None:
+        """A 200 (or a redirect) that is not the JSON or SSE a chat asked for."""
+        entry.status = 302 if fault == "redirect" else 200
+        if fault == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/login")  # TEST-NET: never answers
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif fault == "html":
+            page = b"<html><head><title>Hotel Wi-Fi</title></head><body>Log in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+        elif fault == "headers_only":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream" if stream else "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.flush()
+            self._drop()
+        else:  # long_line
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                self._chunk(b"data: {")
+                piece = b"x" * (1 << 20)
+                for _ in range(50):
+                    self._chunk(piece)
+                self._chunk(b"")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        entry.done = time.monotonic()
+
+    def _odd_speech(self, entry: LoggedRequest, fault: str, pcm: bytes) -> None:
+        """A 200 whose audio is not what was asked for, or not whole."""
+        kind, body, declared = "audio/pcm", pcm, len(pcm)
+        if fault == "short":
+            body = pcm[: len(pcm) // 4]
+        elif fault == "empty":
+            body, declared = b"", 0
+        elif fault == "tiny":
+            body, declared = pcm[:3], 3
+        elif fault in ("mp3", "mp3_unlabelled"):
+            kind = "audio/mpeg" if fault == "mp3" else "application/octet-stream"
+            body = _mp3(pcm)
+            declared = len(body)
+        elif fault == "wav":
+            kind, body = "audio/wav", _wav_header(len(pcm)) + pcm
+            declared = len(body)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(declared))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        if len(body) < declared:
+            self._drop()
+        entry.first_byte_sent = entry.done = time.monotonic()
+
     def _stream_text(self, entry: LoggedRequest, model: str, text: str) -> None:
         """A plain SSE answer at the knobs' speed, ending with finish_reason stop."""
         k = self.fake.knobs
@@ -448,7 +526,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not text.strip():
             self._error(entry, 400, "input must not be empty", "invalid_request_error")
             return
-        fault = self.fake._take_fault("tts", k.tts_fault)
+        aimed = k.tts_fault_for is None or k.tts_fault_for in text
+        fault = self.fake._take_fault("tts", k.tts_fault) if aimed else None
         if self._common_fault(entry, fault):
             return
         freq = self.fake.tone_for(text)
@@ -472,6 +551,9 @@ class _Handler(BaseHTTPRequestHandler):
                 entry, 400, f"the fake speaks pcm and wav, not {fmt}", "invalid_request_error"
             )
             return
+        if fault in ("short", "empty", "tiny", "mp3", "mp3_unlabelled", "wav"):
+            self._odd_speech(entry, fault, pcm)
+            return
         if fault == "json":  # a proxy or a queued-job API: 200, but no audio
             body_bytes = json.dumps({"status": "queued", "id": "job-1"}).encode()
             self.send_response(200)
@@ -487,6 +569,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if fault == "stall":  # headers, then nothing
             time.sleep(3600)
+            return
+        if fault == "endless":  # a server gone wrong: audio without end
+            try:
+                while True:
+                    self._chunk(pcm or b"\0\0")
+            except (BrokenPipeError, ConnectionResetError):
+                entry.status = 499
+                entry.done = time.monotonic()
             return
         step = max(1, k.tts_bytes_per_write)
         start = time.monotonic()
@@ -509,6 +599,16 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             entry.status = 499
             entry.done = time.monotonic()
+
+
+def _mp3(pcm: bytes) -> bytes:
+    import io
+
+    import soundfile as sf
+
+    out = io.BytesIO()
+    sf.write(out, np.frombuffer(pcm, dtype="<i2"), PCM_RATE, format="MP3")
+    return out.getvalue()
 
 
 def _wav_header(data_bytes: int, rate: int = PCM_RATE) -> bytes:

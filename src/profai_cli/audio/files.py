@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import StoringSink
+from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
+from profai_cli.audio.tags import COVERED as COVERED
+from profai_cli.audio.tags import ffmetadata, tag_file
 from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
@@ -48,24 +51,6 @@ FFMPEG_FORMATS = {
 OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
 
 
-def ffmetadata(tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> str:
-    """ffmpeg's metadata file: the tags, and a chapter for each heading (ms)."""
-
-    def escaped(value: str) -> str:
-        return "".join("\\" + c if c in "=;#\\\n" else c for c in value)
-
-    lines = [";FFMETADATA1"] + [f"{k}={escaped(v)}" for k, v in tags.items()]
-    for start, end, title in chapters:
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={int(start * 1000)}",
-            f"END={int(end * 1000)}",
-            f"title={escaped(title)}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 def supported_extensions() -> str:
     return ", ".join(sorted(SOUNDFILE_FORMATS) + sorted(FFMPEG_FORMATS))
 
@@ -74,6 +59,7 @@ def supported_extensions() -> str:
 class Target:
     path: Path
     extension: str
+    replace: bool = True  # --force: an existing file may be replaced (else never, see commit)
 
     @property
     def needs_ffmpeg(self) -> bool:
@@ -103,7 +89,7 @@ def check_target(path: Path, *, force: bool) -> Target:
     if not os.access(parent, os.W_OK):
         raise ExportError(f"cannot write to folder {parent}: permission denied")
     remove_stale_parts(parent)
-    return Target(path, ext)
+    return Target(path, ext, replace=force)
 
 
 _PART = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.part$")  # AtomicFile's names (mkstemp's 8)
@@ -125,9 +111,14 @@ def remove_stale_parts(folder: Path) -> None:
 
 
 class AtomicFile:
-    """A temporary file beside the target, renamed over it on commit, removed otherwise."""
+    """A temporary file beside the target, put in place on commit, removed otherwise.
 
-    def __init__(self, target: Path) -> None:
+    ``replace`` (--force): commit renames over whatever is there. Without it the check
+    before the work is not enough (another run may write the same name meanwhile):
+    commit links the file to its name only if the name is still free, atomically; if it
+    is taken, the file made is kept as NAME.partial.EXT and one line says so (exit 2)."""
+
+    def __init__(self, target: Path, *, replace: bool = True) -> None:
         fd, name = tempfile.mkstemp(
             dir=target.parent if str(target.parent) else ".",
             prefix=f".{target.name}.",
@@ -136,10 +127,25 @@ class AtomicFile:
         os.close(fd)
         self.target = target
         self.temp = Path(name)
+        self.replace = replace
 
     def commit(self) -> None:
         os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp makes 0600; a user expects the usual
-        os.replace(self.temp, self.target)
+        if self.replace:
+            os.replace(self.temp, self.target)
+            return
+        if _link_if_free(self.temp, self.target):
+            self.temp.unlink(missing_ok=True)
+            return
+        kept = self.target.with_name(f"{self.target.stem}.partial{self.target.suffix}")
+        where = f"yours is kept as {kept.name}"
+        if not _link_if_free(self.temp, kept):
+            where = "yours was not kept"
+        self.temp.unlink(missing_ok=True)
+        raise ExportError(
+            f"{self.target} was written by another run while this one worked; {where} "
+            "(pass --force to replace it)"
+        )
 
     def discard(self) -> None:
         try:
@@ -148,34 +154,43 @@ class AtomicFile:
             pass
 
 
+def _link_if_free(made: Path, name: Path) -> bool:
+    """``made`` at ``name`` if nothing is there, atomically (False: the name is taken)."""
+    try:
+        os.link(made, name)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: the next best, a check and a rename
+        if os.path.lexists(name):
+            return False
+        os.replace(made, name)
+        return True
+
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
 
 
-def stamp(seconds: float, sep: str = ".") -> str:
-    """01:02:03.456 (sep "," for SRT); also the Vorbis CHAPTERxxx format."""
-    ms = int(round(seconds * 1000))
-    return (
-        f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
-    )
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    part = stage_text(path, text)
+def write_text_atomically(path: Path, text: str, *, replace: bool = True) -> None:
+    part = stage_text(path, text, replace=replace)
     try:
         part.commit()
     except OSError as exc:  # the target is a folder, the disk went read-only: no .part left
         part.discard()
         raise write_error(path, exc) from None
+    except BaseException:
+        part.discard()
+        raise
 
 
-def stage_text(path: Path, text: str) -> AtomicFile:
+def stage_text(path: Path, text: str, *, replace: bool = True) -> AtomicFile:
     """Text written beside ``path``, put in place by commit() (a rename: nothing can
     fail there for lack of space)."""
     try:
-        part = AtomicFile(path)
+        part = AtomicFile(path, replace=replace)
     except OSError as exc:
         raise write_error(path, exc) from None
     try:
@@ -290,11 +305,11 @@ class FileSink(StoringSink):
         self._resampler: Any = None
         self._pcm_for_ffmpeg: AtomicFile | None = None
         if target.needs_ffmpeg:  # encode to WAV first; ffmpeg converts at the end
-            self._part = AtomicFile(target.path)
+            self._part = AtomicFile(target.path, replace=target.replace)
             self._pcm_for_ffmpeg = AtomicFile(target.path.with_suffix(".wav"))
             fmt, subtype, path = "WAV", "PCM_16", self._pcm_for_ffmpeg.temp
         else:
-            self._part = AtomicFile(target.path)
+            self._part = AtomicFile(target.path, replace=target.replace)
             fmt, subtype = SOUNDFILE_FORMATS[target.extension]
             path = self._part.temp
         self.sample_rate = sample_rate
@@ -325,7 +340,7 @@ class FileSink(StoringSink):
         """Put the file, when finished, at ``path`` instead (same folder, same format)."""
         if path.exists() and not force:
             raise ExportError(f"{path} already exists; pass --force to overwrite it")
-        self.target = Target(path, self.target.extension)
+        self.target = Target(path, self.target.extension, self.target.replace)
         self._part.target = path
 
     async def write(self, frames: np.ndarray) -> None:
@@ -406,84 +421,3 @@ class FileSink(StoringSink):
         self._part.discard()
         if self._pcm_for_ffmpeg is not None:
             self._pcm_for_ffmpeg.discard()
-
-
-COVER_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-COVERED = (".mp3", ".m4a", ".m4b")  # the files a cover goes into
-
-
-def tag_file(
-    path: Path,
-    extension: str,
-    tags: dict[str, str],
-    chapters: list[tuple[float, float, str]],
-    cover: Path | None = None,
-) -> None:
-    """Title, artist and album tags; chapters as ID3 CHAP/CTOC frames in mp3; a cover."""
-    if extension == ".mp3":
-        from mutagen.id3 import (
-            APIC,
-            CHAP,
-            CTOC,
-            ID3,
-            TALB,
-            TIT2,
-            TPE1,
-            CTOCFlags,
-            ID3NoHeaderError,
-        )
-
-        try:
-            id3 = ID3(str(path))
-        except ID3NoHeaderError:
-            id3 = ID3()
-        id3.add(TIT2(encoding=3, text=tags.get("title", "")))
-        id3.add(TPE1(encoding=3, text=tags.get("artist", "")))
-        id3.add(TALB(encoding=3, text=tags.get("album", "")))
-        ids = []
-        for i, (start, end, title) in enumerate(chapters):
-            cid = f"chp{i}"
-            ids.append(cid)
-            id3.add(
-                CHAP(
-                    element_id=cid,
-                    start_time=int(start * 1000),
-                    end_time=int(end * 1000),
-                    sub_frames=[TIT2(encoding=3, text=title)],
-                )
-            )
-        if ids:
-            id3.add(
-                CTOC(
-                    element_id="toc",
-                    flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                    child_element_ids=ids,
-                    sub_frames=[TIT2(encoding=3, text="Chapters")],
-                )
-            )
-        if cover is not None:
-            mime = COVER_TYPES[cover.suffix.lower()]
-            id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
-        id3.save(str(path), v2_version=4)
-        return
-    import mutagen
-
-    audio = mutagen.File(str(path))
-    if audio is None:
-        return
-    if extension == ".wav":
-        audio.add_tags()
-        from mutagen.id3 import TALB, TIT2, TPE1
-
-        audio.tags.add(TIT2(encoding=3, text=tags.get("title", "")))
-        audio.tags.add(TPE1(encoding=3, text=tags.get("artist", "")))
-        audio.tags.add(TALB(encoding=3, text=tags.get("album", "")))
-    else:  # Vorbis comments: FLAC, Ogg Vorbis, Ogg Opus
-        if audio.tags is None:
-            audio.add_tags()
-        for key, value in tags.items():
-            audio.tags[key] = [value]
-        for i, (start, _, title) in enumerate(chapters):
-            audio.tags[f"CHAPTER{i:03d}"] = [stamp(start)]
-            audio.tags[f"CHAPTER{i:03d}NAME"] = [title]
-    audio.save()

@@ -320,8 +320,10 @@ def _line(env: Environment, text: str) -> None:
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """The command line, run; its exit code. httpie's shape: a test hands in ``argv`` and
     an Environment (in-memory consoles, fake engines) and runs it in process."""
-    from profai_cli.cli import helpcache
+    from profai_cli.cli import helpcache, streams
 
+    if env is None:
+        streams.repair()
     args = sys.argv[1:] if argv is None else argv
     with helpcache.keeping(args):
         return run_app(app, args, env)

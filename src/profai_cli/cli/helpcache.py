@@ -79,9 +79,13 @@ def show(argv: list[str]) -> bool:
     key = _key(argv)
     if key is None:
         return False
+    from profai_cli.core.own_files import read_own
+
     try:
-        screen = _path(key).read_bytes()
+        screen = read_own(_path(key), 1_000_000)
     except OSError:
+        return False
+    if screen is None:
         return False
     sys.stdout.buffer.write(screen)
     sys.stdout.flush()

@@ -6,8 +6,10 @@ import sys
 
 
 def main() -> None:
-    from profai_cli.cli import helpcache
+    from profai_cli.cli import helpcache, streams
     from profai_cli.core import timeline
+
+    streams.repair()  # a closed stdout, stdin or stderr, before anything writes or reads
 
     timeline.mark("command line read")
     if helpcache.show(sys.argv[1:]):

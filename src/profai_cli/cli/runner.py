@@ -65,10 +65,10 @@ def run(body: Callable[[], T], env: Environment) -> T:
 def error_line(message: str, console: Console | None = None) -> None:
     from rich.console import Console
 
-    from profai_cli.core.safe_text import strip_controls
+    from profai_cli.core.safe_text import redact, strip_controls
 
     console = console or Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"error: {strip_controls(message)}", style="red", markup=False)
+    console.print(f"error: {redact(strip_controls(message))}", style="red", markup=False)
 
 
 def _unexpected(exc: BaseException, console: Console) -> BaseException:
@@ -76,10 +76,12 @@ def _unexpected(exc: BaseException, console: Console) -> BaseException:
     import traceback
 
     if os.environ.get("PROFAI_DEBUG") == "1":
-        return exc
+        return exc  # asked for: the traceback as it is
     from platformdirs import user_log_path
 
-    text = "".join(traceback.format_exception(exc))
+    from profai_cli.core.safe_text import redact
+
+    text = redact("".join(traceback.format_exception(exc)))  # a password never goes in a log
     try:
         log = user_log_path("profai") / "crash.log"
         log.parent.mkdir(parents=True, exist_ok=True)

@@ -199,11 +199,16 @@ async def export_course(
 
 
 def _names(names: list[str]) -> list[str]:
-    """File names for the outputs: an address becomes page1, page2...; no two alike."""
+    """File names for the outputs: an address becomes page1, page2...; no two alike; on
+    one line, with no control character (a newline in a notes file's name would have
+    added entries of its own to the playlist)."""
+    from profai_cli.core.safe_text import one_line
+
     out: list[str] = []
     seen: set[str] = set()
     for i, name in enumerate(names):
-        base = f"page{i + 1}" if "://" in name or name == "<stdin>" else name
+        base = f"page{i + 1}" if "://" in name or name == "<stdin>" else one_line(name)
+        base = base if base.strip(". ") else f"lecture{i + 1}"
         stem, n = Path(base).stem, 2
         candidate = stem
         while candidate.lower() in seen:

@@ -124,23 +124,33 @@ def _service(settings: Settings) -> Check:
             )
         looked = ", ".join(f"{kind} (:{port})" for kind, port in KNOWN_SERVERS)
         return Check("LLM service", None, f"none running ({looked}): the offline lecturer is used")
-    from profai_cli.core.safe_text import mask_url
+    import http.client
 
-    url = (settings.base_url or OPENAI_DEFAULT_URL).rstrip("/")
-    base = mask_url(url)  # shown; the request uses the real one
-    request = urllib.request.Request(f"{url}/models")
-    if settings.api_key:
-        request.add_header("Authorization", f"Bearer {settings.api_key}")
+    from profai_cli.core.safe_text import redact
+    from profai_cli.core.urls import OffOrigin, opener, parse_address
+
+    address = parse_address((settings.base_url or OPENAI_DEFAULT_URL).rstrip("/"), "--base-url")
+    base = address.shown  # shown; the request goes to address.url, with its credentials
+    request = urllib.request.Request(f"{address.url}/models")
+    auth = address.basic_auth or (f"Bearer {settings.api_key}" if settings.api_key else None)
+    if auth:
+        request.add_header("Authorization", auth)
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            data = json.loads(response.read() or b"{}")
+        with opener(address).open(request, timeout=5) as response:
+            data = json.loads(response.read(2_000_000) or b"{}")
         models = [m.get("id") for m in data.get("data", []) if isinstance(m, dict)]
         return Check("LLM service", True, f"{base} answers ({len(models)} models)")
     except urllib.error.HTTPError as exc:
         fix = "check OPENAI_API_KEY" if exc.code in (401, 403) else "check --base-url"
         return Check("LLM service", False, f"{base}/models answered HTTP {exc.code}; {fix}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (
+        urllib.error.URLError,
+        OSError,
+        ValueError,
+        http.client.HTTPException,
+        OffOrigin,
+    ) as exc:
+        reason = redact(str(getattr(exc, "reason", exc)))
         return Check(
             "LLM service",
             False,

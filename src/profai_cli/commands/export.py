@@ -181,6 +181,7 @@ async def _export(
 
     lecture = parts.lecture(tts, notes or options.from_transcript)
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    playback.says_failure = False  # a failed voice ends the export: its one line says so
     self_test = None
     if settings.checkpoints and notes is not None:
         from profai_cli.commands.checkpoints import SelfTest, notes_questions
@@ -242,17 +243,18 @@ async def _export(
             if options.transcript is not None and incomplete is None:
                 asides = [] if options.with_questions or not key else store.load_questions(key)
                 said = with_asides(text, asides) if asides else text
-                staged.append(stage_text(options.transcript, chapter_list(chaps) + said))
+                transcript = chapter_list(chaps) + said
+                staged.append(stage_text(options.transcript, transcript, replace=options.force))
             if options.subtitles is not None and incomplete is None:
                 subtitles = render(cues, options.subtitles, words=options.words)
-                staged.append(stage_text(options.subtitles, subtitles))
+                staged.append(stage_text(options.subtitles, subtitles, replace=options.force))
             await asyncio.to_thread(sink.finish, tags, chaps)
+            for part in staged:
+                part.commit()
         except BaseException:
             for part in staged:
                 part.discard()
             raise
-        for part in staged:
-            part.commit()
     except BaseException:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
@@ -272,8 +274,10 @@ async def _export(
         )
     where = "stdout" if file_sink is None else options.output
     tested = f", {self_test.asked} checkpoint questions" if self_test is not None else ""
+    n = metrics.stand_ins
+    offline = f", {n} sentence{'' if n == 1 else 's'} in the offline voice" if n else ""
     status.info(
-        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks{tested}, "
+        f"Wrote {where} ({total / 60:.1f} min of audio, {len(cues)} chunks{tested}{offline}, "
         f"in {metrics.wall_seconds:.1f} s)."
     )
     return total

@@ -19,9 +19,11 @@ async def say(
     settings: Settings, text: str, env: Environment, *, show: bool, notes: Notes | None
 ) -> None:
     """Speak ``text`` (or, with ``show``, print the words the voice would get)."""
+    from profai_cli.core.safe_text import strip_controls
     from profai_cli.lecture.engines import voice_words
     from profai_cli.speech import segment
 
+    text = strip_controls(text)  # a line to say is text from anywhere: the one rule
     if show:
         words = voice_words(settings, notes or Notes(text, "<say>"), None)
         for chunk in segment(text, language=settings.language):
@@ -36,6 +38,7 @@ async def say(
         assert tts is not None and sink is not None
         lecture = parts.lecture(tts, notes or Notes(text, "<say>"))
         playback = Playback.for_settings(settings, lecture, sink)
+        playback.says_failure = False  # the failure ends say: its one line is the error
         playing = asyncio.ensure_future(playback.run(until_heard=True))
         try:
             lecture.add_text(text)

@@ -14,6 +14,7 @@ from typing import Any
 
 from profai_cli.core.errors import InputError
 from profai_cli.core.prompts import LEVELS
+from profai_cli.core.safe_text import hide, mask_url, redact
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -225,10 +226,15 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
     if name in ("base_url", "tts_base_url", "stt_base_url") and isinstance(result, str):
         if any(c.isspace() for c in result.strip()) or not result.isprintable():
             raise InputError(
-                f"{label}{where} has a space or a line break in it ({result.strip()[:40]!r}...);"
+                f"{label}{where} has a space or a line break in it "
+                f"({mask_url(result.strip())[:40]!r}...);"
                 " give the address on its own"
             )
         result = result.strip()
+        if result:
+            from profai_cli.core.urls import parse_address
+
+            parse_address(result, f"{label}{where}")  # a bad port or a socket path: now
     if name in _SECRET and isinstance(result, str):
         result = result.strip()  # a key pasted with its newline
         if not result.isascii() or not result.isprintable():
@@ -236,6 +242,7 @@ def _coerce(name: str, value: Any, kind: type, source: str) -> Any:
                 f"the API key{where} has characters that cannot be sent in an HTTP header "
                 "(spaces, accents or control characters); copy the key again"
             )
+        hide(result)
     if name in CHOICES and result not in CHOICES[name]:
         raise InputError(
             f"{name.replace('_', '-')}{where} must be one of "
@@ -249,6 +256,9 @@ def describe(settings: Settings, origin: dict[str, str]) -> list[tuple[str, str,
     rows = []
     for f in fields(Settings):
         value = getattr(settings, f.name)
-        shown = ("(set)" if value else "(not set)") if f.name in _SECRET else repr(value)
+        if f.name in _SECRET:
+            shown = "(set)" if value else "(not set)"
+        else:
+            shown = redact(repr(value))  # an address's password is never shown
         rows.append((f.name.replace("_", "-"), shown, origin.get(f.name, "default")))
     return rows

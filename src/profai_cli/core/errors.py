@@ -68,7 +68,20 @@ class StreamCut(ServiceError):
 
 
 class TTSError(ServiceError):
-    """A speech request failed; ``status`` is the HTTP status when there was one."""
+    """A speech request failed; ``status`` is the HTTP status when there was one;
+    ``fatal``: the voice is given up on (it failed for every sentence), exit 3."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        unreachable: bool = False,
+        fatal: bool = False,
+    ):
+        super().__init__(message, status=status, retryable=retryable, unreachable=unreachable)
+        self.fatal = fatal
 
 
 class AudioDeviceError(ProfaiError):

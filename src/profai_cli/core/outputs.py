@@ -97,6 +97,11 @@ def write_whole(path: Path, write: Callable[[str], object]) -> None:
     try:
         write(temporary)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if exc.filename is None or str(exc.filename) == temporary:
+            exc.filename = str(path)  # a full disk names the file the user asked for
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

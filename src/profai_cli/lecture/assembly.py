@@ -167,4 +167,5 @@ class Assembly:
         lecture.voice = voice
         lecture.words = voice_words(self.settings, notes, voice)
         lecture.standin = self.env.engines.standin(self.settings, voice)
+        lecture.standin_may_take_over = self.settings.tts == "auto"
         lecture.move_to(lecture.cursor)

@@ -77,32 +77,33 @@ class Deck:
         self.cards: dict[str, Card] = self._read()
 
     def _read(self) -> dict[str, Card]:
+        from profai_cli.core.own_files import read_own
+
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            return {c["id"]: Card(**c) for c in raw["cards"]}
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, KeyError, TypeError):
+            data = read_own(self.path, MAX_DECK_BYTES)
+            if data is None:
+                return {}
+            raw = json.loads(data.decode("utf-8"))
+            return {card.id: card for card in (valid_card(c) for c in raw["cards"])}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             aside = self.path.with_name(f"{self.path.stem}.broken-{int(now().timestamp())}.json")
             with contextlib.suppress(OSError):
                 self.path.replace(aside)
             if self.warn is not None:
                 self.warn(
-                    f"The review state {self.path} could not be read: moved to {aside.name}; "
-                    "starting fresh."
+                    f"The review state {self.path} could not be read ({why[:80]}): moved to "
+                    f"{aside.name}; starting fresh."
                 )
             return {}
 
-    def keep(self, card: Card) -> None:
-        """Write one card's new state, with what another review wrote meanwhile kept."""
+    def _write(self, cards: dict[str, Card]) -> None:
+        from profai_cli.audio.files import remove_stale_parts
         from profai_cli.core.outputs import write_text
 
-        with locked(self.key):
-            cards = self._read()
-            cards[card.id] = card
-            self.cards.update(cards)
-            data = {"version": 1, "cards": [vars(c) for c in cards.values()]}
-            write_text(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        data = {"version": 1, "cards": [vars(c) for c in cards.values()]}
+        write_text(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        remove_stale_parts(self.path.parent)  # what a killed review left, over an hour old
 
     def card_for(self, question: Question, file: str, card_id: str) -> Card:
         """The question's card, made new (due now) the first time it is asked."""
@@ -123,19 +124,34 @@ class Deck:
         return self.cards[card_id]
 
     def answered(self, card: Card, rating: int, seconds: float) -> datetime:
-        """Schedule the card after an answer rated 1 (again) to 4 (easy); its next due."""
+        """Schedule the card after an answer rated 1 (again) to 4 (easy); its next due.
+
+        The answer is applied to the card as it is on disk, read under the lock: another
+        review of the same course answering the same card meanwhile is built on, not
+        overwritten (each answer counts)."""
         import fsrs
 
-        scheduled, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(
-            fsrs.Card.from_dict(card.schedule),  # type: ignore[arg-type]  # its own to_dict's
-            fsrs.Rating(rating),
-            review_datetime=now(),
-            review_duration=int(seconds * 1000),
+        with locked(self.key):
+            cards = self._read()
+            current = cards.get(card.id, card)
+            scheduled, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(
+                fsrs.Card.from_dict(current.schedule),  # type: ignore[arg-type]  # its to_dict's
+                fsrs.Rating(rating),
+                review_datetime=now(),
+                review_duration=int(seconds * 1000),
+            )
+            current.schedule = dict(scheduled.to_dict())
+            current.reviews += 1
+            current.lapses += rating == 1
+            cards[card.id] = current
+            self._write(cards)
+        self.cards.update(cards)
+        card.schedule, card.reviews, card.lapses = (
+            current.schedule,
+            current.reviews,
+            current.lapses,
         )
-        card.schedule = dict(scheduled.to_dict())
-        card.reviews += 1
-        card.lapses += rating == 1
-        self.keep(card)
+        self.cards[card.id] = card
         return card.due()
 
     def due_now(self) -> list[Card]:
@@ -158,11 +174,54 @@ def locked(key: str) -> Iterator[None]:
     """One writer of a course's cards at a time (held only while one card is written)."""
     import fcntl
 
-    folder = cards_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{key}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    from profai_cli.core.own_files import open_lock, own_folder
+
+    folder = own_folder(cards_dir(), "the review state")
+    fd = open_lock(folder / f"{key}.lock")  # never truncated, never through a symlink
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
+
+
+MAX_DECK_BYTES = 64_000_000  # a course's cards: a few kB each
+_TEXT_FIELDS = ("id", "question", "answer", "source", "section", "file", "kind")
+
+
+def valid_card(raw: Any) -> Card:
+    """A card as stored, every field checked (ValueError or TypeError when one is not as
+    profai writes it: a hand-edited or damaged deck is moved aside, not half used)."""
+    import fsrs
+
+    if not isinstance(raw, dict):
+        raise TypeError("a card is not an object")
+    card = Card(**raw)
+    for name in _TEXT_FIELDS:
+        if not isinstance(getattr(card, name), str):
+            raise TypeError(f"{name} is not text")
+    for count in (card.reviews, card.lapses):
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise TypeError("a count is not a whole number")
+    schedule = card.schedule
+    if not isinstance(schedule, dict):
+        raise TypeError("the schedule is not an object")
+    for name in ("due", "last_review"):
+        value = schedule.get(name)
+        if value is None and name == "last_review":
+            continue
+        if not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is None:
+            raise ValueError(f"{name} is not a time with its time zone")
+    for name in ("stability", "difficulty"):
+        value = schedule.get(name)
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            raise TypeError(f"{name} is not a number")
+    step = schedule.get("step")
+    if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
+        raise TypeError("step is not a whole number")
+    state = schedule.get("state")
+    if not isinstance(state, int) or isinstance(state, bool):
+        raise TypeError("state is not a whole number")
+    fsrs.State(state)  # ValueError for a state FSRS does not have
+    fsrs.Card.from_dict(schedule)  # type: ignore[arg-type]  # and the rest, as FSRS reads it
+    return card

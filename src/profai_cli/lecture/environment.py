@@ -46,8 +46,10 @@ class Environment:
         from profai_cli.ui import Status
 
         stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+        stdout = Console()
+        stdout.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
         return cls(
-            Console(),
+            stdout,
             stderr,
             Status(stderr, quiet=quiet),
             Metrics(marks=take_marks()),
@@ -81,3 +83,9 @@ class Environment:
         from profai_cli.ui import make_panel
 
         return make_panel(self.stdout, title=title, status=self.status)
+
+
+def _broken_pipe() -> None:
+    """Rich exits 1 on its own when stdout's reader goes away; profai's runner says
+    141 for that, quietly, whether the pipe broke in Rich or anywhere else."""
+    raise BrokenPipeError(32, "stdout is closed")

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import TTSError
+from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.speech import Chunk, Segmenter
 from profai_cli.tts.base import TTSEngine
@@ -30,8 +31,18 @@ if TYPE_CHECKING:
 KEEP_BEHIND = 40
 
 
+# The main voice is given up on when its first this many sentences all failed (or the
+# whole lecture, when it is shorter): every further request would fail the same way.
+DEAD_AFTER = 3
+
+
 class AudioDropped(Exception):
     """The chunk's audio was dropped while it was being made (the speed changed)."""
+
+
+class AudioRedone(Exception):
+    """The chunk's audio is being made again from its start: the voice's answer failed
+    its check after some of it came, and the offline voice says the sentence instead."""
 
 
 class ChunkAudio:
@@ -42,10 +53,17 @@ class ChunkAudio:
         self.done = False
         self.error: BaseException | None = None
         self.word_starts: list[float] | None = None  # seconds in, as the voice said them
+        self.generation = 0  # one more each time the audio starts again (restart)
         self._changed = asyncio.Event()
 
     def add(self, frames: np.ndarray) -> None:
         self.parts.append(frames)
+        self._wake()
+
+    def restart(self) -> None:
+        """Forget the frames so far: the sentence is made again from its start."""
+        self.parts = []
+        self.generation += 1
         self._wake()
 
     def finish(self, error: BaseException | None = None) -> None:
@@ -62,10 +80,13 @@ class ChunkAudio:
         return sum(len(p) for p in self.parts)
 
     async def frames(self) -> AsyncIterator[np.ndarray]:
-        """Every frame from the first, waiting for those still being made."""
-        i = 0
+        """Every frame from the first, waiting for those still being made; AudioRedone
+        when the audio starts again (read it again from the start)."""
+        i, generation = 0, self.generation
         while True:
-            while i < len(self.parts):
+            if self.generation != generation:
+                raise AudioRedone
+            while i < len(self.parts) and self.generation == generation:
                 yield self.parts[i]
                 i += 1
             if self.done:
@@ -102,12 +123,20 @@ class Lecture:
         self.status = status
         self.lookahead = max(1, lookahead)
         self.standin = standin  # speaks a sentence the main voice could not
+        # The voice was chosen by --tts auto: when it fails for every sentence, the
+        # offline voice says the whole lecture (else that ends the run, exit 3).
+        self.standin_may_take_over = False
+        self.voice_gone: TTSError | None = None  # the main voice was given up on: why
+        self._voice_said = 0  # sentences the main voice said
+        self._voice_failed = 0  # ... and could not
+        self._notice = ""  # the stand-in's notice, held until the voice has said a sentence
         self.text = ""
         self.chunks: list[Chunk] = []
         self.ended = False  # no more text will come
         self.complete = False  # ... because the source finished, not because it failed
         self.cursor = 0
         self._segmenter = Segmenter(language=language)
+        self._safe = StreamSanitizer()
         self._grew = asyncio.Event()
         self._audio: dict[int, ChunkAudio] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -115,14 +144,19 @@ class Lecture:
     # -- the text ----------------------------------------------------------------------
 
     def add_text(self, delta: str) -> None:
-        """More of the lecture's markdown; new chunks start their audio at once if near."""
+        """More of the lecture's markdown; new chunks start their audio at once if near.
+        Whatever its source, the text is cleaned here (safe_text's one rule) before the
+        voice, the chunks or anything that reads ``text`` get it."""
+        delta = self._safe.feed(delta)
         self.text += delta
         self._add(self._segmenter.feed(delta))
 
     def end_text(self, *, complete: bool = True) -> None:
         """No more text: the last chunk is cut, and waiting readers are told."""
         if not self.ended:
-            self._add(self._segmenter.flush())
+            rest = self._safe.flush()
+            self.text += rest
+            self._add(self._segmenter.feed(rest) + self._segmenter.flush())
             self.ended = True
             self.complete = complete
             self._wake()
@@ -206,6 +240,9 @@ class Lecture:
         try:
             for attempt in (1, 2):
                 got_audio = False
+                if self.voice_gone is not None and self.standin is not None:
+                    await self._stand_in(said, out, self.voice_gone)  # given up on
+                    break
                 try:
                     async for frames in self.voice.stream(said):
                         if not got_audio:
@@ -216,14 +253,22 @@ class Lecture:
                         out.add(frames)
                     out.word_starts = self.voice.word_starts(said)
                     self.metrics.timed_by_voice += out.word_starts is not None
+                    self._voice_said += 1
+                    if self._notice:
+                        self.status.warn(self._notice)
+                        self._notice = ""
                     break
                 except TTSError as exc:
                     # One more try for a passing fault, if nothing of this chunk was played.
-                    if attempt == 2 or got_audio or not exc.retryable:
-                        if got_audio or is_fatal(exc) or self.standin is None:
-                            raise
-                        await self._stand_in(said, out, exc)
-                        break
+                    again = attempt == 1 and not got_audio and exc.retryable
+                    if again and not is_fatal(exc) and self.voice_gone is None:
+                        continue
+                    if is_fatal(exc) or self.standin is None:
+                        raise
+                    if got_audio:
+                        out.restart()  # a cut or bad answer: none of it is kept
+                    await self._stand_in(said, out, exc)
+                    break
             out.finish()
         except asyncio.CancelledError:
             out.finish(AudioDropped(chunk.index))
@@ -236,23 +281,52 @@ class Lecture:
                 self._tasks.pop(chunk.index, None)
 
     async def _stand_in(self, said: str, out: ChunkAudio, exc: TTSError) -> None:
-        """The offline voice says the sentence the main voice could not; never a skip."""
+        """The offline voice says the sentence the main voice could not; never a skip.
+        A voice that failed for every sentence so far is given up on (see DEAD_AFTER)."""
         assert self.standin is not None
+        if self.voice_gone is None:
+            self._voice_failed += 1
+            self._give_up_if_dead(exc)
         try:
             async for frames in self.standin.stream(said):
                 out.add(frames)
         except Exception:
             raise exc from None
-        if not self.metrics.stand_ins:
-            self.status.warn(
+        if not self.metrics.stand_ins and self.voice_gone is None:
+            notice = (
                 f"The voice failed ({exc.message}); the offline voice said that sentence "
-                "instead, so the voice changed for one sentence."
+                "instead (and will say any other the voice fails on)."
             )
+            if self._voice_said:
+                self.status.warn(notice)
+            else:  # said once the voice works; a voice that never does gets one line
+                self._notice = notice
         self.metrics.stand_ins += 1
+
+    def _give_up_if_dead(self, exc: TTSError) -> None:
+        failed, said = self._voice_failed, self._voice_said
+        whole = self.ended and failed >= len(self.chunks)
+        if said or (failed < DEAD_AFTER and not whole):
+            return
+        reason = exc.message.removeprefix("voice: ")
+        if not self.standin_may_take_over:
+            raise TTSError(
+                f"voice: it failed for every sentence ({reason}); fix the voice, or pass "
+                "--tts piper for the offline voice",
+                status=exc.status,
+                fatal=True,
+            ) from None
+        self.voice_gone = exc
+        self.status.warn(
+            f"The voice failed for every sentence ({reason}); the whole lecture is in the "
+            "offline voice."
+        )
 
 
 def is_fatal(exc: BaseException) -> bool:
     """A wrong key, model or permission: every further request would fail the same way."""
     from profai_cli.core.errors import ServiceError
 
+    if isinstance(exc, TTSError) and exc.fatal:
+        return True
     return isinstance(exc, ServiceError) and exc.status in (401, 403, 404)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import Sink
 from profai_cli.core.errors import ProfaiError
-from profai_cli.lecture.lecture import AudioDropped, Lecture, is_fatal
+from profai_cli.lecture.lecture import AudioDropped, AudioRedone, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
 
 if TYPE_CHECKING:
@@ -52,6 +52,9 @@ class Playback:
         self.samples = 0  # written to the sink so far (less what a seek discarded)
         self.writing = 0  # the chunk being written
         self.failed: BaseException | None = None
+        # A failed voice is said here when the lecture goes on as text (teach); a command
+        # that ends on the failure (export, say) turns this off and says it once, itself.
+        self.says_failure = True
         self.durations: dict[int, float] = {}  # seconds of each chunk written, pause included
         self._starts: list[int] = []  # where each written chunk starts in the sink...
         self._indexes: list[int] = []  # ... and which chunk it is
@@ -266,6 +269,13 @@ class Playback:
                 break
             except AudioDropped:
                 raise asyncio.CancelledError from None  # dropped for a restart that is coming
+            except AudioRedone:  # the offline voice says it again: from the sentence's start
+                if self.sink.live:
+                    self.sink.discard_after(max(start, self.heard_position()))
+                    self.samples = self.sink.written
+                fader, said, gain, measure_at, made = _EdgeFader(self.rate), [], 0.0, 0, 0
+                frames = source.audio(chunk.index).frames()
+                continue
             except Exception as exc:
                 self._fail(exc)
                 return
@@ -312,7 +322,7 @@ class Playback:
     def _fail(self, exc: BaseException) -> None:
         if self.failed is None:
             self.failed = exc
-            if is_fatal(exc):
+            if is_fatal(exc) or not self.says_failure:
                 return  # the command stops with this one error line and its exit code
             message = exc.message if isinstance(exc, ProfaiError) else str(exc)
             self.lecture.status.warn(f"The voice stopped ({message}); the lecture goes on as text.")

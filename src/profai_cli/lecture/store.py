@@ -57,12 +57,32 @@ class Position:
     title: str  # the section it is in
 
 
+MAX_RECORD_BYTES = 400_000_000  # a lecture of the longest notes, with its position
+
+
 def _read(key: str) -> dict[str, Any] | None:
+    from profai_cli.core.own_files import read_own
+
     try:
-        data = json.loads((store_dir() / f"{key}.json").read_text(encoding="utf-8"))
+        raw = read_own(store_dir() / f"{key}.json", MAX_RECORD_BYTES)  # regular files only
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return _cleaned(data) if isinstance(data, dict) else None
+
+
+def _cleaned(value: Any) -> Any:
+    """Every text of a record made safe, as the model's is: a stored lecture may have been
+    edited by hand (or planted) with escape sequences in it."""
+    from profai_cli.core.safe_text import strip_controls
+
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def load(key: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from profai_cli.audio.files import stamp
+from profai_cli.audio.tags import stamp
 from profai_cli.speech import Chunk, ChunkKind
 from profai_cli.speech.spoken import written
 

@@ -165,7 +165,9 @@ async def _lecture_text(
                     if not _can_fall_back(exc):
                         raise
                     problem = exc.message
-                elif not exc.retryable or resumes == MAX_RESUMES:
+                elif not exc.retryable:
+                    raise  # its own line says why (a content filter): said once, not twice
+                elif resumes == MAX_RESUMES:
                     raise ServiceError(
                         f"{exc.message}; the lecture is incomplete after {resumes} "
                         "attempts to continue it: try again",

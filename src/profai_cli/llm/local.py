@@ -73,8 +73,11 @@ def runs_here(path: Path) -> bool:
     build = [str(origin), *(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in libs)]
     key = zlib.crc32(repr((build, str(path), _cpu_flags())).encode())
     cache = user_cache_path("profai") / "llama-runs-here.json"
+    from profai_cli.core.own_files import read_own
+
     try:
-        known = json.loads(cache.read_text())
+        raw = read_own(cache, 1_000_000)
+        known = json.loads(raw.decode("utf-8")) if raw is not None else {}
     except (OSError, ValueError):
         known = {}
     if not isinstance(known, dict):

@@ -16,6 +16,7 @@ from profai_cli.core.errors import InputError
 
 DEFAULT_MAX_CHARS = 2_000_000
 MAX_DOCUMENT_BYTES = 200_000_000  # a PDF of slides with pictures can be large
+MAX_TEXT_BYTES = 64_000_000  # text notes, whatever --max-chars says: 10,000 pages and more
 NOTES_SUFFIXES = (
     ".md",
     ".markdown",
@@ -59,7 +60,6 @@ def read_notes(
     ``pages`` ("3-7") picks pages of a PDF or slides of a PPTX; ``section`` one heading
     and what is under it, in any format.
     """
-    limit = max(_byte_budget(max_chars), MAX_DOCUMENT_BYTES) + 1
     if path is None or path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         tty = stdin_is_tty if stdin_is_tty is not None else sys.stdin.isatty()
@@ -67,15 +67,46 @@ def read_notes(
             raise InputError(
                 "no notes given: pass a notes file (profai teach notes.md) or pipe notes on stdin"
             )
-        raw, source = _read_up_to(stream, limit), "<stdin>"
+        raw, source = _read_notes(stream, max_chars, "<stdin>"), "<stdin>"
     elif is_url(path):
         from profai_cli.core.safe_text import mask_url
         from profai_cli.notes.formats.html import fetch
 
         raw, source = fetch(path, timeout).data, mask_url(path)
     else:
-        raw, source = _read_file(path, limit), path
+        raw, source = _read_file(path, max_chars), path
     return _notes(raw, source, max_chars, pages, section)
+
+
+def _read_notes(stream: BinaryIO, max_chars: int, source: str) -> bytes:
+    """The notes' bytes, read no further than notes of their kind can be: a document up
+    to MAX_DOCUMENT_BYTES, text up to what ``max_chars`` allows (and never past
+    MAX_TEXT_BYTES). Binary bytes where text was expected are refused on the first
+    megabyte, so an endless input (/dev/zero) costs a megabyte, not gigabytes."""
+    from profai_cli.notes.formats.detect import looks_like_document
+
+    head = _read_up_to(stream, 1 << 20)
+    if looks_like_document(head):
+        limit = MAX_DOCUMENT_BYTES + 1
+    else:
+        _refuse_binary(head, source)
+        limit = min(_byte_budget(max_chars), MAX_TEXT_BYTES) + 1
+    rest = _read_up_to(stream, limit - len(head)) if len(head) == 1 << 20 else b""
+    raw = head + rest
+    if len(raw) > MAX_TEXT_BYTES and not looks_like_document(head):
+        raise InputError(
+            f"{source} is longer than {MAX_TEXT_BYTES // 1_000_000} MB of text, far more than "
+            "notes can be; split it"
+        )
+    return raw
+
+
+def _refuse_binary(head: bytes, source: str) -> None:
+    """NUL bytes in what should be text, not UTF-16/32: refused before reading on."""
+    if b"\x00" not in head or any(head.startswith(bom) for bom, _ in _WIDE_BOMS):
+        return
+    if _bomless_utf16(head) is None:
+        raise InputError(_binary(source))
 
 
 def _read_up_to(stream: BinaryIO, limit: int) -> bytes:
@@ -96,7 +127,7 @@ def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
-def _read_file(path: str, limit: int) -> bytes:
+def _read_file(path: str, max_chars: int) -> bytes:
     p = Path(path)
     if not p.exists():
         raise InputError(f"notes file not found: {path}; check the path")
@@ -104,7 +135,7 @@ def _read_file(path: str, limit: int) -> bytes:
         raise InputError(f"{path} is a directory; pass a notes file such as {p / 'notes.md'}")
     try:
         with p.open("rb") as fh:
-            return _read_up_to(fh, limit)
+            return _read_notes(fh, max_chars, path)
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
     except OSError as exc:
@@ -127,13 +158,18 @@ def _notes(
                 f"{source} is larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB; "
                 "split it, or pass --pages for part of it"
             )
-        from profai_cli.core.safe_text import strip_controls
         from profai_cli.notes.formats.convert import Pages, convert
 
         chosen = Pages.parse(pages) if pages is not None else None
-        text = strip_controls(convert(kind, raw, source, chosen).markdown)
+        text = convert(kind, raw, source, chosen).markdown
         if len(text) > max_chars:
             raise InputError(_too_long(source, max_chars))
+    from profai_cli.core.safe_text import strip_controls
+    from profai_cli.notes.depth import keep_whole
+
+    # One rule for every kind of notes: no escape sequence or bidi override, and no
+    # nesting a markdown parser would cut (with everything after it).
+    text = keep_whole(strip_controls(text))
     if section is not None:
         from profai_cli.notes.formats.convert import pick_section
 
@@ -210,10 +246,7 @@ def _decode(raw: bytes, source: str, max_chars: int) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw:
-        raise InputError(
-            f"{source} looks like a binary file (it contains NUL bytes); pass notes as "
-            "markdown or text, or as PDF, DOCX, PPTX, HTML or EPUB"
-        )
+        raise InputError(_binary(source))
     skipped = len(_BOM) if raw.startswith(_BOM) else 0
     raw = raw[skipped:]
     try:
@@ -229,6 +262,13 @@ def _decode(raw: bytes, source: str, max_chars: int) -> str:
     if not text.strip():
         raise InputError(f"{source} is empty; write some notes to teach from")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _binary(source: str) -> str:
+    return (
+        f"{source} looks like a binary file (it contains NUL bytes); pass notes as "
+        "markdown or text, or as PDF, DOCX, PPTX, HTML or EPUB"
+    )
 
 
 def _too_long(source: str, max_chars: int) -> str:

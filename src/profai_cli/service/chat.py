@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import LectureRequest, build_messages
-from profai_cli.core.safe_text import mask_url
+from profai_cli.core.urls import parse_address
 from profai_cli.llm.answer import answer_messages
 from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
 from profai_cli.llm.continuation import stitch
@@ -18,6 +18,9 @@ from profai_cli.service.client import (
     broken_error,
     make_client,
     map_openai_error,
+    not_a_chat,
+    not_chat_type,
+    redirect_error,
     status_error,
 )
 
@@ -43,9 +46,11 @@ class OpenAIChat:
         max_retries: int = 2,
     ) -> None:
         self.model = model
-        url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
-        self.url = url
-        self.base_url = mask_url(url)  # what is shown: never a password
+        raw = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
+        address = parse_address(raw, "--base-url")
+        self.url = address.url  # where requests go: no user info
+        self.base_url = address.shown  # what is shown: never a password
+        self._auth = address.basic_auth
         self.api_key = api_key
         self.connect_timeout = connect_timeout
         self.first_token_timeout = first_token_timeout
@@ -54,7 +59,7 @@ class OpenAIChat:
         # The SDK's own read limit only backs up ours (and its retries of a read time-out
         # would multiply the wait): ours bound the whole wait, retries included.
         self._client_options: dict[str, Any] = {
-            "base_url": url,
+            "base_url": raw,
             "api_key": api_key,
             "connect_timeout": connect_timeout,
             "idle_timeout": max(first_token_timeout, idle_timeout) + 5,
@@ -74,7 +79,7 @@ class OpenAIChat:
             sent = early.EarlyRequest(
                 f"{self.url}/chat/completions",
                 body,
-                early.headers(self.api_key),
+                early.headers(self.api_key, self._auth),
                 early.sse_events,
                 connect_timeout=self.connect_timeout,
             )
@@ -118,7 +123,9 @@ class OpenAIChat:
             return error
         from profai_cli.service.models import missing_model_hint
 
-        hint = await asyncio.to_thread(missing_model_hint, self.url, self.api_key)
+        hint = await asyncio.to_thread(
+            missing_model_hint, self._client_options["base_url"], self.api_key
+        )
         if not hint:
             return error
         return ServiceError(f"{error.message.split(' (see ')[0]}: {hint}", status=404)
@@ -188,7 +195,11 @@ class OpenAIChat:
                         delta = choice.get("delta") or {}
                         yield str(delta.get("content") or ""), choice.get("finish_reason")
                 return
+            except early.NotAChat as odd:
+                raise not_a_chat(self.base_url, odd.content_type, odd.body) from None
             except early.Refused as refused:
+                if refused.status is not None and 300 <= refused.status < 400:
+                    raise redirect_error(self.base_url, refused.status, refused.location) from None
                 if refused.status is not None and not refused.retryable:
                     raise status_error(
                         refused.status, refused.message(), self.base_url, self.model
@@ -203,15 +214,25 @@ class OpenAIChat:
         client = await self.client()
         if retries != self._client_options["max_retries"]:
             client = client.with_options(max_retries=max(0, retries))
-        response: Any = await client.chat.completions.create(
+        raw: Any = await client.chat.completions.with_raw_response.create(
             model=self.model,
             messages=messages,  # type: ignore[arg-type]
             stream=True,
             temperature=0.7,
         )
+        kind = raw.headers.get("content-type")
+        if not_chat_type(kind, stream=True):
+            await raw.http_response.aclose()
+            raise not_a_chat(self.base_url, kind)
+        response = raw.parse()
+        if not hasattr(response, "__aiter__"):  # the SDK hands back a page as text
+            raise not_a_chat(self.base_url, kind, str(response))
         try:
             async for event in response:
-                for choice in event.choices or ():
+                choices = getattr(event, "choices", None)
+                if choices is None and not isinstance(event, dict):
+                    raise not_a_chat(self.base_url, kind, str(event))
+                for choice in choices or ():
                     delta = choice.delta.content if choice.delta else None
                     yield delta or "", choice.finish_reason
         finally:
@@ -223,15 +244,19 @@ class OpenAIChat:
         for _ in range(1 + MAX_CONTINUATIONS):
             try:
                 client = await self.client()
-                response = await client.chat.completions.create(
+                raw = await client.chat.completions.with_raw_response.create(
                     model=self.model,
                     messages=lecture_messages(request, text),  # type: ignore[arg-type]
                     temperature=0.7,
                     timeout=WHOLE_ANSWER_TIMEOUT,  # nothing comes before the whole lecture
                 )
+                kind = raw.headers.get("content-type")
+                response: Any = None if not_chat_type(kind, stream=False) else raw.parse()
             except Exception as exc:
                 mapped = map_openai_error(exc, self.base_url, self.model)
                 raise await self._explained(mapped) from None
+            if not hasattr(response, "choices"):  # a page, or text where JSON was asked for
+                raise not_a_chat(self.base_url, kind, raw.text if response is None else "")
             choice = response.choices[0] if response.choices else None
             part = choice.message.content if choice is not None else None
             if not part or not part.strip():
@@ -314,10 +339,19 @@ class ChatAnswerer:
         self.notes = notes
 
     async def answer(self, question: str, said: str) -> AsyncIterator[str]:
+        """The answer's words; a ServiceError when none come (never an empty answer)."""
+        came = False
         try:
             async for delta in self.chat.stream_messages(
                 answer_messages(self.notes, said, question)
             ):
+                came = came or bool(delta.strip())
                 yield delta
         except StreamCut:
-            return  # what came of a short answer is said; a cut answer is not worth a retry
+            if came:
+                return  # what came of a short answer is said; a cut one is not worth a retry
+        if not came:
+            raise ServiceError(
+                f"{self.chat.base_url} gave no answer to the question; try again, or another "
+                "--model"
+            )

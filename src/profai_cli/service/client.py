@@ -7,6 +7,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.core.errors import ServiceError
+from profai_cli.core.urls import parse_address
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -22,16 +23,59 @@ def make_client(
     idle_timeout: float,
     max_retries: int,
 ) -> AsyncOpenAI:
-    """The SDK client with our connect and read limits."""
-    from openai import AsyncOpenAI, Timeout
+    """The SDK client with our connect and read limits. A user and password in the
+    address go as basic auth (in place of the key, as curl and httpx send them), never
+    in the address the SDK is given."""
+    from openai import AsyncOpenAI, DefaultAsyncHttpxClient, Timeout
 
+    address = parse_address(base_url, "--base-url")
+    auth = address.basic_auth
     return AsyncOpenAI(
-        base_url=base_url,
+        base_url=address.url,
         # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
         api_key=api_key or "not-needed",
         timeout=Timeout(idle_timeout, connect=connect_timeout),
         max_retries=max_retries,
+        default_headers={"Authorization": auth} if auth else None,
+        # An API does not redirect: a redirect is a login page or a moved address, said
+        # in one line (redirect_error), as the first request sent early says it.
+        http_client=DefaultAsyncHttpxClient(follow_redirects=False),
     )
+
+
+def redirect_error(base_url: str, status: int, location: str | None) -> ServiceError:
+    """A chat or speech request redirected: no OpenAI-compatible API answers there."""
+    from profai_cli.core.safe_text import mask_url, strip_controls
+
+    where = f" to {mask_url(strip_controls(location))[:100]}" if location else ""
+    return ServiceError(
+        f"{base_url} redirects{where} (HTTP {status}): no chat API answers there; check "
+        "--base-url (a login page, such as a hotel's Wi-Fi, or a moved address?)",
+        status=status,
+    )
+
+
+def not_a_chat(base_url: str, content_type: str | None, head: bytes | str = b"") -> ServiceError:
+    """A 200 that is not the JSON or server-sent events a chat asked for."""
+    from profai_cli.core.safe_text import strip_controls
+
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    seen = " ".join(strip_controls(text).split())[:60]
+    kind = (content_type or "").split(";")[0].strip() or "something"
+    return ServiceError(
+        f"{base_url} answered with {kind}"
+        + (f" ({seen!r})" if seen else "")
+        + ", not a chat answer; check --base-url (a login page, or a web UI at that address?)"
+    )
+
+
+def not_chat_type(content_type: str | None, stream: bool) -> bool:
+    """A content type no chat answer has: a page, text, XML (JSON for a stream is an error
+    body, read as one)."""
+    kind = (content_type or "").lower()
+    if "html" in kind or "xml" in kind:
+        return True
+    return kind.startswith("text/") and not (stream and "event-stream" in kind)
 
 
 def status_error(status: int, detail: str, base_url: str, model: str) -> ServiceError:
@@ -84,6 +128,12 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
             retryable=True,
             unreachable=True,
         )
+    if isinstance(exc, openai.APIConnectionError) and _answered(exc):
+        return ServiceError(
+            f"{base_url} closed the connection before a whole answer "
+            f"({type(exc.__cause__).__name__}); check the server, and try again",
+            retryable=True,
+        )
     if isinstance(exc, openai.APIConnectionError):
         return ServiceError(
             f"cannot connect to {base_url}; check --base-url and that the server is running",
@@ -91,6 +141,8 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
             unreachable=True,
         )
     if isinstance(exc, openai.APIStatusError):
+        if 300 <= exc.status_code < 400:
+            return redirect_error(base_url, exc.status_code, exc.response.headers.get("location"))
         return status_error(exc.status_code, _short(exc), base_url, model)
     if isinstance(exc, openai.APIError):
         return ServiceError(
@@ -107,6 +159,13 @@ def map_openai_error(exc: BaseException, base_url: str, model: str) -> BaseExcep
             retryable=True,
         )
     return exc
+
+
+def _answered(exc: BaseException) -> bool:
+    """The connection was made (a read broke, not the connect): not "cannot connect"."""
+    cause = exc.__cause__
+    name = type(cause).__name__ if cause is not None else ""
+    return bool(name) and "Connect" not in name and not isinstance(cause, ConnectionRefusedError)
 
 
 def _short(exc: Any) -> str:

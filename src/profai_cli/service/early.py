@@ -21,7 +21,7 @@ import ssl
 import threading
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -29,20 +29,22 @@ _PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_pr
 
 
 def usable(base_url: str) -> bool:
-    """True when a plain request reaches the server as the SDK would (no proxy, no
-    password in the URL): else the SDK sends every request, as it knows how."""
+    """True when a plain request reaches the server as the SDK would (no proxy): else
+    the SDK sends every request, as it knows how. ``base_url`` has no user info (it was
+    taken out by core.urls, and goes as ``headers(auth=...)``)."""
     parts = urllib.parse.urlsplit(base_url)
     return (
         parts.scheme in ("http", "https")
-        and not parts.username
+        and "@" not in parts.netloc
         and not any(os.environ.get(v) for v in _PROXY_VARS)
     )
 
 
-def headers(api_key: str | None) -> dict[str, str]:
-    """What the SDK would send that a server may need."""
+def headers(api_key: str | None, auth: str | None = None) -> dict[str, str]:
+    """What the SDK would send that a server may need (``auth``: the address's basic
+    auth, sent in place of the key as the SDK sends it)."""
     out = {
-        "Authorization": f"Bearer {api_key or 'not-needed'}",
+        "Authorization": auth or f"Bearer {api_key or 'not-needed'}",
         "Content-Type": "application/json",
         "User-Agent": "profai",
     }
@@ -58,11 +60,18 @@ def headers(api_key: str | None) -> dict[str, str]:
 class Refused(Exception):
     """The server did not answer 200 (or could not be reached): the SDK takes over."""
 
-    def __init__(self, status: int | None, body: bytes = b"", retry_after: str | None = None):
+    def __init__(
+        self,
+        status: int | None,
+        body: bytes = b"",
+        retry_after: str | None = None,
+        location: str | None = None,
+    ):
         super().__init__(f"HTTP {status}" if status else "no connection")
         self.status = status
         self.body = body
         self.retry_after = retry_after
+        self.location = location  # where a redirect points
 
     @property
     def retryable(self) -> bool:
@@ -86,6 +95,14 @@ class Refused(Exception):
         except ValueError:
             text = None
         return " ".join(str(text or self.body[:160].decode("utf-8", "replace")).split())[:160]
+
+
+class NotAChat(Refused):
+    """A 200 that is not the server-sent events asked for (a page, a line without end)."""
+
+    def __init__(self, content_type: str | None, head: bytes) -> None:
+        super().__init__(200, head)
+        self.content_type = content_type
 
 
 class Broken(Exception):
@@ -146,7 +163,10 @@ class EarlyRequest(Generic[T]):
             response = conn.getresponse()
             if response.status != 200:
                 raise Refused(
-                    response.status, response.read(4096), response.getheader("retry-after")
+                    response.status,
+                    response.read(4096),
+                    response.getheader("retry-after"),
+                    response.getheader("location"),
                 )
             for item in self._parse(response):
                 self._put(item)
@@ -228,13 +248,22 @@ def _call(wake: Callable[[], None] | None) -> None:
         pass
 
 
+MAX_LINE = 1 << 20  # an event's line: a delta is a few words, a 50 MB line is not one
+
+
 def sse_events(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
-    """The JSON events of a server-sent event stream, up to [DONE]."""
+    """The JSON events of a server-sent event stream, up to [DONE]; NotAChat for a page
+    or anything else that is not one."""
+    kind = response.getheader("content-type")
+    if not kind or "event-stream" not in kind.lower():
+        raise NotAChat(kind, response.read(256))
     data: list[bytes] = []
     while True:
-        line = response.readline()
+        line = response.readline(MAX_LINE + 1)
         if not line:
             return
+        if len(line) > MAX_LINE:
+            raise NotAChat(kind, b"a line of over 1 MB")
         line = line.rstrip(b"\r\n")
         if line.startswith(b"data:"):
             data.append(line[5:].lstrip())
@@ -253,11 +282,16 @@ def sse_events(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
                 yield event
 
 
-def audio_chunks(response: http.client.HTTPResponse) -> Iterator[bytes]:
-    """A speech answer's bytes; text where audio was asked for is refused, not played."""
-    kind = (response.getheader("content-type") or "").lower()
-    if any(k in kind for k in ("json", "text/", "html", "xml")):
-        raise Refused(502, b"answered with " + kind.encode() + b", not audio")
+class Head(NamedTuple):
+    """A speech answer's headers, handed on before its bytes (to be checked there)."""
+
+    content_type: str | None
+    content_length: str | None
+
+
+def audio_chunks(response: http.client.HTTPResponse) -> Iterator[bytes | Head]:
+    """A speech answer's headers, then its bytes (service/speech_answer.py checks both)."""
+    yield Head(response.getheader("content-type"), response.getheader("content-length"))
     yield from byte_chunks(response)
 
 

@@ -25,14 +25,20 @@ def chat_models(names: list[str]) -> list[str]:
 
 def list_models(url: str, api_key: str | None, timeout: float = 3.0) -> list[str] | None:
     """The server's model names, in its order; None when it cannot say."""
-    request = urllib.request.Request(url.rstrip("/") + "/models")
-    if api_key:
-        request.add_header("Authorization", f"Bearer {api_key}")
+    import http.client
+
+    from profai_cli.core.urls import OffOrigin, opener, parse_address
+
+    address = parse_address(url.rstrip("/"), "--base-url")
+    request = urllib.request.Request(address.url + "/models")
+    auth = address.basic_auth or (f"Bearer {api_key}" if api_key else None)
+    if auth:
+        request.add_header("Authorization", auth)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener(address).open(request, timeout=timeout) as response:
             data = json.loads(response.read(2_000_000))
         return [str(m["id"]) for m in data["data"] if isinstance(m, dict) and "id" in m]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, http.client.HTTPException, OffOrigin):
         return None
 
 
@@ -43,8 +49,11 @@ def _cache_file() -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, dict[str, object]]:
+    from profai_cli.core.own_files import read_own
+
     try:
-        data = json.loads(path.read_text())
+        raw = read_own(path, 10_000_000)
+        data = json.loads(raw.decode("utf-8")) if raw is not None else {}
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -55,11 +64,13 @@ def first_chat_model(
 ) -> str | None:
     """The server's first chat model (kept a day); None when it lists none."""
     from profai_cli.core.outputs import write_text
+    from profai_cli.core.urls import parse_address
 
     now = time.time() if now is None else now
     path = cache or _cache_file()
     kept = _read_cache(path)
-    entry = kept.get(url)
+    where = parse_address(url, "--base-url").url  # kept by host, never with a password
+    entry = kept.get(where)
     if isinstance(entry, dict):
         at, model = entry.get("at"), entry.get("model")
         if isinstance(at, (int, float)) and isinstance(model, str) and now - at < KEPT_FOR:
@@ -68,7 +79,7 @@ def first_chat_model(
     chat = chat_models(names or [])
     if not chat:
         return None
-    kept[url] = {"at": now, "model": chat[0], "models": chat[:20]}
+    kept[where] = {"at": now, "model": chat[0], "models": chat[:20]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, json.dumps(kept, indent=1) + "\n")

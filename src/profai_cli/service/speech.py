@@ -39,9 +39,9 @@ DEFAULT_INSTRUCTIONS = (
 def voice_name(model: str, voice: str | None, base_url: str | None) -> str:
     """How the voice is named on screen (never with a password in the URL)."""
     from profai_cli.core.config import OPENAI_DEFAULT_URL
-    from profai_cli.core.safe_text import mask_url
+    from profai_cli.core.urls import parse_address
 
-    url = mask_url((base_url or OPENAI_DEFAULT_URL).rstrip("/"))
+    url = parse_address((base_url or OPENAI_DEFAULT_URL).rstrip("/"), "--tts-base-url").shown
     return f"{model} voice {voice or DEFAULT_VOICE} at {url}"
 
 
@@ -63,10 +63,12 @@ class OpenAITTS:
         self.model = model
         self.voice = voice or DEFAULT_VOICE
         self.speed = speed
-        from profai_cli.core.safe_text import mask_url
+        from profai_cli.core.urls import parse_address
 
         url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
-        self.base_url = mask_url(url)  # what is shown and cached: never a password
+        address = parse_address(url, "--tts-base-url")
+        self.base_url = address.shown  # what is shown and cached: never a password
+        self._url, self._auth = address.url, address.basic_auth  # where requests go
         # Only the gpt-4o TTS models take instructions; others may reject the field.
         if instructions is None and model.startswith("gpt-4o"):
             instructions = DEFAULT_INSTRUCTIONS
@@ -124,40 +126,29 @@ class OpenAITTS:
         }
 
     async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
-        import numpy as np
-
+        """Frames as they come; each piece's answer checked whole (speech_answer.py)."""
         from profai_cli.service.chat import idle_limited
+        from profai_cli.service.speech_answer import SpeechAnswer
 
         for piece in split_for_limit(text, MAX_INPUT):
-            carry = b""  # an odd byte left over: half a sample waits for its other half
-            first = True
+            answer = SpeechAnswer(piece, self.speed, PCM_RATE, self.base_url)
             try:
-                async for data in idle_limited(self._bytes(piece), self.idle_timeout):
-                    if first:
-                        first = False
-                        if not_audio(data):
-                            raise TTSError(
-                                f"voice: {self.base_url} answered with text, not audio "
-                                f"({data[:60].decode('utf-8', 'replace')!r}); check "
-                                "--tts-base-url",
-                                retryable=True,
-                            )
-                    yield_data = data
-                    if carry:
-                        yield_data = carry + yield_data
-                        carry = b""
-                    if len(yield_data) % 2:
-                        yield_data, carry = yield_data[:-1], yield_data[-1:]
-                    if yield_data:
-                        yield np.frombuffer(yield_data, dtype="<i2")
+                async for item in idle_limited(self._bytes(piece), self.idle_timeout):
+                    if isinstance(item, early.Head):
+                        answer.begin(item.content_type, item.content_length)
+                    elif (frames := answer.feed(item)) is not None:
+                        yield frames
             except TimeoutError:
                 raise TTSError(
                     f"voice: {self.base_url} sent no audio for {self.idle_timeout:g} s; "
                     "check the speech server",
                     retryable=True,
                 ) from None
+            if (decoded := answer.end()) is not None:
+                yield decoded
 
-    async def _bytes(self, text: str) -> AsyncIterator[bytes]:
+    async def _bytes(self, text: str) -> AsyncIterator[bytes | early.Head]:
+        """The answer's headers (one Head), then its bytes as they come."""
         kwargs: dict[str, Any] = {
             "model": self.model,
             "voice": self.voice,
@@ -169,12 +160,12 @@ class OpenAITTS:
         if self.instructions:
             kwargs["instructions"] = self.instructions
         retries = self._client_options["max_retries"]
-        if self._client is None and early.usable(self._client_options["base_url"]):
+        if self._client is None and early.usable(self._url):
             # The SDK is still loading: this sentence goes out now, over http.client.
             sent = early.EarlyRequest(
-                f"{self._client_options['base_url']}/audio/speech",
+                f"{self._url}/audio/speech",
                 kwargs,
-                early.headers(self._client_options["api_key"]),
+                early.headers(self._client_options["api_key"], self._auth),
                 early.audio_chunks,
                 connect_timeout=self._client_options["connect_timeout"],
             )
@@ -197,36 +188,15 @@ class OpenAITTS:
             client = client.with_options(max_retries=max(0, retries))
         try:
             async with client.audio.speech.with_streaming_response.create(**kwargs) as response:
-                kind = response.headers.get("content-type", "")
-                if not_audio_type(kind):
-                    raise TTSError(
-                        f"voice: {self.base_url} answered with {kind.split(';')[0]}, not "
-                        "audio; check --tts-base-url",
-                        retryable=True,
-                    )
+                yield early.Head(
+                    response.headers.get("content-type"), response.headers.get("content-length")
+                )
                 async for data in response.iter_bytes():
                     yield data
         except TTSError:
             raise
         except Exception as exc:
             raise tts_error(exc, self.base_url, self.model) from None
-
-
-def not_audio_type(content_type: str) -> bool:
-    """A JSON, text or HTML answer where audio was asked for (a proxy, a job queue)."""
-    kind = content_type.lower()
-    return any(k in kind for k in ("json", "text/", "html", "xml"))
-
-
-def not_audio(data: bytes) -> bool:
-    """The first bytes of a speech answer that are text: JSON or an HTML page."""
-    head = data[:256].lstrip()
-    if not head or head[:1] not in (b"{", b"[", b"<"):
-        return False
-    try:
-        return head.decode("utf-8").isprintable() or "\n" in head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
 
 
 def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
@@ -240,7 +210,7 @@ def tts_error(exc: BaseException, base_url: str, model: str) -> BaseException:
 
 
 def _voice_error(mapped: ServiceError) -> TTSError:
-    message = mapped.message.replace("lecture", "speech")
+    message = mapped.message.replace("lecture", "speech").replace("--base-url", "--tts-base-url")
     return TTSError(f"voice: {message}", status=mapped.status, retryable=mapped.retryable)
 
 

@@ -32,11 +32,12 @@ class OpenAIListener:
         timeout: float = 30.0,
     ) -> None:
         from profai_cli.core.config import OPENAI_DEFAULT_URL
-        from profai_cli.core.safe_text import mask_url
+        from profai_cli.core.urls import parse_address
 
         self.model = model
-        self.url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
-        self.name = f"{model} at {mask_url(self.url)}"
+        self._raw_url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
+        self.url = parse_address(self._raw_url, "--stt-base-url").shown  # shown: no password
+        self.name = f"{model} at {self.url}"
         self.api_key = api_key
         self.timeout = timeout
         self._prompt = ""
@@ -53,7 +54,7 @@ class OpenAIListener:
 
         if self._client is None:
             self._client = make_client(
-                base_url=self.url,
+                base_url=self._raw_url,
                 api_key=self.api_key,
                 connect_timeout=10.0,
                 idle_timeout=self.timeout,

@@ -97,9 +97,12 @@ class Paragraph:
         self.pos = pos
         self.scan = max(self.scan, pos)
         limit = pos + rules.max_chars
+        # Searched no further than the chunk can reach (a match past ``limit`` is no cut):
+        # one unbroken word of 1.9 M characters was scanned whole for every chunk of it.
+        reach = min(n, limit + 64)
         i = self.scan
         while True:
-            m = _SCAN.search(text, i)
+            m = _SCAN.search(text, i, reach)
             if m is None or m.start() >= limit:
                 if n >= limit:
                     return self._forced_cut(rules, pos, limit)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_MAX_MB = 500
+MAX_ENTRY_BYTES = 200_000_000  # one chunk's audio: an hour at 24 kHz is 173 MB
 _MAGIC = b"PRFA\x02"
 # magic+version, sample rate, samples, words timed, crc32 of the samples and the times
 _HEADER = struct.Struct("<5sIIII")
@@ -91,13 +92,16 @@ class AudioCache:
         entry; a damaged entry is removed."""
         import numpy as np
 
+        from profai_cli.core.own_files import read_own
+
         path = self._path(key)
         try:
-            data = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+            found = read_own(path, MAX_ENTRY_BYTES)  # a FIFO or a symlink here is no entry
         except OSError:
+            found = b""  # removed below, as a damaged entry is
+        if found is None:
             return None
+        data = found
         rate = samples = timed = crc = 0
         if data.startswith(_MAGIC_V1) and len(data) >= _HEADER_V1.size:
             _, rate, samples, crc = _HEADER_V1.unpack_from(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from profai_cli.core.safe_text import strip_controls
+from profai_cli.core.safe_text import redact, strip_controls
 from profai_cli.core.stderr_guard import STDERR_LOCK
 
 if TYPE_CHECKING:
@@ -55,4 +55,6 @@ class Status:
         if self._live and _same_terminal(1, 2):
             console = self._live[-1]  # printed above the live panel, which then redraws below
         with STDERR_LOCK:
-            console.print(strip_controls(message), style=style, markup=False, highlight=False)
+            console.print(
+                redact(strip_controls(message)), style=style, markup=False, highlight=False
+            )

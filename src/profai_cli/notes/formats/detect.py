@@ -39,6 +39,13 @@ def detect(data: bytes) -> Kind:
     return Kind.TEXT
 
 
+def looks_like_document(head: bytes) -> bool:
+    """The first bytes of a PDF, a ZIP document or HTML (read as a document, not text)."""
+    return head.startswith((b"%PDF-", b"PK\x03\x04")) or bool(
+        _HTML.match(head[:4096].lstrip(b"\xef\xbb\xbf"))
+    )
+
+
 def _zip_kind(data: bytes) -> Kind:
     import io
     import zipfile

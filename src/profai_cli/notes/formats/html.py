@@ -110,37 +110,29 @@ class Fetched:
 def fetch(url: str, total: float | None = None) -> Fetched:
     """The document at ``url``, whole; one line for every way that fails.
 
-    Credentials in the address are sent as basic auth and never shown. The page must
-    come within FETCH_TOTAL seconds and MAX_DOWNLOAD bytes, each read within
-    FETCH_TIMEOUT, and be as long as it said it was.
+    Credentials in the address are sent as basic auth, to its host only (a redirect
+    elsewhere drops them), and never shown. The page must come within FETCH_TOTAL
+    seconds and MAX_DOWNLOAD bytes, each read within FETCH_TIMEOUT, and be as long as it
+    said it was.
     """
-    import base64
     import http.client
     import time
     import urllib.error
-    import urllib.parse
     import urllib.request
 
-    from profai_cli.core.safe_text import mask_url
+    from profai_cli.core.safe_text import mask_url, redact
+    from profai_cli.core.urls import OffOrigin, opener, parse_address
 
-    shown = mask_url(url)
-    parts = urllib.parse.urlsplit(url)
+    address = parse_address(url, "the notes' address")
+    shown = address.shown
     headers = {"User-Agent": "profai (lecture notes)"}
-    if parts.username is not None or parts.password is not None:
-        user = urllib.parse.unquote(parts.username or "")
-        secret = urllib.parse.unquote(parts.password or "")
-        token = base64.b64encode(f"{user}:{secret}".encode()).decode()
-        headers["Authorization"] = f"Basic {token}"
-        host = parts.hostname or ""
-        netloc = f"[{host}]" if ":" in host else host
-        if parts.port:
-            netloc += f":{parts.port}"
-        url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-    request = urllib.request.Request(url, headers=headers)
+    if address.basic_auth is not None:
+        headers["Authorization"] = address.basic_auth
+    request = urllib.request.Request(address.url, headers=headers)
     total = FETCH_TOTAL if total is None else total
     deadline = time.monotonic() + total
     try:
-        with urllib.request.urlopen(request, timeout=min(FETCH_TIMEOUT, total)) as response:
+        with opener(address).open(request, timeout=min(FETCH_TIMEOUT, total)) as response:
             expected = response.headers.get("Content-Length")
             chunks: list[bytes] = []
             size = 0
@@ -159,6 +151,11 @@ def fetch(url: str, total: float | None = None) -> Fetched:
                     break
             data = b"".join(chunks)
             final = mask_url(response.geturl())
+    except OffOrigin as exc:
+        raise InputError(
+            f"cannot fetch {shown}: it redirects to {exc.target[:80]}, which is not a web "
+            "address; check the address, or save the page and pass the file"
+        ) from None
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             raise InputError(
@@ -187,7 +184,7 @@ def fetch(url: str, total: float | None = None) -> Fetched:
             f"cannot fetch {shown}: {reason}; check the address and the network"
         ) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot fetch {shown}: {mask_url(str(exc))}; check the address") from None
+        raise InputError(f"cannot fetch {shown}: {redact(str(exc))}; check the address") from None
     if len(data) > MAX_DOWNLOAD:
         raise InputError(f"cannot fetch {shown}: larger than {MAX_DOWNLOAD // 1_000_000} MB")
     if expected is not None and expected.isdigit() and len(data) < int(expected):
