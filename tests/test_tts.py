@@ -319,3 +319,25 @@ def test_chunked_resampling_equals_whole_resampling() -> None:
     n = min(len(chunked), len(whole))
     assert np.max(np.abs(chunked[:n].astype(int) - whole[:n].astype(int))) <= 2
     assert abs(len(whole) - 2 * rate_out) <= 2
+
+
+def test_the_stand_in_says_its_sentence_at_the_speed_the_listener_set() -> None:
+    """↑ sets the main voice's speed; a sentence the offline voice stands in for later is
+    said as fast (it was said at the speed of the lecture's start)."""
+    import asyncio
+
+    from profai_cli.tts.standin import StandInVoice
+    from tests.fakes.engines import FakeTTS, constant
+
+    main = FakeTTS(constant(1000))
+    spare = FakeTTS(constant(1000))
+    standin = StandInVoice(lambda: spare, main.sample_rate, lambda: main.speed)
+
+    async def say(text: str) -> None:
+        async for _ in standin.stream(text):
+            pass
+
+    asyncio.run(say("First sentence."))
+    main.speed = 1.5  # the listener pressed ↑ five times
+    asyncio.run(say("A later sentence."))
+    assert spare.speeds == [1.0, 1.5]

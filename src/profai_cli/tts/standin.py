@@ -18,9 +18,18 @@ if TYPE_CHECKING:
 
 
 class StandInVoice:
-    def __init__(self, make_engine: Callable[[], TTSEngine], sample_rate: int) -> None:
+    """``speed``: the main voice's speed, read at each sentence: a speed key reaches the
+    main voice, and the stand-in says its sentences as fast (it has no speed of its own)."""
+
+    def __init__(
+        self,
+        make_engine: Callable[[], TTSEngine],
+        sample_rate: int,
+        speed: Callable[[], float] = lambda: 1.0,
+    ) -> None:
         self._make_engine = make_engine
         self._engine: TTSEngine | None = None
+        self._speed = speed
         self.sample_rate = sample_rate
         self.name = "the offline voice"
         self._heard_energy = 0.0  # sum of squares of the main voice's samples
@@ -41,6 +50,7 @@ class StandInVoice:
         if self._engine is None:
             self._engine = await asyncio.to_thread(self._make_engine)
         engine = self._engine
+        engine.speed = self._speed()
         resampler = (
             StreamResampler(engine.sample_rate, self.sample_rate)
             if engine.sample_rate != self.sample_rate
