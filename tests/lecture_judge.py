@@ -33,7 +33,7 @@ SIGNPOSTS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_LEADS = re.compile(
-    r"^(?:A question first|Ask yourself|Think about this|Here is a question|Now a question"
+    r"^(?:A question first|Consider this|Think about this|Here is a question|Now a question"
     r"|Next, a question|We move on to a question|Finally, a question|The next part asks a "
     r"question|Let us begin with a question):\s*"
 )
@@ -98,8 +98,9 @@ def notes_units(notes: str) -> list[str]:
     return units
 
 
-def unsupported(notes: str, lecture: str) -> list[str]:
-    """The lecture's claims that no one unit of the notes holds."""
+def unsupported(notes: str, lecture: str, share: float = 0.8) -> list[str]:
+    """The lecture's claims that no one unit of the notes holds (``share``: of its content
+    words; a model's paraphrase is held to half, and to every number and name)."""
     units = [(content(u), set(_DIGITS.findall(u.lower())), _norm(u)) for u in notes_units(notes)]
     headings = " ".join(_HEADING.findall(notes)).lower()
     out = []
@@ -125,7 +126,7 @@ def unsupported(notes: str, lecture: str) -> list[str]:
                 continue
             if any(n not in unit_text and n not in headings for n in names):
                 continue
-            if len(words & unit_words) >= 0.8 * len(words):
+            if len(words & unit_words) >= share * len(words):
                 ok = True
                 break
         if not ok:
@@ -133,9 +134,9 @@ def unsupported(notes: str, lecture: str) -> list[str]:
     return out
 
 
-def judge(notes: str, lecture: str, minutes: float) -> list[str]:
+def judge(notes: str, lecture: str, minutes: float, share: float = 0.8) -> list[str]:
     """Every problem found; [] for a lecture that teaches the notes and says only what
-    they support."""
+    they support (``share``: see ``unsupported``)."""
     problems: list[str] = []
     speech = [c.text for c in segment(lecture)]
     said = _norm(" ".join(speech))
@@ -163,7 +164,7 @@ def judge(notes: str, lecture: str, minutes: float) -> list[str]:
         if len(key.split()) >= 4 and key in seen:
             problems.append(f"said twice: {sentence}")
         seen.add(key)
-    problems += [f"unsupported: {s}" for s in unsupported(notes, lecture)]
+    problems += [f"unsupported: {s}" for s in unsupported(notes, lecture, share)]
     target = minutes * _WORDS_PER_MINUTE
     words = spoken_words(lecture)
     notes_words = spoken_words(notes)

@@ -63,6 +63,9 @@ class Knobs:
     tts_amplitude: float = 0.3
     # What a question gets (a chat whose system message is profai's answer prompt).
     answer: str = "The answer is that plates move because the mantle below them flows."
+    # What a note's explanation gets (the grounded lecturer asks one note at a time): the
+    # reply of the first key found in the note's line; none found, an empty reply.
+    explanations: dict[str, str] = field(default_factory=dict)
     transcript: str = "What happens at a transform boundary?"  # what /audio/transcriptions hears
     quiz_questions: str = ""  # what a quiz-writing chat gets (JSON lines)
     grade_reply: str = '{"score": 0.9}'  # what a grading chat gets
@@ -313,6 +316,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._not_a_chat(entry, fault, stream)
             else:
                 self._stream_text(entry, model, k.answer)  # a question: its answer
+            return
+        if system.startswith("You are a teacher saying a student's notes aloud"):
+            content = str(messages[-1].get("content", ""))
+            asked = re.search(r"Explain note \[(\d+)\]", content)
+            note = next(
+                (x for x in content.splitlines() if asked and x.startswith(f"[{asked[1]}] ")), ""
+            )
+            reply = next((r for key, r in k.explanations.items() if key in note), "")
+            fault = self.fake._take_fault("chat", k.chat_fault)
+            if self._common_fault(entry, fault):
+                return
+            self._stream_text(entry, model, reply)
             return
         if "You write quiz questions" in system:
             self._stream_text(entry, model, k.quiz_questions)

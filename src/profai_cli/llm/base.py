@@ -22,12 +22,35 @@ if TYPE_CHECKING:
 Kind = Literal["service", "built-in", "notes"]
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """A sentence a model wrote that the check did not let through, and why."""
+
+    sentence: str
+    notes: str  # the notes sentence it was held to (the closest one)
+    reason: str
+
+
 @dataclass
 class Report:
     """What a lecturer says of its own lecture once it is written."""
 
     sentence_kinds: dict[str, int] | None = None  # for --stats
     lines: list[str] = field(default_factory=list)  # worth saying at the end
+    held_back: list[HeldBack] = field(default_factory=list)  # for the transcript
+
+
+class Explainer(Protocol):
+    """A model that answers one short chat: the built-in model, a service."""
+
+    name: str
+
+    async def generate(
+        self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
+    ) -> str:
+        """The whole answer (the first call may load the model); ``attempt`` asks for a
+        different one to the same prompt."""
+        ...
 
 
 class Answerer(Protocol):

@@ -33,7 +33,8 @@ NEGATIONS = frozenset(
 # Words that narrow or widen a claim: dropping one changes what is claimed.
 HEDGES = frozenset(
     "about around approximately roughly nearly almost some most many few often usually "
-    "sometimes always mostly mainly largely only every all least".split()
+    "sometimes always mostly mainly largely only every all least average typically "
+    "generally probably".split()
 )
 _NUMBER_WORDS = {
     "zero": "0",
@@ -80,6 +81,9 @@ _NUMBER_WORDS = {
     "double": "2",
     "doubled": "2",
     "doubles": "2",
+    "doubling": "2",
+    "halving": "1/2",
+    "halved": "1/2",
     "triple": "3",
     "tripled": "3",
     "quadrupling": "4",

@@ -55,6 +55,7 @@ class Unit:
 class Verdict:
     unit: Unit | None
     reason: str = ""
+    closest: str = ""  # the notes sentence a failed sentence came nearest
 
     def __bool__(self) -> bool:
         return self.unit is not None
@@ -77,22 +78,31 @@ class NotesSupport:
                     self._add(text, title, context, whole)
         if outline.title:
             self._add(_plain(outline.title), "", "", True)
+        # Terms the notes define: in bold, or as a list item's lead ("Open addressing: ...").
+        self.defined = [m.lower() for m in _BOLD.findall(notes)] + [
+            m.lower() for m in _LEAD.findall(notes)
+        ]
         self.stems = {s for u in self.units for s in u.feats.stems} | {
             s for u in self.units for s in u.context_feats.stems
         }
 
     def _add(self, text: str, section: str, context: str, whole: bool) -> None:
         """``whole``: one relation that is not split into claims (a table row)."""
+        unit = self._unit(text, section, context, whole)
+        if unit is not None:
+            self.units.append(unit)
+
+    def _unit(self, text: str, section: str, context: str, whole: bool) -> Unit | None:
         text = " ".join(text.split())
         if not text:
-            return
+            return None
         ctx = f"{section} {context}".strip()
 
         def parts(pattern: re.Pattern[str]) -> list[Features]:
             pieces = [text] if whole else [c for c in pattern.split(text) if c.strip()]
             return [features(c, self.capitalised) for c in pieces]
 
-        unit = Unit(
+        return Unit(
             text,
             section,
             context,
@@ -102,7 +112,28 @@ class NotesSupport:
             parts(CLAIM_END),
             whole,
         )
-        self.units.append(unit)
+
+    def joined(self, units: list[Unit]) -> Unit | None:
+        """Several units as one (a note's sentences together), split into claims at every
+        sentence's end as well as within."""
+        if not units:
+            return None
+        text = " ".join(u.text if u.text.endswith((".", "!", "?")) else u.text + "." for u in units)
+        unit = self._unit(text, units[0].section, units[0].context, False)
+        if unit is not None:
+            ends = re.compile(r"(?<=[.!?])\s+|" + CLAIM_END.pattern, re.IGNORECASE)
+            unit.claims = [features(c, self.capitalised) for c in ends.split(text) if c.strip()]
+        return unit
+
+    def point_units(self, point: object, section: str) -> list[Unit]:
+        """The units of one point of the notes (its sentences, a row, a formula), with
+        the section's heading (plain text) as their context."""
+        out = []
+        for text, context, whole in _unit_texts(point):
+            unit = self._unit(text, section, context, whole)
+            if unit is not None:
+                out.append(unit)
+        return out
 
     def features(self, sentence: str) -> Features:
         return features(_plain(sentence), self.capitalised)
@@ -248,6 +279,9 @@ def _capitalised_words(text: str) -> frozenset[str]:
     return frozenset(seen_upper - seen_lower - STOP_WORDS)
 
 
+_BOLD = re.compile(r"\*\*([^*\n]{2,60})\*\*")
+_LEAD = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+\**([A-Za-z][\w\- ]{1,40}?)\**:\s", re.MULTILINE)
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b")  # what it is, the sentence before says
 _PRONOUN_START = re.compile(r"^(?:It|They|This|These|That|Those|He|She|Its|Their|Each|Both)\b")
 
 
@@ -281,7 +315,7 @@ def _unit_texts(point: object) -> list[tuple[str, str, bool]]:
 def _with_antecedents(sentences: list[str], context: str) -> list[tuple[str, str, bool]]:
     out = []
     for i, s in enumerate(sentences):
-        before = sentences[i - 1] if i and _PRONOUN_START.match(s) else ""
+        before = sentences[i - 1] if i and (_PRONOUN_START.match(s) or _PRONOUN.search(s)) else ""
         out.append((s, f"{context} {before}".strip(), False))
     return out
 

@@ -43,6 +43,9 @@ def key_terms(points: Iterable[Point], *, defined: bool = True) -> list[str]:
     points = list(points)
     found = [t for p in points for t in bold_terms(_source(p))]
     if not found and defined:
+        # A sentence's subject is a term only if the notes come back to it: "The load
+        # factor is ..." and the load factor again later, not "The simplest policy is".
+        said = " ".join(_source(p) for p in points).lower()
         found = [
             term
             for p in points
@@ -50,6 +53,7 @@ def key_terms(points: Iterable[Point], *, defined: bool = True) -> list[str]:
             for text in (p.text, *p.children)
             for s in _sentences(text)
             if (term := question_shapes.defined_term(s))
+            and said.count(term.lower().removeprefix("the ")) >= 2
         ]
     seen: dict[str, str] = {}
     for term in found:

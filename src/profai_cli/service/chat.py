@@ -135,11 +135,35 @@ class OpenAIChat:
         async for delta in self.stream_messages(lecture_messages(request, partial)):
             yield delta
 
-    async def stream_messages(self, messages: list[dict[str, str]]) -> AsyncIterator[str]:
-        """Any chat's deltas (a lecture, an answer), with the same limits and errors."""
+    async def generate(
+        self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
+    ) -> str:
+        """One short answer whole (a note's explanation): what came before a length limit
+        is kept, its cut sentence is the caller's to drop."""
+        parts: list[str] = []
+        try:
+            async for delta in self.stream_messages(
+                messages, max_tokens=max_tokens, seed=True, attempt=attempt
+            ):
+                parts.append(delta)
+        except StreamCut as cut:
+            if cut.reason != "length":
+                raise
+        return "".join(parts)
+
+    async def stream_messages(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int | None = None,
+        seed: bool = False,
+        attempt: int = 0,
+    ) -> AsyncIterator[str]:
+        """Any chat's deltas (a lecture, an answer), with the same limits and errors.
+        ``seed``: the same messages get the same answer where the server can (llama.cpp,
+        OpenAI mostly), so a lecture made again is the same lecture."""
         finish: str | None = None
         started = False  # the first words have come: from then on, the idle limit
-        pieces = self._pieces(messages)
+        pieces = self._pieces(messages, max_tokens, seed, attempt)
         try:
             first, finish = await within(_first_words(pieces), self.first_token_timeout)
             if first:
@@ -180,7 +204,11 @@ class OpenAIChat:
             )
 
     async def _pieces(
-        self, messages: list[dict[str, str]]
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int | None = None,
+        seed: bool = False,
+        attempt: int = 0,
     ) -> AsyncGenerator[tuple[str, str | None], None]:
         """(words, finish reason) as they come: from the request sent early when it is
         this one and was answered, else from the SDK."""
@@ -214,11 +242,17 @@ class OpenAIChat:
         client = await self.client()
         if retries != self._client_options["max_retries"]:
             client = client.with_options(max_retries=max(0, retries))
+        limit: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+        if seed:
+            import zlib
+
+            limit["seed"] = zlib.crc32(repr((messages, attempt)).encode())
         raw: Any = await client.chat.completions.with_raw_response.create(
             model=self.model,
             messages=messages,  # type: ignore[arg-type]
             stream=True,
             temperature=0.7,
+            **limit,
         )
         kind = raw.headers.get("content-type")
         if not_chat_type(kind, stream=True):

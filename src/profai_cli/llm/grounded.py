@@ -1,0 +1,522 @@
+"""The lecture with a model: the notes are its skeleton, the model explains each point,
+and every sentence it says is held to the notes sentence it explains.
+
+The outline decides what is taught and in what order (the welcome, the agenda, each
+part's transition and questions, the recap: ``narrated.plan``). For each point the model
+is asked to explain that one note, with the rest of its part beside it (``explain``);
+each sentence of its reply is held to the note's sentences (``hold``). A kept sentence
+is said; a note whose sentences the kept ones carry whole is said only in the model's
+words, any other note in the notes' own words first. Nothing of the notes is lost, a
+failed sentence leaves no hole, and what was held back is listed with why.
+
+The welcome and the agenda need no model, so they are said while the model reads the
+first part; the points are asked for ahead of the voice, one at a time for a server on
+this machine, several at once for a service. A live voice never waits long for a point:
+if its explanation is not ready when the text runs low, the notes' own words are said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
+from profai_cli.llm import narration
+from profai_cli.llm.base import Answerer, Explainer, HeldBack, Quizzer, Report
+from profai_cli.llm.base import Kind as LecturerKind
+from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
+from profai_cli.llm.narrated import Kind, _Step, plan
+from profai_cli.notes.outline import Point, PointKind, Section, parse_outline
+
+if TYPE_CHECKING:
+    from profai_cli.llm.claims import NotesSupport, Unit, Verdict
+    from profai_cli.llm.hold import Holder
+    from profai_cli.llm.replies import Replies
+
+SPOKEN_WORDS_PER_SECOND = WORDS_PER_MINUTE / 60
+LEAD_MARGIN = 4.0  # seconds of speech kept ahead of the voice before a late point is skipped
+WORDS_PER_SENTENCE = 15  # of an explanation, for the length asked
+MAX_SENTENCES = 4  # a note's explanation, at most
+_ORDINAL = re.compile(
+    r"^(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|"
+    r"Next), "
+)
+
+
+@dataclass
+class Counts:
+    """The lecture's sentences by kind, for --stats, and what the check held back."""
+
+    notes: int = 0  # the notes' own sentences
+    explained: int = 0  # the model's, kept
+    replaced: int = 0  # notes sentences said only in the model's words
+    held_back: list[HeldBack] = field(default_factory=list)
+    chat: int = 0  # the model's chat and questions, dropped before any check
+    signposts: int = 0
+    questions: int = 0
+    late: int = 0  # points said in the notes' words because the model was not ready
+
+    def kinds(self) -> dict[str, int]:
+        return {
+            "from the notes": self.notes,
+            "the model's, held to the notes": self.explained,
+            "notes sentences said in the model's words": self.replaced,
+            "the model's, held back by the check": len(self.held_back),
+            "the model's chat, dropped": self.chat,
+            "signposts": self.signposts,
+            "questions to the listener": self.questions,
+            "points said before the model was ready": self.late,
+        }
+
+
+class GroundedLecture:
+    """The LLM seam's lecturer for any model: a service, a local server, a model file."""
+
+    def __init__(
+        self,
+        explainer: Explainer,
+        *,
+        kind: LecturerKind,
+        parallel: int = 1,
+        answerer: Callable[[str], Answerer] | None = None,
+        quizzer: Callable[[Callable[[str], None]], Quizzer] | None = None,
+        close: Callable[[], object] | None = None,
+        replies: Replies | None = None,
+    ) -> None:
+        self.explainer = explainer
+        self.replies = replies
+        self.name = f"{explainer.name}, held to your notes"
+        self._kind = kind
+        self.parallel = max(1, parallel)
+        self._answerer = answerer
+        self._quizzer = quizzer
+        self._close = close
+        self.counts = Counts()
+        self.problem: str | None = None
+        self._begun: asyncio.Event | None = None
+        self._planned: tuple[tuple[str, str], list[_Step]] | None = None
+
+    @property
+    def kind(self) -> LecturerKind:
+        return self._kind
+
+    async def aclose(self) -> None:
+        if self._close is not None:
+            result = self._close()
+            if asyncio.iscoroutine(result):
+                await result
+
+    def send_early(self, request: LectureRequest) -> None:
+        pass  # the welcome needs no model: it is said while the first point is asked for
+
+    def wait_for_voice(self, begun: asyncio.Event) -> None:
+        self._begun = begun
+
+    def answerer(self, notes: str) -> Answerer:
+        if self._answerer is not None:
+            return self._answerer(notes)
+        from profai_cli.llm.answer import NotesAnswerer
+
+        return NotesAnswerer(notes, None)
+
+    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
+        if self._quizzer is not None:
+            return self._quizzer(warn)
+        from profai_cli.llm.quiz import RuleQuizzer
+
+        return RuleQuizzer()
+
+    def report(self) -> Report:
+        lines = [f"Note: {self.problem}."] if self.problem else []
+        return Report(self.counts.kinds(), lines, list(self.counts.held_back))
+
+    def _plan(self, request: LectureRequest) -> list[_Step]:
+        key = (request.notes, request.level)
+        if self._planned is None or self._planned[0] != key:
+            self._planned = (key, plan(parse_outline(request.notes), request.notes, request.level))
+        return self._planned[1]
+
+    def planned_minutes(self, request: LectureRequest) -> float:
+        """The notes said whole, and each point's explanation at the length asked."""
+        steps = self._plan(request)
+        words = sum(narration.count_words(s.text) for s in steps)
+        points = sum(1 for s in steps if s.point is not None and explainable(s.point))
+        extra = points * _sentences_per_point(request, words, points) * WORDS_PER_SENTENCE
+        return (words + extra) / WORDS_PER_MINUTE
+
+    async def complete(self, request: LectureRequest) -> str:
+        return "".join([d async for d in self.stream(request)])
+
+    async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
+        """The lecture as it is made, going on after ``partial`` (a resumed lecture: the
+        model's explanations come again from the reply cache, so it is the same text)."""
+        skip = len(partial)
+        async for delta in self._lecture(request):
+            if skip >= len(delta):
+                skip -= len(delta)
+                continue
+            yield delta[skip:]
+            skip = 0
+
+    async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
+        from profai_cli.llm.claims import NotesSupport
+        from profai_cli.llm.hold import Holder
+
+        steps = self._plan(request)
+        self.counts = Counts()
+        outline = parse_outline(request.notes)
+        title = narration.plain(outline.title or "")
+        notes_words = sum(narration.count_words(s.text) for s in steps)
+        wanted = [s for s in steps if s.point is not None and explainable(s.point)]
+        sentences = _sentences_per_point(request, notes_words, len(wanted))
+        asks = _Asks(self, title or "these notes", request.level, sentences)
+        support: NotesSupport | None = None
+        holder: Holder | None = None
+        if wanted and sentences:
+            support = NotesSupport(request.notes)
+            holder = Holder(support)
+            asks.kept = _counter(support, holder, title)
+        spoken = _Pace(self._begun)
+        try:
+            if sentences:
+                asks.start(wanted)
+            for step in steps:
+                text = step.text
+                if id(step) in asks.jobs:
+                    reply = await asks.reply(step, spoken.slack())
+                    if support is None:
+                        support = NotesSupport(request.notes)
+                        holder = Holder(support)
+                    assert holder is not None and step.point is not None
+                    if reply is None:
+                        self.counts.late += 1
+                    else:
+                        text = _compose(step, reply, support, holder, title, self.counts)
+                self._count(step, text)
+                spoken.add(text)
+                yield text + "\n\n"
+        finally:
+            await asks.stop()
+
+    def _count(self, step: _Step, text: str) -> None:
+        if step.kind is Kind.SIGNPOST:
+            self.counts.signposts += _sentence_count(text)
+        elif step.kind is Kind.QUESTION:
+            self.counts.questions += 1
+
+
+def _counter(support: NotesSupport, holder: Holder, topic: str) -> Callable[[_Step, str], int]:
+    """How many sentences of a reply the check would keep for the step's point."""
+
+    def kept(step: _Step, reply: str) -> int:
+        assert step.point is not None and step.section is not None
+        own, others = note_units(support, step.section, step.point)
+        sentences, _ = reply_sentences(reply)
+        return sum(1 for s in sentences if judge(holder, own, others, topic, s)[0].unit)
+
+    return kept
+
+
+def _sentences_per_point(request: LectureRequest, notes_words: int, points: int) -> int:
+    """How many sentences each point's explanation may have, so the lecture comes near
+    --minutes: the notes are said whole, the rest of the time is shared by the points."""
+    if not points:
+        return 0
+    room = request.target_words - notes_words
+    per_point = room / points / WORDS_PER_SENTENCE
+    if per_point < 0.5:
+        return 0 if room < points * 5 else 1
+    return max(1, min(MAX_SENTENCES, round(per_point)))
+
+
+def _sentence_count(text: str) -> int:
+    from profai_cli.llm.claims import split_sentences
+
+    return len(split_sentences(narration.plain(text))) or 1
+
+
+class _Pace:
+    """How far the text runs ahead of a live voice, in seconds of speech (no voice: no
+    limit, an export waits for every explanation)."""
+
+    def __init__(self, begun: asyncio.Event | None) -> None:
+        self.begun = begun
+        self.words = 0
+        self.since: float | None = None
+
+    def add(self, text: str) -> None:
+        self.words += narration.count_words(text)
+
+    def slack(self) -> float | None:
+        if self.begun is None:
+            return None
+        if not self.begun.is_set():
+            return None  # the voice has not begun: everything written is still ahead
+        if self.since is None:
+            self.since = time.monotonic()
+        ahead = self.words / SPOKEN_WORDS_PER_SECOND - (time.monotonic() - self.since)
+        return max(0.0, ahead - LEAD_MARGIN)
+
+
+class _Asks:
+    """The explanations asked for, ahead of the lecture, in order."""
+
+    def __init__(self, lecture: GroundedLecture, topic: str, level: str, sentences: int) -> None:
+        self.lecture = lecture
+        self.topic = topic
+        self.level = level
+        self.sentences = sentences
+        self.jobs: dict[int, asyncio.Future[str | None]] = {}  # by id() of the step
+        self._runner: asyncio.Task[None] | None = None
+        self.answered = False  # the model has answered once: later failures are a point's
+        self.fatal: Exception | None = None
+        self.kept: Callable[[_Step, str], int] | None = None  # sentences of a reply held
+
+    def start(self, steps: list[_Step]) -> None:
+        loop = asyncio.get_running_loop()
+        self.jobs = {id(s): loop.create_future() for s in steps}
+        self._runner = asyncio.create_task(self._run(steps))
+
+    async def _run(self, steps: list[_Step]) -> None:
+        gate = asyncio.Semaphore(self.lecture.parallel)
+        begun = self.lecture._begun
+        if begun is not None:
+            # The voice's first words have the cores (and the interpreter): the first
+            # explanation is needed only after the welcome and the agenda are said, and a
+            # model reading its prompt beside Piper put the first sound 0.8 s later.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(begun.wait(), 5.0)
+
+        async def one(step: _Step) -> None:
+            from profai_cli.core.errors import ProfaiError, ServiceError
+
+            future = self.jobs[id(step)]
+            async with gate:
+                if future.done() or self.fatal is not None:
+                    if not future.done():
+                        future.set_result(None)  # no model works: the lecture stops on it
+                    return  # skipped: the voice needed it before it came
+                try:
+                    reply = await self._ask(step)
+                except Exception as exc:
+                    if not isinstance(exc, ProfaiError):
+                        exc = ProfaiError(f"the model's answer could not be read ({exc})")
+                    if not self.answered and not (
+                        isinstance(exc, ServiceError) and exc.lecture_goes_on
+                    ):
+                        # The model never answered (a wrong key or model, no server, a
+                        # page that is not a chat): that is the user's to fix, exit 3.
+                        self.fatal = exc
+                    elif self.lecture.problem is None:
+                        self.lecture.problem = (
+                            f"{exc.message}; the points after it are in the notes' own words"
+                        )
+                    if not future.done():
+                        future.set_result(None)
+                    return
+                self.answered = True
+                if not future.done():
+                    future.set_result(reply)
+
+        tasks = [asyncio.create_task(one(s)) for s in steps]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _ask(self, step: _Step) -> str:
+        assert step.point is not None and step.section is not None
+        section = step.section
+        notes = [Note(note_text(p), p) for p in section.points]
+        index = next(i for i, p in enumerate(section.points) if p is step.point)
+        title = narration.plain(section.title)
+        messages = explain_messages(self.topic, title, notes, index, self.level, self.sentences)
+        replies, model = self.lecture.replies, self.lecture.explainer.name
+        if replies is not None and (kept := replies.get(model, messages)) is not None:
+            return kept
+        limit = 60 * self.sentences + 60
+        reply = await self.lecture.explainer.generate(messages, max_tokens=limit)
+        if self.kept is not None and not self.kept(step, reply):
+            # Nothing of it held: asked once more, in other words (a different seed). The
+            # model runs far ahead of the voice, and a second try kept a sentence for
+            # about a third of such points (benchmarks/grounded.py).
+            again = await self.lecture.explainer.generate(messages, max_tokens=limit, attempt=1)
+            if self.kept(step, again) > 0:
+                reply = again
+        if replies is not None:
+            replies.put(model, messages, reply)
+        return reply
+
+    async def reply(self, step: _Step, slack: float | None) -> str | None:
+        """The step's explanation, or None when it cannot come in time (or at all)."""
+        future = self.jobs[id(step)]
+        try:
+            if slack is None:
+                reply = await future
+            else:
+                reply = await asyncio.wait_for(asyncio.shield(future), max(0.05, slack))
+        except TimeoutError:
+            if not future.done():
+                future.set_result(None)  # not asked for after all, if not yet begun
+            reply = None
+        if self.fatal is not None:
+            raise self.fatal
+        return reply
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            await asyncio.gather(self._runner, return_exceptions=True)
+
+
+def note_units(
+    support: NotesSupport, section: Section, point: Point
+) -> tuple[list[Unit], list[Unit]]:
+    """The units a point's explanation is held to, and the rest of its part's (a sentence
+    may link back or ahead to them). A formula is explained with the sentence that leads
+    into it ("... is defined as"), so that sentence is held to as well."""
+    title = narration.plain(section.title)
+    index = next(i for i, p in enumerate(section.points) if p is point)
+    own = support.point_units(point, title)
+    if point.kind is PointKind.FORMULA and index:
+        own = support.point_units(section.points[index - 1], title) + own
+    others = [
+        u
+        for p in section.points
+        if p is not point
+        for u in support.point_units(p, title)
+        if all(u.text != o.text for o in own)
+    ]
+    return own, others
+
+
+def judge(
+    holder: Holder, own: list[Unit], others: list[Unit], topic: str, sentence: str
+) -> tuple[Verdict, bool]:
+    """Whether a model's sentence may be said (held to its note, or to another note of
+    the part as a link), and if so whether it is a link."""
+    verdict = holder.hold_note(sentence, own, topic)
+    if verdict.unit is not None or not others or verdict.reason not in _ABOUT_ANOTHER:
+        return verdict, False  # a sentence that contradicts its own note is no link
+    link = holder.hold(sentence, others, holder.lent(others, topic))
+    return (link, True) if link.unit is not None else (verdict, False)
+
+
+# Why a sentence did not hold to its own note when it may be about another of the part.
+_ABOUT_ANOTHER = frozenset(
+    {"says nothing of this sentence of the notes", "mostly not from the notes"}
+)
+
+
+def _compose(
+    step: _Step, reply: str, support: NotesSupport, holder: Holder, topic: str, counts: Counts
+) -> str:
+    """The step's text with the model's kept sentences: each note sentence in the model's
+    words when they carry it whole, else in the notes' own words, then the model's."""
+    assert step.point is not None and step.section is not None
+    sentences, chat = reply_sentences(reply)
+    counts.chat += chat
+    units, others = note_units(support, step.section, step.point)
+    kept: dict[int, list[str]] = {i: [] for i in range(len(units))}
+    links: list[str] = []
+    for s in sentences:
+        verdict, link = judge(holder, units, others, topic, s)
+        if verdict.unit is None:
+            held_to = verdict.closest or (units[0].text if units else "")
+            counts.held_back.append(HeldBack(s, held_to, verdict.reason))
+        elif link:
+            links.append(s)
+        else:
+            kept[next(i for i, u in enumerate(units) if u is verdict.unit)].append(s)
+    pieces = _markdown_sentences(step)
+    out: list[str] = []
+    placed: set[int] = set()
+    replaceable = step.point.kind in (PointKind.PARAGRAPH, PointKind.ITEM)
+    for piece in pieces:
+        i = _unit_of(piece, units)
+        if i is None or i in placed:
+            out.append(piece)
+            counts.notes += 1
+            continue
+        placed.add(i)
+        model = [s for s in kept[i] if not _copies(s, piece)]
+        if replaceable and model and holder.covers(units[i], kept[i]):
+            out.append(_ordinal(piece, model[0]))
+            out += model[1:]
+            counts.replaced += 1
+            counts.explained += len(model)
+        else:
+            adding = [s for s in model if _adds(support, s, units[i])]
+            out.append(piece)
+            out += adding
+            counts.notes += 1
+            counts.explained += len(adding)
+    rest = [s for i, ss in kept.items() if i not in placed for s in ss] + links
+    out += rest
+    counts.explained += len(rest)
+    return " ".join(out)
+
+
+def _markdown_sentences(step: _Step) -> list[str]:
+    from profai_cli.speech.segmenter import sentence_spans
+
+    text = step.text
+    if "\n" in text.strip() or text.lstrip().startswith(("$$", "|", "`")):
+        return [text]  # a formula, a table, code: said as the notes have it, whole
+    return [text[a:b].strip() for a, b in sentence_spans(text)] or [text]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", narration.plain(text).lower()).strip()
+
+
+def _unit_of(piece: str, units: list[Unit]) -> int | None:
+    """Which of the point's units this sentence of the step says."""
+    said = _norm(_ORDINAL.sub("", piece))
+    if not said:
+        return None
+    for i, u in enumerate(units):
+        own = _norm(u.text)
+        if own and (own == said or own in said or said in own):
+            return i
+    return None
+
+
+def _copies(sentence: str, notes: str) -> bool:
+    """The model only said the note again."""
+    a, b = _norm(sentence), _norm(notes)
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    return m.real_quick_ratio() >= 0.8 and m.ratio() >= 0.8
+
+
+def _adds(support: NotesSupport, sentence: str, unit: Unit) -> bool:
+    """Says something the notes sentence just said does not (after the notes' own words,
+    "It's measured in ohms." only repeats them)."""
+    from profai_cli.llm.claim_words import holds
+    from profai_cli.llm.hold import common_stems
+
+    said = support.features(sentence)
+    if said.numbers - unit.feats.numbers or said.names - unit.feats.names:
+        return True
+    own = set(unit.feats.stems)
+    new = [w for w in dict.fromkeys(said.stems) if not holds(w, own)]
+    everyday = common_stems()
+    return len(new) >= 3 or any(w not in everyday for w in new)
+
+
+def _ordinal(piece: str, first: str) -> str:
+    """A list's "First, ..." kept when its item is said in the model's words."""
+    found = _ORDINAL.match(piece)
+    if not found:
+        return first
+    word = first.split(" ", 1)[0]
+    keep = word.isupper() or any(c.isupper() for c in word[1:])
+    return f"{found.group(0)}{first if keep else first[0].lower() + first[1:]}"
