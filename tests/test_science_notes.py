@@ -209,8 +209,11 @@ def test_key_terms_are_terms() -> None:
     assert key_terms(parse_outline(notes).points) == ["Black Death", "load factor"]
     plain = "# T\n\nThe load factor is the number of entries per slot. It is **quickly** set.\n"
     assert key_terms(parse_outline(plain).points) == []  # bold, but no term: none
+    # Unbolded, a sentence's subject is a term when the notes come back to it.
     unbolded = "# T\n\nThe load factor is the number of entries per slot.\n"
-    assert key_terms(parse_outline(unbolded).points) == ["load factor"]
+    assert key_terms(parse_outline(unbolded).points) == []
+    again = unbolded + "\nA high load factor slows every lookup.\n"
+    assert key_terms(parse_outline(again).points) == ["load factor"]
 
 
 COURSE = [

@@ -20,7 +20,7 @@ from profai_cli.notes.outline import Point, PointKind
 QUESTION_BUDGET = {"beginner": 3, "intermediate": 2, "expert": 0}
 QUESTION_LEADS = (
     "A question first: ",
-    "Ask yourself: ",
+    "Consider this: ",
     "Think about this: ",
     "Here is a question: ",
 )
@@ -107,7 +107,7 @@ def question_for(
 
 
 def lower_question(text: str) -> str:
-    """'What is power?' after 'Ask yourself: ' -> 'what is power?'."""
+    """'What is power?' after 'Consider this: ' -> 'what is power?'."""
     return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 

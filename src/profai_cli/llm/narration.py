@@ -123,7 +123,6 @@ class Narrator:
         self.level = level
         self.casing = Casing.of(outline)
         self.names = self.casing.names  # capitalised mid-sentence, never in lower case
-        self.bolds = bool(key_terms(outline.points, defined=False))  # the notes bold terms
 
     # -- headings ------------------------------------------------------------------------
 
@@ -208,7 +207,7 @@ class Narrator:
                     ordinal = "The last" if i == len(heads) - 1 else f"The {_ORDINALS[i].lower()}"
                     lines.append(f"{ordinal}{' part' if i == 0 else ''}: {_stop(h.text)}")
         if self.level == "beginner":
-            terms = key_terms(self.outline.points, defined=not self.bolds)
+            terms = key_terms(self.outline.points, defined=False)
             if len(terms) >= 2:
                 lines.append(
                     f"Listen for these terms: {join_words([self.term(t) for t in terms[:8]])}."
@@ -279,7 +278,7 @@ class Narrator:
             points = _section_points(self.outline, section)
             terms = [
                 t
-                for t in key_terms(points, defined=not self.bolds)
+                for t in key_terms(points, defined=False)
                 if t.lower() != head.text.lower()
             ]
             if not terms:
