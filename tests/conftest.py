@@ -34,6 +34,11 @@ def home(tmp_path: Path) -> Path:
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a profai under test: a private home, no keys from the host.
+
+    A service's lecture is the loopback fake's script word for word (PROFAI_FREE=1, as
+    --free): the tests of the pipeline, the player and the faults play a lecture they
+    know. The grounded lecturer's tests pass PROFAI_FREE="0"."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -46,6 +51,7 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
         XDG_DATA_HOME=str(home / ".local/share"),
         PYTHONUNBUFFERED="1",
         COLUMNS="100",
+        PROFAI_FREE="1",
     )
     env.update(extra)
     return env
@@ -245,3 +251,68 @@ def no_sound_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.M
 
     request.getfixturevalue("pulse")
     reset_pulse()
+
+
+@pytest.fixture(scope="session")
+def served_model() -> Iterator[str]:
+    """The local model (Qwen2.5-Coder-1.5B-Instruct, joined from its parts and checked by
+    its hash) served by llama.cpp's OpenAI-compatible server on loopback, as an offline
+    user runs one: its base URL. Skips (or fails in CI) where the model extra is absent."""
+    import importlib.util
+    import socket
+    import urllib.request
+
+    from profai_cli.llm import model_file
+
+    ok = importlib.util.find_spec("llama_cpp") is not None and model_file.installed()
+    require_or_skip(ok, "the local model is not installed (pip install '.[model]')")
+    try:
+        import llama_cpp.server  # noqa: F401
+    except ImportError:
+        require_or_skip(False, "llama.cpp's server is not installed (llama-cpp-python[server])")
+    path = model_file.ready_model()
+    assert path is not None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"profai-model-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--n_threads_batch", "2"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/models", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"llama.cpp's server exited ({proc.returncode})") from None
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("llama.cpp's server did not answer in 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _die_with_parent() -> None:
+    """The server ends with the test worker that started it, even one that was killed
+    (a hung run ended by faulthandler): a server left behind takes both cores."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass

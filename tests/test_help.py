@@ -22,7 +22,7 @@ SHARED = {
     ],
     "The lecturer": [
         "--llm", "--model", "--base-url", "--api-key", "--local-model", "--no-stream",
-        "--faithful",
+        "--free",
         "--timeout", "--max-chars",
     ],
     "The voice": [
@@ -143,7 +143,8 @@ def test_version_says_the_version_python_and_the_extras(home: Path) -> None:
         assert lines[0] == f"profai {profai_cli.__version__}"
         assert lines[1].startswith("Python 3.")
         assert lines[2].startswith("offline extra: installed")
-        assert lines[3].startswith("formats extra: installed")
+        assert lines[3].startswith("model extra: installed")
+        assert lines[4].startswith("formats extra: installed")
 
 
 def _complete(home: Path, words: str) -> list[str]:

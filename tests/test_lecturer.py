@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from profai_cli.notes.outline import PointKind, parse_outline
-from tests.conftest import EXAMPLES, PROFAI, clean_env, run_here, run_profai
+from tests.conftest import EXAMPLES, run_here, run_profai
 from tests.lecture_judge import judge, spoken_words
 
 NOTES = Path(__file__).parent / "notes"
@@ -143,66 +141,6 @@ def _teach(notes: Path, home: Path, *extra: str) -> tuple[str, str]:
     return r.out, r.err
 
 
-@pytest.mark.local_llm
-@pytest.mark.parametrize(
-    "notes", [EXAMPLES / "photosynthesis.md", *OTHER_SUBJECTS], ids=lambda p: p.stem
-)
-def test_the_built_in_model_teaches_notes_of_any_subject(notes: Path, home: Path) -> None:
-    pytest.importorskip("llama_cpp")
-    out, err = _teach(notes, home, "--minutes", "3", "--stats")
-    assert "built-in offline model SmolLM2-135M" in err
-    assert judge(notes.read_text(), out, 3) == []
-    offered = [line for line in err.splitlines() if "the model's shortenings" in line]
-    assert sum(int(line.split()[-2]) for line in offered) >= 1, err  # the model was asked
-
-
-@pytest.mark.local_llm
-def test_the_long_example_is_covered_whole_and_never_crashes(home: Path) -> None:
-    pytest.importorskip("llama_cpp")
-    notes = EXAMPLES / "cpu-scheduling.md"
-    # 30 minutes: room for shortenings everywhere, so the model runs point after point.
-    out, err = _teach(notes, home, "--minutes", "30")
-    assert judge(notes.read_text(), out, 30) == []
-
-
-@pytest.mark.local_llm
-def test_thirty_short_sections_one_generation_at_a_time(home: Path) -> None:
-    pytest.importorskip("llama_cpp")
-    notes = home / "many.md"
-    notes.write_text(
-        "\n".join(
-            f"## Mineral {i}\n\nThe mineral number {i} forms in cooling magma and is "
-            f"harder than the mineral before it.\n"
-            for i in range(30)
-        )
-    )
-    out, _ = _teach(notes, home, "--minutes", "6")
-    assert all(f"Mineral {i}" in out for i in range(30))
-
-
-@pytest.mark.local_llm
-def test_ctrl_c_stops_the_model_at_once(home: Path) -> None:
-    pytest.importorskip("llama_cpp")
-    notes = EXAMPLES / "cpu-scheduling.md"
-    proc = subprocess.Popen(
-        [PROFAI, "teach", str(notes), "--no-audio", "--minutes", "60"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=clean_env(home),
-    )
-    assert proc.stdout is not None
-    proc.stdout.readline()  # the lecture has started, the model is loading or explaining
-    time.sleep(2.0)
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=10)
-    took = time.monotonic() - sent
-    assert proc.returncode == 130, err.decode()[-500:]
-    # At once, not at the end of an hour's lecture (on an idle machine, well under a
-    # second: the model stops at its next token).
-    assert took < 8, f"{took:.2f} s from Ctrl-C to exit"
-
-
 @pytest.mark.parametrize(
     "notes",
     [EXAMPLES / "photosynthesis.md", EXAMPLES / "cpu-scheduling.md", *OTHER_SUBJECTS],
@@ -247,29 +185,43 @@ def test_looking_for_a_local_server_is_quick_when_none_runs() -> None:
     assert time.monotonic() - started < 2  # its budget, not a connection's time-out
 
 
-def test_faithful_holds_a_service_lecture_to_the_notes(home: Path) -> None:
+def test_a_service_teaches_the_notes_in_its_words_held_to_them(home: Path) -> None:
+    """Through the wire, as a user runs it: the service is asked one note at a time, its
+    true paraphrase is said, its swapped terms never, and --stats counts both."""
     from tests.fakes.openai_server import FakeOpenAI
 
     notes = NOTES / "plate-tectonics.md"
     with FakeOpenAI() as fake:
-        fake.knobs.lecture = (
-            "# Plate tectonics\n\nWelcome to today's lecture on plate tectonics. "
-            "The lithosphere is the rigid outer layer of the Earth. "
-            "The Andes are a classic example of divergent boundaries.\n\n"
-            "| Boundary | Motion |\n|---|---|\n| Transform | plates slide past each other |\n"
-            "| Transform | plates move apart |\n\n"
-            "Heat from the core drives convection currents in the mantle.\n"
-        )
+        fake.knobs.explanations = {
+            "lithosphere is the rigid": "The lithosphere, the Earth's rigid outer layer, is "
+            "made up of the crust together with the upper mantle. The Andes are a classic "
+            "example of divergent boundaries.",
+            "At a convergent boundary": "Where plates meet at a convergent boundary, the "
+            "denser plate sinks under the other one.",
+        }
         args = ["teach", str(notes), "--no-audio", "--base-url", fake.base_url, "--stats"]
-        plain = run_here(args, home)
-        held = run_here([*args, "--faithful"], home)
-    assert plain.code == 0 and held.code == 0, held.err
-    assert "classic example of divergent" in plain.out  # without it, the service is as is
+        free = run_here(args, home, PROFAI_FREE="1")
+        held = run_here(args, home, PROFAI_FREE="0")
+        asked = [r.body["messages"][-1]["content"] for r in fake.requests("/chat/completions")]
+        transcript = home / "t.md"
+        export = ["export", str(home / "t.wav"), str(notes), "--base-url", fake.base_url]
+        export += ["--tts", "openai", "--transcript", str(transcript)]
+        again = run_here(export, home, PROFAI_FREE="0")
+    assert free.code == 0 and held.code == 0, held.err
+    assert free.out == fake.knobs.lecture  # --free: the service's own lecture, as it is
+    assert "made up of the crust together with the upper mantle" in held.out
+    assert "denser plate sinks under the other one" in held.out
     assert "classic example of divergent" not in held.out
-    assert "plates move apart" not in held.out
-    for kept in ("rigid outer layer", "| Transform | plates slide past", "convection currents"):
-        assert kept in held.out
-    assert "dropped by the claim check" in held.err
+    assert sum("Explain note" in a for a in asked) >= 10  # one request a note
+    assert "the model's, held back by the check" in held.err
+    assert "notes sentences said in the model's words" in held.err
+    # The transcript of what was taught lists what was held back, and why, unspoken.
+    assert again.code == 0 and "Reusing" in again.err, again.err
+    said = transcript.read_text()
+    comment = said[said.index("Held back by the check") :]
+    assert "The Andes are a classic example of divergent boundaries." in comment
+    assert "held to: The lithosphere is the rigid outer layer" in comment
+    assert said.count("classic example") == 1  # only in the comment
 
 
 def test_a_model_that_crashes_this_cpu_is_left_out_and_the_lecture_goes_on(home: Path) -> None:
@@ -283,11 +235,14 @@ def test_a_model_that_crashes_this_cpu_is_left_out_and_the_lecture_goes_on(home:
         "    def __init__(self, *a, **k):\n"
         "        os.kill(os.getpid(), signal.SIGILL)\n"
     )
+    gguf = home / "model.gguf"
+    gguf.write_bytes(b"GGUF")
     r = run_profai(  # a new process, so the fake llama_cpp is the one imported
-        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "local"],
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--llm", "local"]
+        + ["--local-model", str(gguf)],
         home,
         env={"PYTHONPATH": str(fake)},
     )
     assert r.code == 0, r.err
-    assert "the built-in model crashes on this CPU" in r.err
+    assert "the local model crashes on this CPU" in r.err
     assert judge((EXAMPLES / "photosynthesis.md").read_text(), r.out, 5) == []

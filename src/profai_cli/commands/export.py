@@ -18,7 +18,14 @@ from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
-from profai_cli.lecture.subtitles import Cue, chapter_list, chapters, cue, render
+from profai_cli.lecture.subtitles import (
+    Cue,
+    chapter_list,
+    chapters,
+    cue,
+    held_back_list,
+    render,
+)
 from profai_cli.lecture.text import lecture_text
 from profai_cli.llm.narration import count_words
 from profai_cli.notes.ingest import Notes
@@ -218,7 +225,7 @@ async def _export(
                 file_sink.retarget(partial_name(options.output), force=options.force)
             text = lecture.text
             if incomplete is None:
-                store.save(key, text, settings, llm.name)
+                store.save(key, text, settings, llm.name, store.held_back_of(llm))
         lecture.end_text(complete=incomplete is None)
         if progress is not None:
             progress.text_complete(len(lecture.chunks))
@@ -243,7 +250,8 @@ async def _export(
             if options.transcript is not None and incomplete is None:
                 asides = [] if options.with_questions or not key else store.load_questions(key)
                 said = with_asides(text, asides) if asides else text
-                transcript = chapter_list(chaps) + said
+                held = held_back_list(store.load_held_back(key)) if key else ""
+                transcript = chapter_list(chaps) + said + held
                 staged.append(stage_text(options.transcript, transcript, replace=options.force))
             if options.subtitles is not None and incomplete is None:
                 subtitles = render(cues, options.subtitles, words=options.words)

@@ -165,7 +165,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             metrics.words = result.words
             lecture.end_text(complete=True)
             # Kept so `profai export` can reuse this very lecture (and resume can find it).
-            store.save(key, result.text, settings, llm.name)
+            store.save(key, result.text, settings, llm.name, store.held_back_of(llm))
         except ProfaiError as exc:
             if speaking is None or exc.exit_status == 2:
                 raise

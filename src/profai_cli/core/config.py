@@ -54,7 +54,7 @@ class Settings:
     paragraph_pause: float = 0.5
     max_chars: int = 2_000_000
     stream: bool = True
-    faithful: bool = False  # a service's sentences held to the notes (the built-in always is)
+    free: bool = False  # a service model lectures its own way from one prompt, unchecked
     checkpoints: bool = False  # a question or two after each section of the lecture
     timeout: float = 60.0  # seconds to the service's first words
     idle_timeout: float = 30.0  # seconds between its words, once they come
@@ -135,6 +135,7 @@ def load_file(path: Path | None = None) -> dict[str, Any]:
     known = {f.name for f in fields(Settings)}
     out: dict[str, Any] = {}
     data.pop("pronounce", None)  # read by speech.pronounce.from_config
+    data.pop("faithful", None)  # retired: every model's lecture is held to the notes now
     for key, value in data.items():
         name = key.replace("-", "_")
         if name not in known:

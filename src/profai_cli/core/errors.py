@@ -43,6 +43,9 @@ class InputError(ProfaiError):
 
 class ServiceError(ProfaiError):
     exit_status = ExitStatus.SERVICE
+    # The lecture goes on in the notes' own words rather than stop (a local model this
+    # machine cannot run: nothing the user asked for is wrong).
+    lecture_goes_on = False
 
     def __init__(
         self,

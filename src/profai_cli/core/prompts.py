@@ -37,7 +37,6 @@ class LectureRequest:
     minutes: float = 5.0
     language: str = "English"
     focus: str | None = None
-    faithful: bool = False  # hold each sentence to the notes (a service's lecture)
 
     @property
     def target_words(self) -> int:

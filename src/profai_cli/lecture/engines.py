@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from profai_cli.core.config import Settings
     from profai_cli.llm.base import LLM
     from profai_cli.notes.ingest import Notes
+    from profai_cli.service.chat import OpenAIChat
     from profai_cli.speech.voice import VoiceText
     from profai_cli.stt.base import Listener
     from profai_cli.tts.base import TTSEngine
@@ -39,7 +40,6 @@ def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
         minutes=settings.minutes,
         language=settings.language,
         focus=settings.focus,
-        faithful=settings.faithful,
     )
 
 
@@ -69,7 +69,7 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
                 first_token_timeout=settings.timeout,
                 idle_timeout=settings.idle_timeout,
             )
-            return chat, (
+            return held_to_notes(chat, settings, parallel=1), (
                 f"Using {chat.model} from {server.kind} at {server.base_url}; "
                 "--llm local for the built-in model."
             )
@@ -98,34 +98,70 @@ def select_llm(settings: Settings) -> tuple[LLM, str]:
             first_token_timeout=settings.timeout,
             idle_timeout=settings.idle_timeout,
         )
-        return chat, f"Using {chat.name}."
+        # OpenAI's service answers several requests at once; a server on a laptop answers
+        # one at a time, and reads a shared prompt once only if asked one after another.
+        parallel = 4 if uses_openai_service(settings) else 1
+        return held_to_notes(chat, settings, parallel), f"Using {chat.name}."
     from profai_cli.llm.narrated import NarratedLecture
 
     if choice == "local":
+        from profai_cli.llm.grounded import GroundedLecture
+        from profai_cli.llm.held_answer import HeldAnswerer
         from profai_cli.llm.local import LocalModel
+        from profai_cli.llm.replies import Replies
 
         model = LocalModel(settings.local_model)
-        hint = "; set OPENAI_API_KEY for a stronger lecturer" if not settings.local_model else ""
-        return NarratedLecture(model, model.name), f"Using {model.name}{hint}."
+        lecturer = GroundedLecture(
+            model,
+            kind="built-in",
+            answerer=lambda notes: HeldAnswerer(model, notes),
+            replies=Replies() if settings.cache else None,
+        )
+        return lecturer, f"Using {model.name}, held to your notes."
     if auto:
         why = (
-            "No LLM available, so your notes are narrated as they are; set OPENAI_API_KEY, "
-            "or pip install 'profai-cli[offline]', for a lecture."
+            "Narrating your notes (no model here): set OPENAI_API_KEY, give --base-url, or "
+            "pip install 'profai-cli[model]' for a model to explain them."
         )
     else:
         why = "Narrating your notes as they are, with no LLM (--llm none)."
     return NarratedLecture(None, "your notes, narrated (no LLM)"), why
 
 
+def held_to_notes(chat: OpenAIChat, settings: Settings, parallel: int) -> LLM:
+    """A service's lecturer: the notes' outline filled with the model's explanations, each
+    held to the notes (``--free``: the model's own lecture, from one prompt, unchecked)."""
+    if settings.free:
+        return chat
+    from profai_cli.llm.grounded import GroundedLecture
+    from profai_cli.llm.held_answer import HeldAnswerer
+    from profai_cli.llm.replies import Replies
+
+    return GroundedLecture(
+        chat,
+        kind="service",
+        parallel=parallel,
+        answerer=lambda notes: HeldAnswerer(chat, notes),
+        quizzer=chat.quizzer,
+        close=chat.aclose,
+        replies=Replies() if settings.cache else None,
+    )
+
+
 def length_note(llm: LLM, request: LectureRequest) -> str | None:
     """One line when the notes cannot fill --minutes: how long the lecture will be, and why."""
     planned = llm.planned_minutes(request)
-    if planned is None or planned >= 0.7 * request.minutes:
+    if planned is None or 0.7 * request.minutes <= planned <= 1.5 * request.minutes:
         return None
+    about = f"about {max(1, round(planned))} minute{'' if round(planned) <= 1 else 's'}"
+    if planned > request.minutes:
+        return (
+            f"These notes take {about} to teach whole, not {request.minutes:g}: nothing of "
+            "them is left out (--section or --pages teaches a part)."
+        )
     return (
-        f"These notes make about {max(1, round(planned))} minute"
-        f"{'' if round(planned) <= 1 else 's'} of lecture, not {request.minutes:g}: the built-in "
-        "lecturer says only what the notes hold; add notes or use a service model for more."
+        f"These notes make {about} of lecture, not {request.minutes:g}: the lecture says only "
+        "what the notes hold; add notes for more."
     )
 
 
@@ -222,7 +258,7 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     from profai_cli.tts.piper_tts import PiperTTS
     from profai_cli.tts.standin import StandInVoice
 
-    return StandInVoice(lambda: PiperTTS(speed=settings.speed), tts.sample_rate)
+    return StandInVoice(lambda: PiperTTS(speed=tts.speed), tts.sample_rate, lambda: tts.speed)
 
 
 def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine | None) -> VoiceText:

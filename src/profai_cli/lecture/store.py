@@ -18,6 +18,7 @@ from typing import Any
 
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import ProfaiError
+from profai_cli.llm.base import LLM
 
 
 def store_dir() -> Path:
@@ -36,8 +37,7 @@ def lecture_key(notes: str, settings: Settings, llm_name: str) -> str:
         "language": settings.language,
         "focus": settings.focus,
         "llm": llm_name,
-        "faithful": settings.faithful,
-        "lecturer": 3,  # the built-in lecturer's text changed: its old lectures are not reused
+        "lecturer": 4,  # every model's lecture is grounded now: old lectures are not reused
     }
     blob = json.dumps(shape, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
@@ -120,13 +120,41 @@ def load_position(key: str) -> Position | None:
     return position if ok and 0 <= position.offset < len(position.text) else None
 
 
-def save(key: str, text: str, settings: Settings, llm_name: str) -> None:
-    """Keep a complete lecture for reuse (and a position saved with it, if any)."""
+def save(
+    key: str,
+    text: str,
+    settings: Settings,
+    llm_name: str,
+    held_back: list[dict[str, str]] | None = None,
+) -> None:
+    """Keep a complete lecture for reuse (and a position saved with it, if any), with
+    what the check held back of the model's sentences (for the transcript)."""
     record = _read(key) or {}
     position = record.get("position")
     if isinstance(position, dict) and position.get("text") != text:
         position = None  # a new lecture: the old position means nothing in it
-    _write(key, text, True, settings, llm_name, position)
+    _write(key, text, True, settings, llm_name, position, held_back)
+
+
+def held_back_of(llm: LLM) -> list[dict[str, str]]:
+    """What the lecturer's check held back of its model's sentences, as kept here."""
+    return [
+        {"sentence": h.sentence, "notes": h.notes, "reason": h.reason}
+        for h in llm.report().held_back
+    ]
+
+
+def load_held_back(key: str) -> list[dict[str, str]]:
+    """The model's sentences the check held back when this lecture was made."""
+    data = _read(key) or {}
+    held = data.get("held_back")
+    if not isinstance(held, list):
+        return []
+    return [
+        {k: str(v) for k, v in h.items() if k in ("sentence", "notes", "reason")}
+        for h in held
+        if isinstance(h, dict) and isinstance(h.get("sentence"), str)
+    ]
 
 
 def save_position(key: str, position: Position, settings: Settings, llm_name: str) -> None:
@@ -156,12 +184,18 @@ def _write(
     settings: Settings,
     llm_name: str,
     position: dict[str, Any] | None,
+    held_back: list[dict[str, str]] | None = None,
 ) -> None:
-    questions = load_questions(key) if text == (_read(key) or {}).get("text") else []
+    old = _read(key) or {}
+    same = text == old.get("text")
+    questions = load_questions(key) if same else []
+    if held_back is None:
+        held_back = load_held_back(key) if same else []
     _write_record(
         key,
         {
             "questions": questions,
+            "held_back": held_back,
             "text": text,
             "complete": complete,
             "llm": llm_name,

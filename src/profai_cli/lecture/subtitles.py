@@ -85,3 +85,18 @@ def chapter_list(chaps: list[tuple[float, float, str]]) -> str:
         return ""
     rows = "\n".join(f"  {stamp(start, '.')[:8]}  {title}" for start, _, title in chaps)
     return f"<!--\nChapters:\n{rows}\n-->\n\n"
+
+
+def held_back_list(held: list[dict[str, str]]) -> str:
+    """What the model wrote that the check did not let through, as a comment at the end
+    of the transcript (never spoken): for a teacher to see what it tried to say."""
+    if not held:
+        return ""
+    rows = "\n".join(
+        f"- {h['sentence']}\n  held to: {h.get('notes', '')}\n  because: {h.get('reason', '')}"
+        for h in held
+    )
+    return (
+        f"\n<!--\nHeld back by the check ({len(held)}): the model's sentence, the notes "
+        f"sentence it was held to, and why.\n{rows}\n-->\n"
+    )

@@ -18,7 +18,6 @@ from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
-from profai_cli.llm.faithful import FaithfulFilter, faithful
 from profai_cli.llm.narration import count_words
 
 if TYPE_CHECKING:
@@ -64,37 +63,27 @@ async def _safe_text(
     deltas = _lecture_text(
         llm, request, stream=stream, status=status, metrics=metrics, partial=partial
     )
-    held: FaithfulFilter | None = None
-    if request.faithful and llm.kind == "service":
-        held = FaithfulFilter(request.notes)
-        deltas = faithful(deltas, held)
-    # A service lecture is bounded by what --minutes asks, generously: one 10 MB delta
-    # made a 1.7-million-word lecture of five minutes. The built-in one is the notes'.
-    most = None if llm.kind != "service" else max(4 * request.target_words, 3000)
+    # A lecture is bounded by what --minutes asks and by the notes, generously: one 10 MB
+    # delta from a service made a 1.7-million-word lecture of five minutes.
+    most = max(4 * request.target_words, 3000, 3 * len(request.notes.split()))
     written = 0
     async for delta in deltas:
-        if most is not None:
-            words = len(delta.split())
-            if written + words > most:
-                keep = " ".join(delta.split(" ")[: max(0, most - written)])
-                if text := safe.feed(keep):
-                    yield text
-                status.warn(
-                    f"The model wrote far more than --minutes {request.minutes:g} asks (over "
-                    f"{most:,} words); the rest is left out."
-                )
-                metrics.trimmed = True
-                break
-            written += words
+        words = len(delta.split())
+        if written + words > most:
+            keep = " ".join(delta.split(" ")[: max(0, most - written)])
+            if text := safe.feed(keep):
+                yield text
+            status.warn(
+                f"The model wrote far more than --minutes {request.minutes:g} asks (over "
+                f"{most:,} words); the rest is left out."
+            )
+            metrics.trimmed = True
+            break
+        written += words
         if text := safe.feed(delta):
             yield text
     if text := safe.flush():
         yield text
-    if held is not None:
-        metrics.sentence_kinds = {
-            "the service's, supported by the notes": held.kept,
-            "the service's, dropped by the claim check": held.dropped,
-        }
     report = llm.report()
     if report.sentence_kinds is not None:
         metrics.sentence_kinds = report.sentence_kinds

