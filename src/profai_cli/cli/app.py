@@ -34,9 +34,9 @@ from profai_cli.cli.options import (
     QuizFlags,
     SpeakFlags,
     TeachFlags,
-    takes,
 )
 from profai_cli.cli.runner import run_app
+from profai_cli.cli.takes import takes
 from profai_cli.core.config import Settings
 
 if TYPE_CHECKING:

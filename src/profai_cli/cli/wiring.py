@@ -87,6 +87,7 @@ def run_export(
     )
     if course and script is not None:
         raise InputError("--from-transcript speaks one transcript: give one output file")
+    audio_format = _audio_format(output, flags, course)
     options = ExportOptions(
         output=output,
         force=flags.force,
@@ -100,10 +101,10 @@ def run_export(
         progress=not flags.quiet,
         keep_partial=flags.keep_partial,
         with_questions=flags.with_questions,
-        stream_format=flags.audio_format.lower().lstrip("."),
+        stream_format=audio_format,
     )
     if course:
-        suffix = "." + flags.audio_format.lower().lstrip(".")
+        suffix = "." + audio_format
         jobs = flags.jobs or jobs_for(settings)
         asyncio.run(
             export_course(settings, files, read, output, options, env, suffix=suffix, jobs=jobs)
@@ -111,6 +112,30 @@ def run_export(
         return
     loaded = None if script is not None else read(files[0])
     asyncio.run(export(settings, loaded, options, env))
+
+
+def _audio_format(output: Path, flags: ExportFlags, course: bool) -> str:
+    """The format the audio is written in; an output option that this export cannot
+    honour is refused, never dropped."""
+    from profai_cli.core.errors import InputError
+
+    given = flags.audio_format.lower().lstrip(".") if flags.audio_format else None
+    if course:
+        if flags.title is not None:
+            raise InputError(
+                "--title tags one file; a course's files take their notes' first headings "
+                "(export the lectures one by one to title each)"
+            )
+        return given or "mp3"
+    if flags.jobs is not None:
+        raise InputError("--jobs makes a course's lectures side by side; one file is made alone")
+    suffix = output.suffix.lower().lstrip(".")
+    if given and str(output) != "-" and suffix and given != suffix:
+        raise InputError(
+            f"--format {given} and the file {output.name} disagree; the file's extension "
+            "sets the format (--format is for a course or for -)"
+        )
+    return given or "mp3"
 
 
 def run_ask(
