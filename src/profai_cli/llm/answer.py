@@ -18,6 +18,8 @@ from profai_cli.llm.passages import Passage
 
 if TYPE_CHECKING:
     from profai_cli.llm.narrated import Explainer
+    from profai_cli.llm.retrieve import Index
+    from profai_cli.notes.outline import Outline
 
 NOT_COVERED = "Your notes do not cover that question, so I will not guess at an answer."
 MAX_CONTEXT_CHARS = 24_000  # of notes and of the lecture so far, each, for a service model
@@ -49,15 +51,32 @@ class NotesAnswerer:
     so a neighbouring part's sentence never slips in."""
 
     def __init__(self, notes: str, explainer: Explainer | None) -> None:
-        from profai_cli.llm.retrieve import Index
-        from profai_cli.notes.outline import parse_outline
-
         self.notes = notes
         self.explainer = explainer
-        self.outline = parse_outline(notes)
-        self.index = Index(self.outline)
-        self.passages = self.index.passages
-        self.topic = self.index.topic
+        self._index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """Made at the first question, not with the lecture: 3 MB of notes take seconds
+        to cut into passages, which the lecture's first words should not wait for."""
+        if self._index is None:
+            from profai_cli.llm.retrieve import Index
+            from profai_cli.notes.outline import parse_outline
+
+            self._index = Index(parse_outline(self.notes))
+        return self._index
+
+    @property
+    def outline(self) -> Outline:
+        return self.index.outline
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
+
+    @property
+    def topic(self) -> set[str]:
+        return self.index.topic
 
     def find(self, question: str) -> list[Passage]:
         """The passages that answer the question, all from one part of the notes, or []."""
