@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm import lecture_plan
 from profai_cli.llm.narrated import NarratedLecture
 from tests.conftest import run_here
 
@@ -59,13 +58,15 @@ def test_big_notes_are_planned_as_they_are_said(monkeypatch: pytest.MonkeyPatch)
     """The welcome comes from the notes' first pages; the parts are made as they are
     reached: the first hundred steps need no more than the first hundred parts."""
     made: list[str] = []
-    real = lecture_plan.Narrator.transition
+    from profai_cli.llm.narration import Narrator
+
+    real = Narrator.transition
 
     def transition(self, section, previous, index, last):  # type: ignore[no-untyped-def]
         made.append(section.title)
         return real(self, section, previous, index, last)
 
-    monkeypatch.setattr(lecture_plan.Narrator, "transition", transition)
+    monkeypatch.setattr(Narrator, "transition", transition)
     said = _first(big_notes(2087), 100)
     assert said[0].startswith("# A Long Course\n\nWelcome.")
     assert 5 < len(made) < 40  # not 2,087: the rest is planned when it is reached
@@ -82,7 +83,7 @@ def test_a_voiced_lecture_of_big_notes_waits_for_the_voice(
         if seconds:
             waits.append(seconds)
 
-    monkeypatch.setattr(lecture_plan.asyncio, "sleep", sleep)
+    monkeypatch.setattr(asyncio, "sleep", sleep)
     _first(big_notes(2087), 1500)
     assert not waits  # text only (--no-audio, | less): as fast as it is made
     _first(big_notes(2087), 1500, voiced=True)

@@ -25,6 +25,8 @@ from profai_cli.llm.base import Answerer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
+
+__all__ = ["Explainer", "Kind", "LectureCounts", "NarratedLecture", "restate_messages"]
 from profai_cli.notes.outline import Point, PointKind, parse_outline
 
 ATTEMPTS_PER_SENTENCE = 1  # about 0.5 s each: far ahead of the voice
