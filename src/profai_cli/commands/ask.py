@@ -10,8 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
+from profai_cli.commands.listen import (
+    Cancelled,
+    Ear,
+    NothingHeard,
+    OpenKeys,
+    Stoppable,
+    hear_on_terminal,
+)
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import InputError
 from profai_cli.core.safe_text import StreamSanitizer, strip_controls
@@ -20,6 +28,7 @@ from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.notes.ingest import Notes
+from profai_cli.ui.keys import discard_typed
 
 
 async def ask(
@@ -119,11 +128,10 @@ async def _each(questions: Iterable[str]) -> AsyncIterator[str]:
 
 
 async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
-    """Questions from the microphone. On a terminal each is shown as heard, to ask as it
-    is (Enter) or edit first, and another is heard after its answer; from a script, one
+    """Questions from the microphone. On a terminal each is heard with the player's keys
+    and level meter (Enter ends it, Esc cancels), shown as heard, to ask as it is
+    (Enter) or edit first, and another is heard after its answer; from a script, one
     question, asked as heard. Nothing heard is one line: exit 2 (4 with no microphone)."""
-    from profai_cli.commands.listen import Ear, NothingHeard
-
     env, settings = parts.env, parts.settings
     listener, why = env.engines.listener(settings)
     if listener is None:
@@ -131,15 +139,31 @@ async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
     env.status.info(why)
     ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
     terminal = sys.stdin is not None and sys.stdin.isatty()
+    try:
+        async for question in _heard(ear, context, env, terminal):
+            yield question
+    finally:
+        if terminal:
+            discard_typed()  # keys pressed while an answer was said: not the shell's
+
+
+async def _heard(ear: Ear, context: str, env: Environment, terminal: bool) -> AsyncIterator[str]:
     answered = 0
     while True:
-        asked = await ear.question(
-            context,
-            asyncio.Event(),
-            on_open=lambda: env.status.info(
-                "Listening... (ask your question; a short silence ends it)"
-            ),
-        )
+        if terminal:
+            try:
+                asked = await hear_on_terminal(ear, context, _open_keys(env), _meter(env))
+            except Cancelled:
+                env.status.info("Cancelled: nothing asked.")
+                return
+        else:
+            asked = await ear.question(
+                context,
+                asyncio.Event(),
+                on_open=lambda: env.status.info(
+                    "Listening... (ask your question; a short silence ends it)"
+                ),
+            )
         if asked is None:
             assert ear.failure is not None
             if answered and isinstance(ear.failure, NothingHeard):
@@ -155,6 +179,30 @@ async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
         if edited.strip():
             answered += 1
             yield edited
+
+
+def _open_keys(env: Environment) -> OpenKeys:
+    """The terminal's keys, read as the player reads them (no echo, a key at a time)."""
+    from profai_cli.ui.keys import KeyReader
+
+    def open_keys(on_key: Callable[[str, str], None]) -> Stoppable | None:
+        reader = KeyReader.open_terminal(on_key, env.undo_on_exit)
+        if reader is not None:
+            reader.start()
+        return reader
+
+    return open_keys
+
+
+def _meter(env: Environment) -> Callable[[str], None]:
+    """One line on stderr, redrawn in place ("" clears it)."""
+    out = env.stderr.file
+
+    def show(line: str) -> None:
+        out.write("\r" + line + "\x1b[K" if line else "\r\x1b[K")
+        out.flush()
+
+    return show
 
 
 def _edit(text: str) -> str | None:

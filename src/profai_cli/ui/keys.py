@@ -137,11 +137,31 @@ class KeyReader:
             pass
 
     def restore(self) -> None:
+        """The terminal's mode as it was, and what was typed but not read thrown away:
+        left in the terminal, it went to the shell (an Esc there ate the next
+        command's first letter)."""
         if self._saved is not None:
             import termios
 
             try:
-                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+                termios.tcsetattr(self.fd, termios.TCSAFLUSH, self._saved)
             except (OSError, termios.error):
                 pass
             self._saved = None
+
+
+def discard_typed() -> None:
+    """Throw away what was typed on this process's terminal and not read (no terminal:
+    nothing to do)."""
+    import termios
+
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        termios.tcflush(fd, termios.TCIFLUSH)
+    except (OSError, termios.error):
+        pass
+    finally:
+        os.close(fd)
