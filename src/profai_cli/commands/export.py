@@ -17,6 +17,7 @@ from profai_cli.lecture import store
 from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.subtitles import Cue, chapter_list, chapters, cue, render
 from profai_cli.lecture.text import lecture_text
@@ -162,8 +163,11 @@ async def _export(
                 status.info(f"With the {len(asked)} questions asked while it was taught.")
         else:
             status.info(why)
-            if (note := length_note(llm, lecture_request(settings, notes))) is not None:
+            request = lecture_request(settings, notes)
+            if (note := length_note(llm, request)) is not None:
                 status.info(note)
+            for line in unheeded(llm, request):
+                status.info(line)
             status.info("Generating lecture...")
 
     tts = await engine

@@ -23,6 +23,7 @@ from profai_cli.lecture.assembly import Assembly, VoiceStart
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.text import lecture_text, show_lecture
 from profai_cli.notes.ingest import Notes
 
@@ -85,6 +86,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         status.info(why)
         if (note := length_note(llm, request)) is not None:
             status.info(note)
+        for line in unheeded(llm, request):
+            status.info(line)
     if voice is not None and plan is not None:
         status.info(f"Voice: {plan.name}.")  # before the text: never between its paragraphs
     if voice is not None and options.require_audio:
