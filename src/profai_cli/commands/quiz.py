@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import InputError
@@ -27,6 +27,9 @@ from profai_cli.lecture.playback import Playback
 from profai_cli.llm.base import Quizzer
 from profai_cli.llm.quiz import Grade, Quizzed, pick
 from profai_cli.notes.ingest import Notes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -322,9 +325,9 @@ async def _write_deck(
                 genanki.Note(
                     model=model,
                     fields=[
-                        q.text,
-                        q.answer,
-                        where,
+                        card_html(q.text),
+                        card_html(q.answer),
+                        card_html(where),
                         f"[sound:{said_q}]" if said_q else "",
                         f"[sound:{said_a}]" if said_a else "",
                     ],
@@ -338,9 +341,9 @@ async def _write_deck(
 async def _card_audio(
     asked: list[Quizzed], parts: Assembly, folder: Path
 ) -> dict[str, tuple[str, str]]:
-    """Each question and its answer said in the voice, as .wav files named by the card."""
+    """Each question and its answer said in the voice, as MP3 (Opus without ffmpeg)
+    files named by the card: a deck of three cards in WAV was 600 KB."""
     import numpy as np
-    import soundfile as sf
 
     from profai_cli.core.errors import ExportError
 
@@ -356,12 +359,55 @@ async def _card_audio(
         names = []
         for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
             frames = [f async for f in tts.stream(words(text))]
-            name = f"profai-{quizzed.id}-{part}.wav"
             audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
-            sf.write(str(folder / name), audio, tts.sample_rate, subtype="PCM_16")
-            names.append(name)
+            made = await asyncio.to_thread(
+                _card_sound, audio, tts.sample_rate, folder / f"profai-{quizzed.id}-{part}"
+            )
+            names.append(made.name)
         out[quizzed.id] = (names[0], names[1])
     return out
+
+
+def _card_sound(audio: np.ndarray, rate: int, stem: Path) -> Path:
+    """One card's sound: MP3 by ffmpeg's LAME, else Ogg Opus (libsndfile), both of
+    which Anki plays on every platform."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ffmpeg") is not None:
+        path = stem.with_suffix(".mp3")
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1"]
+            + ["-i", "pipe:0", "-c:a", "libmp3lame", "-q:a", "6", str(path)],
+            input=audio.astype("<i2").tobytes(),
+            check=True,
+        )
+        return path
+    import soundfile as sf
+    import soxr
+
+    path = stem.with_suffix(".opus")
+    opus = soxr.resample(audio.astype("float32") / 32768, rate, 24_000)
+    sf.write(str(path), opus, 24_000, format="OGG", subtype="OPUS")
+    return path
+
+
+def card_html(text: str) -> str:
+    """A field as Anki shows it: HTML-escaped, its maths in \\( \\) and \\[ \\], which
+    Anki renders ("$P(D)$" was shown as it is written)."""
+    import html
+
+    from profai_cli.speech.spoken import INLINE_MATH
+
+    out, at = [], 0
+    for m in INLINE_MATH.finditer(text):
+        out.append(html.escape(text[at : m.start()], quote=False))
+        display, dollars, paren, bracket = m.groups()
+        inner = html.escape(display or dollars or paren or bracket, quote=False)
+        out.append(f"\\[{inner}\\]" if display or bracket else f"\\({inner}\\)")
+        at = m.end()
+    out.append(html.escape(text[at:], quote=False))
+    return "".join(out)
 
 
 def review_stats(notes: list[Notes], env: Environment) -> None:
