@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -177,9 +178,12 @@ async def _ask_all(
             out.write(f"   {graded.feedback}\n")
             out.flush()
             await say(graded.feedback)
-            rating = await asyncio.to_thread(_rated, rating)
+            rating = await asyncio.to_thread(_rated, rating, out, env.undo_on_exit)
             graded = Grade(graded.score, graded.correct, "")  # already said
         due = deck.answered(card, rating, seconds)
+        if kind == "review" and not emit and _terminal():
+            out.write(f"   {RATINGS[rating].title()}: due again {_after(due)}.\n")
+            out.flush()
         right += graded.correct
         if not graded.correct:
             missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
@@ -235,15 +239,32 @@ def _terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _rated(rating: int) -> int:
-    """The rating the answer earned, or the one the listener gives it (keys 1-4)."""
+def _rated(rating: int, out: IO[str], undo: list[Callable[[], None]]) -> int:
+    """The rating the answer earned, or the one the listener gives it: keys 1-4 act at
+    once (no Enter), and what was set is said on the same line."""
+    from profai_cli.ui.keys import read_one_key
+
     keys = " · ".join(f"{n} {name}" for n, name in RATINGS.items())
+    out.write(f"   {RATINGS[rating].title()} by your answer ({keys}; Enter keeps it) ")
+    out.flush()
     try:
-        typed = input(f"   {RATINGS[rating].title()} by your answer ({keys}; Enter keeps it) ")
-    except EOFError:
-        return rating
-    typed = typed.strip()
-    return int(typed) if typed in ("1", "2", "3", "4") else rating
+        typed = read_one_key(sys.stdin.fileno(), undo).strip()
+    except (OSError, ValueError):
+        typed = ""
+    chosen = int(typed) if typed in ("1", "2", "3", "4") else rating
+    out.write(f"-> {RATINGS[chosen]}\n")
+    out.flush()
+    return chosen
+
+
+def _after(due: datetime) -> str:
+    """When a card is due again, as a person says it: "in 10 minutes", "in 3 days"."""
+    seconds = max(0.0, (due - now()).total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size)
+            return f"in {n} {unit}{'' if n == 1 else 's'}"
+    return "now"
 
 
 def _answers(env: Environment) -> Iterator[str]:

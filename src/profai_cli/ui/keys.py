@@ -165,3 +165,30 @@ def discard_typed() -> None:
         pass
     finally:
         os.close(fd)
+
+
+def read_one_key(fd: int, undo: list[Callable[[], None]]) -> str:
+    """One key from a terminal as it is pressed, no Enter, not echoed; the terminal as it
+    was after, with nothing else typed left in it (blocks: call it on a thread)."""
+    import termios
+
+    saved = termios.tcgetattr(fd)
+    mode = termios.tcgetattr(fd)
+    mode[3] &= ~(termios.ECHO | termios.ICANON)
+    mode[6][termios.VMIN] = 1
+    mode[6][termios.VTIME] = 0
+
+    def restore() -> None:
+        try:
+            termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        except (OSError, termios.error):
+            pass
+
+    termios.tcsetattr(fd, termios.TCSANOW, mode)
+    undo.append(restore)  # a second Ctrl-C gives the terminal back too
+    try:
+        return os.read(fd, 16).decode("utf-8", "replace")
+    finally:
+        restore()
+        if restore in undo:
+            undo.remove(restore)
