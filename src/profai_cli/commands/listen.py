@@ -106,7 +106,7 @@ async def hear_on_terminal(
     as it is heard, Enter ends the question, Esc cancels it (Cancelled). The keys are
     read only while listening, and the terminal is given back, with nothing typed left
     in it, before anything else reads it (the edit line, the shell)."""
-    from profai_cli.lecture.player import level_meter
+    from profai_cli.lecture.status_line import level_meter
     from profai_cli.ui.keys import discard_typed
 
     finish = asyncio.Event()

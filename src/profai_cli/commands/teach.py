@@ -133,13 +133,15 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         )
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
 
+    shown = _From(panel, saved) if saved is not None else panel
     side = None
     if voice is not None:
+        shown.follow()  # the text on screen goes with the voice (until it fails to start)
         side = VoiceSide(
             parts,
             lecture,
             options,
-            panel,
+            shown,
             voice,
             start,
             llm.answerer(notes.text),
@@ -152,7 +154,6 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     failure: ProfaiError | None = None
     quit_early = False
     try:
-        shown = _From(panel, saved) if saved is not None else panel
         showing = asyncio.ensure_future(
             show_lecture(deltas, shown, (lecture.add_text,) if speaking is not None else ())
         )
@@ -290,7 +291,15 @@ class _From:
         spoken: tuple[int, int] | None,
         word: int | None = None,
     ) -> None:
+        """The sentence's place in the text as this panel has it (from the section on)."""
+        if spoken is not None:
+            spoken = (
+                (spoken[0] - self.skip, spoken[1] - self.skip) if spoken[0] >= self.skip else None
+            )
         self.panel.show_player(line, now, spoken, word)
+
+    def follow(self, on: bool = True) -> None:
+        self.panel.follow(on)
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
         self.panel.begin_aside(question, checkpoint=checkpoint)
@@ -309,7 +318,7 @@ def _section_start(text: str, offset: int) -> int:
 
 
 def _clock(seconds: float) -> str:
-    from profai_cli.lecture.player import clock
+    from profai_cli.lecture.status_line import clock
 
     return clock(seconds)
 

@@ -86,6 +86,7 @@ class VoiceSide:
             if self.options.require_audio:
                 raise
             status.warn(f"{exc.message}. Continuing with text only.")
+            self.panel.follow(False)
             warming.cancel()
             return
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
@@ -102,9 +103,11 @@ class VoiceSide:
             playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
         quit_asked = asyncio.Event()
-        keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
-        if self.settings.checkpoints and self.player is None:
-            status.info("Checkpoints are answered with the player's keys on a terminal: none here.")
+        keys = self._keys(playback, sink, quit_asked, read=self.options.keys)
+        if self.player is None:
+            self.panel.follow(False)  # no player marks what is heard: nothing to follow
+        if self.settings.checkpoints and keys is None:
+            status.warn("Checkpoints are answered with the player's keys on a terminal: none here.")
         running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
         quitting = asyncio.ensure_future(quit_asked.wait())
         showing = asyncio.ensure_future(self.player.show()) if self.player else None
@@ -150,13 +153,16 @@ class VoiceSide:
             return playback.seconds_before(answering or 0)
         return playback.heard_seconds(k)
 
-    def _keys(self, playback: Playback, sink: Sink, quit_asked: asyncio.Event) -> KeyReader | None:
-        """The player's keys and status line, on a terminal that shows the live panel."""
+    def _keys(
+        self, playback: Playback, sink: Sink, quit_asked: asyncio.Event, *, read: bool
+    ) -> KeyReader | None:
+        """The player's status line, on a terminal that shows the live panel, and its keys
+        unless ``read`` is off (--no-keys: the status line alone)."""
         if not self.env.keys:
             return None
         if not self.panel.interactive:
-            # A pager (| less) reads the terminal's keys itself: two readers would fight.
-            self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
+            if read:  # a pager (| less) reads the terminal's keys itself: two would fight
+                self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
             return None
         from profai_cli.lecture.player import Player
         from profai_cli.ui.keys import KeyReader
@@ -170,11 +176,11 @@ class VoiceSide:
             on_question=lambda q, k: self._ask(q, k, playback, sink),
             on_listen=lambda finish: self._listen(finish, player),
         )
-        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit)
+        self.player = player
+        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit) if read else None
         if reader is None:
             return None
         reader.start()
-        self.player = player
         if self.settings.checkpoints:
             from profai_cli.commands.checkpoints import Checkpoints, notes_questions
 

@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import ASIDE, Playback
+from profai_cli.lecture.status_line import (
+    MARKS,
+    MARKS_PLAIN,
+    clock,
+    compose,
+    help_lines,
+    level_meter,
+)
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
@@ -50,86 +58,7 @@ MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 SPEED_SETTLE = 0.25  # seconds after the last speed key before the new speed is made
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
 
-# The keys, most needed first: the hint keeps as many as fit the width, shown in this
-# order. ``?`` shows them all, each with what it does, until the next key.
-KEYS = (
-    ("space", "pause"),
-    ("q", "quit"),
-    ("?", "keys"),
-    ("a", "ask"),
-    ("←→", "sentence"),
-    ("↑↓", "speed"),
-    ("v", "ask aloud"),
-)
-HELP = (
-    ("space", "pause or resume"),
-    ("←/h", "previous sentence"),
-    ("→/l", "next sentence"),
-    ("r", "say it again"),
-    ("↑/+", "faster"),
-    ("↓/-", "slower"),
-    ("a", "ask a question"),
-    ("v", "ask it aloud"),
-    ("q", "stop (resumes next time)"),
-)
 WAITING_SHOWN_AFTER = 0.2  # seconds of silence before the status says what it waits for
-
-
-def hint(room: int, plain: bool = False) -> str:
-    """The keys that fit in ``room`` columns, most needed first, in their usual order."""
-    sep = " | " if plain else " · "
-    keys = [(_ascii(k) if plain else k, what) for k, what in KEYS]
-    for n in range(len(keys), 0, -1):
-        kept = [f"{k} {what}" for k, what in keys[:n]]
-        line = sep.join(kept)
-        if len(line) <= room:
-            return line
-    return ""
-
-
-def help_lines(width: int, plain: bool = False) -> list[str]:
-    """Every key and what it does, wrapped between keys to ``width`` columns."""
-    sep = " | " if plain else " · "
-    lines: list[str] = []
-    for key, what in HELP:
-        item = f"{_ascii(key) if plain else key} {what}"
-        if lines and len(lines[-1]) + len(sep) + len(item) <= width:
-            lines[-1] += sep + item
-        else:
-            lines.append(item)
-    return lines
-
-
-_ASCII_KEYS = (
-    ("←→", "left/right"),
-    ("↑↓", "up/down"),
-    ("←", "left"),
-    ("→", "right"),
-    ("↑", "up"),
-    ("↓", "down"),
-)
-
-
-def _ascii(key: str) -> str:
-    """The key's name on a terminal that cannot show arrows."""
-    for arrow, name in _ASCII_KEYS:
-        key = key.replace(arrow, name)
-    return key
-
-
-def level_meter(db: float, plain: bool = False, width: int = 10) -> str:
-    """The microphone's level as a bar: -60 dBFS empty, 0 full."""
-    filled = max(0, min(width, round((db + 60) / 60 * width)))
-    on, off = ("#", ".") if plain else ("█", "░")
-    return on * filled + off * (width - filled)
-
-
-def clock(seconds: float) -> str:
-    """3:07, or 1:02:03 past an hour."""
-    s = max(0, int(seconds))
-    if s >= 3600:
-        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
-    return f"{s // 60}:{s % 60:02d}"
 
 
 class Player:
@@ -434,28 +363,24 @@ class Player:
         n = len(chunks)
         heard, made = self.times(k)
         state = self.state(k)
-        mark = _MARKS_PLAIN if plain else _MARKS
-        sep = " | " if plain else " · "
+        mark = MARKS_PLAIN if plain else MARKS
         if state == "waiting for the voice":
             ready = max(0, n - k - 1)
             state += f" ({ready} sentence{'' if ready == 1 else 's'} ready)"
         so_far = "" if self.lecture.ended else " so far"
-        # Most needed first: what is happening, then the first keys, then where and how fast.
-        parts = [
-            f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
-            f"{min(k + 1, max(n, 1))}/{n}{so_far}",
-            f"{clock(heard)} / {clock(made)}",
-            f"{self.playback.speed:.1f}x",
-        ]
-        first_keys = len(sep.join(f"{key} {what}" for key, what in KEYS[:3]))
-        while len(parts) > 1 and len(sep.join(parts)) + 3 + first_keys > width:
-            parts.pop()  # speed, then the clocks, then the position make room for the keys
-        status = sep.join(parts)
-        keys = hint(width - len(status) - 3, plain)
-        line = f"{status}   {keys}" if keys else status[:width]
-        if self.help:
-            line += "\n" + "\n".join(help_lines(width, plain))
-        chunk = chunks[k] if k < n else None
+        line = compose(
+            [
+                f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
+                f"{min(k + 1, max(n, 1))}/{n}{so_far}",
+                f"{clock(heard)} / {clock(made)}",
+                f"{self.playback.speed:.1f}x",
+            ],
+            width,
+            plain,
+        )
+        if self.help:  # the panel draws them in a box: its borders take four columns
+            line += "\n" + "\n".join(help_lines(width - 4, plain))
+        chunk = chunks[k] if 0 <= k < n else None
         self.view.show_player(
             line,
             self.shown(k) if chunk is not None else None,
@@ -495,13 +420,3 @@ class Player:
         return self.playback.heard_seconds(k, in_answer=self._heard_aside), (
             self.playback.made_until()
         )
-
-
-_MARKS = {
-    "playing": "▶",
-    "paused": "⏸",
-    "answering": "✋",
-    "waiting": "…",
-    "done": "■",
-}
-_MARKS_PLAIN = {"playing": ">", "paused": "||", "answering": "?", "waiting": "...", "done": "#"}
