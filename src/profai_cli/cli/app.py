@@ -49,7 +49,7 @@ app = typer.Typer(
     help="Turn course notes into a spoken lecture, streamed as it is written.",
     epilog="The options that are settings (profai config show lists them) can also be set "
     "as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in the config file (profai config path). "
-    "Keys while teach plays: space, arrows, r, a, q, ?.",
+    "Keys while teach plays: space, arrows, r, [ ], a, v, A, b, n, q, ?.",
 )
 config_app = typer.Typer(no_args_is_help=True, help="Show where settings come from.")
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")
@@ -89,8 +89,9 @@ def teach(
     """Teach a lecture on NOTES: the text on screen as it is written, and in the voice.
 
     On a terminal: space pauses, left/right go a sentence back/on, r says it again,
-    up/down change the speed, a asks a question, q stops (the next teach resumes
-    there), ? shows the keys.
+    [ and ] go a section back/on, up/down change the speed, a asks a question, v asks
+    it aloud, A says the last answer again, b bookmarks the sentence, n goes on to a
+    course's next lecture, q stops (the next teach resumes there), ? shows the keys.
     """
     env.metrics.moment("arguments parsed")
     from profai_cli.cli.wiring import run_teach

@@ -19,7 +19,14 @@ from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.playback import Playback
-from profai_cli.lecture.subtitles import Cue, chapter_list, chapters, cue, render
+from profai_cli.lecture.subtitles import (
+    Cue,
+    bookmark_list,
+    chapter_list,
+    chapters,
+    cue,
+    render,
+)
 from profai_cli.lecture.text import lecture_text
 from profai_cli.llm.narration import count_words
 from profai_cli.notes.ingest import Notes
@@ -247,7 +254,8 @@ async def _export(
             if options.transcript is not None and incomplete is None:
                 asides = [] if options.with_questions or not key else store.load_questions(key)
                 said = with_asides(text, asides) if asides else text
-                transcript = chapter_list(chaps) + said
+                marks = store.load_marks(key) if key else []
+                transcript = chapter_list(chaps) + bookmark_list(marks) + said
                 staged.append(stage_text(options.transcript, transcript, replace=options.force))
             if options.subtitles is not None and incomplete is None:
                 subtitles = render(cues, options.subtitles, words=options.words)

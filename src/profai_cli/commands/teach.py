@@ -42,6 +42,7 @@ class TeachOptions:
     restart: bool = False  # ignore a saved position
     title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
     json: bool = False  # events on stdout instead of the panel
+    course: bool = False  # one lecture of a course: n goes on to the next
 
 
 async def teach(settings: Settings, notes: Notes, options: TeachOptions, env: Environment) -> bool:
@@ -204,8 +205,15 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
                 "sentences": events.sentences,
                 "words": metrics.words,
                 "audio_s": round(metrics.audio_seconds, 3) if voice is not None else None,
+                "bookmarks": [
+                    {"index": m["chunk"], "text": m["text"], "start_s": m["seconds"]}
+                    for m in store.load_marks(key)
+                ],
             }
         )
+    if quit_early and side is not None and side.next_lecture:
+        status.info("On to the next lecture; this one's place is kept.")
+        return True  # the course goes on
     if quit_early:
         status.info("Stopped; `profai teach` with the same notes resumes here.")
         return False

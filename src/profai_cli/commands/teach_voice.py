@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
@@ -67,6 +67,9 @@ class VoiceSide:
         self.finished = False  # every chunk was heard
         self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
+        self.marks: list[dict[str, object]] = []  # bookmarks (b), to keep
+        self.next_lecture = False  # n: the listener went on to the course's next lecture
+        self._last_answer: tuple[str, str] | None = None  # (question, answer), for A
         self._answering: set[asyncio.Task[None]] = set()
         self._ear: Ear | None = None  # the microphone and listener, from the first v
 
@@ -175,6 +178,9 @@ class VoiceSide:
             view=self.panel,
             on_question=lambda q, k: self._ask(q, k, playback, sink),
             on_listen=lambda finish: self._listen(finish, player),
+            on_again=lambda k: self._again(k, playback, sink),
+            on_mark=lambda k: self._mark(k, playback),
+            on_next_lecture=self._next(quit_asked) if self.options.course else None,
         )
         self.player = player
         reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit) if read else None
@@ -242,13 +248,51 @@ class VoiceSide:
             player.heard(asked.text)
         player.refresh()
 
-    def _ask(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
-        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))
+    def _ask(
+        self, question: str, back_to: int, playback: Playback, sink: Sink, given: str | None = None
+    ) -> None:
+        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink, given))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
-    async def _answer(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
-        """The answer on the panel and in the voice, then the lecture from ``back_to``."""
+    def _again(self, back_to: int, playback: Playback, sink: Sink) -> bool:
+        """A: the last answer said again, from what it said (nothing asked again)."""
+        if self._last_answer is None:
+            self.env.status.info("No answer to say again yet: a asks a question.")
+            return False
+        question, answer = self._last_answer
+        self._ask(question, back_to, playback, sink, given=answer)
+        return True
+
+    def _mark(self, k: int, playback: Playback) -> None:
+        """b: the sentence being heard kept as a bookmark (the transcript and --json list
+        them)."""
+        from profai_cli.lecture.status_line import clock
+
+        if not 0 <= k < len(self.lecture.chunks):
+            return
+        chunk = self.lecture.chunks[k]
+        seconds = playback.seconds_before(k)
+        self.marks.append({"chunk": k, "text": chunk.text, "seconds": round(seconds, 2)})
+        self.env.status.info(f"Bookmarked at {clock(seconds)}: {chunk.text}")
+
+    def _next(self, quit_asked: asyncio.Event) -> Callable[[], None]:
+        def go_on() -> None:
+            self.next_lecture = True
+            quit_asked.set()
+
+        return go_on
+
+    async def _answer(
+        self,
+        question: str,
+        back_to: int,
+        playback: Playback,
+        sink: Sink,
+        given: str | None = None,
+    ) -> None:
+        """The answer on the panel and in the voice, then the lecture from ``back_to``
+        (``given``: an answer already made, said again)."""
         assert self.player is not None
         status = self.env.status
         chunks = self.lecture.chunks
@@ -260,7 +304,8 @@ class VoiceSide:
         answer = ""
         safe = StreamSanitizer()
         try:
-            async for delta in self.answerer.answer(question, said):
+            deltas = self.answerer.answer(question, said) if given is None else _once(given)
+            async for delta in deltas:
                 text = safe.feed(delta)
                 answer += text
                 aside.add_text(text)
@@ -275,13 +320,17 @@ class VoiceSide:
             self.panel.end_aside()
             if not aside.chunks:
                 self.player.answered()
-        self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+        if given is None:
+            self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+            if answer.strip():
+                self._last_answer = (question, answer.strip())
 
     def keep_position(self, key: str, llm_name: str) -> None:
         """Stopped mid-lecture: keep where, so the next teach resumes there (and keep the
-        questions asked)."""
+        questions asked and the bookmarks)."""
         store.add_questions(key, self.asked)
-        self.asked = []
+        store.add_marks(key, self.marks)
+        self.asked, self.marks = [], []
         playback = self.playback
         if playback is None:
             return
@@ -319,3 +368,7 @@ def section_title(text: str, offset: int) -> str:
     found = [m.group(1) for m in HEADING.finditer(text) if m.start() <= offset]
     title = found[-1] if found else text.strip().split("\n", 1)[0]
     return title.strip().strip("*_`#").strip()[:60]
+
+
+async def _once(text: str) -> AsyncIterator[str]:
+    yield text

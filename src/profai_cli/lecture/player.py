@@ -74,6 +74,9 @@ class Player:
         view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
         on_listen: Callable[[asyncio.Event], None] | None = None,
+        on_again: Callable[[int], bool] | None = None,
+        on_mark: Callable[[int], None] | None = None,
+        on_next_lecture: Callable[[], None] | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
@@ -82,6 +85,9 @@ class Player:
         self.on_quit = on_quit
         self.on_question = on_question  # (question, the sentence to go on from)
         self.on_listen = on_listen  # hear a question; the event set ends it early (Enter)
+        self.on_again = on_again  # the last answer again, then back to k (False: none yet)
+        self.on_mark = on_mark  # bookmark sentence k
+        self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
         self.on_listen_cancel: Callable[[], object] | None = None  # Esc while listening
@@ -133,6 +139,11 @@ class Player:
             "help": self.toggle_help,
             "ask": self.ask,
             "listen": self.listen,
+            "section_back": lambda: self.section(-1),
+            "section_forward": lambda: self.section(+1),
+            "answer_again": self.answer_again,
+            "bookmark": self.bookmark,
+            "next_lecture": self.next_lecture,
         }.get(name)
         if name != "help":
             self.help = False  # the keys' box goes away on the next key
@@ -231,6 +242,44 @@ class Player:
         self.answering = back_to
         assert self.on_question is not None
         self.on_question(question, back_to)
+
+    def section(self, step: int) -> None:
+        """[ : back to the start of this section (the one before, when just begun); ] :
+        on to the next section's heading, once it is written."""
+        from profai_cli.speech import ChunkKind
+
+        k = self.current()
+        heads = [c.index for c in self.lecture.chunks if c.kind is ChunkKind.HEADING]
+        if step < 0:
+            starts = [h for h in heads if h <= k]
+            if len(starts) > 1 and k - starts[-1] <= 1:  # just begun: the section before
+                self.go(starts[-2])
+            else:
+                self.go(starts[-1] if starts else 0)
+        else:
+            after = [h for h in heads if h > k]
+            if after:
+                self.go(after[0])
+
+    def answer_again(self) -> None:
+        """A: the last answer said again (the question and its answer in their box), then
+        the lecture from the sentence it was in."""
+        if self.on_again is None or self.answering is not None:
+            return
+        back_to = self.current()
+        if self.on_again(back_to):
+            self.answering = back_to
+
+    def bookmark(self) -> None:
+        """b: this sentence kept as a bookmark, with the lecture."""
+        if self.on_mark is not None:
+            self.on_mark(self.current())
+
+    def next_lecture(self) -> None:
+        """n: on to a course's next lecture (this one's place kept)."""
+        if self.on_next_lecture is not None:
+            self.quitting = True
+            self.on_next_lecture()
 
     def answered(self) -> None:
         """The answer has been said (or given up): the lecture goes on."""

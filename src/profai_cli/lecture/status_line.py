@@ -18,16 +18,23 @@ KEYS = (
     ("←→", "sentence"),
     ("↑↓", "speed"),
     ("v", "ask aloud"),
+    ("[]", "section"),
+    ("b", "mark"),
 )
 HELP = (
     ("space", "pause or resume"),
     ("←/h", "previous sentence"),
     ("→/l", "next sentence"),
     ("r", "say it again"),
+    ("[/PgUp", "this section's start, or the one before"),
+    ("]/PgDn", "next section"),
+    ("n", "next lecture (a course)"),
     ("↑/+", "faster"),
     ("↓/-", "slower"),
     ("a", "ask a question"),
     ("v", "ask it aloud"),
+    ("A", "the last answer again"),
+    ("b", "bookmark this sentence"),
     ("q", "stop (resumes next time)"),
 )
 

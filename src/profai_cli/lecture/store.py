@@ -157,11 +157,14 @@ def _write(
     llm_name: str,
     position: dict[str, Any] | None,
 ) -> None:
-    questions = load_questions(key) if text == (_read(key) or {}).get("text") else []
+    same = text == (_read(key) or {}).get("text")
+    questions = load_questions(key) if same else []
+    marks = load_marks(key) if same else []
     _write_record(
         key,
         {
             "questions": questions,
+            "marks": marks,
             "text": text,
             "complete": complete,
             "llm": llm_name,
@@ -234,4 +237,29 @@ def load_questions(key: str) -> list[dict[str, Any]]:
         if isinstance(q, dict)
         and isinstance(q.get("question"), str)
         and isinstance(q.get("answer"), str)
+    ]
+
+
+def add_marks(key: str, marks: list[dict[str, Any]]) -> None:
+    """Keep bookmarks (b) with the lecture they were made in."""
+    if not marks:
+        return
+    record = _read(key) or {}
+    record["marks"] = [*load_marks(key), *marks]
+    _write_record(key, record)
+
+
+def load_marks(key: str) -> list[dict[str, Any]]:
+    """[{"chunk": k, "text": the sentence, "seconds": where it begins}] of this lecture."""
+    data = _read(key)
+    found = data.get("marks") if data else None
+    if not isinstance(found, list):
+        return []
+    return [
+        m
+        for m in found
+        if isinstance(m, dict)
+        and isinstance(m.get("chunk"), int)
+        and isinstance(m.get("text"), str)
+        and isinstance(m.get("seconds"), int | float)
     ]

@@ -85,3 +85,17 @@ def chapter_list(chaps: list[tuple[float, float, str]]) -> str:
         return ""
     rows = "\n".join(f"  {stamp(start, '.')[:8]}  {title}" for start, _, title in chaps)
     return f"<!--\nChapters:\n{rows}\n-->\n\n"
+
+
+def bookmark_list(marks: list[dict[str, object]]) -> str:
+    """The bookmarks made while it was taught (b): where each is and its sentence, as a
+    comment beside the chapters (never spoken, even by --from-transcript)."""
+    if not marks:
+        return ""
+    at = sorted((_seconds(m.get("seconds")), str(m.get("text", ""))) for m in marks)
+    rows = "\n".join(f"  {stamp(seconds, '.')[:8]}  {text}" for seconds, text in at)
+    return f"<!--\nBookmarks:\n{rows}\n-->\n\n"
+
+
+def _seconds(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0

@@ -39,6 +39,13 @@ KEYS = {
     "?": "help",
     "a": "ask",
     "v": "listen",
+    "[": "section_back",
+    "]": "section_forward",
+    "\x1b[5~": "section_back",  # Page Up
+    "\x1b[6~": "section_forward",  # Page Down
+    "n": "next_lecture",
+    "A": "answer_again",
+    "b": "bookmark",
     "\x1b": "escape",
     "\r": "enter",
     "\n": "enter",
