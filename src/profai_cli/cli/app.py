@@ -216,26 +216,24 @@ def say(
 )
 def notes_command(
     source: Annotated[
-        str, typer.Argument(help="A notes file of any kind, or a web address.", show_default=False)
+        str,
+        typer.Argument(
+            help="A notes file of any kind, a web address, or a folder of them (a course).",
+            show_default=False,
+        ),
     ],
     *,
     settings: Settings,
     flags: PagesFlags,
     env: Environment,
 ) -> None:
-    """Print notes as the lecturer gets them: converted to markdown (to read or edit)."""
-    from profai_cli.notes.ingest import read_notes
+    """Print notes as the lecturer gets them: converted to markdown (to read or edit).
 
-    loaded = read_notes(
-        source,
-        max_chars=settings.max_chars,
-        pages=flags.pages,
-        section=flags.section,
-        timeout=settings.timeout,
-    )
-    out = env.stdout.file
-    out.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
-    out.flush()
+    A folder (a course) gives each lecture in order, each after a comment naming its file.
+    """
+    from profai_cli.cli.wiring import print_notes
+
+    print_notes(source, settings, flags, env)
 
 
 @app.command()

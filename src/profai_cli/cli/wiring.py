@@ -11,10 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from profai_cli.cli.options import AskFlags, ExportFlags, QuizFlags, SpeakFlags, TeachFlags
+from profai_cli.cli.options import (
+    AskFlags,
+    ExportFlags,
+    PagesFlags,
+    QuizFlags,
+    SpeakFlags,
+    TeachFlags,
+)
 from profai_cli.core.config import Settings
 from profai_cli.lecture.environment import Environment
-from profai_cli.notes.ingest import Notes, notes_files, read_notes
+from profai_cli.notes.ingest import Notes, left_out, notes_files, read_notes
 
 
 def _reader(settings: Settings, flags: TeachFlags | ExportFlags) -> Callable[[str], Notes]:
@@ -28,6 +35,15 @@ def _reader(settings: Settings, flags: TeachFlags | ExportFlags) -> Callable[[st
         )
 
     return read
+
+
+def _say_left_out(paths: list[str] | None, env: Environment) -> None:
+    skipped = left_out(paths or [])
+    if skipped:
+        shown = ", ".join(skipped[:6]) + (
+            f" and {len(skipped) - 6} more" if len(skipped) > 6 else ""
+        )
+        env.status.warn(f"Not lectures, left out: {shown}.")
 
 
 def run_teach(
@@ -44,6 +60,7 @@ def run_teach(
     files = notes_files(notes or ["-"])
     check_course(files)
     outputs.check({"--stats-json": flags.stats_json}, files)
+    _say_left_out(notes, env)
     read = _reader(settings, flags)
     loaded = read(files[0]) if len(files) == 1 else None
     env.metrics.moment("notes read")
@@ -78,6 +95,7 @@ def run_export(
     env.status.quiet = flags.quiet
     files = notes_files(notes or ["-"])
     check_course(files)
+    _say_left_out(notes, env)
     read = _reader(settings, flags)
     course = len(files) > 1 or output.is_dir() or str(output).endswith(("/", os.sep))
     script = (
@@ -183,6 +201,7 @@ def run_quiz(
         raise InputError(f"{command} reads its answers on stdin: give the notes as a file")
     files = notes_files(paths)
     outputs.check({"--anki": flags.anki}, files)
+    _say_left_out(paths, env)
     loaded = [read_notes(f, max_chars=settings.max_chars) for f in files]
     if flags.with_audio and flags.anki is None:
         raise InputError("--with-audio puts audio on Anki cards: give --anki DECK.apkg too")
@@ -298,3 +317,23 @@ def settings_table() -> Any:
     for row in describe(settings, origin):
         table.add_row(*row)
     return table
+
+
+def print_notes(source: str, settings: Settings, flags: PagesFlags, env: Environment) -> None:
+    """`profai notes`: the markdown the lecturer gets, of a file or of each lecture of a
+    course folder (as teach and quiz take it), each after a comment naming its file."""
+    files = notes_files([source])
+    _say_left_out([source], env)
+    out = env.stdout.file
+    for i, path in enumerate(files):
+        loaded = read_notes(
+            path,
+            max_chars=settings.max_chars,
+            pages=flags.pages,
+            section=flags.section,
+            timeout=settings.timeout,
+        )
+        if len(files) > 1:
+            out.write(("\n" if i else "") + f"<!-- {Path(path).name} -->\n\n")
+        out.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
+        out.flush()

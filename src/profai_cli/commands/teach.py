@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from profai_cli.ui import LecturePanel, Status
 
 
+DEVICE_WAIT = 0.5  # seconds the text waits for the sound device to open (or fail)
+
+
 @dataclass
 class TeachOptions:
     audio: bool = True
@@ -83,6 +86,11 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             status.warn(plan.message)
         else:
             voice = parts.start_voice(plan)
+    if settings.checkpoints and (voice is None or not options.keys):
+        status.warn(
+            "--checkpoints are asked in the voice and answered with the player's keys: "
+            f"{'no voice here' if voice is None else 'keys are off'}, so none are asked."
+        )
     if saved is None or not saved.complete:
         status.info(why)
         if (note := length_note(llm, request)) is not None:
@@ -120,10 +128,12 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     if saved is not None:
         start = min(saved.chunk, max(0, saved.chunks - 1))
         lecture.move_to(start)
-        status.info(
-            f"Resuming at '{saved.title}' ({_clock(saved.seconds)} of {_clock(saved.total)}); "
-            "--restart to start over."
+        where = (
+            f"{_clock(saved.seconds)} of {_clock(saved.total)}"
+            if saved.complete
+            else f"{_clock(saved.seconds)} in; the rest is still to be written"
         )
+        status.info(f"Resuming at '{saved.title}' ({where}); --restart to start over.")
         deltas = _resumed_text(saved, llm, settings, notes, env)
     else:
         status.info("Preparing lecture...")
@@ -135,6 +145,9 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
 
     shown = _From(panel, saved) if saved is not None else panel
+    if voice is not None and voice.device is not None and not options.require_audio:
+        # A missing sound server fails at once: said before the text, not twenty lines in.
+        await asyncio.wait({voice.device}, timeout=DEVICE_WAIT)
     side = None
     if voice is not None:
         shown.follow()  # the text on screen goes with the voice (until it fails to start)
@@ -148,6 +161,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             llm.answerer(notes.text),
             notes,
             start_seconds=saved.seconds if saved is not None else None,
+            start_total=saved.total if saved is not None and saved.complete else None,
             on_sentence=events.sentence if events is not None else None,
         )
         side.begun = begun

@@ -48,6 +48,7 @@ class VoiceSide:
         answerer: Answerer,
         notes: Notes,
         start_seconds: float | None = None,
+        start_total: float | None = None,
         on_sentence: Callable[[Chunk, str, float], None] | None = None,
     ) -> None:
         self.parts = parts
@@ -59,6 +60,7 @@ class VoiceSide:
         self.voice = voice
         self.start = start
         self.start_seconds = start_seconds  # the clock at ``start``, from the saved place
+        self.start_total = start_total  # the whole lecture's length the saved place said
         self.answerer = answerer
         self.notes = notes
         self.on_sentence = on_sentence  # (chunk, the lecture text, its start in seconds)
@@ -81,16 +83,18 @@ class VoiceSide:
 
     async def _speak(self) -> None:
         status, metrics = self.env.status, self.env.metrics
+        device = self.voice.device
+        if device is not None and device.done() and not device.cancelled():
+            if isinstance(device.exception(), AudioDeviceError):  # said before any text
+                await self._no_device(device.exception())  # type: ignore[arg-type]
+                return
         tts = await self.voice.engine
         warming = asyncio.ensure_future(tts.warm_up())
         try:
             sink = await self.voice.sink()  # opened by now, as a rule: it went first
         except AudioDeviceError as exc:
-            if self.options.require_audio:
-                raise
-            status.warn(f"{exc.message}. Continuing with text only.")
-            self.panel.follow(False)
             warming.cancel()
+            await self._no_device(exc)
             return
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
         self.parts.give_voice(self.lecture, tts, self.notes)
@@ -109,7 +113,7 @@ class VoiceSide:
         keys = self._keys(playback, sink, quit_asked, read=self.options.keys)
         if self.player is None:
             self.panel.follow(False)  # no player marks what is heard: nothing to follow
-        if self.settings.checkpoints and keys is None:
+        if self.settings.checkpoints and keys is None and self.options.keys:
             status.warn("Checkpoints are answered with the player's keys on a terminal: none here.")
         running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
         quitting = asyncio.ensure_future(quit_asked.wait())
@@ -143,6 +147,21 @@ class VoiceSide:
             if sink.live:
                 metrics.heard_seconds = self._heard_seconds(playback)
             metrics.device_underflows = sink.device_underflows
+
+    async def _no_device(self, exc: AudioDeviceError) -> None:
+        if self.options.require_audio:
+            raise exc
+        self.env.status.warn(f"{exc.message}. Continuing with text only.")
+        if self.settings.checkpoints:
+            self.env.status.warn("--checkpoints need the voice: none are asked.")
+        self.panel.follow(False)
+
+    def _total(self, playback: Playback) -> float:
+        """The whole lecture's length, as the last stop said it when resumed (one number
+        from stop to stop), else estimated now for what was not made."""
+        if self.start_total is not None and self.lecture.complete:
+            return self.start_total
+        return playback.seconds_before(len(self.lecture.chunks))
 
     def _heard_seconds(self, playback: Playback) -> float:
         """How far the listener got: all of it, or up to where they stopped."""
@@ -353,7 +372,7 @@ class VoiceSide:
                 chunks=len(self.lecture.chunks),
                 offset=offset,
                 seconds=playback.seconds_before(heard),
-                total=playback.seconds_before(len(self.lecture.chunks)),
+                total=self._total(playback),
                 title=section_title(self.lecture.text, offset),
             ),
             self.settings,
