@@ -95,7 +95,7 @@ def test_enter_ends_the_question_and_the_meter_shows_the_level() -> None:
     asked, mic, keys, shown = asyncio.run(_hear("enter"))
     assert getattr(asked, "text", None) == "What is a transform boundary?"
     assert mic.stopped_by == "enter" and keys.stopped
-    meter = [line for line in shown if line.startswith("Listening...")]
+    meter = [line for line in shown if line.startswith("Listening with fake...")]
     assert len(meter) > 3 and "█" in meter[-1] and "Enter ends · Esc cancels" in meter[-1]
     assert shown[-1] == ""  # the meter's line is cleared after
 

@@ -260,7 +260,7 @@ def doctor(*, settings: Settings, env: Environment) -> None:
 @app.command()
 @takes()
 def devices(*, env: Environment) -> None:
-    """List the sound output devices."""
+    """List the sound devices: outputs (the voice) and inputs (the microphone, for v)."""
     from profai_cli.cli.wiring import devices_table
 
     env.stdout.print(devices_table())

@@ -247,7 +247,8 @@ def doctor_table(settings: Settings) -> tuple[Any, bool]:
     checks, can_teach = run_checks(settings)
     table = Table(title="profai doctor", title_justify="left")
     for col in ("check", "", "details / what to do"):
-        table.add_column(col)
+        # A path longer than the column is folded onto the next line, never cut with "…".
+        table.add_column(col, overflow="fold")
     marks = {True: "[green]ok[/]", False: "[red]no[/]", None: "[dim]-[/]"}
     for c in checks:
         table.add_row(c.name, marks[c.ok], c.detail)
@@ -289,16 +290,22 @@ def devices_table() -> Any:
 def voices_table() -> Any:
     from rich.table import Table
 
+    from profai_cli.core.config import resolve
+    from profai_cli.lecture.engines import plan_voice
     from profai_cli.service.speech import DEFAULT_VOICE, PCM_RATE, VOICES
     from profai_cli.tts.piper_tts import BUNDLED_VOICE, bundled_voice_path, piper_available
 
+    settings, _ = resolve({})
+    engine = plan_voice(settings).engine  # the one default: what teach would use here
     table = Table(title="Voices", title_justify="left")
     for col in ("engine", "voice", "sample rate", "note"):
         table.add_column(col)
     for name in VOICES:
-        table.add_row("openai", name, f"{PCM_RATE} Hz", "default" if name == DEFAULT_VOICE else "")
+        used = engine == "openai" and name == (settings.voice or DEFAULT_VOICE)
+        table.add_row("openai", name, f"{PCM_RATE} Hz", "default here" if used else "")
     if piper_available() and bundled_voice_path() is not None:
-        table.add_row("piper", BUNDLED_VOICE, "22050 Hz", "bundled, offline; default")
+        note = "bundled, offline" + ("; default here" if engine == "piper" else "")
+        table.add_row("piper", BUNDLED_VOICE, "22050 Hz", note)
         table.add_row("piper", "PATH.onnx", "the voice's own", "--voice PATH")
     else:
         table.add_row("piper", "-", "-", "pip install 'profai-cli[offline]'")

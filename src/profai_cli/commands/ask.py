@@ -29,6 +29,7 @@ from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.notes.ingest import Notes
 from profai_cli.ui.keys import discard_typed
+from profai_cli.ui.wrap import WordWrap
 
 
 async def ask(
@@ -69,13 +70,16 @@ async def ask(
             asking = (
                 heard_questions(parts, notes.text + "\n" + said) if listen else _each(questions)
             )
+            asked_any = False
             async for question in asking:
                 question = strip_controls(question).strip()
                 if not question:
                     continue
+                wrap = _wrapper(env)
                 if events is None:
-                    out.write(f"Q: {question}\nA: ")
+                    out.write(wrap.feed(f"Q: {question}\n") + wrap.feed("A: "))
                     out.flush()
+                asked_any = True
                 lecture = parts.lecture(tts, notes)
                 playing = None
                 if sink is not None:
@@ -89,11 +93,11 @@ async def ask(
                         answer += text
                         lecture.add_text(text)
                         if events is None:
-                            out.write(text)
+                            out.write(wrap.feed(text))
                             out.flush()
                     answer += safe.flush()
                     if events is None:
-                        out.write("\n\n")
+                        out.write(wrap.flush() + "\n\n")
                         out.flush()
                     else:
                         events.emit(
@@ -113,6 +117,8 @@ async def ask(
                         await asyncio.gather(playing, return_exceptions=True)
                     await lecture.aclose()
                 asked.append({"chunk": None, "question": question, "answer": answer.strip()})
+            if not asked_any and not listen:  # `ask notes < /dev/null`: not a silent 0
+                raise InputError("no question: give one as an argument, or one a line on stdin")
             if sink is not None:
                 with contextlib.suppress(Exception):
                     await sink.drain()
@@ -136,9 +142,10 @@ async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
     listener, why = env.engines.listener(settings)
     if listener is None:
         raise InputError(why.replace("type the question (a)", "ask with text instead"))
-    env.status.info(why)
-    ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
     terminal = sys.stdin is not None and sys.stdin.isatty()
+    if not terminal:  # on a terminal the meter's line names the listener, and goes
+        env.status.info(why)
+    ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
     try:
         async for question in _heard(ear, context, env, terminal):
             yield question
@@ -179,6 +186,12 @@ async def _heard(ear: Ear, context: str, env: Environment, terminal: bool) -> As
         if edited.strip():
             answered += 1
             yield edited
+
+
+def _wrapper(env: Environment) -> WordWrap:
+    """Lines broken between words on a terminal (its own break cut words); none elsewhere."""
+    console = env.stdout
+    return WordWrap(console.width if console.is_terminal else 1_000_000)
 
 
 def _open_keys(env: Environment) -> OpenKeys:

@@ -109,14 +109,17 @@ async def hear_on_terminal(
     from profai_cli.lecture.status_line import level_meter
     from profai_cli.ui.keys import discard_typed
 
+    name = getattr(ear.listener, "name", "")
+    listening = f"Listening with {name}..." if name else "Listening..."
+
     finish = asyncio.Event()
     hint = "Enter ends · Esc cancels"
     task = asyncio.ensure_future(
         ear.question(
             context,
             finish,
-            lambda db: show(f"Listening... {level_meter(db)}  {hint}"),
-            on_open=lambda: show(f"Listening... {level_meter(-120.0)}  {hint}"),
+            lambda db: show(f"{listening} {level_meter(db)}  {hint}"),
+            on_open=lambda: show(f"{listening} {level_meter(-120.0)}  {hint}"),
         )
     )
 

@@ -13,7 +13,7 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from profai_cli.lecture.playback import Playback
 from profai_cli.llm.base import Quizzer
 from profai_cli.llm.quiz import Grade, Quizzed, pick
 from profai_cli.notes.ingest import Notes
+from profai_cli.ui.wrap import wrapped
 
 if TYPE_CHECKING:
     import numpy as np
@@ -149,8 +150,19 @@ async def _ask_all(
         finally:
             await lecture.aclose()
 
+    terminal = _terminal()
+    width = env.stdout.width if env.stdout.is_terminal else 1_000_000
     for number, (quizzed, card) in enumerate(queue, 1):
         q = quizzed.question
+        reply: str | None = None
+        if not terminal and not emit:  # a script's answers, there before the question is put
+            reply = next(answers, None)
+            if reply is None:
+                if not answered:  # `quiz < /dev/null`: not a question, then "0 of 0 right"
+                    raise InputError(
+                        "no answers on stdin: type them on a terminal, or give one a line"
+                    )
+                break
         source = {"file": quizzed.file, "section": q.section, "sentence": q.source}
         if emit:
             emit(
@@ -163,25 +175,34 @@ async def _ask_all(
                 }
             )
         else:
-            out.write(f"\n{number}. {q.text}\n")
+            out.write("\n" + wrapped(f"{number}. {q.text}", width, "   ") + "\n")
             out.flush()
-        await say(q.text)
-        started = time.monotonic()
-        reply = next(answers, None)
+        if reply is None:
+            # The prompt is there as the question is said: an answer typed early lands on it.
+            said_at: list[float] = []  # when the question had been said: the answer's clock
+            saying = asyncio.ensure_future(_marked(say(q.text), said_at))
+            try:
+                reply = await asyncio.to_thread(next, answers, None)
+                seconds = time.monotonic() - said_at[0] if said_at else 0.0  # 0: answered early
+                await saying
+            finally:
+                saying.cancel()
+        else:
+            await say(q.text)
+            seconds = 0.0
         if reply is None:
             break  # no more answers: what was answered is kept
-        seconds = time.monotonic() - started
         graded = await quizzer.grade(q, reply)
         answered += 1
         rating = rating_for(graded.correct, graded.score, seconds)
-        if kind == "review" and not emit and _terminal():
-            out.write(f"   {graded.feedback}\n")
+        if kind == "review" and not emit and terminal:
+            out.write(wrapped(f"   {graded.feedback}", width, "   ") + "\n")
             out.flush()
             await say(graded.feedback)
             rating = await asyncio.to_thread(_rated, rating, out, env.undo_on_exit)
             graded = Grade(graded.score, graded.correct, "")  # already said
         due = deck.answered(card, rating, seconds)
-        if kind == "review" and not emit and _terminal():
+        if kind == "review" and not emit and terminal:
             out.write(f"   {RATINGS[rating].title()}: due again {_after(due)}.\n")
             out.flush()
         right += graded.correct
@@ -199,7 +220,7 @@ async def _ask_all(
                 }
             )
         elif graded.feedback:
-            out.write(f"   {graded.feedback}\n")
+            out.write(wrapped(f"   {graded.feedback}", width, "   ") + "\n")
             out.flush()
         if graded.feedback:
             await say(graded.feedback)
@@ -255,6 +276,11 @@ def _rated(rating: int, out: IO[str], undo: list[Callable[[], None]]) -> int:
     out.write(f"-> {RATINGS[chosen]}\n")
     out.flush()
     return chosen
+
+
+async def _marked(saying: Awaitable[None], said_at: list[float]) -> None:
+    await saying
+    said_at.append(time.monotonic())
 
 
 def _after(due: datetime) -> str:

@@ -146,6 +146,7 @@ class VoiceSide:
             metrics.silences = sink.silences
             if sink.live:
                 metrics.heard_seconds = self._heard_seconds(playback)
+                metrics.heard_sentences = self._heard_sentences(playback)
             metrics.device_underflows = sink.device_underflows
 
     async def _no_device(self, exc: AudioDeviceError) -> None:
@@ -162,6 +163,15 @@ class VoiceSide:
         if self.start_total is not None and self.lecture.complete:
             return self.start_total
         return playback.seconds_before(len(self.lecture.chunks))
+
+    def _heard_sentences(self, playback: Playback) -> int:
+        """How many of the lecture's sentences the listener got to (all, at its end)."""
+        if self.finished:
+            return len(self.lecture.chunks)
+        k = playback.heard_chunk()
+        if k == ASIDE:
+            k = self.player.answering if self.player is not None else None
+        return 0 if k is None else k + 1
 
     def _heard_seconds(self, playback: Playback) -> float:
         """How far the listener got: all of it, or up to where they stopped."""
@@ -252,7 +262,7 @@ class VoiceSide:
                 self.env.status.warn(why)
                 player.type_instead()
                 return
-            self.env.status.info(why)
+            player.listener = listener.name  # on the meter's line, not left in the text
             self._ear = Ear(listener, engines.microphone(settings), self.env.status.warn)
 
         def level(db: float) -> None:

@@ -90,6 +90,7 @@ class Player:
         self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
+        self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
         self.on_listen_cancel: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
         self._was_paused = False
@@ -329,7 +330,9 @@ class Player:
     def change_speed(self, step: float) -> None:
         """A new speed from the next sentence on. Presses in quick succession are one
         change: the next sentences are made again once, SPEED_SETTLE after the last."""
-        speed = round(min(MAX_SPEED, max(MIN_SPEED, self.playback.speed + step)), 2)
+        now = self.playback.speed  # --speed 3 is allowed: the keys step from there
+        top, bottom = max(MAX_SPEED, now), min(MIN_SPEED, now)
+        speed = round(min(top, max(bottom, now + step)), 2)
         if speed == self.playback.speed or self.lecture.voice is None:
             return
         self.playback.speed = speed
@@ -392,7 +395,8 @@ class Player:
         width = self.view.width - 2
         if self.listening is not None:
             meter = level_meter(self.level, plain)
-            line = f"Listening... {meter}  (Enter to finish, Esc to cancel)"
+            who = f" with {self.listener}" if self.listener else ""
+            line = f"Listening{who}... {meter}  (Enter to finish, Esc to cancel)"
             self.view.show_player(line.replace("·", "|") if plain else line, None, None)
             return
         if self._prompt is not None:
