@@ -26,7 +26,7 @@ HELP = (
     ("←/h", "previous sentence"),
     ("→/l", "next sentence"),
     ("r", "say it again"),
-    ("[/PgUp", "this section's start, or the one before"),
+    ("[/PgUp", "back a section"),
     ("]/PgDn", "next section"),
     ("n", "next lecture (a course)"),
     ("↑/+", "faster"),
