@@ -177,3 +177,18 @@ def test_no_keys_still_shows_the_status_line(home: Path, pulse: str) -> None:
             time.sleep(0.2)
             s.proc.terminate()
             s.wait()
+
+
+def test_a_status_message_on_a_dumb_terminal_gets_a_line_of_its_own() -> None:
+    out = io.StringIO()
+    console = Console(file=out, width=60, force_terminal=True, _environ={"TERM": "dumb"})
+    status = Status(Console(file=out, width=60, _environ={"TERM": "dumb"}))
+    panel = make_panel(console, status=status)
+    panel.append("A wave carries energy.\n\n")
+    panel.show_player("> playing | 1/2", None, None)
+    status.warn("The voice failed on one sentence.")
+    said = out.getvalue()
+    line = said.index("The voice failed")
+    assert said[:line].endswith("\r" + " " * len("> playing | 1/2") + "\r")  # cleared first
+    assert said.rstrip().endswith("> playing | 1/2")  # then drawn again under it
+    panel.close()

@@ -137,6 +137,14 @@ class DumbPanel(PlainPanel):
         self._at_line_start = True
         self._drawn = 0.0
 
+    def clear(self) -> None:
+        """The status line off the screen (before other text takes its line)."""
+        self._clear()
+        self._out.flush()
+
+    def redraw(self) -> None:
+        self._draw()
+
     def _clear(self) -> None:
         if self._shown:
             self._out.write("\r" + " " * len(self._shown) + "\r")
@@ -199,5 +207,8 @@ def make_panel(
         return PlainPanel(console.file)
     if console.is_dumb_terminal:
         utf8 = console.encoding.lower().replace("-", "").startswith("utf")
-        return DumbPanel(console.file, console.width, plain=not utf8)
+        panel = DumbPanel(console.file, console.width, plain=not utf8)
+        if status is not None:  # a status line printed meanwhile goes on a line of its own
+            status.around_line = (panel.clear, panel.redraw)
+        return panel
     return LivePanel(console, title=title, status=status)
