@@ -122,7 +122,7 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     with Recorder() as rec, session:
         _playing(session, fake, 2)
         asked = session.send(b"v")
-        assert session.wait_for(b"Listening...", 5), session.shown()
+        assert session.wait_for(b"Listening with", 5), session.shown()
         speak_into_microphone(spoken).wait()
         deadline, again = time.monotonic() + 15, False
         while b"I heard: '" not in session.raw and time.monotonic() < deadline:
@@ -173,3 +173,18 @@ def test_a_microphone_that_is_not_there_is_said_before_the_lecture(
     assert r.code == 2, r.err
     assert "no input device named like 'no such microphone'" in r.err
     assert r.out == ""  # nothing taught: the typo is said first
+
+
+def test_ask_listen_on_a_terminal_shows_the_meter_and_esc_cancels(
+    home: Path, microphone: str
+) -> None:
+    args = [PROFAI, "ask", str(NOTES), "--listen", "--stt", "pocketsphinx", "--llm", "none"]
+    session = TerminalSession([*args, "--no-audio"], clean_env(home), stdin=None)
+    with session:
+        assert session.wait_for(b"Listening with pocketsphinx", 20), session.shown()
+        assert session.wait_showing("Enter ends · Esc cancels", 5), session.shown()
+        assert "░" in session.shown()  # the level meter, as v shows it
+        session.send(b"\x1b")
+        assert session.wait() == 0, session.shown()
+        assert "Cancelled: nothing asked." in session.shown()
+        assert session.modes_after == session.modes_before  # the terminal given back

@@ -240,8 +240,11 @@ def _review_on_a_terminal(home: Path, notes: Path, rating: bytes) -> str:
         assert session.wait_for(b"> ", 20), session.shown()
         session.send(b"no idea\r")
         assert session.wait_for(b"Again by your answer", 10), session.shown()
-        session.send(rating + b"\r")
+        session.send(rating or b"\r")  # a key acts at once: no Enter after it
         assert session.wait() == 0, session.shown()
+        chosen = {b"": "again", b"3": "good"}[rating]
+        assert f"-> {chosen}" in session.shown()  # what was set, said
+        assert f"{chosen.title()}: due again in" in session.shown()
     stats = run_here(["review", str(notes), "--stats"], home, PROFAI_NOW="2026-12-01T09:05:00")
     return stats.out
 

@@ -17,9 +17,14 @@ from profai_cli.core.stderr_guard import quiet_stderr
 if TYPE_CHECKING:
     import numpy as np
 
+# PortAudio is there but no device answers: the sound server is missing, most often.
 NO_DEVICE_FIX = (
-    "install PortAudio (apt-get install libportaudio2) and check a sound device "
-    "is connected, or write the lecture to a file with `profai export`"
+    "start PulseAudio or PipeWire (or check that the sound card is seen: aplay -l), or "
+    "use --no-audio, or write the lecture to a file with `profai export`"
+)
+PORTAUDIO_FIX = (
+    "install PortAudio (apt-get install libportaudio2), or use --no-audio, or write the "
+    "lecture to a file with `profai export`"
 )
 
 # Seconds of audio queued in the device. Through ALSA's PulseAudio plugin (most Linux
@@ -61,7 +66,7 @@ def import_sounddevice() -> Any:
             _silence_alsa()
     except OSError as exc:  # PortAudio library missing
         raise AudioDeviceError(
-            f"no sound output: PortAudio is not available ({exc}); " + NO_DEVICE_FIX
+            f"no sound output: PortAudio is not available ({exc}); " + PORTAUDIO_FIX
         ) from None
     return sounddevice
 

@@ -292,6 +292,12 @@ class _FfmpegMp3:
         self.closed = True
 
 
+# A lossy encoder's filtering raises true peaks: LAME put a -1.0 dBTP limit at -0.3 dBTP
+# in the file. The limiter works under this for lossy files, so the file is under -1.
+LOSSY = frozenset({".mp3", ".ogg", ".opus", ".m4a", ".m4b", ".aac", ".wma", ".webm"})
+LOSSY_CEILING_DBTP = -2.5
+
+
 class FileSink(StoringSink):
     """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
 
@@ -299,6 +305,7 @@ class FileSink(StoringSink):
         import soundfile as sf
 
         self.target = target
+        self.ceiling_dbtp = LOSSY_CEILING_DBTP if target.extension in LOSSY else None
         self.cover = cover  # a picture for the file (.mp3, .m4a, .m4b): players show it
         self._frames = 0  # at the input rate: the timeline of subtitles and chapters
         self._file: Any = None  # soundfile's SoundFile, or ffmpeg on a pipe for MP3

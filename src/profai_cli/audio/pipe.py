@@ -15,6 +15,7 @@ import subprocess
 from typing import IO, TYPE_CHECKING
 
 from profai_cli.audio.base import StoringSink
+from profai_cli.audio.files import LOSSY_CEILING_DBTP
 from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
@@ -26,6 +27,28 @@ _FFMPEG = {
     "ogg": ["-f", "ogg", "-c:a", "libvorbis"],
     "flac": ["-f", "flac"],
 }
+
+
+def _sized(out: IO[bytes], frames: int) -> None:
+    """``> x.wav``: stdout is a file, so the sizes go back into the header, as a file's
+    WAV has them. On a pipe they stay "until the end of the stream" (what ffmpeg writes
+    to a pipe): nothing can go back into a pipe."""
+    import os
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.fstat(out.fileno()).st_mode):
+            return
+        end = out.tell()
+        data = frames * 2
+        out.seek(4)
+        out.write(struct.pack("<I", min(0xFFFFFFFF, 36 + data)))
+        out.seek(40)
+        out.write(struct.pack("<I", min(0xFFFFFFFF, data)))
+        out.seek(end)
+        out.flush()
+    except (OSError, ValueError):  # not seekable after all (an appended file, a socket)
+        return
 
 
 def wav_header(rate: int) -> bytes:
@@ -52,7 +75,9 @@ class PipeSink(StoringSink):
             )
         self.sample_rate = sample_rate
         self._out = out
+        self._fmt = fmt
         self._frames = 0
+        self.ceiling_dbtp = LOSSY_CEILING_DBTP if fmt in ("mp3", "ogg") else None
         self._proc: subprocess.Popen[bytes] | None = None
         if fmt in _FFMPEG:
             if shutil.which("ffmpeg") is None:
@@ -106,6 +131,8 @@ class PipeSink(StoringSink):
                 raise BrokenPipeError("ffmpeg stopped: the reader went away")
         else:
             self._out.flush()
+            if self._fmt == "wav":
+                _sized(self._out, self._frames)
 
     def close(self) -> None:
         if self._proc is not None:

@@ -34,9 +34,9 @@ from profai_cli.cli.options import (
     QuizFlags,
     SpeakFlags,
     TeachFlags,
-    takes,
 )
 from profai_cli.cli.runner import run_app
+from profai_cli.cli.takes import takes
 from profai_cli.core.config import Settings
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ app = typer.Typer(
     help="Turn course notes into a spoken lecture, streamed as it is written.",
     epilog="The options that are settings (profai config show lists them) can also be set "
     "as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in the config file (profai config path). "
-    "Keys while teach plays: space, arrows, r, a, q, ?.",
+    "Keys while teach plays: space, arrows, r, [ ], a, v, A, b, n, q, ?.",
 )
 config_app = typer.Typer(no_args_is_help=True, help="Show where settings come from.")
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")
@@ -89,8 +89,9 @@ def teach(
     """Teach a lecture on NOTES: the text on screen as it is written, and in the voice.
 
     On a terminal: space pauses, left/right go a sentence back/on, r says it again,
-    up/down change the speed, a asks a question, q stops (the next teach resumes
-    there), ? shows the keys.
+    [ and ] go a section back/on, up/down change the speed, a asks a question, v asks
+    it aloud, A says the last answer again, b bookmarks the sentence, n goes on to a
+    course's next lecture, q stops (the next teach resumes there), ? shows the keys.
     """
     env.metrics.moment("arguments parsed")
     from profai_cli.cli.wiring import run_teach
@@ -215,26 +216,24 @@ def say(
 )
 def notes_command(
     source: Annotated[
-        str, typer.Argument(help="A notes file of any kind, or a web address.", show_default=False)
+        str,
+        typer.Argument(
+            help="A notes file of any kind, a web address, or a folder of them (a course).",
+            show_default=False,
+        ),
     ],
     *,
     settings: Settings,
     flags: PagesFlags,
     env: Environment,
 ) -> None:
-    """Print notes as the lecturer gets them: converted to markdown (to read or edit)."""
-    from profai_cli.notes.ingest import read_notes
+    """Print notes as the lecturer gets them: converted to markdown (to read or edit).
 
-    loaded = read_notes(
-        source,
-        max_chars=settings.max_chars,
-        pages=flags.pages,
-        section=flags.section,
-        timeout=settings.timeout,
-    )
-    out = env.stdout.file
-    out.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
-    out.flush()
+    A folder (a course) gives each lecture in order, each after a comment naming its file.
+    """
+    from profai_cli.cli.wiring import print_notes
+
+    print_notes(source, settings, flags, env)
 
 
 @app.command()
@@ -261,7 +260,7 @@ def doctor(*, settings: Settings, env: Environment) -> None:
 @app.command()
 @takes()
 def devices(*, env: Environment) -> None:
-    """List the sound output devices."""
+    """List the sound devices: outputs (the voice) and inputs (the microphone, for v)."""
     from profai_cli.cli.wiring import devices_table
 
     env.stdout.print(devices_table())

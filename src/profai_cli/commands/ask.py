@@ -10,8 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
+from profai_cli.commands.listen import (
+    Cancelled,
+    Ear,
+    NothingHeard,
+    OpenKeys,
+    Stoppable,
+    hear_on_terminal,
+)
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import InputError
 from profai_cli.core.safe_text import StreamSanitizer, strip_controls
@@ -20,6 +28,8 @@ from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.notes.ingest import Notes
+from profai_cli.ui.keys import discard_typed
+from profai_cli.ui.wrap import WordWrap
 
 
 async def ask(
@@ -60,13 +70,16 @@ async def ask(
             asking = (
                 heard_questions(parts, notes.text + "\n" + said) if listen else _each(questions)
             )
+            asked_any = False
             async for question in asking:
                 question = strip_controls(question).strip()
                 if not question:
                     continue
+                wrap = _wrapper(env)
                 if events is None:
-                    out.write(f"Q: {question}\nA: ")
+                    out.write(wrap.feed(f"Q: {question}\n") + wrap.feed("A: "))
                     out.flush()
+                asked_any = True
                 lecture = parts.lecture(tts, notes)
                 playing = None
                 if sink is not None:
@@ -80,11 +93,11 @@ async def ask(
                         answer += text
                         lecture.add_text(text)
                         if events is None:
-                            out.write(text)
+                            out.write(wrap.feed(text))
                             out.flush()
                     answer += safe.flush()
                     if events is None:
-                        out.write("\n\n")
+                        out.write(wrap.flush() + "\n\n")
                         out.flush()
                     else:
                         events.emit(
@@ -104,6 +117,8 @@ async def ask(
                         await asyncio.gather(playing, return_exceptions=True)
                     await lecture.aclose()
                 asked.append({"chunk": None, "question": question, "answer": answer.strip()})
+            if not asked_any and not listen:  # `ask notes < /dev/null`: not a silent 0
+                raise InputError("no question: give one as an argument, or one a line on stdin")
             if sink is not None:
                 with contextlib.suppress(Exception):
                     await sink.drain()
@@ -119,27 +134,43 @@ async def _each(questions: Iterable[str]) -> AsyncIterator[str]:
 
 
 async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
-    """Questions from the microphone. On a terminal each is shown as heard, to ask as it
-    is (Enter) or edit first, and another is heard after its answer; from a script, one
+    """Questions from the microphone. On a terminal each is heard with the player's keys
+    and level meter (Enter ends it, Esc cancels), shown as heard, to ask as it is
+    (Enter) or edit first, and another is heard after its answer; from a script, one
     question, asked as heard. Nothing heard is one line: exit 2 (4 with no microphone)."""
-    from profai_cli.commands.listen import Ear, NothingHeard
-
     env, settings = parts.env, parts.settings
     listener, why = env.engines.listener(settings)
     if listener is None:
         raise InputError(why.replace("type the question (a)", "ask with text instead"))
-    env.status.info(why)
-    ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
     terminal = sys.stdin is not None and sys.stdin.isatty()
+    if not terminal:  # on a terminal the meter's line names the listener, and goes
+        env.status.info(why)
+    ear = Ear(listener, env.engines.microphone(settings), lambda line: None)
+    try:
+        async for question in _heard(ear, context, env, terminal):
+            yield question
+    finally:
+        if terminal:
+            discard_typed()  # keys pressed while an answer was said: not the shell's
+
+
+async def _heard(ear: Ear, context: str, env: Environment, terminal: bool) -> AsyncIterator[str]:
     answered = 0
     while True:
-        asked = await ear.question(
-            context,
-            asyncio.Event(),
-            on_open=lambda: env.status.info(
-                "Listening... (ask your question; a short silence ends it)"
-            ),
-        )
+        if terminal:
+            try:
+                asked = await hear_on_terminal(ear, context, _open_keys(env), _meter(env))
+            except Cancelled:
+                env.status.info("Cancelled: nothing asked.")
+                return
+        else:
+            asked = await ear.question(
+                context,
+                asyncio.Event(),
+                on_open=lambda: env.status.info(
+                    "Listening... (ask your question; a short silence ends it)"
+                ),
+            )
         if asked is None:
             assert ear.failure is not None
             if answered and isinstance(ear.failure, NothingHeard):
@@ -155,6 +186,36 @@ async def heard_questions(parts: Assembly, context: str) -> AsyncIterator[str]:
         if edited.strip():
             answered += 1
             yield edited
+
+
+def _wrapper(env: Environment) -> WordWrap:
+    """Lines broken between words on a terminal (its own break cut words); none elsewhere."""
+    console = env.stdout
+    return WordWrap(console.width if console.is_terminal else 1_000_000)
+
+
+def _open_keys(env: Environment) -> OpenKeys:
+    """The terminal's keys, read as the player reads them (no echo, a key at a time)."""
+    from profai_cli.ui.keys import KeyReader
+
+    def open_keys(on_key: Callable[[str, str], None]) -> Stoppable | None:
+        reader = KeyReader.open_terminal(on_key, env.undo_on_exit)
+        if reader is not None:
+            reader.start()
+        return reader
+
+    return open_keys
+
+
+def _meter(env: Environment) -> Callable[[str], None]:
+    """One line on stderr, redrawn in place ("" clears it)."""
+    out = env.stderr.file
+
+    def show(line: str) -> None:
+        out.write("\r" + line + "\x1b[K" if line else "\r\x1b[K")
+        out.flush()
+
+    return show
 
 
 def _edit(text: str) -> str | None:

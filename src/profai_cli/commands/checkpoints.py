@@ -132,11 +132,18 @@ class Checkpoints:
         self.player.aside_at = k - 1
         self.panel.begin_aside(question.text, checkpoint=True)
         try:
-            await self._say(f"Checkpoint. {question.text}")
-            answer = await self._line("Your answer:")
-            if answer is None:
-                self.panel.append_aside("Skipped.")
+            # The line opens as the question is said: typing may start at once, and the
+            # status line says what is awaited, not "playing" for the length of it.
+            asking = asyncio.ensure_future(self._say(f"Checkpoint. {question.text}"))
+            try:
+                answer = await self._line("Your answer:")
+                await asking
+            finally:
+                asking.cancel()
+            if answer is None:  # Esc, or Enter on an empty line: the answer, shown and said
+                self.panel.append_aside(f"Skipped. The answer: {question.source}")
                 self.results.append({"question": question.text, "answer": None})
+                await self._say(f"The answer: {question.source}")
                 return
             graded = grade(question, answer)
             self.results.append(

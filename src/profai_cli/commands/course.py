@@ -94,7 +94,9 @@ async def _each_lecture(
         done = await teach(
             settings,
             notes,
-            dataclasses.replace(options, title=title, restart=False, stats_json=None),
+            dataclasses.replace(
+                options, title=title, restart=False, stats_json=None, course=i + 1 < len(files)
+            ),
             own,
         )
         if not done:

@@ -17,9 +17,11 @@ from profai_cli.lecture import store
 from profai_cli.lecture.assembly import Assembly
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.subtitles import (
     Cue,
+    bookmark_list,
     chapter_list,
     chapters,
     cue,
@@ -169,8 +171,11 @@ async def _export(
                 status.info(f"With the {len(asked)} questions asked while it was taught.")
         else:
             status.info(why)
-            if (note := length_note(llm, lecture_request(settings, notes))) is not None:
+            request = lecture_request(settings, notes)
+            if (note := length_note(llm, request)) is not None:
                 status.info(note)
+            for line in unheeded(llm, request):
+                status.info(line)
             status.info("Generating lecture...")
 
     tts = await engine
@@ -250,8 +255,9 @@ async def _export(
             if options.transcript is not None and incomplete is None:
                 asides = [] if options.with_questions or not key else store.load_questions(key)
                 said = with_asides(text, asides) if asides else text
+                marks = store.load_marks(key) if key else []
                 held = held_back_list(store.load_held_back(key)) if key else ""
-                transcript = chapter_list(chaps) + said + held
+                transcript = chapter_list(chaps) + bookmark_list(marks) + said + held
                 staged.append(stage_text(options.transcript, transcript, replace=options.force))
             if options.subtitles is not None and incomplete is None:
                 subtitles = render(cues, options.subtitles, words=options.words)

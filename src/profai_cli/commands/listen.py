@@ -11,7 +11,7 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.core.errors import AudioDeviceError, InputError, ProfaiError
 
@@ -86,3 +86,62 @@ class Ear:
     def _failed(self, why: ProfaiError) -> None:
         self.failure = why
         self.tell(f"{why.message}; type the question instead.")
+
+
+class Cancelled(Exception):
+    """Esc while listening: no question."""
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+OpenKeys = Callable[[Callable[[str, str], None]], "Stoppable | None"]
+
+
+async def hear_on_terminal(
+    ear: Ear, context: str, open_keys: OpenKeys, show: Callable[[str], None]
+) -> Asked | None:
+    """One question, with the keys and the meter the player's ``v`` has: the level shown
+    as it is heard, Enter ends the question, Esc cancels it (Cancelled). The keys are
+    read only while listening, and the terminal is given back, with nothing typed left
+    in it, before anything else reads it (the edit line, the shell)."""
+    from profai_cli.lecture.status_line import level_meter
+    from profai_cli.ui.keys import discard_typed
+
+    name = getattr(ear.listener, "name", "")
+    listening = f"Listening with {name}..." if name else "Listening..."
+
+    finish = asyncio.Event()
+    hint = "Enter ends · Esc cancels"
+    task = asyncio.ensure_future(
+        ear.question(
+            context,
+            finish,
+            lambda db: show(f"{listening} {level_meter(db)}  {hint}"),
+            on_open=lambda: show(f"{listening} {level_meter(-120.0)}  {hint}"),
+        )
+    )
+
+    escaped = False
+
+    def on_key(name: str, char: str) -> None:
+        nonlocal escaped
+        if name == "enter":
+            finish.set()  # that was the question: hear no more
+        elif name == "escape":
+            escaped = True
+            task.cancel()
+
+    reader = open_keys(on_key)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if escaped:
+            raise Cancelled from None
+        raise
+    finally:
+        if reader is not None:
+            reader.stop()
+        discard_typed()
+        show("")

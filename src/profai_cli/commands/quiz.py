@@ -13,10 +13,11 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import InputError
@@ -27,6 +28,10 @@ from profai_cli.lecture.playback import Playback
 from profai_cli.llm.base import Quizzer
 from profai_cli.llm.quiz import Grade, Quizzed, pick
 from profai_cli.notes.ingest import Notes
+from profai_cli.ui.wrap import wrapped
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -145,8 +150,19 @@ async def _ask_all(
         finally:
             await lecture.aclose()
 
+    terminal = _terminal()
+    width = env.stdout.width if env.stdout.is_terminal else 1_000_000
     for number, (quizzed, card) in enumerate(queue, 1):
         q = quizzed.question
+        reply: str | None = None
+        if not terminal and not emit:  # a script's answers, there before the question is put
+            reply = next(answers, None)
+            if reply is None:
+                if not answered:  # `quiz < /dev/null`: not a question, then "0 of 0 right"
+                    raise InputError(
+                        "no answers on stdin: type them on a terminal, or give one a line"
+                    )
+                break
         source = {"file": quizzed.file, "section": q.section, "sentence": q.source}
         if emit:
             emit(
@@ -159,24 +175,36 @@ async def _ask_all(
                 }
             )
         else:
-            out.write(f"\n{number}. {q.text}\n")
+            out.write("\n" + wrapped(f"{number}. {q.text}", width, "   ") + "\n")
             out.flush()
-        await say(q.text)
-        started = time.monotonic()
-        reply = next(answers, None)
+        if reply is None:
+            # The prompt is there as the question is said: an answer typed early lands on it.
+            said_at: list[float] = []  # when the question had been said: the answer's clock
+            saying = asyncio.ensure_future(_marked(say(q.text), said_at))
+            try:
+                reply = await asyncio.to_thread(next, answers, None)
+                seconds = time.monotonic() - said_at[0] if said_at else 0.0  # 0: answered early
+                await saying
+            finally:
+                saying.cancel()
+        else:
+            await say(q.text)
+            seconds = 0.0
         if reply is None:
             break  # no more answers: what was answered is kept
-        seconds = time.monotonic() - started
         graded = await quizzer.grade(q, reply)
         answered += 1
         rating = rating_for(graded.correct, graded.score, seconds)
-        if kind == "review" and not emit and _terminal():
-            out.write(f"   {graded.feedback}\n")
+        if kind == "review" and not emit and terminal:
+            out.write(wrapped(f"   {graded.feedback}", width, "   ") + "\n")
             out.flush()
             await say(graded.feedback)
-            rating = await asyncio.to_thread(_rated, rating)
+            rating = await asyncio.to_thread(_rated, rating, out, env.undo_on_exit)
             graded = Grade(graded.score, graded.correct, "")  # already said
         due = deck.answered(card, rating, seconds)
+        if kind == "review" and not emit and terminal:
+            out.write(f"   {RATINGS[rating].title()}: due again {_after(due)}.\n")
+            out.flush()
         right += graded.correct
         if not graded.correct:
             missed[q.section or quizzed.file] = missed.get(q.section or quizzed.file, 0) + 1
@@ -192,7 +220,7 @@ async def _ask_all(
                 }
             )
         elif graded.feedback:
-            out.write(f"   {graded.feedback}\n")
+            out.write(wrapped(f"   {graded.feedback}", width, "   ") + "\n")
             out.flush()
         if graded.feedback:
             await say(graded.feedback)
@@ -232,15 +260,37 @@ def _terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _rated(rating: int) -> int:
-    """The rating the answer earned, or the one the listener gives it (keys 1-4)."""
+def _rated(rating: int, out: IO[str], undo: list[Callable[[], None]]) -> int:
+    """The rating the answer earned, or the one the listener gives it: keys 1-4 act at
+    once (no Enter), and what was set is said on the same line."""
+    from profai_cli.ui.keys import read_one_key
+
     keys = " · ".join(f"{n} {name}" for n, name in RATINGS.items())
+    out.write(f"   {RATINGS[rating].title()} by your answer ({keys}; Enter keeps it) ")
+    out.flush()
     try:
-        typed = input(f"   {RATINGS[rating].title()} by your answer ({keys}; Enter keeps it) ")
-    except EOFError:
-        return rating
-    typed = typed.strip()
-    return int(typed) if typed in ("1", "2", "3", "4") else rating
+        typed = read_one_key(sys.stdin.fileno(), undo).strip()
+    except (OSError, ValueError):
+        typed = ""
+    chosen = int(typed) if typed in ("1", "2", "3", "4") else rating
+    out.write(f"-> {RATINGS[chosen]}\n")
+    out.flush()
+    return chosen
+
+
+async def _marked(saying: Awaitable[None], said_at: list[float]) -> None:
+    await saying
+    said_at.append(time.monotonic())
+
+
+def _after(due: datetime) -> str:
+    """When a card is due again, as a person says it: "in 10 minutes", "in 3 days"."""
+    seconds = max(0.0, (due - now()).total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size)
+            return f"in {n} {unit}{'' if n == 1 else 's'}"
+    return "now"
 
 
 def _answers(env: Environment) -> Iterator[str]:
@@ -322,9 +372,9 @@ async def _write_deck(
                 genanki.Note(
                     model=model,
                     fields=[
-                        q.text,
-                        q.answer,
-                        where,
+                        card_html(q.text),
+                        card_html(q.answer),
+                        card_html(where),
                         f"[sound:{said_q}]" if said_q else "",
                         f"[sound:{said_a}]" if said_a else "",
                     ],
@@ -338,9 +388,9 @@ async def _write_deck(
 async def _card_audio(
     asked: list[Quizzed], parts: Assembly, folder: Path
 ) -> dict[str, tuple[str, str]]:
-    """Each question and its answer said in the voice, as .wav files named by the card."""
+    """Each question and its answer said in the voice, as MP3 (Opus without ffmpeg)
+    files named by the card: a deck of three cards in WAV was 600 KB."""
     import numpy as np
-    import soundfile as sf
 
     from profai_cli.core.errors import ExportError
 
@@ -356,12 +406,55 @@ async def _card_audio(
         names = []
         for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
             frames = [f async for f in tts.stream(words(text))]
-            name = f"profai-{quizzed.id}-{part}.wav"
             audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
-            sf.write(str(folder / name), audio, tts.sample_rate, subtype="PCM_16")
-            names.append(name)
+            made = await asyncio.to_thread(
+                _card_sound, audio, tts.sample_rate, folder / f"profai-{quizzed.id}-{part}"
+            )
+            names.append(made.name)
         out[quizzed.id] = (names[0], names[1])
     return out
+
+
+def _card_sound(audio: np.ndarray, rate: int, stem: Path) -> Path:
+    """One card's sound: MP3 by ffmpeg's LAME, else Ogg Opus (libsndfile), both of
+    which Anki plays on every platform."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ffmpeg") is not None:
+        path = stem.with_suffix(".mp3")
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1"]
+            + ["-i", "pipe:0", "-c:a", "libmp3lame", "-q:a", "6", str(path)],
+            input=audio.astype("<i2").tobytes(),
+            check=True,
+        )
+        return path
+    import soundfile as sf
+    import soxr
+
+    path = stem.with_suffix(".opus")
+    opus = soxr.resample(audio.astype("float32") / 32768, rate, 24_000)
+    sf.write(str(path), opus, 24_000, format="OGG", subtype="OPUS")
+    return path
+
+
+def card_html(text: str) -> str:
+    """A field as Anki shows it: HTML-escaped, its maths in \\( \\) and \\[ \\], which
+    Anki renders ("$P(D)$" was shown as it is written)."""
+    import html
+
+    from profai_cli.speech.spoken import INLINE_MATH
+
+    out, at = [], 0
+    for m in INLINE_MATH.finditer(text):
+        out.append(html.escape(text[at : m.start()], quote=False))
+        display, dollars, paren, bracket = m.groups()
+        inner = html.escape(display or dollars or paren or bracket, quote=False)
+        out.append(f"\\[{inner}\\]" if display or bracket else f"\\({inner}\\)")
+        at = m.end()
+    out.append(html.escape(text[at:], quote=False))
+    return "".join(out)
 
 
 def review_stats(notes: list[Notes], env: Environment) -> None:

@@ -23,12 +23,16 @@ from profai_cli.lecture.assembly import Assembly, VoiceStart
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.text import lecture_text, show_lecture
 from profai_cli.notes.ingest import Notes
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import LLM
     from profai_cli.ui import LecturePanel, Status
+
+
+DEVICE_WAIT = 0.5  # seconds the text waits for the sound device to open (or fail)
 
 
 @dataclass
@@ -41,6 +45,7 @@ class TeachOptions:
     restart: bool = False  # ignore a saved position
     title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
     json: bool = False  # events on stdout instead of the panel
+    course: bool = False  # one lecture of a course: n goes on to the next
 
 
 async def teach(settings: Settings, notes: Notes, options: TeachOptions, env: Environment) -> bool:
@@ -81,10 +86,17 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             status.warn(plan.message)
         else:
             voice = parts.start_voice(plan)
+    if settings.checkpoints and (voice is None or not options.keys):
+        status.warn(
+            "--checkpoints are asked in the voice and answered with the player's keys: "
+            f"{'no voice here' if voice is None else 'keys are off'}, so none are asked."
+        )
     if saved is None or not saved.complete:
         status.info(why)
         if (note := length_note(llm, request)) is not None:
             status.info(note)
+        for line in unheeded(llm, request):
+            status.info(line)
     if voice is not None and plan is not None:
         status.info(f"Voice: {plan.name}.")  # before the text: never between its paragraphs
     if voice is not None and options.require_audio:
@@ -116,10 +128,12 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     if saved is not None:
         start = min(saved.chunk, max(0, saved.chunks - 1))
         lecture.move_to(start)
-        status.info(
-            f"Resuming at '{saved.title}' ({_clock(saved.seconds)} of {_clock(saved.total)}); "
-            "--restart to start over."
+        where = (
+            f"{_clock(saved.seconds)} of {_clock(saved.total)}"
+            if saved.complete
+            else f"{_clock(saved.seconds)} in; the rest is still to be written"
         )
+        status.info(f"Resuming at '{saved.title}' ({where}); --restart to start over.")
         deltas = _resumed_text(saved, llm, settings, notes, env)
     else:
         status.info("Preparing lecture...")
@@ -130,18 +144,24 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         )
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
 
+    shown = _From(panel, saved) if saved is not None else panel
+    if voice is not None and voice.device is not None and not options.require_audio:
+        # A missing sound server fails at once: said before the text, not twenty lines in.
+        await asyncio.wait({voice.device}, timeout=DEVICE_WAIT)
     side = None
     if voice is not None:
+        shown.follow()  # the text on screen goes with the voice (until it fails to start)
         side = VoiceSide(
             parts,
             lecture,
             options,
-            panel,
+            shown,
             voice,
             start,
             llm.answerer(notes.text),
             notes,
             start_seconds=saved.seconds if saved is not None else None,
+            start_total=saved.total if saved is not None and saved.complete else None,
             on_sentence=events.sentence if events is not None else None,
         )
         side.begun = begun
@@ -149,7 +169,6 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     failure: ProfaiError | None = None
     quit_early = False
     try:
-        shown = _From(panel, saved) if saved is not None else panel
         showing = asyncio.ensure_future(
             show_lecture(deltas, shown, (lecture.add_text,) if speaking is not None else ())
         )
@@ -200,8 +219,15 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
                 "sentences": events.sentences,
                 "words": metrics.words,
                 "audio_s": round(metrics.audio_seconds, 3) if voice is not None else None,
+                "bookmarks": [
+                    {"index": m["chunk"], "text": m["text"], "start_s": m["seconds"]}
+                    for m in store.load_marks(key)
+                ],
             }
         )
+    if quit_early and side is not None and side.next_lecture:
+        status.info("On to the next lecture; this one's place is kept.")
+        return True  # the course goes on
     if quit_early:
         status.info("Stopped; `profai teach` with the same notes resumes here.")
         return False
@@ -287,7 +313,15 @@ class _From:
         spoken: tuple[int, int] | None,
         word: int | None = None,
     ) -> None:
+        """The sentence's place in the text as this panel has it (from the section on)."""
+        if spoken is not None:
+            spoken = (
+                (spoken[0] - self.skip, spoken[1] - self.skip) if spoken[0] >= self.skip else None
+            )
         self.panel.show_player(line, now, spoken, word)
+
+    def follow(self, on: bool = True) -> None:
+        self.panel.follow(on)
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
         self.panel.begin_aside(question, checkpoint=checkpoint)
@@ -306,7 +340,7 @@ def _section_start(text: str, offset: int) -> int:
 
 
 def _clock(seconds: float) -> str:
-    from profai_cli.lecture.player import clock
+    from profai_cli.lecture.status_line import clock
 
     return clock(seconds)
 

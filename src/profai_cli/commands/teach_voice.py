@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
@@ -48,6 +48,7 @@ class VoiceSide:
         answerer: Answerer,
         notes: Notes,
         start_seconds: float | None = None,
+        start_total: float | None = None,
         on_sentence: Callable[[Chunk, str, float], None] | None = None,
     ) -> None:
         self.parts = parts
@@ -59,6 +60,7 @@ class VoiceSide:
         self.voice = voice
         self.start = start
         self.start_seconds = start_seconds  # the clock at ``start``, from the saved place
+        self.start_total = start_total  # the whole lecture's length the saved place said
         self.answerer = answerer
         self.notes = notes
         self.on_sentence = on_sentence  # (chunk, the lecture text, its start in seconds)
@@ -67,6 +69,9 @@ class VoiceSide:
         self.finished = False  # every chunk was heard
         self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
+        self.marks: list[dict[str, object]] = []  # bookmarks (b), to keep
+        self.next_lecture = False  # n: the listener went on to the course's next lecture
+        self._last_answer: tuple[str, str] | None = None  # (question, answer), for A
         self._answering: set[asyncio.Task[None]] = set()
         self._ear: Ear | None = None  # the microphone and listener, from the first v
 
@@ -78,15 +83,18 @@ class VoiceSide:
 
     async def _speak(self) -> None:
         status, metrics = self.env.status, self.env.metrics
+        device = self.voice.device
+        if device is not None and device.done() and not device.cancelled():
+            if isinstance(device.exception(), AudioDeviceError):  # said before any text
+                await self._no_device(device.exception())  # type: ignore[arg-type]
+                return
         tts = await self.voice.engine
         warming = asyncio.ensure_future(tts.warm_up())
         try:
             sink = await self.voice.sink()  # opened by now, as a rule: it went first
         except AudioDeviceError as exc:
-            if self.options.require_audio:
-                raise
-            status.warn(f"{exc.message}. Continuing with text only.")
             warming.cancel()
+            await self._no_device(exc)
             return
         # Nothing is synthesized for a device that is not there (a paid voice's requests).
         self.parts.give_voice(self.lecture, tts, self.notes)
@@ -102,9 +110,11 @@ class VoiceSide:
             playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
         quit_asked = asyncio.Event()
-        keys = self._keys(playback, sink, quit_asked) if self.options.keys else None
-        if self.settings.checkpoints and self.player is None:
-            status.info("Checkpoints are answered with the player's keys on a terminal: none here.")
+        keys = self._keys(playback, sink, quit_asked, read=self.options.keys)
+        if self.player is None:
+            self.panel.follow(False)  # no player marks what is heard: nothing to follow
+        if self.settings.checkpoints and keys is None and self.options.keys:
+            status.warn("Checkpoints are answered with the player's keys on a terminal: none here.")
         running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
         quitting = asyncio.ensure_future(quit_asked.wait())
         showing = asyncio.ensure_future(self.player.show()) if self.player else None
@@ -136,7 +146,32 @@ class VoiceSide:
             metrics.silences = sink.silences
             if sink.live:
                 metrics.heard_seconds = self._heard_seconds(playback)
+                metrics.heard_sentences = self._heard_sentences(playback)
             metrics.device_underflows = sink.device_underflows
+
+    async def _no_device(self, exc: AudioDeviceError) -> None:
+        if self.options.require_audio:
+            raise exc
+        self.env.status.warn(f"{exc.message}. Continuing with text only.")
+        if self.settings.checkpoints:
+            self.env.status.warn("--checkpoints need the voice: none are asked.")
+        self.panel.follow(False)
+
+    def _total(self, playback: Playback) -> float:
+        """The whole lecture's length, as the last stop said it when resumed (one number
+        from stop to stop), else estimated now for what was not made."""
+        if self.start_total is not None and self.lecture.complete:
+            return self.start_total
+        return playback.seconds_before(len(self.lecture.chunks))
+
+    def _heard_sentences(self, playback: Playback) -> int:
+        """How many of the lecture's sentences the listener got to (all, at its end)."""
+        if self.finished:
+            return len(self.lecture.chunks)
+        k = playback.heard_chunk()
+        if k == ASIDE:
+            k = self.player.answering if self.player is not None else None
+        return 0 if k is None else k + 1
 
     def _heard_seconds(self, playback: Playback) -> float:
         """How far the listener got: all of it, or up to where they stopped."""
@@ -150,13 +185,16 @@ class VoiceSide:
             return playback.seconds_before(answering or 0)
         return playback.heard_seconds(k)
 
-    def _keys(self, playback: Playback, sink: Sink, quit_asked: asyncio.Event) -> KeyReader | None:
-        """The player's keys and status line, on a terminal that shows the live panel."""
+    def _keys(
+        self, playback: Playback, sink: Sink, quit_asked: asyncio.Event, *, read: bool
+    ) -> KeyReader | None:
+        """The player's status line, on a terminal that shows the live panel, and its keys
+        unless ``read`` is off (--no-keys: the status line alone)."""
         if not self.env.keys:
             return None
         if not self.panel.interactive:
-            # A pager (| less) reads the terminal's keys itself: two readers would fight.
-            self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
+            if read:  # a pager (| less) reads the terminal's keys itself: two would fight
+                self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
             return None
         from profai_cli.lecture.player import Player
         from profai_cli.ui.keys import KeyReader
@@ -169,12 +207,15 @@ class VoiceSide:
             view=self.panel,
             on_question=lambda q, k: self._ask(q, k, playback, sink),
             on_listen=lambda finish: self._listen(finish, player),
+            on_again=lambda k: self._again(k, playback, sink),
+            on_mark=lambda k: self._mark(k, playback),
+            on_next_lecture=self._next(quit_asked) if self.options.course else None,
         )
-        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit)
+        self.player = player
+        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit) if read else None
         if reader is None:
             return None
         reader.start()
-        self.player = player
         if self.settings.checkpoints:
             from profai_cli.commands.checkpoints import Checkpoints, notes_questions
 
@@ -221,7 +262,7 @@ class VoiceSide:
                 self.env.status.warn(why)
                 player.type_instead()
                 return
-            self.env.status.info(why)
+            player.listener = listener.name  # on the meter's line, not left in the text
             self._ear = Ear(listener, engines.microphone(settings), self.env.status.warn)
 
         def level(db: float) -> None:
@@ -236,13 +277,51 @@ class VoiceSide:
             player.heard(asked.text)
         player.refresh()
 
-    def _ask(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
-        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink))
+    def _ask(
+        self, question: str, back_to: int, playback: Playback, sink: Sink, given: str | None = None
+    ) -> None:
+        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink, given))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
-    async def _answer(self, question: str, back_to: int, playback: Playback, sink: Sink) -> None:
-        """The answer on the panel and in the voice, then the lecture from ``back_to``."""
+    def _again(self, back_to: int, playback: Playback, sink: Sink) -> bool:
+        """A: the last answer said again, from what it said (nothing asked again)."""
+        if self._last_answer is None:
+            self.env.status.info("No answer to say again yet: a asks a question.")
+            return False
+        question, answer = self._last_answer
+        self._ask(question, back_to, playback, sink, given=answer)
+        return True
+
+    def _mark(self, k: int, playback: Playback) -> None:
+        """b: the sentence being heard kept as a bookmark (the transcript and --json list
+        them)."""
+        from profai_cli.lecture.status_line import clock
+
+        if not 0 <= k < len(self.lecture.chunks):
+            return
+        chunk = self.lecture.chunks[k]
+        seconds = playback.seconds_before(k)
+        self.marks.append({"chunk": k, "text": chunk.text, "seconds": round(seconds, 2)})
+        self.env.status.info(f"Bookmarked at {clock(seconds)}: {chunk.text}")
+
+    def _next(self, quit_asked: asyncio.Event) -> Callable[[], None]:
+        def go_on() -> None:
+            self.next_lecture = True
+            quit_asked.set()
+
+        return go_on
+
+    async def _answer(
+        self,
+        question: str,
+        back_to: int,
+        playback: Playback,
+        sink: Sink,
+        given: str | None = None,
+    ) -> None:
+        """The answer on the panel and in the voice, then the lecture from ``back_to``
+        (``given``: an answer already made, said again)."""
         assert self.player is not None
         status = self.env.status
         chunks = self.lecture.chunks
@@ -254,7 +333,8 @@ class VoiceSide:
         answer = ""
         safe = StreamSanitizer()
         try:
-            async for delta in self.answerer.answer(question, said):
+            deltas = self.answerer.answer(question, said) if given is None else _once(given)
+            async for delta in deltas:
                 text = safe.feed(delta)
                 answer += text
                 aside.add_text(text)
@@ -269,13 +349,17 @@ class VoiceSide:
             self.panel.end_aside()
             if not aside.chunks:
                 self.player.answered()
-        self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+        if given is None:
+            self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
+            if answer.strip():
+                self._last_answer = (question, answer.strip())
 
     def keep_position(self, key: str, llm_name: str) -> None:
         """Stopped mid-lecture: keep where, so the next teach resumes there (and keep the
-        questions asked)."""
+        questions asked and the bookmarks)."""
         store.add_questions(key, self.asked)
-        self.asked = []
+        store.add_marks(key, self.marks)
+        self.asked, self.marks = [], []
         playback = self.playback
         if playback is None:
             return
@@ -298,7 +382,7 @@ class VoiceSide:
                 chunks=len(self.lecture.chunks),
                 offset=offset,
                 seconds=playback.seconds_before(heard),
-                total=playback.seconds_before(len(self.lecture.chunks)),
+                total=self._total(playback),
                 title=section_title(self.lecture.text, offset),
             ),
             self.settings,
@@ -313,3 +397,7 @@ def section_title(text: str, offset: int) -> str:
     found = [m.group(1) for m in HEADING.finditer(text) if m.start() <= offset]
     title = found[-1] if found else text.strip().split("\n", 1)[0]
     return title.strip().strip("*_`#").strip()[:60]
+
+
+async def _once(text: str) -> AsyncIterator[str]:
+    yield text

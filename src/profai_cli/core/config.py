@@ -260,6 +260,18 @@ def describe(settings: Settings, origin: dict[str, str]) -> list[tuple[str, str,
         if f.name in _SECRET:
             shown = "(set)" if value else "(not set)"
         else:
-            shown = redact(repr(value))  # an address's password is never shown
+            shown = redact(_as_written(value))  # an address's password is never shown
         rows.append((f.name.replace("_", "-"), shown, origin.get(f.name, "default")))
     return rows
+
+
+def _as_written(value: object) -> str:
+    """A setting as the config file writes it: true, 5, 0.25, gpt-4o-mini, (none) for
+    unset; not Python's True, None or quoted strings."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -96,6 +96,7 @@ def write_whole(path: Path, write: Callable[[str], object]) -> None:
     os.close(fd)
     try:
         write(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600: a deck others can read
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -105,6 +106,12 @@ def write_whole(path: Path, write: Callable[[str], object]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def piped_fd(stream: IO[str]) -> int | None:

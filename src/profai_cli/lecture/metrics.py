@@ -48,6 +48,7 @@ class Metrics:
     underruns: int = 0  # silences mid-lecture: the voice ran dry (one per silence)
     silences: list[float] = field(default_factory=list)  # how long each of them lasted
     heard_seconds: float | None = None  # how far into the lecture the listener got
+    heard_sentences: int | None = None  # ... in sentences
     device_underflows: int = 0  # the card ran dry: our callback was late (CPU starved)
     output_latency: float | None = None
     llm: str = ""
@@ -96,8 +97,8 @@ class Metrics:
     def rows(self) -> list[tuple[str, str]]:
         """The --stats table, in a listener's words (the README explains each row)."""
 
-        def sec(v: float | None) -> str:
-            return "-" if v is None else f"{v * 1000:.0f} ms" if v < 10 else f"{v:.1f} s"
+        def sec(v: float | None) -> str:  # one unit for every row: seconds
+            return "-" if v is None else f"{v:.2f} s" if v < 10 else f"{v:.1f} s"
 
         waits = self.silences
         waited = (
@@ -107,6 +108,8 @@ class Metrics:
         )
         rtf = self.tts_real_time_factor
         heard = [] if self.heard_seconds is None else [("audio heard", sec(self.heard_seconds))]
+        if self.heard_sentences is not None:
+            heard.append(("sentences heard", str(self.heard_sentences)))
         return (
             [
                 ("first words from the lecturer", sec(self.first_token)),
@@ -116,7 +119,7 @@ class Metrics:
                 ("sound card's own delay", sec(self.output_latency)),
                 ("silences waiting for the voice", waited),
                 ("sound card ran dry (profai late)", str(self.device_underflows)),
-                ("sentences spoken", str(self.chunks)),
+                ("sentences made by the voice", str(self.chunks)),
                 ("audio made", sec(self.audio_seconds)),
             ]
             + heard

@@ -71,7 +71,12 @@ class Playback:
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
-            self.leveller = Leveller(self.rate, loudness)
+            ceiling = getattr(sink, "ceiling_dbtp", None)  # a lossy file's: lower
+            self.leveller = (
+                Leveller(self.rate, loudness, ceiling)
+                if ceiling is not None
+                else Leveller(self.rate, loudness)
+            )
 
     @classmethod
     def for_settings(

@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import ASIDE, Playback
+from profai_cli.lecture.status_line import (
+    MARKS,
+    MARKS_PLAIN,
+    clock,
+    compose,
+    help_lines,
+    level_meter,
+)
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
@@ -50,86 +58,7 @@ MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 SPEED_SETTLE = 0.25  # seconds after the last speed key before the new speed is made
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
 
-# The keys, most needed first: the hint keeps as many as fit the width, shown in this
-# order. ``?`` shows them all, each with what it does, until the next key.
-KEYS = (
-    ("space", "pause"),
-    ("q", "quit"),
-    ("?", "keys"),
-    ("a", "ask"),
-    ("←→", "sentence"),
-    ("↑↓", "speed"),
-    ("v", "ask aloud"),
-)
-HELP = (
-    ("space", "pause or resume"),
-    ("←/h", "previous sentence"),
-    ("→/l", "next sentence"),
-    ("r", "say it again"),
-    ("↑/+", "faster"),
-    ("↓/-", "slower"),
-    ("a", "ask a question"),
-    ("v", "ask it aloud"),
-    ("q", "stop (resumes next time)"),
-)
 WAITING_SHOWN_AFTER = 0.2  # seconds of silence before the status says what it waits for
-
-
-def hint(room: int, plain: bool = False) -> str:
-    """The keys that fit in ``room`` columns, most needed first, in their usual order."""
-    sep = " | " if plain else " · "
-    keys = [(_ascii(k) if plain else k, what) for k, what in KEYS]
-    for n in range(len(keys), 0, -1):
-        kept = [f"{k} {what}" for k, what in keys[:n]]
-        line = sep.join(kept)
-        if len(line) <= room:
-            return line
-    return ""
-
-
-def help_lines(width: int, plain: bool = False) -> list[str]:
-    """Every key and what it does, wrapped between keys to ``width`` columns."""
-    sep = " | " if plain else " · "
-    lines: list[str] = []
-    for key, what in HELP:
-        item = f"{_ascii(key) if plain else key} {what}"
-        if lines and len(lines[-1]) + len(sep) + len(item) <= width:
-            lines[-1] += sep + item
-        else:
-            lines.append(item)
-    return lines
-
-
-_ASCII_KEYS = (
-    ("←→", "left/right"),
-    ("↑↓", "up/down"),
-    ("←", "left"),
-    ("→", "right"),
-    ("↑", "up"),
-    ("↓", "down"),
-)
-
-
-def _ascii(key: str) -> str:
-    """The key's name on a terminal that cannot show arrows."""
-    for arrow, name in _ASCII_KEYS:
-        key = key.replace(arrow, name)
-    return key
-
-
-def level_meter(db: float, plain: bool = False, width: int = 10) -> str:
-    """The microphone's level as a bar: -60 dBFS empty, 0 full."""
-    filled = max(0, min(width, round((db + 60) / 60 * width)))
-    on, off = ("#", ".") if plain else ("█", "░")
-    return on * filled + off * (width - filled)
-
-
-def clock(seconds: float) -> str:
-    """3:07, or 1:02:03 past an hour."""
-    s = max(0, int(seconds))
-    if s >= 3600:
-        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
-    return f"{s // 60}:{s % 60:02d}"
 
 
 class Player:
@@ -145,6 +74,9 @@ class Player:
         view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
         on_listen: Callable[[asyncio.Event], None] | None = None,
+        on_again: Callable[[int], bool] | None = None,
+        on_mark: Callable[[int], None] | None = None,
+        on_next_lecture: Callable[[], None] | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
@@ -153,8 +85,12 @@ class Player:
         self.on_quit = on_quit
         self.on_question = on_question  # (question, the sentence to go on from)
         self.on_listen = on_listen  # hear a question; the event set ends it early (Enter)
+        self.on_again = on_again  # the last answer again, then back to k (False: none yet)
+        self.on_mark = on_mark  # bookmark sentence k
+        self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
+        self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
         self.on_listen_cancel: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
         self._was_paused = False
@@ -204,6 +140,11 @@ class Player:
             "help": self.toggle_help,
             "ask": self.ask,
             "listen": self.listen,
+            "section_back": lambda: self.section(-1),
+            "section_forward": lambda: self.section(+1),
+            "answer_again": self.answer_again,
+            "bookmark": self.bookmark,
+            "next_lecture": self.next_lecture,
         }.get(name)
         if name != "help":
             self.help = False  # the keys' box goes away on the next key
@@ -303,6 +244,44 @@ class Player:
         assert self.on_question is not None
         self.on_question(question, back_to)
 
+    def section(self, step: int) -> None:
+        """[ : back to the start of this section (the one before, when just begun); ] :
+        on to the next section's heading, once it is written."""
+        from profai_cli.speech import ChunkKind
+
+        k = self.current()
+        heads = [c.index for c in self.lecture.chunks if c.kind is ChunkKind.HEADING]
+        if step < 0:
+            starts = [h for h in heads if h <= k]
+            if len(starts) > 1 and k - starts[-1] <= 1:  # just begun: the section before
+                self.go(starts[-2])
+            else:
+                self.go(starts[-1] if starts else 0)
+        else:
+            after = [h for h in heads if h > k]
+            if after:
+                self.go(after[0])
+
+    def answer_again(self) -> None:
+        """A: the last answer said again (the question and its answer in their box), then
+        the lecture from the sentence it was in."""
+        if self.on_again is None or self.answering is not None:
+            return
+        back_to = self.current()
+        if self.on_again(back_to):
+            self.answering = back_to
+
+    def bookmark(self) -> None:
+        """b: this sentence kept as a bookmark, with the lecture."""
+        if self.on_mark is not None:
+            self.on_mark(self.current())
+
+    def next_lecture(self) -> None:
+        """n: on to a course's next lecture (this one's place kept)."""
+        if self.on_next_lecture is not None:
+            self.quitting = True
+            self.on_next_lecture()
+
     def answered(self) -> None:
         """The answer has been said (or given up): the lecture goes on."""
         self.answering = None
@@ -351,7 +330,9 @@ class Player:
     def change_speed(self, step: float) -> None:
         """A new speed from the next sentence on. Presses in quick succession are one
         change: the next sentences are made again once, SPEED_SETTLE after the last."""
-        speed = round(min(MAX_SPEED, max(MIN_SPEED, self.playback.speed + step)), 2)
+        now = self.playback.speed  # --speed 3 is allowed: the keys step from there
+        top, bottom = max(MAX_SPEED, now), min(MIN_SPEED, now)
+        speed = round(min(top, max(bottom, now + step)), 2)
         if speed == self.playback.speed or self.lecture.voice is None:
             return
         self.playback.speed = speed
@@ -414,7 +395,8 @@ class Player:
         width = self.view.width - 2
         if self.listening is not None:
             meter = level_meter(self.level, plain)
-            line = f"Listening... {meter}  (Enter to finish, Esc to cancel)"
+            who = f" with {self.listener}" if self.listener else ""
+            line = f"Listening{who}... {meter}  (Enter to finish, Esc to cancel)"
             self.view.show_player(line.replace("·", "|") if plain else line, None, None)
             return
         if self._prompt is not None:
@@ -434,28 +416,24 @@ class Player:
         n = len(chunks)
         heard, made = self.times(k)
         state = self.state(k)
-        mark = _MARKS_PLAIN if plain else _MARKS
-        sep = " | " if plain else " · "
+        mark = MARKS_PLAIN if plain else MARKS
         if state == "waiting for the voice":
             ready = max(0, n - k - 1)
             state += f" ({ready} sentence{'' if ready == 1 else 's'} ready)"
         so_far = "" if self.lecture.ended else " so far"
-        # Most needed first: what is happening, then the first keys, then where and how fast.
-        parts = [
-            f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
-            f"{min(k + 1, max(n, 1))}/{n}{so_far}",
-            f"{clock(heard)} / {clock(made)}",
-            f"{self.playback.speed:.1f}x",
-        ]
-        first_keys = len(sep.join(f"{key} {what}" for key, what in KEYS[:3]))
-        while len(parts) > 1 and len(sep.join(parts)) + 3 + first_keys > width:
-            parts.pop()  # speed, then the clocks, then the position make room for the keys
-        status = sep.join(parts)
-        keys = hint(width - len(status) - 3, plain)
-        line = f"{status}   {keys}" if keys else status[:width]
-        if self.help:
-            line += "\n" + "\n".join(help_lines(width, plain))
-        chunk = chunks[k] if k < n else None
+        line = compose(
+            [
+                f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
+                f"{min(k + 1, max(n, 1))}/{n}{so_far}",
+                f"{clock(heard)} / {clock(made)}",
+                f"{self.playback.speed:.1f}x",
+            ],
+            width,
+            plain,
+        )
+        if self.help:  # the panel draws them in a box: its borders take four columns
+            line += "\n" + "\n".join(help_lines(width - 4, plain))
+        chunk = chunks[k] if 0 <= k < n else None
         self.view.show_player(
             line,
             self.shown(k) if chunk is not None else None,
@@ -495,13 +473,3 @@ class Player:
         return self.playback.heard_seconds(k, in_answer=self._heard_aside), (
             self.playback.made_until()
         )
-
-
-_MARKS = {
-    "playing": "▶",
-    "paused": "⏸",
-    "answering": "✋",
-    "waiting": "…",
-    "done": "■",
-}
-_MARKS_PLAIN = {"playing": ">", "paused": "||", "answering": "?", "waiting": "...", "done": "#"}

@@ -189,6 +189,7 @@ def _write(
     old = _read(key) or {}
     same = text == old.get("text")
     questions = load_questions(key) if same else []
+    marks = load_marks(key) if same else []
     if held_back is None:
         held_back = load_held_back(key) if same else []
     _write_record(
@@ -196,6 +197,7 @@ def _write(
         {
             "questions": questions,
             "held_back": held_back,
+            "marks": marks,
             "text": text,
             "complete": complete,
             "llm": llm_name,
@@ -268,4 +270,29 @@ def load_questions(key: str) -> list[dict[str, Any]]:
         if isinstance(q, dict)
         and isinstance(q.get("question"), str)
         and isinstance(q.get("answer"), str)
+    ]
+
+
+def add_marks(key: str, marks: list[dict[str, Any]]) -> None:
+    """Keep bookmarks (b) with the lecture they were made in."""
+    if not marks:
+        return
+    record = _read(key) or {}
+    record["marks"] = [*load_marks(key), *marks]
+    _write_record(key, record)
+
+
+def load_marks(key: str) -> list[dict[str, Any]]:
+    """[{"chunk": k, "text": the sentence, "seconds": where it begins}] of this lecture."""
+    data = _read(key)
+    found = data.get("marks") if data else None
+    if not isinstance(found, list):
+        return []
+    return [
+        m
+        for m in found
+        if isinstance(m, dict)
+        and isinstance(m.get("chunk"), int)
+        and isinstance(m.get("text"), str)
+        and isinstance(m.get("seconds"), int | float)
     ]

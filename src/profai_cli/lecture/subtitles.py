@@ -100,3 +100,17 @@ def held_back_list(held: list[dict[str, str]]) -> str:
         f"\n<!--\nHeld back by the check ({len(held)}): the model's sentence, the notes "
         f"sentence it was held to, and why.\n{rows}\n-->\n"
     )
+
+
+def bookmark_list(marks: list[dict[str, object]]) -> str:
+    """The bookmarks made while it was taught (b): where each is and its sentence, as a
+    comment beside the chapters (never spoken, even by --from-transcript)."""
+    if not marks:
+        return ""
+    at = sorted((_seconds(m.get("seconds")), str(m.get("text", ""))) for m in marks)
+    rows = "\n".join(f"  {stamp(seconds, '.')[:8]}  {text}" for seconds, text in at)
+    return f"<!--\nBookmarks:\n{rows}\n-->\n\n"
+
+
+def _seconds(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0

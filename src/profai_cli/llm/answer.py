@@ -2,26 +2,24 @@
 
 A service model gets the notes, the lecture so far and the question, and is asked for
 one short spoken paragraph that says so when the notes do not cover the question. The
-built-in model and ``--llm none`` retrieve first: the notes' passages nearest the
-question (BM25, rank-bm25) are said as the notes have them, then, with a model, a short
+built-in model and ``--llm none`` retrieve first: the notes' sentence or table row that
+answers (``llm/retrieve.py``) is said as the notes have it, then, with a model, a short
 explanation under the same guard as the lecture's. Nothing near enough: the answer says
 the notes do not cover it, and guesses nothing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from profai_cli.llm import narration
-from profai_cli.llm.claim_words import content_stems, stem, words
-from profai_cli.llm.terms import bold_terms
+from profai_cli.llm.passages import Passage
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import Explainer
-    from profai_cli.notes.outline import Point
+    from profai_cli.llm.retrieve import Index
+    from profai_cli.notes.outline import Outline
 
 NOT_COVERED = "Your notes do not cover that question, so I will not guess at an answer."
 MAX_CONTEXT_CHARS = 24_000  # of notes and of the lecture so far, each, for a service model
@@ -47,127 +45,42 @@ def answer_messages(notes: str, said: str, question: str) -> list[dict[str, str]
     ]
 
 
-@dataclass
-class Passage:
-    """One sentence of the notes (a list item, a table row), as an answer can say it."""
-
-    text: str  # as the notes have it (markdown)
-    section: str
-    spoken: str  # as the lecture says it (a table row as a sentence, code described)
-    place: int  # the section's position in the notes
-    defines: set[str]  # the stems of the bold terms it holds
-    needs_previous: bool = False  # opens with "It", "This": the sentence before says what
-
-
-def _passages(point: Point, section: str, place: int) -> list[Passage]:
-    from profai_cli.notes.outline import PointKind
-
-    def passage(text: str, spoken: str, first: bool) -> Passage:
-        defines = set().union(*(content_stems(t) for t in bold_terms(text)))
-        pronoun = not first and bool(_PRONOUN.match(narration.plain(text)))
-        return Passage(text, section, spoken, place, defines, pronoun)
-
-    if point.kind in (PointKind.PARAGRAPH, PointKind.ITEM):
-        out: list[Passage] = []
-        for k, text in enumerate([point.text, *point.children]):
-            for j, sentence in enumerate(_markdown_sentences(text)):
-                out.append(passage(sentence, sentence, k == 0 and j == 0 and not out))
-        return out
-    return [passage(" ".join([point.text, *point.cells]), narration.faithful(point, None, 0), True)]
-
-
-def _markdown_sentences(text: str) -> list[str]:
-    from profai_cli.speech.segmenter import sentence_spans
-
-    return [text[a:b] for a, b in sentence_spans(text)] or [text]
-
-
-_PRONOUN = re.compile(r"^(?:It|They|This|These|That|Those|He|She|Its|Their)\b")
-
-
 class NotesAnswerer:
-    """Retrieval over the notes' points; a small model, if any, shortens what was found.
-
-    A question that names a part of the notes (its heading) is answered from that part;
-    otherwise from the part of the passage nearest the question. The answer takes its
-    passages from ONE part, so a neighbouring part's sentence never slips in.
-    """
+    """Retrieval over the notes' passages (``llm/retrieve.py``); a small model, if any,
+    shortens what was found. The answer takes its passages from ONE part of the notes,
+    so a neighbouring part's sentence never slips in."""
 
     def __init__(self, notes: str, explainer: Explainer | None) -> None:
-        from profai_cli.notes.outline import parse_outline
-
         self.notes = notes
         self.explainer = explainer
-        outline = parse_outline(notes)
-        self.outline = outline
-        self.passages = []
-        for place, section in enumerate(outline.sections):
-            for point in section.points:
-                self.passages += _passages(point, section.title or "", place)
-        self.titles = {
-            place: content_stems(section.title or "")
-            for place, section in enumerate(outline.sections)
-        }
-        self.topic = content_stems(outline.title or "")
-        self._index: Any = None
-        self._docs: list[set[str]] = []
+        self._index: Index | None = None
 
-    def find(self, question: str, top: int = 2) -> list[Passage]:
-        """The passages that answer the question, all from one part of the notes, or [].
-
-        The question's words are weighed by how rare they are in the notes (a word the
-        notes never use weighs the most). A passage answers when it (with its heading)
-        shares half the weight or more; a part whose heading holds that much answers
-        with its passages nearest the question, a definition of what is asked first.
-        """
-        import math
-
-        asked = _question_terms(question)
-        if asked - self.topic:  # the title's words say little when others are asked
-            asked -= self.topic
-        if not asked or not self.passages:
-            return []
+    @property
+    def index(self) -> Index:
+        """Made at the first question, not with the lecture: 3 MB of notes take seconds
+        to cut into passages, which the lecture's first words should not wait for."""
         if self._index is None:
-            from rank_bm25 import BM25Okapi
+            from profai_cli.llm.retrieve import Index
+            from profai_cli.notes.outline import parse_outline
 
-            self._docs = [_question_terms(f"{p.section} {p.text}") for p in self.passages]
-            self._index = BM25Okapi([_terms(f"{p.section} {p.text}") for p in self.passages])
-        n = len(self._docs)
+            self._index = Index(parse_outline(self.notes))
+        return self._index
 
-        def weight(term: str) -> float:
-            df = sum(term in doc for doc in self._docs)
-            return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    @property
+    def outline(self) -> Outline:
+        return self.index.outline
 
-        total = sum(weight(t) for t in asked)
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
 
-        def share(terms: set[str]) -> float:
-            return sum(weight(t) for t in asked & terms) / total if total else 0.0
+    @property
+    def topic(self) -> set[str]:
+        return self.index.topic
 
-        scores = list(self._index.get_scores(list(asked)))
-        for i, p in enumerate(self.passages):  # the sentence that defines what is asked
-            if p.defines and asked <= p.defines | self.titles[p.place]:
-                scores[i] += 100.0
-        ranked = sorted(range(n), key=lambda i: -scores[i])
-        named = [place for place, title in self.titles.items() if title and share(title) >= 0.5]
-        if named and not (scores[ranked[0]] >= 100 and self.passages[ranked[0]].place not in named):
-            place = max(named, key=lambda pl: share(self.titles[pl]))
-        else:
-            best = ranked[0]
-            if scores[best] <= 0 or share(self._docs[best]) < 0.5:
-                return []
-            place = self.passages[best].place
-        inside = [i for i in ranked if self.passages[i].place == place and scores[i] > 0]
-        if not inside:
-            inside = [i for i, p in enumerate(self.passages) if p.place == place][:1]
-        found = [i for i in inside if share(self._docs[i]) >= 0.5 or i == inside[0]][:top]
-        chosen: list[int] = []
-        for i in sorted(found):
-            if self.passages[i].needs_previous and i - 1 not in chosen and i > 0:
-                if self.passages[i - 1].place == place:
-                    chosen.append(i - 1)
-            if i not in chosen:
-                chosen.append(i)
-        return [self.passages[i] for i in chosen]
+    def find(self, question: str) -> list[Passage]:
+        """The passages that answer the question, all from one part of the notes, or []."""
+        return self.index.find(question).passages
 
     def overview(self) -> str:
         """What the notes cover, for a question about nothing but their topic."""
@@ -183,17 +96,26 @@ class NotesAnswerer:
         return f"{lead}. Their parts: " + "; ".join(h.text.rstrip("?.") for h in heads) + "."
 
     async def answer(self, question: str, said: str) -> AsyncIterator[str]:
-        asked = _question_terms(question)
-        if asked and asked <= self.topic and self.outline.title:
+        result = self.index.find(question)
+        asked, found = result.asked, result.passages
+        about_topic = asked.terms and asked.terms <= self.topic and self.outline.title
+        defined = any(asked.terms <= p.subject for p in found)
+        if about_topic and (asked.kind in ("general", "define") and not defined or not found):
             yield self.overview()
             return
-        found = self.find(question)
         if not found:
             yield NOT_COVERED
             return
         where = found[0].section
         said_there = f" under {narration.plain(where)}" if where else ""
-        yield f"Your notes say{said_there}: "
+        if asked.kind == "define" and result.fit == 0:  # named in passing, never defined
+            what = " ".join(asked.text.rstrip("?").split()[2:])
+            yield f"Your notes do not define {what}; they mention it{said_there}: "
+        elif asked.kind in ("where", "why") and result.fit == 0:
+            what = "where" if asked.kind == "where" else "why"
+            yield f"Your notes do not say {what}; what they say{said_there}: "
+        else:
+            yield f"Your notes say{said_there}: "
         yield " ".join(narration.sentence(_unmarked(p.spoken).rstrip(".:")) for p in found)
         if self.explainer is None:
             return
@@ -218,24 +140,3 @@ def _unmarked(markdown: str) -> str:
     from profai_cli.speech.spoken import outside_code_and_formulas
 
     return " ".join(outside_code_and_formulas(markdown, narration.unmark, code_marks=True).split())
-
-
-# The words of asking, not of what is asked about.
-_ASKING = content_stems(
-    "affect affects affected explain describe mean means meaning happen happens cause "
-    "causes caused form forms formed work works role purpose difference differences "
-    "example examples important importance matter matters define definition tell give "
-    "list name happen exactly really mainly main kind kinds type types way ways called "
-    "need needs relate related relation compare"
-)
-
-
-def _terms(text: str) -> list[str]:
-    """Content words as stems and numbers, repeats kept (BM25 counts them)."""
-    found = [stem(w) for w in words(text) if stem(w) in content_stems(w)]
-    return found + re.findall(r"\b\d[\d.,]*\b", text) or ["_"]
-
-
-def _question_terms(text: str) -> set[str]:
-    """What a question asks about: its content words (not 'explain', 'why') and numbers."""
-    return (content_stems(text) - _ASKING) | set(re.findall(r"\b\d[\d.,]*\b", text))

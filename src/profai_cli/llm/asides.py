@@ -87,29 +87,37 @@ def study_instruction(sentence: str) -> bool:
 def set_aside(outline: Outline) -> tuple[Outline, list[str]]:
     """The outline without its course tags and study instructions, and those
     instructions (as the notes write them), in order."""
-    from profai_cli.speech.segmenter import sentence_spans
-
     instructions: list[str] = []
     sections: list[Section] = []
     for section in outline.sections:
-        points = []
-        for point in section.points:
-            if point.kind is not PointKind.PARAGRAPH:
-                points.append(point)
-                continue
-            if not section.title and course_tag(point.text):
-                continue
-            spans = sentence_spans(point.text) or [(0, len(point.text))]
-            said = [point.text[a:b] for a, b in spans]
-            kept = [s for s in said if not study_instruction(s)]
-            instructions += [s for s in said if study_instruction(s)]
-            if len(kept) == len(said):
-                points.append(point)
-            elif kept:
-                points.append(replace(point, text=" ".join(kept)))
-        if points or section.title:
-            sections.append(replace(section, points=points))
+        kept = section_aside(section, instructions)
+        if kept is not None:
+            sections.append(kept)
     return Outline(outline.title, sections), instructions
+
+
+def section_aside(section: Section, instructions: list[str]) -> Section | None:
+    """One section without its course tags and study instructions (added to
+    ``instructions``); None when nothing of it is left. Notes too long to go through
+    before the first words are set aside a section at a time, as they are said."""
+    from profai_cli.speech.segmenter import sentence_spans
+
+    points = []
+    for point in section.points:
+        if point.kind is not PointKind.PARAGRAPH:
+            points.append(point)
+            continue
+        if not section.title and course_tag(point.text):
+            continue
+        spans = sentence_spans(point.text) or [(0, len(point.text))]
+        said = [point.text[a:b] for a, b in spans]
+        kept = [s for s in said if not study_instruction(s)]
+        instructions += [s for s in said if study_instruction(s)]
+        if len(kept) == len(said):
+            points.append(point)
+        elif kept:
+            points.append(replace(point, text=" ".join(kept)))
+    return replace(section, points=points) if points or section.title else None
 
 
 def reminder(instructions: list[str]) -> str:

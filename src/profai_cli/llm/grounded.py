@@ -2,7 +2,7 @@
 and every sentence it says is held to the notes sentence it explains.
 
 The outline decides what is taught and in what order (the welcome, the agenda, each
-part's transition and questions, the recap: ``narrated.plan``). For each point the model
+part's transition and questions, the recap: ``lecture_plan.plan``). For each point the model
 is asked to explain that one note, with the rest of its part beside it (``explain``);
 each sentence of its reply is held to the note's sentences (``hold``). A kept sentence
 is said; a note whose sentences the kept ones carry whole is said only in the model's
@@ -31,18 +31,20 @@ from profai_cli.llm import narration
 from profai_cli.llm.base import Answerer, Explainer, HeldBack, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
-from profai_cli.llm.narrated import Kind, _Step, plan
+from profai_cli.llm.lecture_plan import Kind, Step, plan
 from profai_cli.notes.outline import Point, PointKind, Section, parse_outline
 
 if TYPE_CHECKING:
     from profai_cli.llm.claims import NotesSupport, Unit, Verdict
     from profai_cli.llm.hold import Holder
+    from profai_cli.llm.narrated import NarratedLecture
     from profai_cli.llm.replies import Replies
 
 SPOKEN_WORDS_PER_SECOND = WORDS_PER_MINUTE / 60
 LEAD_MARGIN = 4.0  # seconds of speech kept ahead of the voice before a late point is skipped
 WORDS_PER_SENTENCE = 15  # of an explanation, for the length asked
 MAX_SENTENCES = 4  # a note's explanation, at most
+BIG_NOTES = 200_000  # characters (about 30,000 words, hours of lecture): narrated as said
 _ORDINAL = re.compile(
     r"^(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|"
     r"Next), "
@@ -100,7 +102,7 @@ class GroundedLecture:
         self.counts = Counts()
         self.problem: str | None = None
         self._begun: asyncio.Event | None = None
-        self._planned: tuple[tuple[str, str], list[_Step]] | None = None
+        self._planned: tuple[tuple[str, str], list[Step]] | None = None
 
     @property
     def kind(self) -> LecturerKind:
@@ -136,7 +138,7 @@ class GroundedLecture:
         lines = [f"Note: {self.problem}."] if self.problem else []
         return Report(self.counts.kinds(), lines, list(self.counts.held_back))
 
-    def _plan(self, request: LectureRequest) -> list[_Step]:
+    def _plan(self, request: LectureRequest) -> list[Step]:
         key = (request.notes, request.level)
         if self._planned is None or self._planned[0] != key:
             self._planned = (key, plan(parse_outline(request.notes), request.notes, request.level))
@@ -144,6 +146,8 @@ class GroundedLecture:
 
     def planned_minutes(self, request: LectureRequest) -> float:
         """The notes said whole, and each point's explanation at the length asked."""
+        if _big(request):
+            return self._narrated().planned_minutes(request)
         steps = self._plan(request)
         words = sum(narration.count_words(s.text) for s in steps)
         points = sum(1 for s in steps if s.point is not None and explainable(s.point))
@@ -156,6 +160,16 @@ class GroundedLecture:
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """The lecture as it is made, going on after ``partial`` (a resumed lecture: the
         model's explanations come again from the reply cache, so it is the same text)."""
+        if _big(request):
+            # Hours of notes: the narrated lecture plans them as they are said, and the
+            # model's explanations would take longer than the lecture to ask for.
+            self.problem = (
+                f"notes over {BIG_NOTES // 1000:,} thousand characters are narrated "
+                "without the model's explanations"
+            )
+            async for delta in self._narrated().stream(request, partial):
+                yield delta
+            return
         skip = len(partial)
         async for delta in self._lecture(request):
             if skip >= len(delta):
@@ -163,6 +177,14 @@ class GroundedLecture:
                 continue
             yield delta[skip:]
             skip = 0
+
+    def _narrated(self) -> NarratedLecture:
+        from profai_cli.llm.narrated import NarratedLecture
+
+        lecture = NarratedLecture(None, self.name)
+        if self._begun is not None:
+            lecture.wait_for_voice(self._begun)
+        return lecture
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
         from profai_cli.llm.claims import NotesSupport
@@ -204,17 +226,21 @@ class GroundedLecture:
         finally:
             await asks.stop()
 
-    def _count(self, step: _Step, text: str) -> None:
+    def _count(self, step: Step, text: str) -> None:
         if step.kind is Kind.SIGNPOST:
             self.counts.signposts += _sentence_count(text)
         elif step.kind is Kind.QUESTION:
             self.counts.questions += 1
 
 
-def _counter(support: NotesSupport, holder: Holder, topic: str) -> Callable[[_Step, str], int]:
+def _big(request: LectureRequest) -> bool:
+    return len(request.notes) > BIG_NOTES
+
+
+def _counter(support: NotesSupport, holder: Holder, topic: str) -> Callable[[Step, str], int]:
     """How many sentences of a reply the check would keep for the step's point."""
 
-    def kept(step: _Step, reply: str) -> int:
+    def kept(step: Step, reply: str) -> int:
         assert step.point is not None and step.section is not None
         own, others = note_units(support, step.section, step.point)
         sentences, _ = reply_sentences(reply)
@@ -276,14 +302,14 @@ class _Asks:
         self._runner: asyncio.Task[None] | None = None
         self.answered = False  # the model has answered once: later failures are a point's
         self.fatal: Exception | None = None
-        self.kept: Callable[[_Step, str], int] | None = None  # sentences of a reply held
+        self.kept: Callable[[Step, str], int] | None = None  # sentences of a reply held
 
-    def start(self, steps: list[_Step]) -> None:
+    def start(self, steps: list[Step]) -> None:
         loop = asyncio.get_running_loop()
         self.jobs = {id(s): loop.create_future() for s in steps}
         self._runner = asyncio.create_task(self._run(steps))
 
-    async def _run(self, steps: list[_Step]) -> None:
+    async def _run(self, steps: list[Step]) -> None:
         gate = asyncio.Semaphore(self.lecture.parallel)
         begun = self.lecture._begun
         if begun is not None:
@@ -293,7 +319,7 @@ class _Asks:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(begun.wait(), 5.0)
 
-        async def one(step: _Step) -> None:
+        async def one(step: Step) -> None:
             from profai_cli.core.errors import ProfaiError, ServiceError
 
             future = self.jobs[id(step)]
@@ -332,7 +358,7 @@ class _Asks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _ask(self, step: _Step) -> str:
+    async def _ask(self, step: Step) -> str:
         assert step.point is not None and step.section is not None
         section = step.section
         notes = [Note(note_text(p), p) for p in section.points]
@@ -355,7 +381,7 @@ class _Asks:
             replies.put(model, messages, reply)
         return reply
 
-    async def reply(self, step: _Step, slack: float | None) -> str | None:
+    async def reply(self, step: Step, slack: float | None) -> str | None:
         """The step's explanation, or None when it cannot come in time (or at all)."""
         future = self.jobs[id(step)]
         try:
@@ -417,7 +443,7 @@ _ABOUT_ANOTHER = frozenset(
 
 
 def _compose(
-    step: _Step, reply: str, support: NotesSupport, holder: Holder, topic: str, counts: Counts
+    step: Step, reply: str, support: NotesSupport, holder: Holder, topic: str, counts: Counts
 ) -> str:
     """The step's text with the model's kept sentences: each note sentence in the model's
     words when they carry it whole, else in the notes' own words, then the model's."""
@@ -465,7 +491,7 @@ def _compose(
     return " ".join(out)
 
 
-def _markdown_sentences(step: _Step) -> list[str]:
+def _markdown_sentences(step: Step) -> list[str]:
     from profai_cli.speech.segmenter import sentence_spans
 
     text = step.text

@@ -2,7 +2,7 @@
 
 Asked with the whole notes, a 1.5B model got 4 of 15 questions right and answered every
 question the notes do not cover from its memory ("Doctors treated the plague with
-antibiotics"). So the notes are searched first (``NotesAnswerer.find``): nothing found,
+antibiotics"). So the notes are searched first (``retrieve.Index``): nothing found,
 the answer says the notes do not cover it, and the model is not asked; found, the model
 gets only that part of the notes, and each sentence of its answer is held to it
 (``hold``). What it says that the part does not hold is not said; if nothing it says
@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from profai_cli.llm import narration
-from profai_cli.llm.answer import NOT_COVERED, NotesAnswerer, _question_terms
+from profai_cli.llm.answer import NotesAnswerer
 from profai_cli.llm.claims import NotesSupport, split_sentences
 from profai_cli.llm.explain import note_text, reply_sentences
 from profai_cli.llm.grounded import judge, note_units
@@ -54,15 +54,16 @@ class HeldAnswerer:
         self.held_back: list[str] = []
 
     async def answer(self, question: str, said: str) -> AsyncIterator[str]:
-        asked = _question_terms(question)
-        if asked and asked <= self.found.topic and self.found.outline.title:
-            yield self.found.overview()
+        found = self.found.index.find(question)
+        asked = found.asked
+        unsure = asked.kind in ("define", "where", "why") and found.fit == 0
+        if not found.passages or unsure or asked.terms <= self.found.topic:
+            # Not covered, only mentioned, or the topic itself: the notes' own answer
+            # says so, and the model is not asked (it would answer from its memory).
+            async for text in self.found.answer(question, said):
+                yield text
             return
-        passages = self.found.find(question)
-        if not passages:
-            yield NOT_COVERED  # the model is not asked: it would answer from its memory
-            return
-        section = self.found.outline.sections[passages[0].place]
+        section = self.found.outline.sections[found.passages[0].place]
         kept = [s async for s in self._held(question, section)]
         if kept:
             yield " ".join(kept)

@@ -17,16 +17,16 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from enum import Enum
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import asides, asking, narration
+from profai_cli.llm import narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
-from profai_cli.llm.narration import Narrator
-from profai_cli.llm.question_shapes import heading_question
-from profai_cli.notes.outline import Outline, Point, PointKind, Section, parse_outline
+from profai_cli.llm.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
+
+__all__ = ["Explainer", "Kind", "LectureCounts", "NarratedLecture", "restate_messages"]
+from profai_cli.notes.outline import Point, PointKind, parse_outline
 
 ATTEMPTS_PER_SENTENCE = 1  # about 0.5 s each: far ahead of the voice
 # The 135M model's shortenings rarely pass the check (0-2 a lecture); after this many
@@ -35,22 +35,6 @@ GIVE_UP_AFTER = 8
 MODEL_HOLD_SECONDS = 5.0  # the most the model waits for the voice to begin
 MIN_RESTATED_WORDS = 6
 MAX_RESTATED_WORDS = 40
-
-
-class Kind(str, Enum):
-    NOTES = "from the notes"
-    SIGNPOST = "signposts"
-    QUESTION = "questions to the listener"
-    RESTATED = "the model's shortenings kept"
-    DROPPED = "the model's shortenings dropped by the claim check"
-
-
-@dataclass
-class _Step:
-    text: str  # lecture markdown, said as it is
-    kind: Kind
-    point: Point | None = None  # the point a restatement may follow
-    section: Section | None = None
 
 
 @dataclass
@@ -91,10 +75,11 @@ class NarratedLecture:
         self.counts = LectureCounts()
         self.problem: str | None = None  # why the model was left out, said once at the end
         self._refused = 0  # shortenings turned down in a row
-        self._planned: tuple[tuple[str, str], list[_Step]] | None = None
+        self._planned: tuple[tuple[str, str], list[Step]] | None = None
         # Set when the voice has begun: loading the model and running it use both cores,
         # and the voice loading meanwhile took half a second longer to say its first words.
         self.model_may_start: asyncio.Event | None = None
+        self.voiced = False  # a voice says the lecture: big notes are paced ahead of it
 
     @property
     def kept(self) -> int:
@@ -115,6 +100,7 @@ class NarratedLecture:
         pass  # the welcome is ready at once: nothing to send
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
+        self.voiced = True
         if self.explainer is not None:
             self.model_may_start = begun
 
@@ -133,11 +119,14 @@ class NarratedLecture:
         return Report(kinds, [f"Note: {self.problem}."] if self.problem else [])
 
     def planned_minutes(self, request: LectureRequest) -> float:
-        """How long the lecture these notes make is, before any shortening."""
+        """How long the lecture these notes make is, before any shortening (notes longer
+        than the lecture asked for are not planned through for it: they fill it)."""
+        if fills(request):
+            return len(request.notes) / 6 / WORDS_PER_MINUTE  # more than asked: roughly
         words = sum(narration.count_words(s.text) for s in self._plan(request))
         return words / WORDS_PER_MINUTE
 
-    def _plan(self, request: LectureRequest) -> list[_Step]:
+    def _plan(self, request: LectureRequest) -> list[Step]:
         """The lecture's steps (made once: teach asks for its length before it starts)."""
         key = (request.notes, request.level)
         if self._planned is None or self._planned[0] != key:
@@ -167,17 +156,31 @@ class NarratedLecture:
         # Within ``partial`` (what a stopped lecture already said) the model's sentences
         # are read back from it, not asked for again.
         made = 0  # characters yielded so far
-        steps = self._plan(request)
         self.counts = LectureCounts()
         self._refused = 0
         support: NotesSupport | None = None  # made after the welcome is out
-        said = [narration.plain(s.text) for s in steps]
-        room = request.target_words - sum(narration.count_words(s.text) for s in steps)
+        steps: AsyncIterator[Step]
+        if fills(request):
+            # Notes longer than the lecture asked for leave no room for the model, and are
+            # planned as they are said: the first words come as soon as for short notes,
+            # and the plan of a 3 MB course is never held whole.
+            said: list[str] = []
+            room = 0
+            steps = big_plan(request.notes, request.level)
+        else:
+            planned = self._plan(request)
+            steps = each(planned)
+            said = [narration.plain(s.text) for s in planned]
+            room = request.target_words - sum(narration.count_words(s.text) for s in planned)
         use_model = self.explainer is not None and room >= MIN_RESTATED_WORDS
-        for step in steps:
+        pace = Pace() if self.voiced and fills(request) else None
+        async for step in steps:
             self.counts.add(step.kind, step.text)
             made += len(step.text) + 2
             yield step.text + "\n\n"
+            await asyncio.sleep(0)  # the screen and the voice go on between steps
+            if pace is not None:
+                await pace.after(made)
             if made < len(partial):
                 kept = _restatement_at(partial, made)
                 if kept:
@@ -353,80 +356,3 @@ def _restatable(point: Point) -> list[str]:
     texts = [narration.plain(point.text), *(narration.plain(c) for c in point.children)]
     found = [s for t in texts for s in split_sentences(t) if 12 <= len(s.split()) <= 45]
     return sorted(found, key=len, reverse=True)[:2]
-
-
-def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[_Step]:
-    """Every part of the lecture, in order, before any of it is said."""
-    outline, instructions = asides.set_aside(outline)  # the course, not the subject
-    narrator = Narrator(outline, notes, level)
-    steps = [_Step(narrator.welcome(), Kind.SIGNPOST)]
-    titled = [s for s in outline.sections if s.title]
-    opening = [s for s in outline.sections if not s.title]
-    previous: Point | None = None
-    code_seen = 0
-    said: set[str] = set()
-
-    def points(section: Section, asked: int = 0) -> None:
-        nonlocal previous, code_seen
-        budget = asking.question_budget(level) - asked if section.title else 0
-        for i, point in enumerate(section.points):
-            text = narrator.faithful(point, previous, code_seen)
-            following = section.points[i + 1 : i + 2]
-            if following and following[0].kind is PointKind.FORMULA and text.endswith("."):
-                if not point.text.rstrip().endswith("."):  # "the speedup is at most" $$...$$
-                    text = text[:-1] + ":"
-            ask = asking.question_for(point, following, title=section.title, names=narrator.names)
-            ask = ask if budget else None
-            previous = point
-            if point.kind is PointKind.CODE:
-                code_seen += 1
-            key = " ".join(text.lower().split())
-            if not text or key in said:  # the notes repeat themselves: say it once
-                continue
-            said.add(key)
-            # A question just before the sentence that answers it; none between a lead-in
-            # and its list.
-            parts = asking.split_before(text, ask.answer) if ask is not None else None
-            if parts is None or not parts[0] and steps and _no_question_after(steps[-1]):
-                parts = ("", "")
-                ask = None
-            if parts[0]:  # the point's sentences before the answer (restated once, after)
-                steps.append(_Step(parts[0], Kind.NOTES, None, section))
-            if ask is not None:
-                question = asking.lower_question(ask.text)
-                steps.append(_Step(asking.QUESTION_LEADS[len(said) % 4] + question, Kind.QUESTION))
-                budget -= 1
-            steps.append(_Step(parts[1] or text, Kind.NOTES, point, section))
-
-    for section in opening:
-        points(section)
-    agenda = narrator.agenda()
-    if agenda:
-        steps.append(_Step(agenda, Kind.SIGNPOST))
-    last_seen: Section | None = None
-    for i, section in enumerate(titled):
-        steps.append(_Step(narration.heading(section), Kind.SIGNPOST))
-        steps.append(
-            _Step(narrator.transition(section, last_seen, i, i == len(titled) - 1), Kind.SIGNPOST)
-        )
-        # A beginner is asked the question a heading half asks ("Why oxygen matters").
-        ask = None
-        if level == "beginner" and section.points:
-            first = narration.plain(section.points[0].text)
-            ask = heading_question(narrator.heading_of(section.title).text, first)
-        if ask is not None and section.points and asking.question_budget(level):
-            lead = asking.QUESTION_LEADS[(i + 1) % len(asking.QUESTION_LEADS)]
-            steps.append(_Step(lead + asking.lower_question(ask), Kind.QUESTION))
-        points(section, 1 if ask is not None else 0)
-        last_seen = section
-    closing = narrator.recap()
-    if closing:
-        steps.append(_Step(closing, Kind.SIGNPOST))
-    if instructions:  # to do, not to learn: once, at the end
-        steps.append(_Step(asides.reminder(instructions), Kind.NOTES))
-    return steps
-
-
-def _no_question_after(step: _Step) -> bool:
-    """A lead-in is followed by its list, and a question by its answer, not another."""
-    return step.kind is Kind.QUESTION or asking.is_lead_in(step.text)

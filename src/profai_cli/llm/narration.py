@@ -36,6 +36,7 @@ _ORDINALS = (
     "Twelfth",
 )
 _LONG_AGENDA = 7  # parts: more than this are not listed one by one
+_NAMED = 4  # parts named in the agenda of a longer lecture, the rest counted
 _TERMINAL = ".!?:"
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]|[A-Z][.)])\s+")
 _LABEL = re.compile(
@@ -118,11 +119,21 @@ class Heading:
 class Narrator:
     """Signposts and the notes' points, said for these notes (their names keep capitals)."""
 
-    def __init__(self, outline: Outline, notes: str, level: str = "intermediate") -> None:
+    def __init__(
+        self,
+        outline: Outline,
+        notes: str,
+        level: str = "intermediate",
+        evidence: Outline | None = None,
+    ) -> None:
+        """``evidence``: the part of the notes whose writing says what is a name and
+        whether terms are bold (all of them unless given: a 3 MB course is judged by its
+        first pages, not read whole before its first words)."""
         self.outline = outline
         self.level = level
-        self.casing = Casing.of(outline)
+        self.casing = Casing.of(evidence or outline)
         self.names = self.casing.names  # capitalised mid-sentence, never in lower case
+        self.evidence = evidence or outline
 
     # -- headings ------------------------------------------------------------------------
 
@@ -192,7 +203,12 @@ class Narrator:
         lines = []
         if len(tops) >= 2:
             heads = [self.heading_of(s.title) for s in tops]
-            if all(h.embeds for h in heads):
+            if all(h.embeds for h in heads) and len(heads) > _LONG_AGENDA:
+                # A handful named, the rest counted: one sentence, whatever the notes' size.
+                named = [h.text for h in heads[:_NAMED]]
+                more = len(heads) - _NAMED
+                lines.append(f"We will look at {', '.join(named)} and {more:,} more parts.")
+            elif all(h.embeds for h in heads):
                 names = [h.text for h in heads]
                 lines.append(
                     f"We will look at {join_words(names[:-1] + ['finally ' + names[-1]])}."
@@ -207,7 +223,7 @@ class Narrator:
                     ordinal = "The last" if i == len(heads) - 1 else f"The {_ORDINALS[i].lower()}"
                     lines.append(f"{ordinal}{' part' if i == 0 else ''}: {_stop(h.text)}")
         if self.level == "beginner":
-            terms = key_terms(self.outline.points, defined=False)
+            terms = key_terms(self.evidence.points, defined=False)
             if len(terms) >= 2:
                 lines.append(
                     f"Listen for these terms: {join_words([self.term(t) for t in terms[:8]])}."
@@ -264,7 +280,12 @@ class Narrator:
             return ""
         heads = [self.heading_of(s.title) for s in tops]
         lines = []
-        if all(h.embeds for h in heads):
+        if all(h.embeds for h in heads) and len(heads) > _LONG_AGENDA:
+            named = ", ".join(h.text for h in heads[:_NAMED])
+            lines.append(
+                f"To recap, we went through {named} and {len(heads) - _NAMED:,} more parts."
+            )
+        elif all(h.embeds for h in heads):
             lines.append(f"To recap, we went through {join_words([h.text for h in heads])}.")
         elif len(heads) <= _LONG_AGENDA:
             parts = "; ".join(h.text.rstrip("?") for h in heads)
@@ -276,11 +297,7 @@ class Narrator:
             )
         for i, (section, head) in enumerate(zip(tops, heads, strict=True)):
             points = _section_points(self.outline, section)
-            terms = [
-                t
-                for t in key_terms(points, defined=False)
-                if t.lower() != head.text.lower()
-            ]
+            terms = [t for t in key_terms(points, defined=False) if t.lower() != head.text.lower()]
             if not terms:
                 continue
             said = join_words([self.term(t) for t in terms])

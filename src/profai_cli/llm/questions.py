@@ -194,9 +194,21 @@ def row_questions(header: list[str], cells: list[str], section: str) -> list[Que
         name, value = plain(h).rstrip("?:").strip(), plain(c)
         if not name or not value:
             continue
-        asked = f"For {about}, what is the {_lower(name)}?"
+        asked = f"For {about}, {_asking_for(name, value)}?"
         out.append(Question(asked, value, source, section, "row", [value]))
     return out
+
+
+def _asking_for(name: str, value: str) -> str:
+    """What a column asks: "how many per glucose" for a count ("Per glucose": 6), "how
+    many each year" for "Number each year", else "what is the motion"."""
+    low = _lower(name)
+    counted = re.fullmatch(r"[\d.,]+(?:\s*\w{1,4})?", value.strip()) is not None
+    if low.lower().startswith("number ") and counted:
+        return f"how many {low.split(' ', 1)[1]}"
+    if low.lower().startswith("per ") and counted:
+        return f"how many {low}"
+    return f"what is the {low}"
 
 
 def measure_question(markdown: str, subject_hint: str, section: str) -> Question | None:
@@ -210,6 +222,78 @@ def measure_question(markdown: str, subject_hint: str, section: str) -> Question
         subject = subject_hint
     asked = f"How {m.group('adj')} {m.group('verb')} {_lower(subject)}?"
     return Question(asked, m.group("amount").strip(), text, section, "measure", [m.group("amount")])
+
+
+_WHERE = re.compile(
+    r"^(?P<subject>(?:The\s)?[A-Z][\w\-]*(?:\s[\w\-]+){0,3}?)\s*(?:\([^)]*\))?\s+"
+    r"(?P<verb>takes place|take place|happens|happen|occurs|occur|is found|are found|"
+    r"is located|are located|is made|are made)\s+(?P<place>in\s[^,;.]{3,60})"
+)
+_TURNS = re.compile(
+    r"^(?P<from>[A-Z\u0370-\u03ff][\w\-\u0370-\u03ff]*(?:\s[\w\-]+){0,2}?)\s+"
+    r"(?:(?P<becomes>becomes|turns into)|is\s(?P<done>[a-z]+ed|made)\s(?P<to>to|into))\s+"
+    r"(?P<to_what>[\w\-\u0370-\u03ff]+(?:\s(?!and\b|making\b|releasing\b)[\w\-]+)?)"
+)
+
+
+def place_question(markdown: str, section: str) -> Question | None:
+    """'The Krebs cycle (also called ...) takes place in the matrix of the mitochondria'
+    -> 'Where does the Krebs cycle take place?'"""
+    text = plain(markdown)
+    m = _WHERE.search(text)
+    if m is None or m.group("subject").split()[0] in ("It", "They", "This"):
+        return None
+    verb = m.group("verb")
+    plural = verb.startswith("are ") or verb in ("take place", "happen", "occur")
+    if verb.startswith(("is ", "are ")):
+        asked = f"Where {verb.split()[0]} {_lower(m.group('subject'))} {verb.split()[1]}?"
+    else:
+        base = {"takes place": "take place", "happens": "happen", "occurs": "occur"}.get(verb, verb)
+        asked = f"Where {'do' if plural else 'does'} {_lower(m.group('subject'))} {base}?"
+    place = m.group("place").strip()
+    return Question(asked, place, text, section, "place", [place])
+
+
+def turns_question(markdown: str, section: str) -> Question | None:
+    """'Succinate is oxidised to fumarate' -> 'What is succinate oxidised to?';
+    'Succinyl-CoA becomes succinate' -> 'What does succinyl-CoA become?'"""
+    text = plain(markdown)
+    m = _TURNS.search(text)
+    if m is None or m.group("from").split()[0] in ("It", "They", "This", "The", "A", "An"):
+        return None
+    subject = re.sub(r"^([\u0370-\u03ff]-)([A-Z])(?=[a-z])", _lower_second, _lower(m.group("from")))
+    if m.group("becomes"):
+        asked = (
+            f"What does {subject} {'become' if m.group('becomes') == 'becomes' else 'turn into'}?"
+        )
+    else:
+        asked = f"What is {subject} {m.group('done')} {m.group('to')}?"
+    answer = m.group("to_what").strip()
+    return Question(asked, answer, text, section, "step", [answer])
+
+
+def _lower_second(m: re.Match[str]) -> str:
+    return m.group(1) + m.group(2).lower()  # "α-Ketoglutarate" is "α-ketoglutarate"
+
+
+_UNIT = re.compile(
+    r"^(?P<subject>(?:The\s)?[A-Z][\w\-']*(?:\s[\w\-']+){0,3}?)\s+(?:is|are)\b[^.;]*?,?\s*"
+    r"measured in\s+(?P<unit>[a-z][a-z\-]+(?:\s(?:per|of)\s[a-z]+)?)"
+)
+
+
+def unit_question(markdown: str, section: str) -> Question | None:
+    """'Electric current is the rate of flow of charge, measured in amperes (A)' ->
+    'What is electric current measured in?'"""
+    text = plain(markdown)
+    m = _UNIT.search(text)
+    if m is None or m.group("subject").split()[0] in ("It", "They", "This"):
+        return None
+    unit = m.group("unit")
+    asked = (
+        f"What {'are' if ' are ' in m.group(0) else 'is'} {_lower(m.group('subject'))} measured in?"
+    )
+    return Question(asked, unit, text, section, "unit", [unit])
 
 
 _GAP_NUMBER = re.compile(

@@ -25,7 +25,17 @@ from profai_cli.llm.questions import Question
 from profai_cli.notes.outline import Outline, PointKind, parse_outline
 
 # What a question is worth asking, best first: a gap is the fallback for any sentence.
-_PREFERENCE = {"definition": 0, "row": 1, "list": 1, "measure": 2, "reason": 2, "gap": 3}
+_PREFERENCE = {
+    "definition": 0,
+    "row": 1,
+    "list": 1,
+    "unit": 1,
+    "measure": 2,
+    "reason": 2,
+    "place": 2,
+    "step": 2,
+    "gap": 3,
+}
 RIGHT, PARTLY = 0.6, 0.3  # score from which an answer is right, or partly right
 _DONT_KNOW = re.compile(
     r"^\s*(?:i\s+(?:do\s*n[o']?t|dunno)\s+know|don'?t\s+know|dunno|no\s+idea|idk|pass|skip|"
@@ -87,6 +97,9 @@ def questions_from_notes(markdown: str) -> list[list[Question]]:
                     q
                     or questions.reason_question(sentence, title, names)
                     or (questions.measure_question(sentence, subject, title) if k else None)
+                    or questions.unit_question(sentence, title)
+                    or questions.place_question(sentence, title)
+                    or questions.turns_question(sentence, title)
                     or questions.gap_question(sentence, title)
                 )
                 if q is not None and questions.stands_alone(q):
@@ -101,12 +114,16 @@ def questions_from_notes(markdown: str) -> list[list[Question]]:
 def pick(by_section: list[list[Question]], n: int) -> list[Question]:
     """``n`` different questions across the notes, sections weighted by how much they
     hold, the better kinds of question first within each."""
-    pools = [sorted(qs, key=lambda q: _PREFERENCE.get(q.kind, 9)) for qs in by_section]
+    pools = [_one_a_row(sorted(qs, key=lambda q: _PREFERENCE.get(q.kind, 9))) for qs in by_section]
     total = sum(len(p) for p in pools)
     if total == 0 or n <= 0:
         return []
     chosen: list[Question] = []
-    share = [len(p) / total for p in pools]
+    # A section's weight is what it says (its sentences and rows), not how many
+    # questions its shapes give: a table of four rows and three columns made twelve, and
+    # crowded out whole sections.
+    said = [len({q.source for q in p}) for p in pools]
+    share = [k / sum(said) for k in said]
     taken = [0] * len(pools)
     while len(chosen) < min(n, total):
         # The section furthest below its share of what has been asked so far goes next.
@@ -118,6 +135,19 @@ def pick(by_section: list[list[Question]], n: int) -> list[Question]:
         taken[i] += 1
     order = {id(q): (s, k) for s, p in enumerate(pools) for k, q in enumerate(p)}
     return sorted(chosen, key=lambda q: order[id(q)])  # in the notes' order
+
+
+def _one_a_row(pool: list[Question]) -> list[Question]:
+    """At most one question on each table row (the first, in the pool's order)."""
+    seen: set[str] = set()
+    out = []
+    for q in pool:
+        if q.kind == "row":
+            if q.source in seen:
+                continue
+            seen.add(q.source)
+        out.append(q)
+    return out
 
 
 class RuleQuizzer:
@@ -173,9 +203,40 @@ def grade(question: Question, answer: str) -> Grade:
     if score >= RIGHT:
         return Grade(score, True, f"Yes: {expected}.")
     if score >= PARTLY:
-        missing = [w for w in _content(expected) if not _has(_content(said), w)]
-        return Grade(score, False, f"Partly. The notes also say: {', '.join(missing[:6])}.")
+        missing = _missing(expected, said)
+        return Grade(score, False, f"Partly. You left out {_listed(missing[:6])}.")
     return Grade(score, False, f"Not quite. The notes say: {source}")
+
+
+def _missing(expected: str, said: str) -> list[str]:
+    """What the expected answer has that ``said`` lacks, facts first: its numbers (as
+    written, "1347"), then names and terms ("Earth"), then its other content words, but
+    never a verb of the sentence ("struck"), which is no fact to learn."""
+    from profai_cli.llm.passages import verbs
+
+    got_numbers = _numbers(said)
+    got = _content(said)
+    numbers = [
+        t
+        for t in tokens(expected)
+        if any(c.isdigit() for c in t)
+        and not any(_near(float(v.rstrip("s")), b) for v in number_values(t) for b in got_numbers)
+        if number_values(t)
+    ]
+    written = words(expected)
+    names = [w for w in written[1:] if w[0].isupper() and not _has(got, w)]
+    acted = verbs(expected)
+    rest = [
+        w
+        for w in _content(expected)
+        if not _has(got, w) and w not in {n.lower() for n in names} and stem(w) not in acted
+    ]
+    found = list(dict.fromkeys([*numbers, *names]))
+    return found or rest or [expected]
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _covers(said: str, expected: str) -> float:

@@ -20,13 +20,30 @@ _STEPS = ((16, 4), (8, 2), (0, 0))  # (most indent kept, most quote marks kept) 
 
 def keep_whole(markdown: str) -> str:
     """``markdown`` as it is when a parser keeps all of it, else flattened until one does."""
-    if _whole(markdown):
+    if _shallow_enough(markdown) or _whole(markdown):
         return markdown
     for indent, quotes in _STEPS:
         flat = "\n".join(_shallow(line, indent, quotes) for line in markdown.split("\n"))
         if _whole(flat):
             return flat
     return flat  # no nesting left at all: nothing for the limit to cut
+
+
+_LEADS = re.compile(r"^[ \t>]+", re.MULTILINE)
+
+
+def _shallow_enough(markdown: str) -> bool:
+    """No line leads deep enough to near the limit, whatever it holds: a quote mark opens
+    at most one level, two columns of indentation at most one list (two levels). A scan
+    of the line starts, not a parse: 3 MB of notes are read in milliseconds, not a second."""
+    deepest = max(
+        (
+            m.group(0).count(">") + len(m.group(0).replace("\t", "    ").replace(">", ""))
+            for m in _LEADS.finditer(markdown)
+        ),
+        default=0,
+    )
+    return deepest + 4 < _PARSER_LIMIT - 1
 
 
 def _whole(markdown: str) -> bool:

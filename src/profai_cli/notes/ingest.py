@@ -177,21 +177,46 @@ def _notes(
     return Notes(text, source)
 
 
+# A folder's files that are about the folder, not a lecture of it.
+_NOT_LECTURES = frozenset("readme license licence changelog contributing copying notice".split())
+
+
+def _lecture_file(f: Path) -> bool:
+    return f.suffix.lower() in NOTES_SUFFIXES and f.stem.lower() not in _NOT_LECTURES
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    return [
+        f
+        for f in folder.rglob("*")
+        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+    ]
+
+
+def left_out(paths: list[str]) -> list[str]:
+    """What the folders a command line names hold besides their lectures, said in one
+    line (a README, a picture), never dropped in silence."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and not is_url(path) and p.is_dir():
+            out += sorted(
+                (str(f.relative_to(p)) for f in _visible_files(p) if not _lecture_file(f)),
+                key=natural_key,
+            )
+    return out
+
+
 def notes_files(paths: list[str]) -> list[str]:
     """The notes files a command line names: folders opened into their notes files, in
-    natural order (week2 before week10); files and addresses as given."""
+    natural order (week2 before week10), leaving out what is not a lecture (README,
+    LICENSE, pictures: ``left_out``); files and addresses as given."""
     out: list[str] = []
     for path in paths:
         p = Path(path)
         if path != "-" and not is_url(path) and p.is_dir():
             found = sorted(
-                (
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and f.suffix.lower() in NOTES_SUFFIXES
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                ),
+                (f for f in _visible_files(p) if _lecture_file(f)),
                 key=lambda f: natural_key(str(f.relative_to(p))),
             )
             if not found:

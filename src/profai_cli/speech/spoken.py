@@ -21,6 +21,7 @@ _CODE = re.compile(r"(`+)(.+?)\1")
 _MATH_INLINE = re.compile(
     r"\$\$(.+?)\$\$|\$(?=\S)([^$]*?\S)\$(?!\d)|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL
 )
+INLINE_MATH = _MATH_INLINE  # $$…$$, $…$, \\(…\\), \\[…\\]: groups 1-4
 # LaTeX outside any delimiter: a command with its braces ("\\alpha", "\\frac{a}{b}").
 _BARE_LATEX = re.compile(
     r"\\[A-Za-z]+\*?(?:\s*(?:\{[^{}]*\}|\[[^\]]*\]))*(?:\s*[_^]\s*(?:\{[^{}]*\}|\w))*"

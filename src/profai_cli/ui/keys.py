@@ -39,6 +39,13 @@ KEYS = {
     "?": "help",
     "a": "ask",
     "v": "listen",
+    "[": "section_back",
+    "]": "section_forward",
+    "\x1b[5~": "section_back",  # Page Up
+    "\x1b[6~": "section_forward",  # Page Down
+    "n": "next_lecture",
+    "A": "answer_again",
+    "b": "bookmark",
     "\x1b": "escape",
     "\r": "enter",
     "\n": "enter",
@@ -137,11 +144,58 @@ class KeyReader:
             pass
 
     def restore(self) -> None:
+        """The terminal's mode as it was, and what was typed but not read thrown away:
+        left in the terminal, it went to the shell (an Esc there ate the next
+        command's first letter)."""
         if self._saved is not None:
             import termios
 
             try:
-                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+                termios.tcsetattr(self.fd, termios.TCSAFLUSH, self._saved)
             except (OSError, termios.error):
                 pass
             self._saved = None
+
+
+def discard_typed() -> None:
+    """Throw away what was typed on this process's terminal and not read (no terminal:
+    nothing to do)."""
+    import termios
+
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        termios.tcflush(fd, termios.TCIFLUSH)
+    except (OSError, termios.error):
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_one_key(fd: int, undo: list[Callable[[], None]]) -> str:
+    """One key from a terminal as it is pressed, no Enter, not echoed; the terminal as it
+    was after, with nothing else typed left in it (blocks: call it on a thread)."""
+    import termios
+
+    saved = termios.tcgetattr(fd)
+    mode = termios.tcgetattr(fd)
+    mode[3] &= ~(termios.ECHO | termios.ICANON)
+    mode[6][termios.VMIN] = 1
+    mode[6][termios.VTIME] = 0
+
+    def restore() -> None:
+        try:
+            termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        except (OSError, termios.error):
+            pass
+
+    termios.tcsetattr(fd, termios.TCSANOW, mode)
+    undo.append(restore)  # a second Ctrl-C gives the terminal back too
+    try:
+        return os.read(fd, 16).decode("utf-8", "replace")
+    finally:
+        restore()
+        if restore in undo:
+            undo.remove(restore)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.safe_text import redact, strip_controls
@@ -32,6 +33,9 @@ class Status:
         # breaks the panel's cursor arithmetic (the line is overwritten, a stale box left):
         # it is printed through the panel's console instead.
         self._live: list[Console] = []
+        # A panel that keeps a line of its own at the bottom with carriage returns
+        # (TERM=dumb): cleared before a line is printed, drawn again after.
+        self.around_line: tuple[Callable[[], None], Callable[[], None]] | None = None
 
     def live_started(self, console: Console) -> None:
         """A live panel is on ``console``: lines go above it while it lasts."""
@@ -55,6 +59,10 @@ class Status:
         if self._live and _same_terminal(1, 2):
             console = self._live[-1]  # printed above the live panel, which then redraws below
         with STDERR_LOCK:
+            if self.around_line is not None:
+                self.around_line[0]()
             console.print(
                 redact(strip_controls(message)), style=style, markup=False, highlight=False
             )
+            if self.around_line is not None:
+                self.around_line[1]()
