@@ -112,7 +112,8 @@ def test_length_is_what_the_notes_allow_and_the_first_lines_say_so(home: Path) -
     long = run_here(
         ["teach", str(EXAMPLES / "cpu-scheduling.md"), "--no-audio", "--llm", "none"], home
     )
-    assert "These notes make about" not in long.err
+    assert "These notes make about" not in long.err  # longer: said whole, and said so
+    assert "These notes take about 23 minutes to teach whole, not 5" in long.err
 
 
 def test_the_level_changes_what_comes_first_and_what_is_asked_never_what_is_said() -> None:

@@ -105,7 +105,7 @@ def test_config_file_env_and_flags_in_that_order(fake: FakeOpenAI, home: Path) -
     assert all("beginner" in b["messages"][-1]["content"] for b in bodies)
     shown = run_here(["config", "show"], home, PROFAI_MODEL="env-model")
     assert shown.code == 0
-    row = next(line for line in shown.out.splitlines() if "'env-model'" in line)
+    row = next(line for line in shown.out.splitlines() if "env-model" in line)
     assert "env PROFAI_MODEL" in row
     assert any("beginner" in line and "file" in line for line in shown.out.splitlines())
     assert run_here(["config", "path"], home).out.strip() == str(config)

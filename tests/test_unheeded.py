@@ -1,6 +1,6 @@
-"""Options said when they cannot apply: the built-in lecturer and the narrated notes say
-every part of the notes in order, so --focus and a shorter --minutes are said, in one
-line each, to be not followed; a service follows them and nothing is said (issue 39)."""
+"""Options said when they cannot apply: every lecturer but a --free service says every
+part of the notes in order, so --focus and a shorter --minutes are said, in one line
+each, to be not followed (issue 39)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_minutes_shorter_than_the_notes_is_said_not_to_cut_them(
     r = run_here(["teach", str(NOTES), "--llm", "none", "--no-audio", "--minutes", "1"], home)
     assert r.code == 0, r.err
     said = [line for line in r.err.splitlines() if "not 1:" in line]
-    assert len(said) == 1 and "says all of them" in said[0]
+    assert len(said) == 1 and "nothing of them is left out" in said[0]
     r = run_here(
         [
             "export",
