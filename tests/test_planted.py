@@ -64,7 +64,8 @@ def test_a_closed_stdin_is_the_end_of_the_input(home: Path) -> None:
     code, err = _run(["teach", "-", "--no-audio", "--llm", "none"], home, close=0)
     assert code == 2 and "empty" in err and "Traceback" not in err, err
     code, err = _run(["quiz", str(notes), "--llm", "none", "--tts", "none"], home, close=0)
-    assert code == 0 and "Traceback" not in err and "unexpected" not in err, err
+    assert code == 2 and "no answers on stdin" in err, err  # one line, before a question
+    assert "Traceback" not in err and "unexpected" not in err, err
 
 
 def _deck(home: Path) -> Path:
