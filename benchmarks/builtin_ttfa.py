@@ -1,11 +1,12 @@
 """Time to first audio on the built-in path: no key, no server, the README's first command.
 
-Runs `profai teach examples/photosynthesis.md` (the built-in SmolLM2 lecturer and the
-Piper voice) to the default sound device (the PulseAudio null sink here), stops it
-with Ctrl-C once it has spoken a few seconds, and prints the medians of its own
---stats-json numbers: first text, first Piper audio, first sound from the device.
+Runs `profai teach examples/photosynthesis.md` (the offline lecturer and the Piper
+voice; with --style dialogue, Flite's host first) to the default sound device (the
+PulseAudio null sink here), stops it with Ctrl-C once it has spoken a few seconds, and
+prints the medians of its own --stats-json numbers: first text, first voice audio, first
+sound from the device.
 
-Run: python benchmarks/builtin_ttfa.py [--runs 5] [--llm none]
+Run: python benchmarks/builtin_ttfa.py [--runs 5] [--llm none] [--style dialogue]
 """
 
 from __future__ import annotations
@@ -47,13 +48,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--llm", default="auto")
+    parser.add_argument("--style", default="lecture")
     opts = parser.parse_args()
+    extra = ["--llm", opts.llm, "--style", opts.style]
     problem = ensure_pulse()
     if problem:
         raise SystemExit(f"needs a sound device: {problem}")
     with tempfile.TemporaryDirectory() as tmp:
-        one_run(Path(tmp) / "s.json", ["--llm", opts.llm])  # warm the page cache
-        runs = [one_run(Path(tmp) / "s.json", ["--llm", opts.llm]) for _ in range(opts.runs)]
+        one_run(Path(tmp) / "s.json", extra)  # warm the page cache
+        runs = [one_run(Path(tmp) / "s.json", extra) for _ in range(opts.runs)]
     rows = [
         [
             name,
@@ -62,14 +65,14 @@ def main() -> None:
         ]
         for name, key in (
             ("first text (the welcome)", "first_token"),
-            ("first Piper audio", "first_tts_bytes"),
+            ("first voice audio", "first_tts_bytes"),
             ("time to first audio", "time_to_first_audio"),
         )
     ]
     print(
         table(
-            f"profai teach examples/photosynthesis.md --llm {opts.llm}, {opts.runs} runs, "
-            "from process start",
+            f"profai teach examples/photosynthesis.md --llm {opts.llm} --style {opts.style}, "
+            f"{opts.runs} runs, from process start",
             ["moment", "median", "max"],
             rows,
         )

@@ -18,7 +18,8 @@ from tests.fakes.openai_server import FakeOpenAI
 # than read from options.py, so a flag moved to the wrong panel or dropped fails.
 SHARED = {
     "The lecture": [
-        "--level", "--minutes", "--language", "--focus", "--pages", "--section", "--checkpoints",
+        "--level", "--minutes", "--language", "--focus", "--style", "--pages", "--section",
+        "--checkpoints",
     ],
     "The lecturer": [
         "--llm", "--model", "--base-url", "--api-key", "--local-model", "--no-stream",
@@ -26,8 +27,8 @@ SHARED = {
         "--timeout", "--max-chars",
     ],
     "The voice": [
-        "--tts", "--voice", "--speed", "--tts-model", "--tts-instructions", "--tts-base-url",
-        "--no-cache",
+        "--tts", "--voice", "--voices", "--speed", "--tts-model", "--tts-instructions",
+        "--tts-base-url", "--no-cache",
     ],
 }  # fmt: skip
 PACING = ["--loudness", "--sentence-pause", "--paragraph-pause", "--lookahead"]

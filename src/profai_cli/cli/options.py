@@ -40,7 +40,14 @@ LevelChoice = _choice("level")
 LlmChoice = _choice("llm")
 TtsChoice = _choice("tts")
 SttChoice = _choice("stt")
-_ENUMS = {"level": LevelChoice, "llm": LlmChoice, "tts": TtsChoice, "stt": SttChoice}
+StyleChoice = _choice("style")
+_ENUMS = {
+    "level": LevelChoice,
+    "llm": LlmChoice,
+    "tts": TtsChoice,
+    "stt": SttChoice,
+    "style": StyleChoice,
+}
 
 
 def _default(name: str) -> dict[str, Any]:
@@ -130,6 +137,13 @@ LECTURE = [
     _opt("language", str | None, "Lecture language.", IN_LECTURE, **_default("language")),
     _opt("focus", str | None, "What to emphasise.", IN_LECTURE),
     _opt(
+        "style",
+        StyleChoice | None,
+        "A lecture, or a dialogue: a host who asks and a lecturer who explains.",
+        IN_LECTURE,
+        **_default("style"),
+    ),
+    _opt(
         "pages", str | None, "Only these pages of a PDF or slides of a PPTX, e.g. 3-7.", IN_LECTURE
     ),
     _opt("section", str | None, "Only this heading of the notes and what is under it.", IN_LECTURE),
@@ -145,7 +159,7 @@ LECTURER = [
     _opt(
         "llm",
         LlmChoice | None,
-        "Who writes the lecture: a service (openai), the built-in model (local), or none "
+        "Who writes the lecture: a service (openai), the local model (local), or none "
         "(your notes, narrated).",
         IN_LECTURER,
         "--llm",
@@ -161,7 +175,7 @@ LECTURER = [
         str | None,
         "A GGUF model file for --llm local.",
         IN_LECTURER,
-        shown="SmolLM2-135M, built in",
+        shown="Qwen2.5-Coder-1.5B-Instruct, the model extra",
     ),
     _flag("no_stream", "--no-stream", "Write the whole lecture first, then speak it.", IN_LECTURER),
     _flag(
@@ -196,6 +210,13 @@ VOICE = [
         "Voice name (OpenAI's) or a Piper .onnx file; see `profai voices`.",
         IN_VOICE,
         autocompletion=_voices,
+    ),
+    _opt(
+        "voices",
+        str | None,
+        "The dialogue's two voices, HOST,LECTURER (OpenAI's names, or Piper/Flite's).",
+        IN_VOICE,
+        shown="a second voice beside the lecturer's",
     ),
     _opt(
         "speed",

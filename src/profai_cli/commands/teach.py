@@ -122,6 +122,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             timed=voice is not None,
             language=settings.language,
             say=voice_words(settings, notes, None),  # as the voice has them, respellings too
+            dialogue=settings.style == "dialogue",
         )
     panel = events or env.panel(options.title)
     start = 0

@@ -55,6 +55,8 @@ class Settings:
     max_chars: int = 2_000_000
     stream: bool = True
     free: bool = False  # a service model lectures its own way from one prompt, unchecked
+    style: str = "lecture"  # or "dialogue": a host asks, the lecturer explains
+    voices: str | None = None  # "HOST,LECTURER" for --style dialogue
     checkpoints: bool = False  # a question or two after each section of the lecture
     timeout: float = 60.0  # seconds to the service's first words
     idle_timeout: float = 30.0  # seconds between its words, once they come
@@ -71,6 +73,7 @@ CHOICES = {
     "llm": ("auto", "openai", "local", "none"),
     "tts": ("auto", "openai", "piper", "none"),
     "stt": ("auto", "openai", "pocketsphinx", "none"),
+    "style": ("lecture", "dialogue"),
 }
 
 
@@ -178,7 +181,21 @@ def resolve(
         setattr(settings, f.name, _coerce(f.name, value, kind, source))
         origin[f.name] = source
     loudness_target(settings.loudness)  # a bad level is one line now, before any work
+    if settings.voices is not None:
+        _, lecturer = dialogue_voices(settings.voices)
+        settings.voice = lecturer or settings.voice
     return settings, origin
+
+
+def dialogue_voices(value: str) -> tuple[str | None, str | None]:
+    """--voices HOST,LECTURER: either may be left empty (",onyx" names the lecturer's)."""
+    names = [n.strip() or None for n in value.split(",")]
+    if len(names) != 2 or names == [None, None]:
+        raise InputError(
+            f"--voices {value}: give two voices, HOST,LECTURER (e.g. nova,onyx, or "
+            "slt,en_US-joe-medium offline)"
+        )
+    return names[0], names[1]
 
 
 def _coerce(name: str, value: Any, kind: type, source: str) -> Any:

@@ -37,6 +37,7 @@ class LectureRequest:
     minutes: float = 5.0
     language: str = "English"
     focus: str | None = None
+    style: str = "lecture"  # or "dialogue": turns labelled Host: and Lecturer:
 
     @property
     def target_words(self) -> int:
@@ -53,6 +54,13 @@ def build_messages(req: LectureRequest) -> list[dict[str, str]]:
     if req.focus:
         lines.append(f"Put special focus on: {req.focus}.")
     lines.append("Begin with a one-line welcome and what the lecture covers; end with a recap.")
+    if req.style == "dialogue":
+        lines.append(
+            "Write it as a dialogue between a Host, who opens, asks the questions a student "
+            "would ask and links the parts, and a Lecturer, who explains. Start each turn "
+            'with the speaker\'s name alone on its own line ("Host:" or "Lecturer:"), then '
+            "a blank line, then what they say."
+        )
     lines.append("\n<notes>\n" + req.notes.strip() + "\n</notes>")
     return [
         {"role": "system", "content": SYSTEM_PROMPT},

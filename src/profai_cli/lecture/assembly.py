@@ -156,6 +156,10 @@ class Assembly:
             lookahead=settings.lookahead,
             language=settings.language,
         )
+        if settings.style == "dialogue":
+            from profai_cli.speech.speakers import Speakers
+
+            lecture.speakers = Speakers()
         if voice is not None:
             self.give_voice(lecture, voice, notes)
         self.on_close(lecture.aclose)
@@ -168,4 +172,11 @@ class Assembly:
         lecture.words = voice_words(self.settings, notes, voice)
         lecture.standin = self.env.engines.standin(self.settings, voice)
         lecture.standin_may_take_over = self.settings.tts == "auto"
+        if self.settings.style == "dialogue":
+            from profai_cli.speech.speakers import HOST
+
+            host, why = self.env.engines.host(self.settings, voice)
+            if why:
+                self.env.status.warn(why)
+            lecture.voices = {HOST: host}
         lecture.move_to(lecture.cursor)

@@ -40,6 +40,7 @@ def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
         minutes=settings.minutes,
         language=settings.language,
         focus=settings.focus,
+        style=settings.style,
     )
 
 
@@ -261,6 +262,58 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     return StandInVoice(lambda: PiperTTS(speed=tts.speed), tts.sample_rate, lambda: tts.speed)
 
 
+OPENAI_HOSTS = ("nova", "onyx")  # a host's voice clearly not the lecturer's (alloy)
+
+
+def build_host_voice(settings: Settings, lecturer: TTSEngine) -> tuple[TTSEngine, str]:
+    """The dialogue host's voice, clearly not the lecturer's, and a line if it could not
+    be (the host then speaks in the lecturer's voice). Loads a voice: off the loop."""
+    from profai_cli.core.config import dialogue_voices
+    from profai_cli.tts.host_voice import HostVoice
+
+    name = dialogue_voices(settings.voices)[0] if settings.voices else None
+    engine: TTSEngine
+    if lecturer.identity().get("engine") == "openai":
+        from profai_cli.service.speech import OpenAITTS
+
+        taken = lecturer.identity().get("voice")
+        engine = OpenAITTS(
+            model=settings.tts_model,
+            voice=name or next(v for v in OPENAI_HOSTS if v != taken),
+            speed=settings.speed,
+            base_url=settings.tts_base_url or settings.base_url,
+            api_key=settings.api_key,
+            instructions=settings.tts_instructions,
+            idle_timeout=settings.idle_timeout,
+        )
+    elif name is not None and name.endswith(".onnx"):
+        from profai_cli.tts.piper_tts import PiperTTS
+
+        engine = PiperTTS(voice=name, speed=settings.speed)
+    else:
+        from profai_cli.tts.flite_tts import DEFAULT_VOICE, VOICES, FliteTTS
+
+        if name is not None and name not in VOICES:
+            raise InputError(
+                f"--voices {settings.voices}: offline, the host is a Flite voice "
+                f"({', '.join(VOICES)}) or a Piper .onnx file"
+            )
+        try:
+            engine = FliteTTS(voice=name or DEFAULT_VOICE, speed=settings.speed)
+        except InputError as exc:
+            if name:  # asked for by name: a wrong name is the user's to fix
+                raise
+            return (
+                lecturer,
+                f"The host's voice: {exc.message}. The host speaks in the lecturer's voice.",
+            )
+    if settings.cache:
+        from profai_cli.tts.cache import AudioCache, CachedTTS
+
+        engine = CachedTTS(engine, AudioCache())
+    return HostVoice(engine, lecturer), ""
+
+
 def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine | None) -> VoiceText:
     """What the voice is given for each chunk: symbols said, the user's pronunciations
     (the config's, then a pronounce.toml beside the notes) applied."""
@@ -342,6 +395,7 @@ class Engines:
         s, p, throughput=t
     )
     standin: Callable[[Settings, TTSEngine], StandInVoice | None] = build_standin
+    host: Callable[[Settings, TTSEngine], tuple[TTSEngine, str]] = build_host_voice
     device: Callable[[VoicePlan, Settings], Sink] = open_device
     listener: Callable[[Settings], tuple[Listener | None, str]] = build_listener
     microphone: Callable[[Settings], Microphone] = open_microphone

@@ -23,6 +23,7 @@ from profai_cli.tts.base import TTSEngine
 if TYPE_CHECKING:
     import numpy as np
 
+    from profai_cli.speech.speakers import Speakers
     from profai_cli.tts.standin import StandInVoice
     from profai_cli.ui import Status
 
@@ -127,6 +128,9 @@ class Lecture:
         # offline voice says the whole lecture (else that ends the run, exit 3).
         self.standin_may_take_over = False
         self.voice_gone: TTSError | None = None  # the main voice was given up on: why
+        # A dialogue: who says each chunk, and the voice of each speaker but the main one.
+        self.speakers: Speakers | None = None
+        self.voices: dict[str, TTSEngine] = {}
         self._voice_said = 0  # sentences the main voice said
         self._voice_failed = 0  # ... and could not
         self._notice = ""  # the stand-in's notice, held until the voice has said a sentence
@@ -162,6 +166,8 @@ class Lecture:
             self._wake()
 
     def _add(self, chunks: list[Chunk]) -> None:
+        if self.speakers is not None:
+            chunks = self.speakers.assign(chunks, len(self.chunks))
         if chunks:
             self.metrics.mark("first_chunk")
             self.chunks.extend(chunks)
@@ -243,15 +249,16 @@ class Lecture:
                 if self.voice_gone is not None and self.standin is not None:
                     await self._stand_in(said, out, self.voice_gone)  # given up on
                     break
+                voice = self.voices.get(chunk.speaker, self.voice)
                 try:
-                    async for frames in self.voice.stream(said):
+                    async for frames in voice.stream(said):
                         if not got_audio:
                             self.metrics.mark("first_tts_bytes")
                             got_audio = True
                         if self.standin is not None:
                             self.standin.hear(frames)
                         out.add(frames)
-                    out.word_starts = self.voice.word_starts(said)
+                    out.word_starts = voice.word_starts(said)
                     self.metrics.timed_by_voice += out.word_starts is not None
                     self._voice_said += 1
                     if self._notice:

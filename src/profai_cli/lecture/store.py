@@ -36,6 +36,7 @@ def lecture_key(notes: str, settings: Settings, llm_name: str) -> str:
         "minutes": settings.minutes,
         "language": settings.language,
         "focus": settings.focus,
+        **({"style": settings.style} if settings.style != "lecture" else {}),
         "llm": llm_name,
         "lecturer": 4,  # every model's lecture is grounded now: old lectures are not reused
     }

@@ -17,6 +17,7 @@ class Cue:
     text: str
     heading: bool
     words: tuple[tuple[str, float], ...] = ()  # each word and when it begins
+    speaker: str = ""  # a dialogue's: a WebVTT voice span, "Host: " before an SRT cue
 
 
 def cue(
@@ -37,7 +38,7 @@ def cue(
     text = shown or chunk.text
     begin, finish = start / rate, end / rate
     words = tuple((text[a:b], begin + at) for a, b, at in word_times(text, finish - begin, said))
-    return Cue(begin, finish, text, chunk.kind is ChunkKind.HEADING, words)
+    return Cue(begin, finish, text, chunk.kind is ChunkKind.HEADING, words, chunk.speaker)
 
 
 def render(cues: list[Cue], path: Path, *, words: bool = False) -> str:
@@ -59,10 +60,12 @@ def render(cues: list[Cue], path: Path, *, words: bool = False) -> str:
             lines.append(str(n))
         lines.append(f"{stamp(c.start, sep)} --> {stamp(c.end, sep)}")
         if words and c.words:
-            lines.append(" ".join(f"<{stamp(at, '.')}>{word}" for word, at in c.words))
+            said = " ".join(f"<{stamp(at, '.')}>{word}" for word, at in c.words)
         else:
-            lines.append(c.text)
-        lines.append("")
+            said = c.text
+        if c.speaker:
+            said = f"<v {c.speaker}>{said}" if vtt else f"{c.speaker}: {said}"
+        lines += [said, ""]
     return "\n".join(lines)
 
 

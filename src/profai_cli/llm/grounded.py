@@ -27,7 +27,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import narration
+from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, HeldBack, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
@@ -102,7 +102,7 @@ class GroundedLecture:
         self.counts = Counts()
         self.problem: str | None = None
         self._begun: asyncio.Event | None = None
-        self._planned: tuple[tuple[str, str], list[Step]] | None = None
+        self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
 
     @property
     def kind(self) -> LecturerKind:
@@ -139,9 +139,11 @@ class GroundedLecture:
         return Report(self.counts.kinds(), lines, list(self.counts.held_back))
 
     def _plan(self, request: LectureRequest) -> list[Step]:
-        key = (request.notes, request.level)
+        key = (request.notes, request.level, request.style)
         if self._planned is None or self._planned[0] != key:
-            self._planned = (key, plan(parse_outline(request.notes), request.notes, request.level))
+            outline = parse_outline(request.notes)
+            asks = dialogue.asks(request.style)
+            self._planned = (key, plan(outline, request.notes, request.level, asks))
         return self._planned[1]
 
     def planned_minutes(self, request: LectureRequest) -> float:
@@ -205,6 +207,7 @@ class GroundedLecture:
             holder = Holder(support)
             asks.kept = _counter(support, holder, title)
         spoken = _Pace(self._begun)
+        turns = dialogue.Turns() if request.style == "dialogue" else None
         try:
             if sentences:
                 asks.start(wanted)
@@ -222,7 +225,7 @@ class GroundedLecture:
                         text = _compose(step, reply, support, holder, title, self.counts)
                 self._count(step, text)
                 spoken.add(text)
-                yield text + "\n\n"
+                yield (turns.say(step, text) if turns is not None else text) + "\n\n"
         finally:
             await asks.stop()
 

@@ -73,9 +73,13 @@ def fills(request: LectureRequest) -> bool:
     return len(notes) > 6 * words and narration.count_words(notes[: 12 * words]) >= words
 
 
-def plan(outline: Outline, notes: str, level: str = "intermediate") -> list[Step]:
-    """Every part of the lecture, in order, before any of it is said."""
-    return list(iter_plan(outline, notes, level))
+def plan(
+    outline: Outline, notes: str, level: str = "intermediate", asks: int | None = None
+) -> list[Step]:
+    """Every part of the lecture, in order, before any of it is said. ``asks``: the
+    questions a part may ask, if not the level's (a dialogue's host asks before every
+    point a question fits)."""
+    return list(iter_plan(outline, notes, level, asks=asks))
 
 
 async def each(steps: Iterable[Step]) -> AsyncIterator[Step]:
@@ -83,7 +87,7 @@ async def each(steps: Iterable[Step]) -> AsyncIterator[Step]:
         yield step
 
 
-async def big_plan(notes: str, level: str) -> AsyncIterator[Step]:
+async def big_plan(notes: str, level: str, asks: int | None = None) -> AsyncIterator[Step]:
     """The plan of notes too long to read whole before the first words: the welcome from
     their first pages, said while the rest is parsed (on a thread, so the voice and the
     screen go on), then each part as it is reached."""
@@ -91,7 +95,9 @@ async def big_plan(notes: str, level: str) -> AsyncIterator[Step]:
     first = parse_outline(notes[:cut])
     yield Step(Narrator(first, notes, level).welcome(), Kind.SIGNPOST)
     outline = await asyncio.to_thread(parse_outline, notes) if cut < len(notes) else first
-    for step in iter_plan(outline, notes, level, big=True, evidence=first, welcome=False):
+    for step in iter_plan(
+        outline, notes, level, big=True, evidence=first, welcome=False, asks=asks
+    ):
         yield step
 
 
@@ -111,11 +117,13 @@ def iter_plan(
     big: bool = False,
     evidence: Outline | None = None,
     welcome: bool = True,
+    asks: int | None = None,
 ) -> Iterator[Step]:
     """The parts of the lecture in order, each made when it is reached. ``big``: notes
     too long to go through before the first words: the course tags and study
     instructions are set aside a section at a time, and names are told from the first
     pages (``evidence``, else the first ``EVIDENCE_CHARS`` of them)."""
+    allowed = asking.question_budget(level) if asks is None else asks
     instructions: list[str] = []
     if big:
         narrator = Narrator(outline, notes, level, evidence=evidence or _first_pages(outline))
@@ -141,7 +149,7 @@ def iter_plan(
 
     def points(section: Section, asked: int = 0) -> None:
         nonlocal previous, code_seen
-        budget = asking.question_budget(level) - asked if section.title else 0
+        budget = allowed - asked if section.title else 0
         for i, point in enumerate(section.points):
             text = narrator.faithful(point, previous, code_seen)
             following = section.points[i + 1 : i + 2]
@@ -189,10 +197,10 @@ def iter_plan(
         )
         # A beginner is asked the question a heading half asks ("Why oxygen matters").
         ask = None
-        if level == "beginner" and section.points:
+        if (level == "beginner" or asks is not None) and section.points:
             first = narration.plain(section.points[0].text)
             ask = heading_question(narrator.heading_of(section.title).text, first)
-        if ask is not None and section.points and asking.question_budget(level):
+        if ask is not None and section.points and allowed:
             lead = asking.QUESTION_LEADS[(i + 1) % len(asking.QUESTION_LEADS)]
             steps.append(Step(lead + asking.lower_question(ask), Kind.QUESTION))
         points(section, 1 if ask is not None else 0)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import narration
+from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
 from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
@@ -75,7 +75,7 @@ class NarratedLecture:
         self.counts = LectureCounts()
         self.problem: str | None = None  # why the model was left out, said once at the end
         self._refused = 0  # shortenings turned down in a row
-        self._planned: tuple[tuple[str, str], list[Step]] | None = None
+        self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
         # Set when the voice has begun: loading the model and running it use both cores,
         # and the voice loading meanwhile took half a second longer to say its first words.
         self.model_may_start: asyncio.Event | None = None
@@ -128,9 +128,10 @@ class NarratedLecture:
 
     def _plan(self, request: LectureRequest) -> list[Step]:
         """The lecture's steps (made once: teach asks for its length before it starts)."""
-        key = (request.notes, request.level)
+        key = (request.notes, request.level, request.style)
         if self._planned is None or self._planned[0] != key:
-            steps = plan(parse_outline(request.notes), request.notes, request.level)
+            outline = parse_outline(request.notes)
+            steps = plan(outline, request.notes, request.level, dialogue.asks(request.style))
             self._planned = (key, steps)
         return self._planned[1]
 
@@ -166,7 +167,7 @@ class NarratedLecture:
             # and the plan of a 3 MB course is never held whole.
             said: list[str] = []
             room = 0
-            steps = big_plan(request.notes, request.level)
+            steps = big_plan(request.notes, request.level, dialogue.asks(request.style))
         else:
             planned = self._plan(request)
             steps = each(planned)
@@ -174,10 +175,12 @@ class NarratedLecture:
             room = request.target_words - sum(narration.count_words(s.text) for s in planned)
         use_model = self.explainer is not None and room >= MIN_RESTATED_WORDS
         pace = Pace() if self.voiced and fills(request) else None
+        turns = dialogue.Turns() if request.style == "dialogue" else None
         async for step in steps:
             self.counts.add(step.kind, step.text)
-            made += len(step.text) + 2
-            yield step.text + "\n\n"
+            text = turns.say(step, step.text) if turns is not None else step.text
+            made += len(text) + 2
+            yield text + "\n\n"
             await asyncio.sleep(0)  # the screen and the voice go on between steps
             if pace is not None:
                 await pace.after(made)

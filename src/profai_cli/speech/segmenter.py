@@ -48,6 +48,7 @@ class Chunk(NamedTuple):  # a NamedTuple: cheap to make, thousands a second
     start: int  # span [start, end) of the lecture markdown it came from
     end: int
     kind: ChunkKind
+    speaker: str = ""  # a dialogue's "Host" or "Lecturer" (speech/speakers.py)
 
 
 # Display formulas: what opens one at a line's start, and what closes it ("" means the

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 LIBRARY = "libflite.so.1"
-VOICE_LIBRARY = "libflite_cmu_us_{voice}.so.1"  # slt, rms, awb, kal16, kal
+VOICE_LIBRARY = "libflite_cmu_us_{voice}.so.1"
+VOICES = ("slt", "rms", "awb", "kal16", "kal")  # Debian's libflite1 has these
 DEFAULT_VOICE = "slt"
 INSTALL = "apt-get install libflite1"
 # From the start of a token's first word: the end of the segment before its first one.

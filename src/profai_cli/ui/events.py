@@ -4,7 +4,8 @@ For scripts: ``{"event": "sentence", "index", "kind", "text", "spoken", "start_s
 each sentence: ``text`` as the screen shows it (written: formulas and symbols as in the
 notes), ``spoken`` the words the voice is given for it (numbers, units and formulas in
 words, the user's respellings applied), both from the same chunk of the same parse;
-``start_s`` is where it begins in the lecture's audio (null with no voice). Then
+``start_s`` is where it begins in the lecture's audio (null with no voice); a
+dialogue's sentences also carry ``speaker`` ("Host" or "Lecturer"). Then
 ``{"event": "done", ...}``. With a voice the sentences come as the voice has them, so
 their times are known; without one, as the text is cut.
 """
@@ -31,8 +32,12 @@ class EventPanel(TextOnly):
         timed: bool,
         language: str = "English",
         say: Callable[[str], str] | None = None,
+        dialogue: bool = False,
     ) -> None:
+        from profai_cli.speech.speakers import Speakers
+
         self._out = out
+        self._speakers = Speakers() if dialogue else None
         self._say = say or words  # a chunk's text -> what the voice is given
         self._text = ""
         # No voice: the sentences are cut here from the text, untimed.
@@ -46,26 +51,32 @@ class EventPanel(TextOnly):
     def sentence(self, chunk: Chunk, text: str, start_s: float | None) -> None:
         """Chunk of ``text`` (the lecture's markdown) begins at ``start_s`` in the audio."""
         self.sentences += 1
-        self.emit(
-            {
-                "event": "sentence",
-                "index": chunk.index,
-                "kind": chunk.kind.value,
-                "text": written(text[chunk.start : chunk.end]),
-                "spoken": self._say(chunk.text),
-                "start_s": None if start_s is None else round(float(start_s), 3),
-            }
-        )
+        event: dict[str, object] = {
+            "event": "sentence",
+            "index": chunk.index,
+            "kind": chunk.kind.value,
+            "text": written(text[chunk.start : chunk.end]),
+            "spoken": self._say(chunk.text),
+            "start_s": None if start_s is None else round(float(start_s), 3),
+        }
+        if chunk.speaker:
+            event["speaker"] = chunk.speaker
+        self.emit(event)
+
+    def _cut_chunks(self, chunks: list[Chunk]) -> list[Chunk]:
+        if self._speakers is None:
+            return chunks
+        return self._speakers.assign(chunks, self.sentences)
 
     def append(self, text: str) -> None:
         self._text += text
         if self._cut is not None:
-            for chunk in self._cut.feed(text):
+            for chunk in self._cut_chunks(self._cut.feed(text)):
                 self.sentence(chunk, self._text, None)
 
     def finish_text(self) -> None:
         if self._cut is not None:
-            for chunk in self._cut.flush():
+            for chunk in self._cut_chunks(self._cut.flush()):
                 self.sentence(chunk, self._text, None)
             self._cut = None
 

@@ -1,0 +1,223 @@
+"""--style dialogue (issue 40): a host who asks and links, a lecturer who says every
+point, two voices that are clearly apart and equally loud, the speaker in the
+subtitles, the transcript and the --json events; held to the notes as the lecture is."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profai_cli.llm.dialogue import REACTIONS
+from profai_cli.speech import ChunkKind, segment
+from profai_cli.speech.speakers import Speakers
+from tests.conftest import EXAMPLES, require_or_skip, run_here
+from tests.fakes.openai_server import FakeOpenAI
+
+SUBJECTS = Path(__file__).parent / "notes" / "subjects"
+
+
+def _events(home: Path, notes: Path, *extra: str) -> list[dict[str, object]]:
+    r = run_here(["teach", str(notes), "--llm", "none", "--no-audio", "--json", *extra], home)
+    assert r.code == 0, r.err
+    events = [json.loads(line) for line in r.out.splitlines()]
+    return [e for e in events if e["event"] == "sentence"]
+
+
+def _asks(text: str) -> bool:
+    """A lecture's question to the listener ("A question first: why...?")."""
+    from profai_cli.llm.asking import QUESTION_LEADS
+
+    return text.startswith(QUESTION_LEADS)
+
+
+@pytest.mark.parametrize("name", ["dc-circuits", "krebs-cycle", "black-death", "bayes"])
+def test_the_host_adds_only_questions_and_reactions_and_the_lecturer_says_every_point(
+    home: Path, name: str
+) -> None:
+    notes = SUBJECTS / f"{name}.md"
+    lecture = _events(home, notes)
+    dialogue = _events(home, notes, "--style", "dialogue")
+    assert all(e.get("speaker") in ("Host", "Lecturer") for e in dialogue)
+    assert not any("speaker" in e for e in lecture)
+    said = [str(e["text"]) for e in dialogue]
+    assert not any(re.fullmatch(r"\W*(Host|Lecturer)\W*", s) for s in said)  # names unsaid
+    # Every sentence of the lecture but its questions is in the dialogue, in order:
+    # nothing of the notes is lost (the host asks its own questions).
+    wanted = [str(e["text"]) for e in lecture if not _asks(str(e["text"]))]
+    at = 0
+    for sentence in wanted:
+        assert sentence in said[at:], f"lost: {sentence!r}"
+        at = said.index(sentence, at) + 1
+    # What the dialogue adds is the host's: questions and reactions, never a claim.
+    added = [e for e in dialogue if str(e["text"]) not in wanted]
+    assert added, "the host asks nothing"
+    for e in added:
+        assert e["speaker"] == "Host", e
+        assert str(e["text"]).endswith("?") or e["text"] in REACTIONS, e
+    # Every point of the notes is the lecturer's; every heading and signpost the host's.
+    by_text = {str(e["text"]): e for e in dialogue}
+    for e in lecture:
+        if e["kind"] == ChunkKind.HEADING.value:
+            assert by_text[str(e["text"])]["speaker"] == "Host"
+    questions = [e for e in added if str(e["text"]).endswith("?")]
+    answers = [dialogue[dialogue.index(q) + 1] for q in questions]
+    assert all(a["speaker"] == "Lecturer" for a in answers)  # a question is answered
+
+
+def test_names_are_dropped_from_what_is_said_and_the_rest_numbered_again() -> None:
+    text = "# T\n\nHost:\n\nWelcome.\n\nLecturer:\n\nOhm's law: V = IR.\n\n## B\n\nOn.\n"
+    chunks = Speakers().assign(segment(text), 0)
+    assert [(c.index, c.speaker, c.text) for c in chunks] == [
+        (0, "Host", "T."),
+        (1, "Host", "Welcome."),
+        (2, "Lecturer", "Ohm's law: V = IR."),
+        (3, "Host", "B."),
+        (4, "Lecturer", "On."),  # no name after a heading: the lecturer's
+    ]
+    assert text[chunks[2].start : chunks[2].end] == "Ohm's law: V = IR."  # spans kept
+    # A model writing freely may put the name before the words: it is not said either.
+    free_text = "**Host:** Welcome. Today: sums.\n\nLecturer: 2 + 2 = 4.\n"
+    free = Speakers().assign(segment(free_text), 0)
+    assert [(c.speaker, c.text) for c in free] == [
+        ("Host", "Welcome."),
+        ("Host", "Today: sums."),
+        ("Lecturer", "2 + 2 = 4."),
+    ]
+
+
+def test_voices_that_are_not_two_is_one_line(home: Path) -> None:
+    r = run_here(
+        ["teach", str(EXAMPLES / "photosynthesis.md"), "--no-audio", "--voices", "nova"], home
+    )
+    assert r.code == 2 and r.err.count("\n") == 1 and "HOST,LECTURER" in r.err
+
+
+def _cues(vtt: str) -> list[tuple[float, float, str, str]]:
+    """(start, end, speaker, text) of each cue of a WebVTT with voice spans."""
+    out = []
+    for block in vtt.split("\n\n")[1:]:
+        lines = block.strip().splitlines()
+        if len(lines) < 2 or "-->" not in lines[0]:
+            continue
+        a, b = (_seconds(t) for t in lines[0].split(" --> "))
+        m = re.match(r"<v ([^>]+)>(.*)", lines[1])
+        assert m, lines[1]
+        out.append((a, b, m.group(1), m.group(2)))
+    return out
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.strip().split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_an_offline_dialogue_is_two_voices_apart_and_as_loud(home: Path) -> None:
+    pytest.importorskip("piper", reason="the offline extra is not installed")
+    import soundfile as sf
+
+    from profai_cli.audio.meter import integrated_loudness
+    from profai_cli.tts.flite_tts import flite_available
+    from tests.voice_measures import median_pitch
+
+    require_or_skip(flite_available(), "Flite is not installed (apt-get install libflite1)")
+    wav, vtt = home / "d.wav", home / "d.vtt"
+    r = run_here(
+        [
+            "export",
+            str(wav),
+            str(SUBJECTS / "dc-circuits.md"),
+            "--llm",
+            "none",
+            "--tts",
+            "piper",
+            "--style",
+            "dialogue",
+            "--subtitles",
+            str(vtt),
+            "--transcript",
+            str(home / "d.md"),
+        ],
+        home,
+        timeout=600,
+    )
+    assert r.code == 0, r.err
+    cues = _cues(vtt.read_text())
+    assert {c[2] for c in cues} == {"Host", "Lecturer"}
+    audio, rate = sf.read(wav, dtype="int16")
+    said: dict[str, list[np.ndarray]] = {"Host": [], "Lecturer": []}
+    for a, b, who, _ in cues:
+        said[who].append(audio[int(a * rate) : int(b * rate)])
+    host, lecturer = (np.concatenate(said[w]) for w in ("Host", "Lecturer"))
+    pitch_host, pitch_lecturer = median_pitch(host, rate), median_pitch(lecturer, rate)
+    assert pitch_host > 1.3 * pitch_lecturer, (pitch_host, pitch_lecturer)  # slt vs joe
+    loud_host, loud_lecturer = integrated_loudness(host, rate), integrated_loudness(lecturer, rate)
+    assert loud_host is not None and loud_lecturer is not None
+    assert abs(loud_host - loud_lecturer) < 2.0, (loud_host, loud_lecturer)
+    transcript = (home / "d.md").read_text()
+    assert "\nHost:\n" in transcript and "\nLecturer:\n" in transcript
+
+
+def test_a_service_dialogue_is_two_of_its_voices_and_its_words_held(
+    home: Path, fake: FakeOpenAI
+) -> None:
+    vtt = home / "s.vtt"
+    r = run_here(
+        [
+            "export",
+            str(home / "s.wav"),
+            str(SUBJECTS / "dc-circuits.md"),
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--style",
+            "dialogue",
+            "--subtitles",
+            str(vtt),
+        ],
+        home,
+        timeout=300,
+        PROFAI_FREE="0",
+    )
+    assert r.code == 0, r.err
+    voices: dict[str, set[str]] = {}
+    for request in fake.requests("/audio/speech"):
+        voices.setdefault(str(request.body["voice"]), set()).add(str(request.body["input"]))
+    assert set(voices) == {"alloy", "nova"}, voices  # the lecturer's and the host's
+    cues = _cues(vtt.read_text())
+    assert fake.requests("/chat/completions"), "the model was not asked to explain"
+    # The host's lines are the plan's, with a model as without: the model's words are
+    # the lecturer's alone, held to the notes.
+    host = [t for _, _, who, t in cues if who == "Host"]
+    by_rule = [
+        str(e["text"])
+        for e in _events(home, SUBJECTS / "dc-circuits.md", "--style", "dialogue")
+        if e["speaker"] == "Host"
+    ]
+    assert host == by_rule
+    again = run_here(
+        [
+            "export",
+            str(home / "t.wav"),
+            str(SUBJECTS / "dc-circuits.md"),
+            "--base-url",
+            fake.base_url,
+            "--tts",
+            "openai",
+            "--style",
+            "dialogue",
+            "--voices",
+            "shimmer,onyx",
+            "--fresh",
+        ],
+        home,
+        timeout=300,
+        PROFAI_FREE="0",
+    )
+    assert again.code == 0, again.err
+    later = {str(q.body["voice"]) for q in fake.requests("/audio/speech")} - set(voices)
+    assert later == {"shimmer", "onyx"}
