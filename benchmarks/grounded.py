@@ -11,7 +11,10 @@ default, held to the notes) and the same with --free (its own lecture, unchecked
 With --audio, each lecture is also played to the default sound device (the PulseAudio
 null sink here) to its end: time to first sound and silences waiting for the lecturer.
 
+With --style dialogue, the same as a dialogue: the model's words are the lecturer's.
+
 Run: python benchmarks/grounded.py --model-url http://127.0.0.1:8077/v1 [--audio]
+     [--style dialogue] [--notes FILE ...]
      (start the server with: python -m llama_cpp.server --model FILE --port 8077
       --n_ctx 8192 --n_threads 2; FILE from profai_cli.llm.model_file.ready_model())
 """
@@ -71,6 +74,7 @@ def main() -> None:
     parser.add_argument("--model-url", required=True, help="the served 1.5B model's /v1 URL")
     parser.add_argument("--audio", action="store_true", help="play each lecture to its end")
     parser.add_argument("--notes", nargs="*", type=Path, default=NOTES)
+    parser.add_argument("--style", default="lecture", choices=["lecture", "dialogue"])
     args = parser.parse_args()
     if args.audio and (problem := ensure_pulse()):
         raise SystemExit(problem)
@@ -85,7 +89,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 home = Path(tmp)
                 env = clean_env(home, PROFAI_FREE=free, **(pulse_env() if args.audio else {}))
-                r = run(notes, extra, args.audio, home, env)
+                r = run(notes, [*extra, "--style", args.style], args.audio, home, env)
             kinds = r.get("sentence_kinds") or {}
             model = kinds.get("the model's, held to the notes", 0)
             replaced = kinds.get("notes sentences said in the model's words", 0)
@@ -121,7 +125,7 @@ def main() -> None:
     if args.audio:
         header += ["first sound", "silences"]
     print()
-    print(table("The lecture against its notes", header, rows))
+    print(table(f"The {args.style} against its notes", header, rows))
     print(f"\n(llama.cpp threads: {os.cpu_count()} cores)")
 
 

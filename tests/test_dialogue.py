@@ -221,3 +221,32 @@ def test_a_service_dialogue_is_two_of_its_voices_and_its_words_held(
     assert again.code == 0, again.err
     later = {str(q.body["voice"]) for q in fake.requests("/audio/speech")} - set(voices)
     assert later == {"shimmer", "onyx"}
+
+
+def test_the_host_asks_the_checkpoints_and_the_lecturer_gives_the_answers(
+    home: Path, fake: FakeOpenAI
+) -> None:
+    r = run_here(
+        [
+            "export",
+            str(home / "c.wav"),
+            str(SUBJECTS / "dc-circuits.md"),
+            "--llm",
+            "none",
+            "--tts",
+            "openai",
+            "--tts-base-url",
+            fake.base_url,
+            "--style",
+            "dialogue",
+            "--checkpoints",
+        ],
+        home,
+        timeout=300,
+    )
+    assert r.code == 0, r.err
+    said = [(str(q.body["voice"]), str(q.body["input"])) for q in fake.requests("/audio/speech")]
+    asked = [v for v, text in said if text.startswith("Checkpoint.")]
+    answers = [v for v, text in said if text.startswith("The answer:")]
+    assert asked and set(asked) == {"nova"}, said
+    assert answers and set(answers) == {"alloy"}, said

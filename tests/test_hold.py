@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from profai_cli.llm.claims import NotesSupport
-from profai_cli.llm.grounded import judge, note_units
+from profai_cli.llm.compose import judge, note_units
 from profai_cli.llm.hold import Holder
 from profai_cli.llm.narration import plain
 from profai_cli.notes.outline import Outline, parse_outline

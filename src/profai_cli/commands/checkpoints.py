@@ -70,6 +70,15 @@ async def say_aside(playback: Playback, aside: Lecture, text: str) -> None:
         await aside.aclose()
 
 
+def asked(lecture: Lecture, question: str) -> str:
+    """A checkpoint's question as said: in a dialogue, by the host (the answers after it
+    are the lecturer's)."""
+    from profai_cli.speech.speakers import HOST
+
+    text = f"Checkpoint. {question}"
+    return f"{HOST}:\n\n{text}" if lecture.speakers is not None else text
+
+
 class SelfTest:
     """--checkpoints in an export: after each section its question, a pause to answer in,
     then the notes' sentence that answers it (a self-test track)."""
@@ -83,6 +92,7 @@ class SelfTest:
         pause: float = ANSWER_PAUSE,
     ) -> None:
         self.sections = _Sections(questions, lecture)
+        self.lecture = lecture
         self.playback = playback
         self.aside = aside
         self.pause = pause
@@ -91,7 +101,7 @@ class SelfTest:
 
     async def before_section(self, k: int) -> None:
         for question in self.sections.due(k)[1]:
-            await say_aside(self.playback, self.aside(), f"Checkpoint. {question.text}")
+            await say_aside(self.playback, self.aside(), asked(self.lecture, question.text))
             await self.playback.silence(self.pause)
             await say_aside(self.playback, self.aside(), f"The answer: {question.source}")
             self.asked += 1
@@ -134,7 +144,7 @@ class Checkpoints:
         try:
             # The line opens as the question is said: typing may start at once, and the
             # status line says what is awaited, not "playing" for the length of it.
-            asking = asyncio.ensure_future(self._say(f"Checkpoint. {question.text}"))
+            asking = asyncio.ensure_future(self._say(asked(self.lecture, question.text)))
             try:
                 answer = await self._line("Your answer:")
                 await asking

@@ -232,8 +232,8 @@ class VoiceSide:
 
     def _aside_lecture(self) -> Lecture:
         """A lecture of its own for what is said aside (answers, checkpoints), in the
-        lecture's voice."""
-        return Lecture(
+        lecture's voice; in a dialogue, with the host's voice for what the host asks."""
+        aside = Lecture(
             self.lecture.voice,
             Metrics(),
             self.env.status,
@@ -241,6 +241,12 @@ class VoiceSide:
             language=self.settings.language,
             words=self.lecture.words,
         )
+        if self.lecture.speakers is not None:
+            from profai_cli.speech.speakers import Speakers
+
+            aside.speakers = Speakers()
+            aside.voices = self.lecture.voices
+        return aside
 
     def _listen(self, finish: asyncio.Event, player: Player) -> None:
         """v: hear one question; the player shows it before it is asked."""

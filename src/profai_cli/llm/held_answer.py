@@ -18,8 +18,8 @@ from typing import Protocol
 from profai_cli.llm import narration
 from profai_cli.llm.answer import NotesAnswerer
 from profai_cli.llm.claims import NotesSupport, split_sentences
+from profai_cli.llm.compose import judge, note_units
 from profai_cli.llm.explain import note_text, reply_sentences
-from profai_cli.llm.grounded import judge, note_units
 from profai_cli.llm.hold import Holder
 from profai_cli.notes.outline import Section
 

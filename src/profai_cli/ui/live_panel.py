@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from profai_cli.speech.timing import word_spans
+from profai_cli.ui import marks
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -370,12 +371,12 @@ class LivePanel:
             lines, marked = self._marked_lines(text, start, spoken)
             if marked and marked_at is None:
                 marked_at = len(out) + next(
-                    (k for k, line in enumerate(lines[committed:]) if _has_mark(line)), 0
+                    (k for k, line in enumerate(lines[committed:]) if marks.has_mark(line)), 0
                 )
             own = lines[committed:]
-            while own and _blank(own[-1]):
+            while own and marks.blank(own[-1]):
                 own.pop()  # blank lines around a block: one between blocks, as printed
-            while own and _blank(own[0]):
+            while own and marks.blank(own[0]):
                 own.pop(0)
             if i and out:
                 out.append([])
@@ -385,7 +386,7 @@ class LivePanel:
         if marked_at is not None and marked_at >= room // 2 and len(out) > room:
             cut = min(marked_at - room // 3, len(out) - room)  # the sentence kept in view
             out = out[max(0, cut) :]
-        return _highlight(out[:room] if self._held else out), marked_at is not None
+        return marks.highlight(out[:room] if self._held else out), marked_at is not None
 
     def _marked_lines(
         self, text: str, offset: int, spoken: tuple[int, int] | None
@@ -395,12 +396,12 @@ class LivePanel:
             return self._lines(text), False
         start, end = spoken[0] - offset, spoken[1] - offset
         if start == 0 or text[start - 1] == "\n":  # after "## ", "- ", "1. "
-            start += len(_LINE_MARKS.match(text, start).group())  # type: ignore[union-attr]
+            start += len(marks.LINE_MARKS.match(text, start).group())  # type: ignore[union-attr]
         end = max(start, min(end, len(text)))
         while end > start and text[end - 1].isspace():
             end -= 1  # the mark ends on the sentence's line, not on a line of its own
-        inside = _mark_word(text[start:end], self._word)
-        return self._lines(text[:start] + _ON + inside + _OFF + text[end:]), True
+        inside = marks.mark_word(text[start:end], self._word)
+        return self._lines(text[:start] + marks.ON + inside + marks.OFF + text[end:]), True
 
     def track(self, lines: list[list[Segment]]) -> None:
         """The live area as drawn (for erasing it after a resize)."""
@@ -411,70 +412,6 @@ class LivePanel:
 
 # Zero-width marks around the spoken sentence in the markdown: they survive rendering
 # (and take no room, so lines wrap as without them), and show where to highlight.
-_ON, _OFF = "\u200b", "\u200c"
-_WORD_ON, _WORD_OFF = "\u200d", "\u2060"  # the word being said, inside the sentence
-_LINE_MARKS = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)*")
-
-
-def _blank(line: list[Segment]) -> bool:
-    text = "".join(seg.text for seg in line)
-    return not text.strip().strip(_ON + _OFF + _WORD_ON + _WORD_OFF)
-
-
-def _has_mark(line: list[Segment]) -> bool:
-    return any(_ON in seg.text or _OFF in seg.text or _WORD_ON in seg.text for seg in line)
-
-
-def _mark_word(sentence: str, word: int | None) -> str:
-    """The sentence's markdown with its ``word``-th word between the word marks."""
-    spans = word_spans(sentence)
-    if word is None or word >= len(spans):
-        return sentence
-    a, b = spans[word]
-    return sentence[:a] + _WORD_ON + sentence[a:b] + _WORD_OFF + sentence[b:]
-
-
-def _highlight(lines: list[list[Segment]]) -> list[list[Segment]]:
-    """The marked sentence in reverse video, and its word being said underlined in bold."""
-    from rich.segment import Segment
-    from rich.style import Style
-
-    reverse = Style(reverse=True)
-    word = Style(reverse=True, bold=True, underline=True)
-    marks = (_ON, _OFF, _WORD_ON, _WORD_OFF)
-    on = in_word = False
-
-    def styled(seg: Segment, text: str) -> Segment:
-        base = seg.style or Style()
-        if in_word:
-            return Segment(text, base + word)
-        return Segment(text, base + reverse) if on else Segment(text, seg.style)
-
-    out: list[list[Segment]] = []
-    for line in lines:
-        new: list[Segment] = []
-        for seg in line:
-            if not any(m in seg.text for m in marks):
-                new.append(styled(seg, seg.text) if on or in_word else seg)
-                continue
-            part = ""
-            for ch in seg.text:
-                if ch in marks:
-                    if part:
-                        new.append(styled(seg, part))
-                        part = ""
-                    if ch in (_ON, _OFF):
-                        on = ch == _ON
-                    else:
-                        in_word = ch == _WORD_ON
-                else:
-                    part += ch
-            if part:
-                new.append(styled(seg, part))
-        out.append(new)
-    return out
-
-
 class _Lines:
     def __init__(self, lines: list[list[Segment]], indent: int = 0) -> None:
         self.lines = lines
