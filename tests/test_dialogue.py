@@ -250,3 +250,25 @@ def test_the_host_asks_the_checkpoints_and_the_lecturer_gives_the_answers(
     answers = [v for v, text in said if text.startswith("The answer:")]
     assert asked and set(asked) == {"nova"}, said
     assert answers and set(answers) == {"alloy"}, said
+
+
+def test_a_dialogues_transcript_is_spoken_again_as_a_dialogue(home: Path, fake: FakeOpenAI) -> None:
+    voice = ["--tts", "openai", "--tts-base-url", fake.base_url]
+    notes = str(SUBJECTS / "neurons.md")
+    first = run_here(
+        ["export", str(home / "a.wav"), notes, "--llm", "none", "--style", "dialogue", *voice,
+         "--transcript", str(home / "a.md")],
+        home,
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    before = len(fake.requests("/audio/speech"))
+    again = run_here(
+        ["export", str(home / "b.wav"), "--from-transcript", str(home / "a.md"), *voice,
+         "--no-cache"],
+        home,
+    )  # fmt: skip
+    assert again.code == 0, again.err
+    said = [(str(q.body["voice"]), str(q.body["input"])) for q in fake.requests("/audio/speech")]
+    said = said[before:]
+    assert {v for v, _ in said} == {"alloy", "nova"}
+    assert not any(re.fullmatch(r"\W*(Host|Lecturer)\W*", text) for _, text in said)

@@ -105,6 +105,13 @@ def run_export(
     )
     if course and script is not None:
         raise InputError("--from-transcript speaks one transcript: give one output file")
+    if script is not None and settings.style == "lecture":
+        from dataclasses import replace
+
+        from profai_cli.speech.speakers import is_dialogue
+
+        if is_dialogue(script.text):  # a dialogue's transcript is spoken as one
+            settings = replace(settings, style="dialogue")
     audio_format = _audio_format(output, flags, course)
     options = ExportOptions(
         output=output,

@@ -20,6 +20,14 @@ _NAME = re.compile(r"^\W*(Host|Lecturer)\W*$")
 _LEADING_NAME = re.compile(r"^\W*(Host|Lecturer)\W*:\W*\s+(?=\w)")
 
 
+_TURN = re.compile(r"^(Host|Lecturer):[ \t]*$", re.MULTILINE)
+
+
+def is_dialogue(text: str) -> bool:
+    """A dialogue's text (a transcript read back): both speakers open turns in it."""
+    return {m.group(1) for m in _TURN.finditer(text)} == {HOST, LECTURER}
+
+
 class Speakers:
     def __init__(self) -> None:
         self.current = ""
