@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +14,13 @@ from typing import Any
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI, Knobs
+
+# A suite started in the background (`nohup`, `cmd &` in a script, some CI runners)
+# inherits SIGINT ignored, and so would every profai it starts: the Ctrl-C tests would
+# then fail for the runner's sake. A handler of our own is reset to the default in each
+# child at exec, so profai meets Ctrl-C as a user's terminal gives it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
