@@ -70,7 +70,7 @@ def test_the_host_adds_only_questions_and_reactions_and_the_lecturer_says_every_
 
 def test_names_are_dropped_from_what_is_said_and_the_rest_numbered_again() -> None:
     text = "# T\n\nHost:\n\nWelcome.\n\nLecturer:\n\nOhm's law: V = IR.\n\n## B\n\nOn.\n"
-    chunks = Speakers().assign(segment(text), 0)
+    chunks = Speakers().assign(segment(text), 0, text)
     assert [(c.index, c.speaker, c.text) for c in chunks] == [
         (0, "Host", "T."),
         (1, "Host", "Welcome."),
@@ -81,7 +81,13 @@ def test_names_are_dropped_from_what_is_said_and_the_rest_numbered_again() -> No
     assert text[chunks[2].start : chunks[2].end] == "Ohm's law: V = IR."  # spans kept
     # A model writing freely may put the name before the words: it is not said either.
     free_text = "**Host:** Welcome. Today: sums.\n\nLecturer: 2 + 2 = 4.\n"
-    free = Speakers().assign(segment(free_text), 0)
+    free = Speakers(leading=True).assign(segment(free_text), 0, free_text)
+    notes_own = "Lecturer:\n\n- **Host:** any device with an address.\n- Host\n"
+    kept = Speakers().assign(segment(notes_own), 0, notes_own)  # the notes' words, said
+    assert [(c.speaker, c.text) for c in kept] == [
+        ("Lecturer", "Host: any device with an address."),
+        ("Lecturer", "Host."),
+    ]
     assert [(c.speaker, c.text) for c in free] == [
         ("Host", "Welcome."),
         ("Host", "Today: sums."),
@@ -188,6 +194,7 @@ def test_a_service_dialogue_is_two_of_its_voices_and_its_words_held(
     for request in fake.requests("/audio/speech"):
         voices.setdefault(str(request.body["voice"]), set()).add(str(request.body["input"]))
     assert set(voices) == {"alloy", "nova"}, voices  # the lecturer's and the host's
+    before = len(fake.requests("/audio/speech"))
     cues = _cues(vtt.read_text())
     assert fake.requests("/chat/completions"), "the model was not asked to explain"
     # The host's lines are the plan's, with a model as without: the model's words are
@@ -219,7 +226,7 @@ def test_a_service_dialogue_is_two_of_its_voices_and_its_words_held(
         PROFAI_FREE="0",
     )
     assert again.code == 0, again.err
-    later = {str(q.body["voice"]) for q in fake.requests("/audio/speech")} - set(voices)
+    later = {str(q.body["voice"]) for q in fake.requests("/audio/speech")[before:]}
     assert later == {"shimmer", "onyx"}
 
 
@@ -272,3 +279,64 @@ def test_a_dialogues_transcript_is_spoken_again_as_a_dialogue(home: Path, fake: 
     said = said[before:]
     assert {v for v, _ in said} == {"alloy", "nova"}
     assert not any(re.fullmatch(r"\W*(Host|Lecturer)\W*", text) for _, text in said)
+
+
+def test_a_host_voice_that_fails_leaves_its_lines_to_the_lecturers_voice(
+    home: Path, fake: FakeOpenAI
+) -> None:
+    fake.knobs.tts_fault, fake.knobs.tts_fault_for = "404", "Welcome"  # the host's line
+    fake.knobs.fault_times = 1  # once: the lecturer's voice then says it
+    r = run_here(
+        ["export", str(home / "f.wav"), str(SUBJECTS / "neurons.md"), "--llm", "none",
+         "--style", "dialogue", "--tts", "openai", "--tts-base-url", fake.base_url],
+        home,
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    assert sum("The host's voice failed" in line for line in r.err.splitlines()) == 1, r.err
+    requests = fake.requests("/audio/speech")
+    said = [(str(q.body["voice"]), str(q.body["input"])) for q in requests]
+    welcome = [q for q in requests if str(q.body["input"]).startswith("Welcome.")]
+    assert [q.body["voice"] for q in welcome] == ["nova", "alloy"]  # the host's failed on it
+    # Not asked again once it failed (what was already asked of it, ahead, is said): the
+    # host's last line, long after, is in the lecturer's voice.
+    recap = [v for v, text in said if text.startswith("To recap")]
+    assert recap == ["alloy"], said
+
+
+def test_each_voice_is_given_the_words_it_reads(home: Path) -> None:
+    """Piper reads [[ phonemes ]] and Flite does not: the host's words have none, so "Part
+    A" is not "Part" (Flite drops what it cannot read), and one Assembly makes one host."""
+    import asyncio
+
+    from profai_cli.core.config import Settings
+    from profai_cli.lecture.assembly import Assembly
+    from profai_cli.lecture.engines import Engines
+    from profai_cli.lecture.environment import Environment
+    from profai_cli.notes.ingest import Notes
+    from tests.fakes.engines import FakeTTS, constant
+
+    lecturer, host = FakeTTS(constant(1)), FakeTTS(constant(2), name="host")
+    lecturer.phonemes = True  # as Piper
+    made: list[str] = []
+
+    def make_host(settings: Settings, voice: object) -> tuple[FakeTTS, str]:
+        made.append("host")
+        return host, ""
+
+    env = Environment.in_memory(engines=Engines(host=make_host))  # type: ignore[arg-type]
+    text = "# Vitamins\n\nHost:\n\nWhat is vitamin A?\n\nLecturer:\n\nVitamin A helps sight.\n"
+
+    async def run() -> None:
+        async with Assembly(env, Settings(style="dialogue", cache=False)) as parts:
+            lecture = parts.lecture(lecturer, Notes(text, "v.md"), dialogue=True)  # type: ignore[arg-type]
+            parts.lecture(lecturer, Notes(text, "v.md"), dialogue=True)  # type: ignore[arg-type]
+            lecture.add_text(text)
+            lecture.end_text()
+            for k in range(len(lecture.chunks)):
+                [f async for f in lecture.audio(k).frames()]
+
+    asyncio.run(run())
+    assert made == ["host"]
+    assert host.requests and not any("[[" in said for said in host.requests)
+    assert any("A" in said.split() or "A?" in said for said in host.requests), host.requests
+    assert any("[[" in said for said in lecturer.requests), lecturer.requests

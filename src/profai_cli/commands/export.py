@@ -191,7 +191,7 @@ async def _export(
         if progress is not None:
             progress.chunk_done(end / tts.sample_rate)
 
-    lecture = parts.lecture(tts, notes or options.from_transcript)
+    lecture = parts.lecture(tts, notes or options.from_transcript, dialogue=True)
     playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
     playback.says_failure = False  # a failed voice ends the export: its one line says so
     self_test = None
@@ -203,7 +203,7 @@ async def _export(
             notes_questions(notes.text),
             lecture,
             playback,
-            lambda: parts.lecture(tts, notes, Metrics()),  # asides count in no metrics
+            lambda: parts.lecture(tts, notes, Metrics(), dialogue=True),  # in no metrics
         )
     running = asyncio.ensure_future(playback.run())
     incomplete: ServiceError | None = None
@@ -299,18 +299,25 @@ async def _export(
 
 def with_asides(text: str, asked: list[dict[str, object]]) -> str:
     """The lecture with each question and its answer after the paragraph it was asked in,
-    marked as asides (block quotes)."""
+    marked as asides (block quotes). In a dialogue the chunks are counted as the lecture
+    numbered them (names not said), the lecturer answers, and the turn goes back."""
     from profai_cli.speech import segment
+    from profai_cli.speech.speakers import LECTURER, Speakers, is_dialogue
 
-    chunks = segment(text)
+    dialogue = is_dialogue(text)
+    chunks = Speakers().assign(segment(text), 0, text) if dialogue else segment(text)
     places: list[tuple[int, str]] = []
     for q in asked:
         k = q.get("chunk")
         at = len(text)
+        block = f"\n\n> **Question:** {q['question']}\n>\n> **Answer:** {q['answer']}\n"
         if isinstance(k, int) and 0 <= k < len(chunks):
             end = text.find("\n\n", chunks[k].end)
             at = len(text) if end < 0 else end
-        block = f"\n\n> **Question:** {q['question']}\n>\n> **Answer:** {q['answer']}\n"
+            if dialogue:
+                block = f"\n\n{LECTURER}:{block}\n{chunks[k].speaker}:"
+        elif dialogue:
+            block = f"\n\n{LECTURER}:{block}"
         places.append((at, block))
     out, last = [], 0
     for at, block in sorted(places, key=lambda p: p[0]):

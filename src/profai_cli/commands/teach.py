@@ -111,7 +111,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
 
         await asyncio.to_thread(resolve_device, settings.input_device, "input")
 
-    lecture = parts.lecture(None, notes)
+    lecture = parts.lecture(None, notes, dialogue=True)
     events = None
     if options.json:
         from profai_cli.lecture.engines import voice_words
@@ -123,6 +123,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             language=settings.language,
             say=voice_words(settings, notes, None),  # as the voice has them, respellings too
             dialogue=settings.style == "dialogue",
+            free=settings.free,
         )
     panel = events or env.panel(options.title)
     start = 0

@@ -193,7 +193,7 @@ def dialogue_voices(value: str) -> tuple[str | None, str | None]:
     if len(names) != 2 or names == [None, None]:
         raise InputError(
             f"--voices {value}: give two voices, HOST,LECTURER (e.g. nova,onyx, or "
-            "slt,en_US-joe-medium offline)"
+            "rms,/path/to/voice.onnx offline)"
         )
     return names[0], names[1]
 

@@ -61,6 +61,10 @@ class Assembly:
         self.env = env
         self.settings = settings
         self._closers: list[Callable[[], Awaitable[None]]] = []
+        # A dialogue's second voice, made once for the lecture and its asides (None: the
+        # lecturer's voice says the host's lines too).
+        self._host: tuple[TTSEngine, Callable[[str], str]] | None = None
+        self._host_made = False
 
     async def __aenter__(self) -> Assembly:
         return self
@@ -146,8 +150,12 @@ class Assembly:
         voice: TTSEngine | None,
         notes: Notes | None,
         metrics: Metrics | None = None,
+        *,
+        dialogue: bool = False,
     ) -> Lecture:
-        """A Lecture with the voice, its stand-in and the words it is given, if a voice."""
+        """A Lecture with the voice, its stand-in and the words it is given, if a voice.
+        ``dialogue``: the lecture's own text in --style dialogue (its speakers and their
+        voices); what quiz, ask and say make is never one."""
         settings = self.settings
         lecture = Lecture(
             None,
@@ -156,10 +164,10 @@ class Assembly:
             lookahead=settings.lookahead,
             language=settings.language,
         )
-        if settings.style == "dialogue":
+        if dialogue and settings.style == "dialogue":
             from profai_cli.speech.speakers import Speakers
 
-            lecture.speakers = Speakers()
+            lecture.speakers = Speakers(leading=settings.free)
         if voice is not None:
             self.give_voice(lecture, voice, notes)
         self.on_close(lecture.aclose)
@@ -172,11 +180,23 @@ class Assembly:
         lecture.words = voice_words(self.settings, notes, voice)
         lecture.standin = self.env.engines.standin(self.settings, voice)
         lecture.standin_may_take_over = self.settings.tts == "auto"
-        if self.settings.style == "dialogue":
+        if lecture.speakers is not None:
             from profai_cli.speech.speakers import HOST
 
+            host = self._host_voice(voice, notes)
+            lecture.voices = {HOST: host} if host is not None else {}
+        lecture.move_to(lecture.cursor)
+
+    def _host_voice(
+        self, voice: TTSEngine, notes: Notes | None
+    ) -> tuple[TTSEngine, Callable[[str], str]] | None:
+        """The dialogue host's voice and the words it is given, made once."""
+        if not self._host_made:
+            self._host_made = True
             host, why = self.env.engines.host(self.settings, voice)
             if why:
                 self.env.status.warn(why)
-            lecture.voices = {HOST: host}
-        lecture.move_to(lecture.cursor)
+            if host is not voice:
+                self._host = (host, voice_words(self.settings, notes, host))
+                self.on_close(host.aclose)
+        return self._host

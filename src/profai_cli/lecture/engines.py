@@ -273,40 +273,28 @@ def build_host_voice(settings: Settings, lecturer: TTSEngine) -> tuple[TTSEngine
 
     name = dialogue_voices(settings.voices)[0] if settings.voices else None
     engine: TTSEngine
-    if lecturer.identity().get("engine") == "openai":
-        from profai_cli.service.speech import OpenAITTS
+    if lecturer.identity().get("engine") == "openai" or (name or "").endswith(".onnx"):
+        from dataclasses import replace
 
+        kind = "openai" if lecturer.identity().get("engine") == "openai" else "piper"
         taken = lecturer.identity().get("voice")
-        engine = OpenAITTS(
-            model=settings.tts_model,
-            voice=name or next(v for v in OPENAI_HOSTS if v != taken),
-            speed=settings.speed,
-            base_url=settings.tts_base_url or settings.base_url,
-            api_key=settings.api_key,
-            instructions=settings.tts_instructions,
-            idle_timeout=settings.idle_timeout,
+        voice = name or next(v for v in OPENAI_HOSTS if v != taken)
+        plan = VoicePlan(kind, lecturer.sample_rate, "")
+        return HostVoice(build_tts(replace(settings, voice=voice), plan), lecturer), ""
+    from profai_cli.tts.flite_tts import DEFAULT_VOICE, VOICES, FliteTTS
+
+    if name is not None and name not in VOICES:
+        raise InputError(
+            f"--voices {settings.voices}: offline, the host is a Flite voice "
+            f"({', '.join(VOICES)}) or a Piper .onnx file"
         )
-    elif name is not None and name.endswith(".onnx"):
-        from profai_cli.tts.piper_tts import PiperTTS
-
-        engine = PiperTTS(voice=name, speed=settings.speed)
-    else:
-        from profai_cli.tts.flite_tts import DEFAULT_VOICE, VOICES, FliteTTS
-
-        if name is not None and name not in VOICES:
-            raise InputError(
-                f"--voices {settings.voices}: offline, the host is a Flite voice "
-                f"({', '.join(VOICES)}) or a Piper .onnx file"
-            )
-        try:
-            engine = FliteTTS(voice=name or DEFAULT_VOICE, speed=settings.speed)
-        except InputError as exc:
-            if name:  # asked for by name: a wrong name is the user's to fix
-                raise
-            return (
-                lecturer,
-                f"The host's voice: {exc.message}. The host speaks in the lecturer's voice.",
-            )
+    try:
+        engine = FliteTTS(voice=name or DEFAULT_VOICE, speed=settings.speed)
+    except InputError as exc:
+        if name:  # asked for by name: a wrong name is the user's to fix
+            raise
+        why = f"The host's voice: {exc.message}. The host speaks in the lecturer's voice."
+        return lecturer, why
     if settings.cache:
         from profai_cli.tts.cache import AudioCache, CachedTTS
 

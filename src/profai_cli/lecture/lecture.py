@@ -128,9 +128,10 @@ class Lecture:
         # offline voice says the whole lecture (else that ends the run, exit 3).
         self.standin_may_take_over = False
         self.voice_gone: TTSError | None = None  # the main voice was given up on: why
-        # A dialogue: who says each chunk, and the voice of each speaker but the main one.
+        # A dialogue: who says each chunk, and the voice of each speaker but the main one
+        # with the words it is given (a voice that reads no [[ phonemes ]] gets none).
         self.speakers: Speakers | None = None
-        self.voices: dict[str, TTSEngine] = {}
+        self.voices: dict[str, tuple[TTSEngine, Callable[[str], str]]] = {}
         self._voice_said = 0  # sentences the main voice said
         self._voice_failed = 0  # ... and could not
         self._notice = ""  # the stand-in's notice, held until the voice has said a sentence
@@ -167,7 +168,7 @@ class Lecture:
 
     def _add(self, chunks: list[Chunk]) -> None:
         if self.speakers is not None:
-            chunks = self.speakers.assign(chunks, len(self.chunks))
+            chunks = self.speakers.assign(chunks, len(self.chunks), self.text)
         if chunks:
             self.metrics.mark("first_chunk")
             self.chunks.extend(chunks)
@@ -242,30 +243,36 @@ class Lecture:
     async def _synthesize(self, chunk: Chunk, out: ChunkAudio) -> None:
         assert self.voice is not None
         started = time.monotonic()
-        said = self.words(chunk.text)
+        voice, words = self.voices.get(chunk.speaker, (self.voice, self.words))
+        said = words(chunk.text)
         try:
             for attempt in (1, 2):
                 got_audio = False
-                if self.voice_gone is not None and self.standin is not None:
+                if voice is self.voice and self.voice_gone is not None and self.standin:
                     await self._stand_in(said, out, self.voice_gone)  # given up on
                     break
-                voice = self.voices.get(chunk.speaker, self.voice)
                 try:
                     async for frames in voice.stream(said):
                         if not got_audio:
                             self.metrics.mark("first_tts_bytes")
                             got_audio = True
-                        if self.standin is not None:
-                            self.standin.hear(frames)
+                        if self.standin is not None and voice is self.voice:
+                            self.standin.hear(frames)  # its loudness: the main voice's
                         out.add(frames)
                     out.word_starts = voice.word_starts(said)
                     self.metrics.timed_by_voice += out.word_starts is not None
-                    self._voice_said += 1
+                    self._voice_said += voice is self.voice
                     if self._notice:
                         self.status.warn(self._notice)
                         self._notice = ""
                     break
                 except TTSError as exc:
+                    if voice is not self.voice:  # a dialogue's second voice: the main says it
+                        if got_audio:
+                            out.restart()
+                        self._lose_voice(chunk.speaker, exc)
+                        voice, said = self.voice, self.words(chunk.text)
+                        continue
                     # One more try for a passing fault, if nothing of this chunk was played.
                     again = attempt == 1 and not got_audio and exc.retryable
                     if again and not is_fatal(exc) and self.voice_gone is None:
@@ -286,6 +293,15 @@ class Lecture:
             self.metrics.tts_seconds += time.monotonic() - started
             if self._audio.get(chunk.index) is out:
                 self._tasks.pop(chunk.index, None)
+
+    def _lose_voice(self, speaker: str, exc: TTSError) -> None:
+        """A second voice that failed is not asked again: its lines are the main voice's."""
+        if self.voices.pop(speaker, None) is not None:
+            who = speaker.lower()
+            self.status.warn(
+                f"The {who}'s voice failed ({exc.message}); the {who}'s lines are said in "
+                "the main voice."
+            )
 
     async def _stand_in(self, said: str, out: ChunkAudio, exc: TTSError) -> None:
         """The offline voice says the sentence the main voice could not; never a skip.

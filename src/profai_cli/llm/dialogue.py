@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from profai_cli.llm import asking
 from profai_cli.llm.lecture_plan import Kind, Step
+from profai_cli.speech.speakers import HOST, LECTURER
 
-HOST = "Host"
-LECTURER = "Lecturer"
-SPEAKERS = (HOST, LECTURER)
 EVERY_POINT = 99  # questions a part may ask: the host asks before every point one fits
 REACTIONS = ("I see.", "Got it.", "Right.", "Thank you.")  # claim nothing
 

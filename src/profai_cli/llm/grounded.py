@@ -71,6 +71,7 @@ class GroundedLecture:
         self.problem: str | None = None
         self._begun: asyncio.Event | None = None
         self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
+        self._big_lecture: NarratedLecture | None = None
 
     @property
     def kind(self) -> LecturerKind:
@@ -104,6 +105,8 @@ class GroundedLecture:
 
     def report(self) -> Report:
         lines = [f"Note: {self.problem}."] if self.problem else []
+        if self._big_lecture is not None:  # hours of notes, narrated: its counts
+            return Report(self._big_lecture.report().sentence_kinds, lines)
         return Report(self.counts.kinds(), lines, list(self.counts.held_back))
 
     def _plan(self, request: LectureRequest) -> list[Step]:
@@ -149,12 +152,14 @@ class GroundedLecture:
             skip = 0
 
     def _narrated(self) -> NarratedLecture:
+        """The narrated lecture of big notes (one, so its plan and counts are kept)."""
         from profai_cli.llm.narrated import NarratedLecture
 
-        lecture = NarratedLecture(None, self.name)
+        if self._big_lecture is None:
+            self._big_lecture = NarratedLecture(None, self.name)
         if self._begun is not None:
-            lecture.wait_for_voice(self._begun)
-        return lecture
+            self._big_lecture.wait_for_voice(self._begun)
+        return self._big_lecture
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
         from profai_cli.llm.claims import NotesSupport

@@ -33,11 +33,12 @@ class EventPanel(TextOnly):
         language: str = "English",
         say: Callable[[str], str] | None = None,
         dialogue: bool = False,
+        free: bool = False,
     ) -> None:
         from profai_cli.speech.speakers import Speakers
 
         self._out = out
-        self._speakers = Speakers() if dialogue else None
+        self._speakers = Speakers(leading=free) if dialogue else None
         self._say = say or words  # a chunk's text -> what the voice is given
         self._text = ""
         # No voice: the sentences are cut here from the text, untimed.
@@ -66,7 +67,7 @@ class EventPanel(TextOnly):
     def _cut_chunks(self, chunks: list[Chunk]) -> list[Chunk]:
         if self._speakers is None:
             return chunks
-        return self._speakers.assign(chunks, self.sentences)
+        return self._speakers.assign(chunks, self.sentences, self._text)
 
     def append(self, text: str) -> None:
         self._text += text

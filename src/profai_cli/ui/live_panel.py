@@ -410,8 +410,6 @@ class LivePanel:
         self._frame = [Segment.get_line_length(line) for line in lines]
 
 
-# Zero-width marks around the spoken sentence in the markdown: they survive rendering
-# (and take no room, so lines wrap as without them), and show where to highlight.
 class _Lines:
     def __init__(self, lines: list[list[Segment]], indent: int = 0) -> None:
         self.lines = lines

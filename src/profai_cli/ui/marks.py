@@ -12,6 +12,8 @@ from profai_cli.speech.timing import word_spans
 if TYPE_CHECKING:
     from rich.segment import Segment
 
+# Zero-width marks around the spoken sentence in the markdown: they survive rendering
+# (and take no room, so lines wrap as without them), and show where to highlight.
 ON, OFF = "\u200b", "\u200c"  # the sentence being said
 WORD_ON, WORD_OFF = "\u200d", "\u2060"  # the word being said, inside the sentence
 LINE_MARKS = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)*")
