@@ -93,6 +93,15 @@ def test_names_are_dropped_from_what_is_said_and_the_rest_numbered_again() -> No
         ("Host", "Today: sums."),
         ("Lecturer", "2 + 2 = 4."),
     ]
+    assert free_text[free[0].start : free[0].end] == "Welcome."  # shown without the name
+
+
+def test_an_untitled_dialogue_is_not_called_host() -> None:
+    from profai_cli.commands.teach_voice import section_title
+
+    assert section_title("Host:\n\nWelcome. This lecture is about sums.\n", 10).startswith(
+        "Welcome."
+    )
 
 
 def test_voices_that_are_not_two_is_one_line(home: Path) -> None:

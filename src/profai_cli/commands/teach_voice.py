@@ -401,7 +401,13 @@ HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 def section_title(text: str, offset: int) -> str:
     found = [m.group(1) for m in HEADING.finditer(text) if m.start() <= offset]
-    title = found[-1] if found else text.strip().split("\n", 1)[0]
+    if found:
+        title = found[-1]
+    else:  # the first line that says something (a dialogue's opens with "Host:")
+        from profai_cli.speech.speakers import is_name
+
+        lines = (line for line in text.strip().splitlines() if line.strip())
+        title = next((line for line in lines if not is_name(line)), "")
     return title.strip().strip("*_`#").strip()[:60]
 
 

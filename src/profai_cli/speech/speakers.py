@@ -21,6 +21,11 @@ _TURN = re.compile(r"^(Host|Lecturer):[ \t]*$", re.MULTILINE)
 _LEADING_NAME = re.compile(r"^\W*(Host|Lecturer)\W*:\W*\s+(?=\w)")
 
 
+def is_name(line: str) -> bool:
+    """A line that only opens a turn ("Host:"): never a title or a sentence."""
+    return _TURN.fullmatch(line.strip()) is not None
+
+
 def is_dialogue(text: str) -> bool:
     """A dialogue's text (a transcript read back): both speakers open turns in it."""
     return {m.group(1) for m in _TURN.finditer(text)} == {HOST, LECTURER}
@@ -46,6 +51,10 @@ class Speakers:
             elif self.leading and (leading := _LEADING_NAME.match(chunk.text)):
                 self.current = speaker = leading.group(1)
                 chunk = chunk._replace(text=chunk.text[leading.end() :])
+                raw = text[chunk.start : chunk.end]
+                if written := _LEADING_NAME.match(raw.lstrip()):  # shown without it too
+                    skip = len(raw) - len(raw.lstrip()) + written.end()
+                    chunk = chunk._replace(start=chunk.start + skip)
             else:
                 speaker = self.current or LECTURER
             out.append(chunk._replace(index=first + len(out), speaker=speaker))
