@@ -349,3 +349,33 @@ def test_each_voice_is_given_the_words_it_reads(home: Path) -> None:
     assert host.requests and not any("[[" in said for said in host.requests)
     assert any("A" in said.split() or "A?" in said for said in host.requests), host.requests
     assert any("[[" in said for said in lecturer.requests), lecturer.requests
+
+
+def test_the_host_reacts_after_the_whole_answer_never_inside_a_list() -> None:
+    from profai_cli.llm.dialogue import Turns
+    from profai_cli.llm.lecture_plan import Kind, Step
+    from profai_cli.notes.outline import Point, PointKind
+
+    def note(kind: PointKind, text: str) -> Step:
+        return Step(text, Kind.NOTES, Point(kind, text))
+
+    steps = [
+        Step("A question first: what does a process hold?", Kind.QUESTION),
+        note(PointKind.PARAGRAPH, "A process holds:"),
+        note(PointKind.ITEM, "Its registers."),
+        note(PointKind.ITEM, "Its open files."),
+        Step("## Threads", Kind.SIGNPOST),
+    ]
+    turns = Turns()
+    said = "\n\n".join(turns.say(s, s.text) for s in steps).split("\n\n")
+    assert said == [
+        "Host:",
+        "What does a process hold?",
+        "Lecturer:",
+        "A process holds:",
+        "Its registers.",
+        "Its open files.",
+        "Host:",
+        REACTIONS[0],
+        "## Threads",
+    ]

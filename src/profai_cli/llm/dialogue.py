@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from profai_cli.llm import asking
 from profai_cli.llm.lecture_plan import Kind, Step
+from profai_cli.notes.outline import PointKind
 from profai_cli.speech.speakers import HOST, LECTURER
 
 EVERY_POINT = 99  # questions a part may ask: the host asks before every point one fits
@@ -29,30 +30,42 @@ class Turns:
 
     def __init__(self) -> None:
         self.speaker: str | None = None  # named at the first turn and after each heading
-        self._answering = False  # the lecturer is answering the host's question
+        self._asked = False  # the host asked; the lecturer has not answered yet
+        self._answered = False  # the lecturer answered; the host has not reacted yet
         self._reactions = 0
 
     def say(self, step: Step, text: str) -> str:
         if text.startswith("#"):  # a heading: said by the host, and the next turn named
-            self.speaker = None
-            self._answering = False
             heading, _, rest = text.partition("\n\n")
-            return heading + ("\n\n" + self.say(step, rest) if rest.strip() else "")
+            before = self._react()
+            self.speaker = None
+            said = heading + ("\n\n" + self.say(step, rest) if rest.strip() else "")
+            return before + said
         if step.kind is Kind.QUESTION:
-            self._answering = True
-            return self._turn(HOST, unlead(text))
+            said = self._react() + self._turn(HOST, unlead(text))
+            self._asked = True
+            return said
         if step.kind is Kind.SIGNPOST:
-            self._answering = False
-            return self._turn(HOST, text)
+            return self._react() + self._turn(HOST, text)
         said = self._turn(LECTURER, text)
-        # The reaction comes after the whole answer: not after "... is defined as:",
-        # whose formula or list is still to come.
-        if self._answering and step.point is not None and not text.rstrip().endswith(":"):
-            self._answering = False
-            reaction = REACTIONS[self._reactions % len(REACTIONS)]
-            self._reactions += 1
-            said += "\n\n" + self._turn(HOST, reaction)
+        if self._asked and step.point is not None:
+            self._asked, self._answered = False, True
+        # The host reacts after the whole answer: at once after a paragraph, but not
+        # inside a list or before the formula an "is defined as:" leads to; then before
+        # the host next speaks.
+        whole = step.point is not None and step.point.kind is PointKind.PARAGRAPH
+        if self._answered and whole and not text.rstrip().endswith(":"):
+            said += "\n\n" + self._react().rstrip("\n")
         return said
+
+    def _react(self) -> str:
+        """The host's reaction to an answer not yet reacted to (with the turn after it)."""
+        if not self._answered:
+            return ""
+        self._answered = False
+        reaction = REACTIONS[self._reactions % len(REACTIONS)]
+        self._reactions += 1
+        return self._turn(HOST, reaction) + "\n\n"
 
     def _turn(self, speaker: str, text: str) -> str:
         if speaker == self.speaker:
