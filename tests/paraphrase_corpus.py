@@ -317,6 +317,12 @@ TRUE: list[tuple[str, str, str, str]] = [
 FALSE: list[tuple[str, str, str, str]] = [
     (
         "dc-circuits",
+        "Electric current is the rate",
+        "Current is the amount of charge moving through a circuit.",
+        "model: defined by another head noun (this stop's dialogue, kept before)",
+    ),
+    (
+        "dc-circuits",
         "In series, the same current",
         "In series, each resistor has the same voltage across it.",
         "swapped terms",

@@ -306,6 +306,8 @@ class Holder:
             return f"'{flipped}' turns round what the notes say"
         if (moved := relations.moved_number(sentence, unit.text)) is not None:
             return f"says {moved} of another thing than the notes do"
+        if (head := relations.defined_as_another(sentence, unit.text)) is not None:
+            return f"defines it as '{head}', which the notes do not"
         for h in ("probably", "likely", "perhaps", "possibly", "may", "might", "estimate"):
             if h in u.words and "probably" not in mine and len(shared) >= 2:
                 return f"drops the notes' '{h}'"

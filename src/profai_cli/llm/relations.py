@@ -134,3 +134,25 @@ def wrong_column(s: Features, unit: Unit, support: NotesSupport) -> str | None:
         if named and any(o.numbers & s.numbers for _, _, o in columns):
             return f"'{head}'"
     return None
+
+
+_DEFINED = re.compile(
+    r"^(?:[A-Z]\w*[,:]\s+)?(?P<subject>[\w' -]{2,60}?)\s+(?:is|are)\s+(?:the|a|an)\s+"
+    r"(?:[a-z]+\s+)?(?P<head>[a-z]{3,})\s+(?:of|at|in|that|which|for|by|to)\b"
+)
+
+
+def defined_as_another(sentence: str, unit_text: str) -> str | None:
+    """A definition of the note's subject by another head noun ("current is the amount
+    of charge" where the notes define it as the rate of flow of charge): the word it
+    puts in the note's place, else None."""
+    said, note = _DEFINED.match(sentence.strip()), _DEFINED.search(unit_text)
+    if said is None or note is None:
+        return None
+    subject = {stem(w) for w in re.findall(r"[a-z]+", said.group("subject").lower())}
+    theirs = {stem(w) for w in re.findall(r"[a-z]+", note.group("subject").lower())}
+    if not subject & theirs - STOP_WORDS:
+        return None
+    head, their_head = stem(said.group("head")), stem(note.group("head"))
+    words = {stem(w) for w in re.findall(r"[a-z]+", unit_text.lower())}
+    return said.group("head") if head != their_head and head not in words else None
