@@ -316,6 +316,13 @@ TRUE: list[tuple[str, str, str, str]] = [
 
 FALSE: list[tuple[str, str, str, str]] = [
     (
+        "photosynthesis",
+        "Nearly every food chain",
+        "Photosynthesis also helps pull CO2 out of the air, making it central to the carbon "
+        "cycle and contributing to climate change.",
+        "model: an effect the notes do not give (this stop's lecture, kept before)",
+    ),
+    (
         "dc-circuits",
         "Electric current is the rate",
         "Current is the amount of charge moving through a circuit.",

@@ -80,7 +80,8 @@ _HEDGE_KINDS = {
 # Words that give a reason or a consequence: a relation, not a paraphrase of one.
 _CAUSAL = re.compile(
     r"\b(?:because|therefore|thus|hence|as a result|due to|leads? to|led to|results? in|"
-    r"caus(?:e|es|ed|ing)|in order to|so that|owing to|since)\b",
+    r"caus(?:e|es|ed|ing)|in order to|so that|owing to|since|contribut(?:e|es|ed|ing) to|"
+    r"responsible for)\b",
     re.IGNORECASE,
 )
 # A sentence that names a thing: the name is the notes' ("is called seafloor spreading").
