@@ -125,7 +125,9 @@ def speak_into_microphone(wav: Path, after: float = 0.0) -> subprocess.Popen[byt
 
 
 def piper_wav(text: str, path: Path, length_scale: float = 1.0) -> Path:
-    """``text`` said by the bundled Piper voice, as a WAV file."""
+    """``text`` said by the bundled Piper voice, as a WAV file: the same every time (no
+    noise in the voice model: with its default noise, one synthesis in a few of "What
+    happens at a transform boundary?" was heard "... to the transform boundaries")."""
     import soundfile as sf
     from piper import SynthesisConfig
 
@@ -134,7 +136,8 @@ def piper_wav(text: str, path: Path, length_scale: float = 1.0) -> Path:
     model = bundled_voice_path()
     assert model is not None, "the offline voice is not installed"
     voice = load_voice(model)
-    parts = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
+    config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
+    parts = list(voice.synthesize(text, config))
     audio = np.concatenate([p.audio_int16_array for p in parts])
     sf.write(str(path), audio, parts[0].sample_rate, subtype="PCM_16")
     return path
