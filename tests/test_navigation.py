@@ -26,7 +26,7 @@ from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.player import Player
 from profai_cli.ui import Status
 from tests.conftest import run_here
-from tests.fakes.engines import FakeDevice, FakeTTS
+from tests.fakes.engines import AsidePanel, FakeDevice, FakeTTS
 
 SECTIONS = (
     "## A\n\nThe first sentence is long enough to stand alone. The second one is long too.\n\n"
@@ -72,27 +72,6 @@ def test_page_up_and_down_are_the_section_keys() -> None:
     assert KEYS["\x1b[6~"] == KEYS["]"] == "section_forward"
 
 
-class _Panel:
-    interactive = True
-    width = 100
-    plain = False
-
-    def __init__(self) -> None:
-        self.asides: list[str] = []
-
-    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
-        self.asides.append(question)
-
-    def append_aside(self, text: str) -> None:
-        self.asides.append(text)
-
-    def end_aside(self) -> None:
-        pass
-
-    def show_player(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 class _Answerer:
     def __init__(self) -> None:
         self.asked: list[str] = []
@@ -111,7 +90,7 @@ def test_answer_again_says_the_last_answer_without_asking_again() -> None:
     parts: Any = SimpleNamespace(settings=Settings(), env=env)
     options: Any = SimpleNamespace(keys=True, course=False)
     answerer = _Answerer()
-    panel = _Panel()
+    panel = AsidePanel()
     sides: list[Any] = []
 
     async def scenario() -> None:

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from profai_cli.llm.questions import Question
 from profai_cli.llm.quiz import grade, pick, questions_from_notes
-from tests.fakes.engines import FakeDevice, FakeTTS
+from tests.fakes.engines import AsidePanel, FakeDevice, FakeTTS
 
 SUBJECTS = Path(__file__).parent / "notes" / "subjects"
 
@@ -61,20 +61,6 @@ def test_a_quiz_asks_at_most_one_question_a_table_row_and_spreads_over_sections(
     )
 
 
-class _Panel:
-    def __init__(self) -> None:
-        self.asides: list[str] = []
-
-    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
-        self.asides.append(question)
-
-    def append_aside(self, text: str) -> None:
-        self.asides.append(text)
-
-    def end_aside(self) -> None:
-        pass
-
-
 class _View:
     width = 100
     plain = False
@@ -113,7 +99,7 @@ def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_a
         return Lecture(tts, Metrics(), status)
 
     playback = Playback(lecture(), sink)
-    view, panel = _View(), _Panel()
+    view, panel = _View(), AsidePanel()
     player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
     shown: Any = panel  # the panel's aside calls, recorded
     checkpoints = Checkpoints([question], playback.lecture, playback, sink, player, shown, lecture)

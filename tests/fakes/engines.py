@@ -207,3 +207,26 @@ class ScriptedLLM:
 
     def report(self) -> Report:
         return Report()
+
+
+class AsidePanel:
+    """A panel that keeps what is shown aside (a question, its answer), and no more."""
+
+    interactive = True
+    width = 100
+    plain = False
+
+    def __init__(self) -> None:
+        self.asides: list[str] = []
+
+    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
+        self.asides.append(question)
+
+    def append_aside(self, text: str) -> None:
+        self.asides.append(text)
+
+    def end_aside(self) -> None:
+        pass
+
+    def show_player(self, *args: object, **kwargs: object) -> None:
+        pass
