@@ -109,3 +109,36 @@ def test_an_mp3_export_is_under_minus_one_dbtp_as_ffmpeg_measures_it(home: Path)
     integrated, peak = _ebur128(out)
     assert peak <= -1.0, peak  # it was -0.3: the encoder's overshoot on a -1.0 limit
     assert abs(integrated - -16) <= 1.2, integrated
+
+
+@needs_ffmpeg
+def test_an_mp3_whose_encoder_overshoots_is_encoded_again_under_the_ceiling(
+    tmp_path: Path,
+) -> None:
+    """LAME's overshoot is not bounded by the headroom left before it (0.8 to 1.7 dB on
+    the same lecture): a signal it overshoots by far more is still held under -1 dBTP,
+    measured on the file, with nothing left beside it."""
+    import asyncio
+
+    import numpy as np
+
+    from profai_cli.audio.files import FileSink, Target
+    from tests.test_loudness import _ebur128
+
+    rate = 22_050
+    t = np.arange(rate * 6) / rate
+    square = np.sign(np.sin(2 * np.pi * 220 * t)) * (0.85 * 32767)  # -1.4 dBFS, edges LAME rings on
+    out = tmp_path / "square.mp3"
+    sink = FileSink(Target(out, ".mp3"), rate)
+
+    async def encode() -> None:
+        for part in np.array_split(square.astype(np.int16), 6):
+            await sink.write(part)
+        await sink.drain()
+
+    asyncio.run(encode())
+    sink.finish({"title": "square"}, [])
+    _, peak = _ebur128(out)
+    assert peak <= -1.0, peak
+    assert peak >= -3.0, peak  # lowered by the excess, not silenced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["square.mp3"]

@@ -215,48 +215,44 @@ def write_error(path: Path, exc: BaseException) -> ExportError:
     )
 
 
-class _FfmpegMp3:
-    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made."""
+_MARGIN_DB = 0.1  # meters differ by about this: ours against ffmpeg's ebur128
+_LAME = ["-c:a", "libmp3lame", "-q:a", "7", "-compression_level", "5", "-f", "mp3"]
 
-    def __init__(self, path: Path, rate: int) -> None:
+
+class _FfmpegMp3:
+    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made.
+
+    LAME's filtering raises true peaks by an amount no ceiling set before it bounds (0.8
+    to 1.7 dB measured on the same lecture), so the PCM is kept beside the file: once
+    encoded, the file's true peak is measured and, when over the promise, it is encoded
+    again from the PCM, lower by the excess."""
+
+    def __init__(self, path: Path, rate: int, ceiling_dbtp: float) -> None:
         import subprocess
 
         self.path = path
+        self.rate = rate
+        self.ceiling_dbtp = ceiling_dbtp
         self.closed = False
+        self._pcm_path = path.with_name(path.name + ".pcm")
+        self._pcm = open(self._pcm_path, "wb")  # noqa: SIM115 - closed by close() or abort()
         self._proc = subprocess.Popen(
-            [
-                "ffmpeg",
-                "-v",
-                "error",
-                "-y",
-                "-f",
-                "s16le",
-                "-ar",
-                str(rate),
-                "-ac",
-                "1",
-                "-i",
-                "pipe:0",
-                "-c:a",
-                "libmp3lame",
-                "-q:a",
-                "7",
-                "-compression_level",
-                "5",
-                "-f",
-                "mp3",
-                str(path),
-            ],
+            ["ffmpeg", "-v", "error", "-y", *self._raw_input(), "-i", "pipe:0", *_LAME, str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # Ctrl-C is ours to handle: we stop it, or finish it
         )
 
+    def _raw_input(self) -> list[str]:
+        return ["-f", "s16le", "-ar", str(self.rate), "-ac", "1"]
+
     def write(self, frames: np.ndarray) -> None:
         assert self._proc.stdin is not None
+        data = frames.astype("<i2", copy=False).tobytes()
+        self._pcm.write(data)
         try:
-            self._proc.stdin.write(frames.astype("<i2", copy=False).tobytes())
+            self._proc.stdin.write(data)
         except BrokenPipeError:
             self.close()  # raises what ffmpeg said
 
@@ -272,12 +268,36 @@ class _FfmpegMp3:
         said = self._proc.stderr.read().decode("utf-8", "replace")
         self._proc.stderr.close()
         code = self._proc.wait()
-        if code != 0:
-            lines = [line for line in said.splitlines() if line.strip()]
-            reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
-            if code == -25:  # SIGXFSZ: the file size limit
-                reason = "File too large"
-            raise OSError(reason)
+        try:
+            self._pcm.close()
+            if code != 0:
+                lines = [line for line in said.splitlines() if line.strip()]
+                reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
+                if code == -25:  # SIGXFSZ: the file size limit
+                    reason = "File too large"
+                raise OSError(reason)
+            self._hold_under_ceiling()
+        finally:
+            self._pcm_path.unlink(missing_ok=True)
+
+    def _hold_under_ceiling(self) -> None:
+        """Encode again, lower, while the file's true peak is over the ceiling (a few
+        tries: each lowers by the excess measured; LAME's overshoot barely moves)."""
+        from profai_cli.audio.meter import true_peak_dbtp
+
+        gain = 0.0
+        for _ in range(3):
+            over = true_peak_dbtp(self.path) - (self.ceiling_dbtp - _MARGIN_DB)
+            if over <= 0:
+                return
+            gain -= over + _MARGIN_DB
+            command = ["ffmpeg", "-v", "error", "-y", *self._raw_input()]
+            command += ["-i", str(self._pcm_path), "-af", f"volume={gain:.2f}dB"]
+            command += [*_LAME, str(self.path)]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+            if done.returncode != 0:
+                lines = done.stderr.strip().splitlines() or ["no reason given"]
+                raise OSError(lines[-1].rsplit(": ", 1)[-1])
 
     def abort(self) -> None:
         if self._proc.poll() is None:
@@ -289,11 +309,17 @@ class _FfmpegMp3:
                     pipe.close()
             except OSError:
                 pass
+        try:
+            self._pcm.close()  # its buffer may not fit either: given up with the rest
+        except OSError:
+            pass
+        self._pcm_path.unlink(missing_ok=True)
         self.closed = True
 
 
 # A lossy encoder's filtering raises true peaks: LAME put a -1.0 dBTP limit at -0.3 dBTP
-# in the file. The limiter works under this for lossy files, so the file is under -1.
+# in the file. The limiter works under this for lossy files, so the file is under -1
+# (an MP3 by ffmpeg is then measured, and encoded again if LAME went over even so).
 LOSSY = frozenset({".mp3", ".ogg", ".opus", ".m4a", ".m4b", ".aac", ".wma", ".webm"})
 LOSSY_CEILING_DBTP = -2.5
 
@@ -327,7 +353,9 @@ class FileSink(StoringSink):
             self._resampler = StreamResampler(sample_rate, self.sample_rate)
         try:
             if target.extension == ".mp3" and shutil.which("ffmpeg") is not None:
-                self._file = _FfmpegMp3(path, self.sample_rate)
+                from profai_cli.audio.loudness import CEILING_DBTP
+
+                self._file = _FfmpegMp3(path, self.sample_rate, CEILING_DBTP)
             else:
                 self._file = sf.SoundFile(
                     str(path),

@@ -12,6 +12,8 @@ and 10 LU under their mean as the standard says: 2.6 ms for a seven-second sente
 from __future__ import annotations
 
 import math
+import subprocess
+from pathlib import Path
 
 import numpy as np
 
@@ -105,6 +107,47 @@ def _weighted(audio: np.ndarray, rate: int) -> np.ndarray:
     body[1:, :taps] += y[:-1, step : step + taps]  # each segment's tail into the next
     out: np.ndarray = body.ravel()[: len(x)]
     return out
+
+
+def true_peak_dbtp(path: Path) -> float:
+    """An encoded file's true peak (dBTP), as BS.1770 measures it: decoded by ffmpeg
+    to floats (a lossy decoder's output goes over full scale) and oversampled towards
+    192 kHz for the peaks between samples, a second at a time in flat memory."""
+    import soxr
+
+    rate = 48_000
+    decoder = subprocess.Popen(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert decoder.stdout is not None
+    up = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
+    peak = 0.0
+    with decoder.stdout:
+        while block := decoder.stdout.read(4 * rate):
+            x = np.frombuffer(block[: len(block) // 4 * 4], dtype=np.float32)
+            peak = max(peak, float(np.abs(up.resample_chunk(x)).max(initial=0.0)))
+        peak = max(
+            peak,
+            float(np.abs(up.resample_chunk(np.zeros(0, np.float32), last=True)).max(initial=0.0)),
+        )
+    if decoder.wait() != 0:
+        raise OSError(f"ffmpeg could not read back {path.name}")
+    return 20 * math.log10(max(peak, 1e-9))
 
 
 _KERNELS: dict[int, tuple[int, np.ndarray]] = {}
