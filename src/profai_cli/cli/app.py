@@ -38,6 +38,7 @@ from profai_cli.cli.options import (
 from profai_cli.cli.runner import run_app
 from profai_cli.cli.takes import takes
 from profai_cli.core.config import Settings
+from profai_cli.ui.bindings import help_sentence, key_list
 
 if TYPE_CHECKING:
     from profai_cli.lecture.environment import Environment
@@ -49,7 +50,7 @@ app = typer.Typer(
     help="Turn course notes into a spoken lecture, streamed as it is written.",
     epilog="The options that are settings (profai config show lists them) can also be set "
     "as PROFAI_<OPTION> (PROFAI_LEVEL=beginner) or in the config file (profai config path). "
-    "Keys while teach plays: space, arrows, r, [ ], a, v, A, b, n, q, ?.",
+    f"Keys while teach plays: {key_list()}.",
 )
 config_app = typer.Typer(no_args_is_help=True, help="Show where settings come from.")
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of synthesized audio.")
@@ -81,18 +82,15 @@ def _root(
     """Turn course notes into a spoken lecture, streamed as it is written."""
 
 
-@app.command()
+@app.command(
+    help="Teach a lecture on NOTES: the text on screen as it is written, and in the voice."
+    f"\n\nOn a terminal: {help_sentence()}"
+)
 @takes(LECTURE, LECTURER, VOICE, SOUND, PACING, LISTEN, TEACH_OUTPUT)
 def teach(
     notes: NotesArg = None, *, settings: Settings, flags: TeachFlags, env: Environment
 ) -> None:
-    """Teach a lecture on NOTES: the text on screen as it is written, and in the voice.
-
-    On a terminal: space pauses, left/right go a sentence back/on, r says it again,
-    [ and ] go a section back/on, up/down change the speed, a asks a question, v asks
-    it aloud, A says the last answer again, b bookmarks the sentence, n goes on to a
-    course's next lecture, q stops (the next teach resumes there), ? shows the keys.
-    """
+    """Teach a lecture on NOTES (the help, with the keys, is written from ui/bindings)."""
     env.metrics.moment("arguments parsed")
     from profai_cli.cli.wiring import run_teach
 

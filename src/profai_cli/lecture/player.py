@@ -129,7 +129,16 @@ class Player:
             self._type(name, char)
             self.refresh()
             return
-        action = {
+        action = self.actions().get(name)
+        if name != "help":
+            self.help = False  # the keys' box goes away on the next key
+        if action is not None and not self.quitting:
+            action()
+            self.refresh()
+
+    def actions(self) -> dict[str, Callable[[], None]]:
+        """What each action of ui/bindings.py does while the lecture plays."""
+        return {
             "pause": self.toggle_pause,
             "back": self.back,
             "forward": self.forward,
@@ -145,12 +154,7 @@ class Player:
             "answer_again": self.answer_again,
             "bookmark": self.bookmark,
             "next_lecture": self.next_lecture,
-        }.get(name)
-        if name != "help":
-            self.help = False  # the keys' box goes away on the next key
-        if action is not None and not self.quitting:
-            action()
-            self.refresh()
+        }
 
     def ask(self) -> None:
         """Raise a hand: the voice pauses and a question line opens."""

@@ -8,41 +8,18 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from profai_cli.ui.bindings import as_ascii, help_pairs, hints
+
 # The keys, most needed first: the hint keeps as many as fit the width, shown in this
 # order. ``?`` shows them all, each with what it does, until the next key.
-KEYS = (
-    ("space", "pause"),
-    ("q", "quit"),
-    ("?", "keys"),
-    ("a", "ask"),
-    ("←→", "sentence"),
-    ("↑↓", "speed"),
-    ("v", "ask aloud"),
-    ("[]", "section"),
-    ("b", "mark"),
-)
-HELP = (
-    ("space", "pause or resume"),
-    ("←/h", "previous sentence"),
-    ("→/l", "next sentence"),
-    ("r", "say it again"),
-    ("[/PgUp", "back a section"),
-    ("]/PgDn", "next section"),
-    ("n", "next lecture (a course)"),
-    ("↑/+", "faster"),
-    ("↓/-", "slower"),
-    ("a", "ask a question"),
-    ("v", "ask it aloud"),
-    ("A", "the last answer again"),
-    ("b", "bookmark this sentence"),
-    ("q", "stop (resumes next time)"),
-)
+KEYS = hints()
+HELP = help_pairs()
 
 
 def hint(room: int, plain: bool = False) -> str:
     """The keys that fit in ``room`` columns, most needed first, in their usual order."""
     sep = " | " if plain else " · "
-    keys = [(_ascii(k) if plain else k, what) for k, what in KEYS]
+    keys = [(as_ascii(k) if plain else k, what) for k, what in KEYS]
     for n in range(len(keys), 0, -1):
         kept = [f"{k} {what}" for k, what in keys[:n]]
         line = sep.join(kept)
@@ -56,29 +33,12 @@ def help_lines(width: int, plain: bool = False) -> list[str]:
     sep = " | " if plain else " · "
     lines: list[str] = []
     for key, what in HELP:
-        item = f"{_ascii(key) if plain else key} {what}"
+        item = f"{as_ascii(key) if plain else key} {what}"
         if lines and cell_len(lines[-1] + sep + item) <= width:
             lines[-1] += sep + item
         else:
             lines.append(item)
     return lines
-
-
-_ASCII_KEYS = (
-    ("←→", "left/right"),
-    ("↑↓", "up/down"),
-    ("←", "left"),
-    ("→", "right"),
-    ("↑", "up"),
-    ("↓", "down"),
-)
-
-
-def _ascii(key: str) -> str:
-    """The key's name on a terminal that cannot show arrows."""
-    for arrow, name in _ASCII_KEYS:
-        key = key.replace(arrow, name)
-    return key
 
 
 def level_meter(db: float, plain: bool = False, width: int = 10) -> str:

@@ -17,41 +17,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-# Bytes a terminal sends -> the player's names for them.
-KEYS = {
-    " ": "pause",
-    "h": "back",
-    "\x1b[D": "back",
-    "\x1bOD": "back",
-    "l": "forward",
-    "\x1b[C": "forward",
-    "\x1bOC": "forward",
-    "r": "replay",
-    "+": "faster",
-    "=": "faster",
-    "\x1b[A": "faster",
-    "\x1bOA": "faster",
-    "-": "slower",
-    "\x1b[B": "slower",
-    "\x1bOB": "slower",
-    "q": "quit",
-    "Q": "quit",
-    "?": "help",
-    "a": "ask",
-    "v": "listen",
-    "[": "section_back",
-    "]": "section_forward",
-    "\x1b[5~": "section_back",  # Page Up
-    "\x1b[6~": "section_forward",  # Page Down
-    "n": "next_lecture",
-    "A": "answer_again",
-    "b": "bookmark",
-    "\x1b": "escape",
-    "\r": "enter",
-    "\n": "enter",
-    "\x7f": "backspace",
-    "\x08": "backspace",
-}
+from profai_cli.ui.bindings import KEY_ACTIONS
+
+# Bytes a terminal sends -> the player's names for them (declared in ui/bindings.py).
+KEYS = KEY_ACTIONS
 
 
 def split_keys(data: str) -> list[str]:
