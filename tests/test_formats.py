@@ -198,6 +198,7 @@ def test_a_courses_stats_are_each_lectures_own(home: Path, profai: Callable[...,
     import json
 
     from profai_cli.lecture.engines import Engines
+    from profai_cli.lecture.lecturers import Chosen
     from tests.fakes.engines import ScriptedLLM
 
     course = home / "course"
@@ -210,7 +211,7 @@ def test_a_courses_stats_are_each_lectures_own(home: Path, profai: Callable[...,
             ScriptedLLM(["# Week two\n\n", "Rivers carry sand to the sea, and more."]),
         ]
     )
-    engines = Engines(lecturer=lambda settings: (next(lecturers), "Using a script."))
+    engines = Engines(lecturer=lambda settings: Chosen(next(lecturers), "Using a script."))
     stats = home / "stats.json"
     r = profai(["teach", str(course), "--no-audio", "--stats-json", str(stats)], engines=engines)
     assert r.code == 0, r.err

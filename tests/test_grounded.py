@@ -74,7 +74,7 @@ def all_said(notes: str, text: str, teacher: GroundedLecture) -> None:
 
 
 def lecture(notes: str, model: Scripted, **request: object) -> tuple[str, GroundedLecture]:
-    teacher = GroundedLecture(model, kind="service")
+    teacher = GroundedLecture(model)
     text = asyncio.run(teacher.complete(LectureRequest(notes=notes, **request)))  # type: ignore[arg-type]
     return text, teacher
 
@@ -184,7 +184,7 @@ def test_a_live_voice_never_waits_long_for_a_late_explanation() -> None:
     gives way to the notes' own words: a silence is worse than the notes read."""
     notes = f"# Circuits\n\n## Series\n\n{SERIES} through each resistor, and the voltages add up.\n"
     model = Scripted({SERIES: SERIES_TRUE}, slow={SERIES: 60.0})
-    teacher = GroundedLecture(model, kind="service")
+    teacher = GroundedLecture(model)
     begun = asyncio.Event()
     teacher.wait_for_voice(begun)
 
@@ -202,15 +202,13 @@ def test_a_stopped_lecture_goes_on_with_the_same_words_and_no_request(tmp_path: 
     replies = Replies(tmp_path / "replies")
     first = Scripted({SERIES: SERIES_TRUE})
     whole = asyncio.run(
-        GroundedLecture(first, kind="service", replies=replies).complete(
-            LectureRequest(notes=CIRCUITS)
-        )
+        GroundedLecture(first, replies=replies).complete(LectureRequest(notes=CIRCUITS))
     )
     partial = whole[: whole.index("## Power")]
     again = Scripted({SERIES: "Something else entirely is said now."})
 
     async def rest() -> str:
-        teacher = GroundedLecture(again, kind="service", replies=replies)
+        teacher = GroundedLecture(again, replies=replies)
         request = LectureRequest(notes=CIRCUITS)
         return "".join([d async for d in teacher.stream(request, partial)])
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from profai_cli.core.config import resolve
-from profai_cli.lecture.engines import select_llm
+from profai_cli.lecture.lecturers import select_llm
 from profai_cli.speech import segment
 from tests.conftest import EXAMPLES, run_here
 from tests.fakes.openai_server import FakeOpenAI
@@ -16,7 +16,8 @@ from tests.fakes.openai_server import FakeOpenAI
 
 def _llm_for(env: dict[str, str], **flags: object) -> tuple[Any, str]:
     settings, _ = resolve(flags, env=env, file_values={})
-    return select_llm(settings)
+    chosen = select_llm(settings)
+    return chosen.llm, chosen.why
 
 
 def test_auto_picks_openai_with_a_key_or_a_url() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
+from profai_cli.llm.base import Answerer, Quizzer, Report
 
 Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
 
@@ -183,8 +183,6 @@ class ScriptedLLM:
 
     async def aclose(self) -> None:
         pass
-
-    kind: Kind = "service"
 
     def planned_minutes(self, request: LectureRequest) -> float | None:
         return None

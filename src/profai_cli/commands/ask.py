@@ -55,8 +55,9 @@ async def ask(
         events = EventPanel(out, timed=True, say=voice_words(settings, notes, None))
     asked: list[dict[str, object]] = []
     async with Assembly(env, settings) as parts:
-        llm, why = parts.lecturer()
-        if llm.kind == "notes":  # the lecture's words ("narrating") do not fit an answer
+        chosen = parts.lecturer()
+        llm, why = chosen.llm, chosen.why
+        if not chosen.explains:  # the lecture's words ("narrating") do not fit an answer
             why = (
                 "No LLM: each answer is the passage of your notes that matches the question "
                 "(set OPENAI_API_KEY, or pip install 'profai-cli[offline]', for answers)."

@@ -28,12 +28,12 @@ def run_checks(settings: Settings) -> tuple[list[Check], bool]:
     checks.append(service)
     local = _local_model(settings)
     checks += [local, _piper(), _ffmpeg(), _cache()]
-    from profai_cli.lecture.engines import select_llm
+    from profai_cli.lecture.lecturers import select_llm
 
     try:
-        llm, why = select_llm(settings)
-        can_teach = not (llm.kind == "service" and service.ok is False)
-        checks.append(Check("lecturer for teach", can_teach, why))
+        chosen = select_llm(settings)
+        can_teach = not (chosen.served and service.ok is False)
+        checks.append(Check("lecturer for teach", can_teach, chosen.why))
     except ProfaiError as exc:
         can_teach = False
         checks.append(Check("lecturer for teach", False, exc.message))

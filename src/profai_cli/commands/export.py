@@ -158,7 +158,8 @@ async def _export(
         status.info(f"Speaking the transcript {options.from_transcript.source} (no LLM).")
     else:
         assert notes is not None
-        llm, why = parts.lecturer()
+        chosen = parts.lecturer()
+        llm, why = chosen.llm, chosen.why
         key = store.lecture_key(notes.text, settings, llm.name)
         text = None if options.fresh else store.load(key)
         if text is not None:

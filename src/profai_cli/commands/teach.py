@@ -66,7 +66,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     env, settings = parts.env, parts.settings
     status, metrics = env.status, env.metrics
     plan = parts.plan_voice() if options.audio else None
-    llm, why = parts.lecturer()
+    chosen = parts.lecturer()
+    llm, why = chosen.llm, chosen.why
     metrics.llm = llm.name
     key = store.lecture_key(notes.text, settings, llm.name)
     voiced = plan is not None and plan.engine is not None

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
     from profai_cli.core.config import Settings
     from profai_cli.lecture.environment import Environment
+    from profai_cli.lecture.lecturers import Chosen
     from profai_cli.lecture.metrics import Metrics
-    from profai_cli.llm.base import LLM
     from profai_cli.notes.ingest import Notes
     from profai_cli.tts.base import TTSEngine
 
@@ -86,11 +86,11 @@ class Assembly:
 
     # -- the parts -------------------------------------------------------------------------
 
-    def lecturer(self) -> tuple[LLM, str]:
-        """The lecturer these settings choose, and one line saying which and why."""
-        llm, why = self.env.engines.lecturer(self.settings)
-        self.on_close(llm.aclose)
-        return llm, why
+    def lecturer(self) -> Chosen:
+        """The lecturer these settings choose, with one line saying which and why."""
+        chosen = self.env.engines.lecturer(self.settings)
+        self.on_close(chosen.llm.aclose)
+        return chosen
 
     def plan_voice(self) -> VoicePlan:
         return self.env.engines.plan(self.settings)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from profai_cli.core.config import OPENAI_DEFAULT_URL
 from profai_cli.core.errors import InputError
 from profai_cli.core.prompts import LectureRequest
+from profai_cli.lecture.lecturers import Chosen, select_llm, uses_openai_service
 
 # The Environment holds an Engines from the start, so this module is imported before the
 # arguments are parsed: what it builds is imported where it is built.
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from profai_cli.core.config import Settings
     from profai_cli.llm.base import LLM
     from profai_cli.notes.ingest import Notes
-    from profai_cli.service.chat import OpenAIChat
     from profai_cli.speech.voice import VoiceText
     from profai_cli.stt.base import Listener
     from profai_cli.tts.base import TTSEngine
@@ -41,111 +41,6 @@ def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
         language=settings.language,
         focus=settings.focus,
         style=settings.style,
-    )
-
-
-def uses_openai_service(settings: Settings) -> bool:
-    """True when the requests go to OpenAI itself (not a local compatible server)."""
-    return not settings.base_url or settings.base_url.rstrip("/") == OPENAI_DEFAULT_URL
-
-
-def select_llm(settings: Settings) -> tuple[LLM, str]:
-    """The LLM backend for these settings, and one line saying which and why."""
-    from profai_cli.llm.local import local_available
-
-    choice = settings.llm
-    auto = choice == "auto"
-    if auto:
-        from profai_cli.service.discover import find_local_server  # only here: urllib
-
-        if settings.api_key or settings.base_url:
-            choice = "openai"
-        elif not settings.local_model and (server := find_local_server()) is not None:
-            from profai_cli.service.chat import OpenAIChat
-
-            chat = OpenAIChat(
-                model=settings.model or server.model,
-                base_url=server.base_url,
-                api_key=None,
-                first_token_timeout=settings.timeout,
-                idle_timeout=settings.idle_timeout,
-            )
-            return held_to_notes(chat, settings, parallel=1), (
-                f"Using {chat.model} from {server.kind} at {server.base_url}; "
-                "--llm local for the built-in model."
-            )
-        elif settings.local_model or local_available():
-            choice = "local"
-        else:
-            choice = "none"
-    if choice == "openai":
-        from profai_cli.service.chat import DEFAULT_MODEL, OpenAIChat
-
-        if uses_openai_service(settings) and not settings.api_key:
-            raise InputError(
-                "--llm openai needs OPENAI_API_KEY (or --api-key), or --base-url "
-                "for a local OpenAI-compatible server"
-            )
-        served = settings.model
-        if not served and not uses_openai_service(settings):
-            from profai_cli.service.models import first_chat_model
-
-            assert settings.base_url is not None
-            served = first_chat_model(settings.base_url.rstrip("/"), settings.api_key)
-        chat = OpenAIChat(
-            model=served or DEFAULT_MODEL,
-            base_url=settings.base_url,
-            api_key=settings.api_key,
-            first_token_timeout=settings.timeout,
-            idle_timeout=settings.idle_timeout,
-        )
-        # OpenAI's service answers several requests at once; a server on a laptop answers
-        # one at a time, and reads a shared prompt once only if asked one after another.
-        parallel = 4 if uses_openai_service(settings) else 1
-        return held_to_notes(chat, settings, parallel), f"Using {chat.name}."
-    from profai_cli.llm.narrated import NarratedLecture
-
-    if choice == "local":
-        from profai_cli.llm.grounded import GroundedLecture
-        from profai_cli.llm.held_answer import HeldAnswerer
-        from profai_cli.llm.local import LocalModel
-        from profai_cli.llm.replies import Replies
-
-        model = LocalModel(settings.local_model)
-        lecturer = GroundedLecture(
-            model,
-            kind="built-in",
-            answerer=lambda notes: HeldAnswerer(model, notes),
-            replies=Replies() if settings.cache else None,
-        )
-        return lecturer, f"Using {model.name}, held to your notes."
-    if auto:
-        why = (
-            "Narrating your notes (no model here): set OPENAI_API_KEY, give --base-url, or "
-            "pip install 'profai-cli[model]' for a model to explain them."
-        )
-    else:
-        why = "Narrating your notes as they are, with no LLM (--llm none)."
-    return NarratedLecture(None, "your notes, narrated (no LLM)"), why
-
-
-def held_to_notes(chat: OpenAIChat, settings: Settings, parallel: int) -> LLM:
-    """A service's lecturer: the notes' outline filled with the model's explanations, each
-    held to the notes (``--free``: the model's own lecture, from one prompt, unchecked)."""
-    if settings.free:
-        return chat
-    from profai_cli.llm.grounded import GroundedLecture
-    from profai_cli.llm.held_answer import HeldAnswerer
-    from profai_cli.llm.replies import Replies
-
-    return GroundedLecture(
-        chat,
-        kind="service",
-        parallel=parallel,
-        answerer=lambda notes: HeldAnswerer(chat, notes),
-        quizzer=chat.quizzer,
-        close=chat.aclose,
-        replies=Replies() if settings.cache else None,
     )
 
 
@@ -377,7 +272,7 @@ class Engines:
     """Settings -> the parts of a lecture. Each is called off the event loop where it
     blocks (loading a voice, opening a device)."""
 
-    lecturer: Callable[[Settings], tuple[LLM, str]] = select_llm
+    lecturer: Callable[[Settings], Chosen] = select_llm
     plan: Callable[[Settings], VoicePlan] = plan_voice
     voice: Callable[[Settings, VoicePlan, bool], TTSEngine] = lambda s, p, t: build_tts(
         s, p, throughput=t

@@ -1,9 +1,9 @@
 """The LLM seam: a lecture request in, lecture text out (streamed or whole).
 
-What a caller may ask of a lecturer is declared here, capabilities included: ``kind``
-says whether it is a service (it writes to the length asked, from one prompt) or
-lectures from the notes themselves; ``send_early``, ``wait_for_voice`` and ``report`` are
-there for every lecturer, and do nothing where they mean nothing.
+What a caller may ask of a lecturer is declared here: ``send_early``, ``wait_for_voice``
+and ``report`` are there for every lecturer, and do nothing where they mean nothing.
+Which lecturer, and what callers need to know of it (served, explains), is chosen in
+lecture/lecturers.py.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.core.prompts import LectureRequest
 
 if TYPE_CHECKING:
     from profai_cli.llm.questions import Question
     from profai_cli.llm.quiz import Grade
-
-Kind = Literal["service", "built-in", "notes"]
 
 
 @dataclass(frozen=True)
@@ -73,11 +71,6 @@ class Quizzer(Protocol):
 
 class LLM(Protocol):
     name: str  # shown in the status line, e.g. "gpt-4o-mini at https://api.openai.com/v1"
-
-    @property
-    def kind(self) -> Kind:
-        """A service; the built-in model over the notes; the notes alone."""
-        ...
 
     def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         """Text deltas as the model writes them, going on from ``partial`` when given.

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
-from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.compose import Counts, compose, judge, note_units
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
 from profai_cli.llm.lecture_plan import Kind, Step, plan
@@ -52,7 +51,6 @@ class GroundedLecture:
         self,
         explainer: Explainer,
         *,
-        kind: LecturerKind,
         parallel: int = 1,
         answerer: Callable[[str], Answerer] | None = None,
         quizzer: Callable[[Callable[[str], None]], Quizzer] | None = None,
@@ -62,7 +60,6 @@ class GroundedLecture:
         self.explainer = explainer
         self.replies = replies
         self.name = f"{explainer.name}, held to your notes"
-        self._kind = kind
         self.parallel = max(1, parallel)
         self._answerer = answerer
         self._quizzer = quizzer
@@ -72,10 +69,6 @@ class GroundedLecture:
         self._begun: asyncio.Event | None = None
         self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
         self._big_lecture: NarratedLecture | None = None
-
-    @property
-    def kind(self) -> LecturerKind:
-        return self._kind
 
     async def aclose(self) -> None:
         if self._close is not None:

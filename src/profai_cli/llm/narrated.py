@@ -21,7 +21,6 @@ from difflib import SequenceMatcher
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
-from profai_cli.llm.base import Kind as LecturerKind
 from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
 from profai_cli.llm.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
 
@@ -91,10 +90,6 @@ class NarratedLecture:
 
     async def aclose(self) -> None:
         pass
-
-    @property
-    def kind(self) -> LecturerKind:
-        return "built-in" if self.explainer is not None else "notes"
 
     def send_early(self, request: LectureRequest) -> None:
         pass  # the welcome is ready at once: nothing to send

@@ -11,7 +11,7 @@ from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import LectureRequest, build_messages
 from profai_cli.core.urls import parse_address
 from profai_cli.llm.answer import answer_messages
-from profai_cli.llm.base import Answerer, Kind, Quizzer, Report
+from profai_cli.llm.base import Answerer, Quizzer, Report
 from profai_cli.llm.continuation import stitch
 from profai_cli.service.client import (
     OPENAI_DEFAULT_URL,
@@ -90,8 +90,6 @@ class OpenAIChat:
         if self._client is None:
             self._client = await asyncio.to_thread(make_client, **self._client_options)
         return self._client
-
-    kind: Kind = "service"
 
     def planned_minutes(self, request: LectureRequest) -> float | None:
         return None  # the model writes to the length asked
