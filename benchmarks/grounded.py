@@ -43,7 +43,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 def coverage(notes: str, lecture: str) -> float:
     """The share of the notes' content words (stems, 4+ letters) the lecture says."""
-    from profai_cli.llm.claim_words import stem
+    from profai_cli.teaching.claim_words import stem
 
     def stems(text: str) -> set[str]:
         return {stem(w.lower()) for w in WORD.findall(text) if len(w) >= 4}

@@ -254,7 +254,7 @@ def rtf(candidate: Candidate, said: list[str]) -> float:
 
 
 def main() -> None:
-    from profai_cli.speech.voice import words
+    from profai_cli.speech.voice_text import words
 
     quick = "--quick" in sys.argv
     said = [words(s) for s in SENTENCES[:: 3 if quick else 1]]

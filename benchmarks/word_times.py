@@ -19,7 +19,7 @@ import numpy as np
 from _common import ROOT, table
 from profai_cli.speech import segment
 from profai_cli.speech.timing import said_words, word_times
-from profai_cli.speech.voice import words as plain_words
+from profai_cli.speech.voice_text import words as plain_words
 from profai_cli.tts.piper_tts import PiperTTS
 from tests.audio_tools import onsets
 

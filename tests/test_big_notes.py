@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.narrated import NarratedLecture
+from profai_cli.llm.notes_lecturer import NarratedLecture
 from tests.conftest import run_here
 
 KINDS = "plate crust mantle ocean ridge trench magma basalt granite fault".split()
@@ -58,7 +58,7 @@ def test_big_notes_are_planned_as_they_are_said(monkeypatch: pytest.MonkeyPatch)
     """The welcome comes from the notes' first pages; the parts are made as they are
     reached: the first hundred steps need no more than the first hundred parts."""
     made: list[str] = []
-    from profai_cli.llm.narration import Narrator
+    from profai_cli.teaching.narration import Narrator
 
     real = Narrator.transition
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.llm.claims import NotesSupport
+from profai_cli.teaching.claims import NotesSupport
 
 NOTES = Path(__file__).parent / "notes"
 EXAMPLES = Path(__file__).parents[1] / "examples"

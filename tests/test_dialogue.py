@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from profai_cli.llm.dialogue import REACTIONS
 from profai_cli.speech import ChunkKind, segment
 from profai_cli.speech.speakers import Speakers
+from profai_cli.teaching.dialogue import REACTIONS
 from tests.conftest import EXAMPLES, require_or_skip, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -29,7 +29,7 @@ def _events(home: Path, notes: Path, *extra: str) -> list[dict[str, object]]:
 
 def _asks(text: str) -> bool:
     """A lecture's question to the listener ("A question first: why...?")."""
-    from profai_cli.llm.asking import QUESTION_LEADS
+    from profai_cli.teaching.asking import QUESTION_LEADS
 
     return text.startswith(QUESTION_LEADS)
 
@@ -352,9 +352,9 @@ def test_each_voice_is_given_the_words_it_reads(home: Path) -> None:
 
 
 def test_the_host_reacts_after_the_whole_answer_never_inside_a_list() -> None:
-    from profai_cli.llm.dialogue import Turns
-    from profai_cli.llm.lecture_plan import Kind, Step
     from profai_cli.notes.outline import Point, PointKind
+    from profai_cli.teaching.dialogue import Turns
+    from profai_cli.teaching.lecture_plan import Kind, Step
 
     def note(kind: PointKind, text: str) -> Step:
         return Step(text, Kind.NOTES, Point(kind, text))

@@ -62,8 +62,8 @@ class Scripted:
 def all_said(notes: str, text: str, teacher: GroundedLecture) -> None:
     """Every sentence of the notes is in the lecture in the notes' own words, but for
     those the lecturer says it put in the model's words (each carried whole by them)."""
-    from profai_cli.llm.claims import NotesSupport
-    from profai_cli.llm.narration import plain
+    from profai_cli.teaching.claims import NotesSupport
+    from profai_cli.teaching.narration import plain
 
     flat = " ".join(plain(text).split())
     missing = [

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.llm.claims import NotesSupport
 from profai_cli.llm.compose import judge, note_units
-from profai_cli.llm.hold import Holder
-from profai_cli.llm.narration import plain
 from profai_cli.notes.outline import Outline, parse_outline
+from profai_cli.teaching.claims import NotesSupport
+from profai_cli.teaching.hold import Holder
+from profai_cli.teaching.narration import plain
 from tests.paraphrase_corpus import FALSE, TRUE
 
 ROOT = Path(__file__).resolve().parents[1]

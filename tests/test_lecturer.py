@@ -75,8 +75,8 @@ HEADINGS = [
 
 @pytest.mark.parametrize(("title", "said"), HEADINGS, ids=[h for h, _ in HEADINGS])
 def test_a_transition_is_grammatical_for_every_kind_of_heading(title: str, said: str) -> None:
-    from profai_cli.llm.narration import Narrator
     from profai_cli.notes.outline import Section
+    from profai_cli.teaching.narration import Narrator
 
     notes = "# Geology\n\nThe Meiji era and RuBisCO are names here.\n"
     narrator = Narrator(parse_outline(notes), notes)
@@ -120,7 +120,7 @@ def test_the_level_changes_what_comes_first_and_what_is_asked_never_what_is_said
     import asyncio
 
     from profai_cli.core.prompts import LectureRequest
-    from profai_cli.llm.narrated import Kind, NarratedLecture
+    from profai_cli.llm.notes_lecturer import Kind, NarratedLecture
 
     notes = (NOTES / "plate-tectonics.md").read_text()
     said: dict[str, str] = {}

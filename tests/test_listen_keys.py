@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from profai_cli.audio.mic import Heard
-from profai_cli.commands.listen import Cancelled, Ear, hear_on_terminal
+from profai_cli.lecture.listening import Cancelled, Ear, hear_on_terminal
 from profai_cli.ui.keys import KeyReader
 
 

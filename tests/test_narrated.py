@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.claims import split_sentences
-from profai_cli.llm.narrated import Kind, NarratedLecture
-from profai_cli.llm.narration import count_words
+from profai_cli.llm.notes_lecturer import Kind, NarratedLecture
+from profai_cli.teaching.claims import split_sentences
+from profai_cli.teaching.narration import count_words
 from tests.lecture_judge import judge, unsupported
 
 NOTES = """# Glaciers

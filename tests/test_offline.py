@@ -82,7 +82,7 @@ def test_no_llm_shows_and_speaks_the_narrated_notes(fake: FakeOpenAI, home: Path
         home,
     )
     assert r.code == 0, r.err
-    from profai_cli.speech.voice import words
+    from profai_cli.speech.voice_text import words
 
     spoken = sorted(q.body["input"] for q in fake.requests("/audio/speech"))
     assert spoken == sorted(words(c.text) for c in segment(lecture))  # what the voice is given

@@ -134,7 +134,7 @@ def test_stale_review_parts_are_cleaned(home: Path) -> None:
 def test_a_fifo_planted_as_a_cache_entry_is_passed_over(fake: FakeOpenAI, home: Path) -> None:
     from profai_cli.core.config import resolve
     from profai_cli.lecture.engines import build_tts, plan_voice
-    from profai_cli.speech.voice import words
+    from profai_cli.speech.voice_text import words
     from profai_cli.tts.cache import AudioCache
 
     notes = home / "notes.md"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import grade, pick, questions_from_notes
+from profai_cli.teaching.questions import Question
+from profai_cli.teaching.quiz_rules import grade, pick, questions_from_notes
 from tests.conftest import PROFAI, clean_env, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -211,8 +211,8 @@ def test_notes_with_nothing_to_ask_and_a_corrupt_state_are_one_line(home: Path) 
 
 
 def test_a_checkpoint_asks_only_what_the_part_just_heard_has_said() -> None:
-    from profai_cli.commands.checkpoints import notes_questions
-    from profai_cli.llm.quiz import answered_in, closest
+    from profai_cli.lecture.checkpoints import notes_questions
+    from profai_cli.teaching.quiz_rules import answered_in, closest
 
     notes = (
         "# Ecology\n\n## Producers\n\n**Producers** are organisms that make their own food "

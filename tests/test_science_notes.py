@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.narrated import Kind, NarratedLecture
+from profai_cli.llm.notes_lecturer import Kind, NarratedLecture
 from profai_cli.speech import segment
-from profai_cli.speech.voice import VoiceText, words
+from profai_cli.speech.voice_text import VoiceText, words
 from tests.conftest import run_here
 from tests.lecture_judge import judge
 from tests.speech_corpus import SCIENCE
@@ -192,14 +192,14 @@ RUNNING_NOTES = (
 def test_a_heading_in_running_speech_keeps_only_the_capitals_of_names(
     title: str, said: str
 ) -> None:
-    from profai_cli.llm.casing import running_heading
+    from profai_cli.teaching.casing import running_heading
 
     assert running_heading(title, RUNNING_NOTES) == said
 
 
 def test_key_terms_are_terms() -> None:
-    from profai_cli.llm.terms import key_terms
     from profai_cli.notes.outline import parse_outline
+    from profai_cli.teaching.terms import key_terms
 
     notes = (
         "# T\n\nThe **Black Death** struck between **1347** and **1351**; **30%** to "
@@ -236,14 +236,14 @@ STUDY = [
 
 @pytest.mark.parametrize(("line", "tag"), COURSE, ids=[c for c, _ in COURSE])
 def test_a_course_tag_is_recognised(line: str, tag: bool) -> None:
-    from profai_cli.llm.asides import course_tag
+    from profai_cli.teaching.asides import course_tag
 
     assert course_tag(line) is tag
 
 
 @pytest.mark.parametrize(("line", "study"), STUDY, ids=[s for s, _ in STUDY])
 def test_a_study_instruction_is_recognised(line: str, study: bool) -> None:
-    from profai_cli.llm.asides import study_instruction
+    from profai_cli.teaching.asides import study_instruction
 
     assert study_instruction(line) is study
 

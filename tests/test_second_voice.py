@@ -78,7 +78,7 @@ def test_a_faster_speed_shortens_the_audio_and_its_word_times(flite: FliteTTS) -
 def test_pocketsphinx_hears_what_it_says(flite: FliteTTS) -> None:
     """profai's own offline listener, knowing the notes, hears the host's sentences."""
     pytest.importorskip("pocketsphinx", reason="the offline extra is not installed")
-    from profai_cli.speech.voice import words
+    from profai_cli.speech.voice_text import words
     from profai_cli.stt.sphinx import SphinxListener
 
     listener = SphinxListener()

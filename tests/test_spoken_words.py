@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.narrated import NarratedLecture
+from profai_cli.llm.notes_lecturer import NarratedLecture
 from profai_cli.speech import Segmenter, segment
-from profai_cli.speech.voice import VoiceText, words
+from profai_cli.speech.voice_text import VoiceText, words
 from tests.speech_corpus import PAIRS, TABLES
 
 MARKS = re.compile(r"[\\{}^$|`\u2070-\u209f\u00b2\u00b3\u00b9]")

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import grade, pick, questions_from_notes
+from profai_cli.teaching.questions import Question
+from profai_cli.teaching.quiz_rules import grade, pick, questions_from_notes
 from tests.fakes.engines import AsidePanel, FakeDevice, FakeTTS
 
 SUBJECTS = Path(__file__).parent / "notes" / "subjects"
@@ -73,7 +73,7 @@ class _View:
 
 
 def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_asked() -> None:
-    from profai_cli.commands.checkpoints import Checkpoints
+    from profai_cli.lecture.checkpoints import Checkpoints
     from profai_cli.lecture.lecture import Lecture
     from profai_cli.lecture.metrics import Metrics
     from profai_cli.lecture.playback import Playback

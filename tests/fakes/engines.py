@@ -194,7 +194,7 @@ class ScriptedLLM:
         pass
 
     def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.llm.quiz import RuleQuizzer
+        from profai_cli.teaching.quiz_rules import RuleQuizzer
 
         return RuleQuizzer()
 

@@ -12,7 +12,13 @@ import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 
-from profai_cli.commands.listen import (
+from profai_cli.core.config import Settings
+from profai_cli.core.errors import InputError
+from profai_cli.core.safe_text import StreamSanitizer, strip_controls
+from profai_cli.lecture import store
+from profai_cli.lecture.assembly import Assembly
+from profai_cli.lecture.environment import Environment
+from profai_cli.lecture.listening import (
     Cancelled,
     Ear,
     NothingHeard,
@@ -20,12 +26,6 @@ from profai_cli.commands.listen import (
     Stoppable,
     hear_on_terminal,
 )
-from profai_cli.core.config import Settings
-from profai_cli.core.errors import InputError
-from profai_cli.core.safe_text import StreamSanitizer, strip_controls
-from profai_cli.lecture import store
-from profai_cli.lecture.assembly import Assembly
-from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.notes.ingest import Notes
 from profai_cli.ui.keys import discard_typed

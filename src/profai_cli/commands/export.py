@@ -29,9 +29,9 @@ from profai_cli.lecture.subtitles import (
     render,
 )
 from profai_cli.lecture.text import lecture_text
-from profai_cli.llm.narration import count_words
 from profai_cli.notes.ingest import Notes
 from profai_cli.speech import Chunk
+from profai_cli.teaching.narration import count_words
 from profai_cli.ui import ExportProgress
 
 
@@ -197,7 +197,7 @@ async def _export(
     playback.says_failure = False  # a failed voice ends the export: its one line says so
     self_test = None
     if settings.checkpoints and notes is not None:
-        from profai_cli.commands.checkpoints import SelfTest, notes_questions
+        from profai_cli.lecture.checkpoints import SelfTest, notes_questions
         from profai_cli.lecture.metrics import Metrics
 
         self_test = SelfTest(

@@ -26,8 +26,8 @@ from profai_cli.lecture.cards import Card, Deck, course_key, now, rating_for
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.playback import Playback
 from profai_cli.llm.base import Quizzer
-from profai_cli.llm.quiz import Grade, Quizzed, pick
 from profai_cli.notes.ingest import Notes
+from profai_cli.teaching.quiz_rules import Grade, Quizzed, pick
 from profai_cli.ui.wrap import wrapped
 
 if TYPE_CHECKING:

@@ -17,11 +17,11 @@ from profai_cli.lecture.playback import ASIDE, Playback
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink
-    from profai_cli.commands.listen import Ear
     from profai_cli.commands.teach import TeachOptions
     from profai_cli.core.config import Settings
     from profai_cli.lecture.assembly import Assembly, VoiceStart
     from profai_cli.lecture.environment import Environment
+    from profai_cli.lecture.listening import Ear
     from profai_cli.lecture.player import Player
     from profai_cli.llm.base import Answerer
     from profai_cli.notes.ingest import Notes
@@ -217,7 +217,7 @@ class VoiceSide:
             return None
         reader.start()
         if self.settings.checkpoints:
-            from profai_cli.commands.checkpoints import Checkpoints, notes_questions
+            from profai_cli.lecture.checkpoints import Checkpoints, notes_questions
 
             Checkpoints(
                 notes_questions(self.notes.text),
@@ -256,7 +256,7 @@ class VoiceSide:
         player.on_listen_cancel = task.cancel
 
     async def _hear(self, finish: asyncio.Event, player: Player) -> None:
-        from profai_cli.commands.listen import Ear
+        from profai_cli.lecture.listening import Ear
 
         if self._ear is None:
             engines, settings = self.env.engines, self.settings

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from profai_cli.core.errors import InputError
-from profai_cli.llm.questions import Question
+from profai_cli.teaching.questions import Question
 
 
 def now() -> datetime:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from profai_cli.core.config import Settings
     from profai_cli.llm.base import LLM
     from profai_cli.notes.ingest import Notes
-    from profai_cli.speech.voice import VoiceText
+    from profai_cli.speech.voice_text import VoiceText
     from profai_cli.stt.base import Listener
     from profai_cli.tts.base import TTSEngine
     from profai_cli.tts.standin import StandInVoice
@@ -202,7 +202,7 @@ def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine | None) 
     (the config's, then a pronounce.toml beside the notes) applied."""
     from profai_cli.core.config import config_path
     from profai_cli.speech.pronounce import for_notes, from_config
-    from profai_cli.speech.voice import VoiceText
+    from profai_cli.speech.voice_text import VoiceText
 
     text = notes.text if notes is not None else ""
     listed = for_notes(from_config(config_path()), notes.source if notes is not None else None)

@@ -116,7 +116,7 @@ class Lecture:
         language: str = "English",
         words: Callable[[str], str] | None = None,
     ) -> None:
-        from profai_cli.speech.voice import words as plain_words
+        from profai_cli.speech.voice_text import words as plain_words
 
         self.voice = voice
         self.words = words or plain_words  # a chunk's text -> what the voice is given

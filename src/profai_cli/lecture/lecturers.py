@@ -140,7 +140,7 @@ def _built_in(settings: Settings, auto: bool) -> Chosen | None:
 
 def _narrated(settings: Settings, auto: bool) -> Chosen:
     """The notes themselves, narrated: no model at all."""
-    from profai_cli.llm.narrated import NarratedLecture
+    from profai_cli.llm.notes_lecturer import NarratedLecture
 
     if auto:
         why = (

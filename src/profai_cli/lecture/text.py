@@ -18,7 +18,7 @@ from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
-from profai_cli.llm.narration import count_words
+from profai_cli.teaching.narration import count_words
 
 if TYPE_CHECKING:
     from profai_cli.ui import LecturePanel, Status

@@ -3,7 +3,7 @@
 A service model gets the notes, the lecture so far and the question, and is asked for
 one short spoken paragraph that says so when the notes do not cover the question. The
 built-in model and ``--llm none`` retrieve first: the notes' sentence or table row that
-answers (``llm/retrieve.py``) is said as the notes have it, then, with a model, a short
+answers (``teaching/retrieve.py``) is said as the notes have it, then, with a model, a short
 explanation under the same guard as the lecture's. Nothing near enough: the answer says
 the notes do not cover it, and guesses nothing.
 """
@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from profai_cli.llm import narration
-from profai_cli.llm.passages import Passage
+from profai_cli.teaching import narration
+from profai_cli.teaching.passages import Passage
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import Explainer
-    from profai_cli.llm.retrieve import Index
     from profai_cli.notes.outline import Outline
+    from profai_cli.teaching.retrieve import Index
 
 NOT_COVERED = "Your notes do not cover that question, so I will not guess at an answer."
 MAX_CONTEXT_CHARS = 24_000  # of notes and of the lecture so far, each, for a service model
@@ -46,7 +46,7 @@ def answer_messages(notes: str, said: str, question: str) -> list[dict[str, str]
 
 
 class NotesAnswerer:
-    """Retrieval over the notes' passages (``llm/retrieve.py``); a small model, if any,
+    """Retrieval over the notes' passages (``teaching/retrieve.py``); a small model, if any,
     shortens what was found. The answer takes its passages from ONE part of the notes,
     so a neighbouring part's sentence never slips in."""
 
@@ -60,8 +60,8 @@ class NotesAnswerer:
         """Made at the first question, not with the lecture: 3 MB of notes take seconds
         to cut into passages, which the lecture's first words should not wait for."""
         if self._index is None:
-            from profai_cli.llm.retrieve import Index
             from profai_cli.notes.outline import parse_outline
+            from profai_cli.teaching.retrieve import Index
 
             self._index = Index(parse_outline(self.notes))
         return self._index
@@ -119,8 +119,8 @@ class NotesAnswerer:
         yield " ".join(narration.sentence(_unmarked(p.spoken).rstrip(".:")) for p in found)
         if self.explainer is None:
             return
-        from profai_cli.llm.claims import NotesSupport
-        from profai_cli.llm.narrated import NarratedLecture
+        from profai_cli.llm.notes_lecturer import NarratedLecture
+        from profai_cli.teaching.claims import NotesSupport
 
         support = NotesSupport(self.notes)
         sources = [narration.plain(p.text) for p in found]

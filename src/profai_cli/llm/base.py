@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Protocol
 from profai_cli.core.prompts import LectureRequest
 
 if TYPE_CHECKING:
-    from profai_cli.llm.questions import Question
-    from profai_cli.llm.quiz import Grade
+    from profai_cli.teaching.questions import Question
+    from profai_cli.teaching.quiz_rules import Grade
 
 
 @dataclass(frozen=True)

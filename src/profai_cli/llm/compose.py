@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from profai_cli.llm import narration
 from profai_cli.llm.base import HeldBack
 from profai_cli.llm.explain import reply_sentences
-from profai_cli.llm.lecture_plan import Step
 from profai_cli.notes.outline import Point, PointKind, Section
+from profai_cli.teaching import narration
+from profai_cli.teaching.lecture_plan import Step
 
 if TYPE_CHECKING:
-    from profai_cli.llm.claims import NotesSupport, Unit, Verdict
-    from profai_cli.llm.hold import Holder
+    from profai_cli.teaching.claims import NotesSupport, Unit, Verdict
+    from profai_cli.teaching.hold import Holder
 
 _ORDINAL = re.compile(
     r"^(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|"
@@ -176,8 +176,8 @@ def _copies(sentence: str, notes: str) -> bool:
 def _adds(support: NotesSupport, sentence: str, unit: Unit) -> bool:
     """Says something the notes sentence just said does not (after the notes' own words,
     "It's measured in ohms." only repeats them)."""
-    from profai_cli.llm.claim_words import holds
-    from profai_cli.llm.hold import common_stems
+    from profai_cli.teaching.claim_words import holds
+    from profai_cli.teaching.hold import common_stems
 
     said = support.features(sentence)
     if said.numbers - unit.feats.numbers or said.names - unit.feats.names:

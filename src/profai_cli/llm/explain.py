@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from profai_cli.llm import narration
 from profai_cli.notes.outline import Point, PointKind
+from profai_cli.teaching import narration
 
 EXPLAIN_SYSTEM = (
     "You are a teacher saying a student's notes aloud, one note at a time. Say what the "
@@ -137,7 +137,7 @@ _EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 def reply_sentences(reply: str) -> tuple[list[str], int]:
     """The sentences of a model's reply that may be checked (plain statements), and how
     many were dropped as chat, questions, markup or fragments."""
-    from profai_cli.llm.claims import split_sentences
+    from profai_cli.teaching.claims import split_sentences
 
     kept: list[str] = []
     dropped = 0

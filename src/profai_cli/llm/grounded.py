@@ -24,18 +24,18 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
 from profai_cli.llm.compose import Counts, compose, judge, note_units
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
-from profai_cli.llm.lecture_plan import Kind, Step, plan
 from profai_cli.notes.outline import parse_outline
+from profai_cli.teaching import dialogue, narration
+from profai_cli.teaching.lecture_plan import Kind, Step, plan
 
 if TYPE_CHECKING:
-    from profai_cli.llm.claims import NotesSupport
-    from profai_cli.llm.hold import Holder
-    from profai_cli.llm.narrated import NarratedLecture
+    from profai_cli.llm.notes_lecturer import NarratedLecture
     from profai_cli.llm.replies import Replies
+    from profai_cli.teaching.claims import NotesSupport
+    from profai_cli.teaching.hold import Holder
 
 SPOKEN_WORDS_PER_SECOND = WORDS_PER_MINUTE / 60
 LEAD_MARGIN = 4.0  # seconds of speech kept ahead of the voice before a late point is skipped
@@ -92,7 +92,7 @@ class GroundedLecture:
     def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
         if self._quizzer is not None:
             return self._quizzer(warn)
-        from profai_cli.llm.quiz import RuleQuizzer
+        from profai_cli.teaching.quiz_rules import RuleQuizzer
 
         return RuleQuizzer()
 
@@ -146,7 +146,7 @@ class GroundedLecture:
 
     def _narrated(self) -> NarratedLecture:
         """The narrated lecture of big notes (one, so its plan and counts are kept)."""
-        from profai_cli.llm.narrated import NarratedLecture
+        from profai_cli.llm.notes_lecturer import NarratedLecture
 
         if self._big_lecture is None:
             self._big_lecture = NarratedLecture(None, self.name)
@@ -155,8 +155,8 @@ class GroundedLecture:
         return self._big_lecture
 
     async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
-        from profai_cli.llm.claims import NotesSupport
-        from profai_cli.llm.hold import Holder
+        from profai_cli.teaching.claims import NotesSupport
+        from profai_cli.teaching.hold import Holder
 
         steps = self._plan(request)
         self.counts = Counts()
@@ -231,7 +231,7 @@ def _sentences_per_point(request: LectureRequest, notes_words: int, points: int)
 
 
 def _sentence_count(text: str) -> int:
-    from profai_cli.llm.claims import split_sentences
+    from profai_cli.teaching.claims import split_sentences
 
     return len(split_sentences(narration.plain(text))) or 1
 

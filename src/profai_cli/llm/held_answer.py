@@ -15,13 +15,13 @@ import re
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-from profai_cli.llm import narration
 from profai_cli.llm.answer import NotesAnswerer
-from profai_cli.llm.claims import NotesSupport, split_sentences
 from profai_cli.llm.compose import judge, note_units
 from profai_cli.llm.explain import note_text, reply_sentences
-from profai_cli.llm.hold import Holder
 from profai_cli.notes.outline import Section
+from profai_cli.teaching import narration
+from profai_cli.teaching.claims import NotesSupport, split_sentences
+from profai_cli.teaching.hold import Holder
 
 HELD_ANSWER_SYSTEM = (
     "You are a teacher answering a student's question in the middle of a lecture. Answer "

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 
-from profai_cli.llm import questions
-from profai_cli.llm.claim_words import content_stems
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import _sentences
 from profai_cli.notes.outline import PointKind, parse_outline
+from profai_cli.teaching import questions
+from profai_cli.teaching.claim_words import content_stems
+from profai_cli.teaching.questions import Question
+from profai_cli.teaching.quiz_rules import _sentences
 
 WRITE_SYSTEM = (
     "You write quiz questions from a student's course notes. Reply with JSON lines only, "

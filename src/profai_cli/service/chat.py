@@ -101,7 +101,7 @@ class OpenAIChat:
         return ChatAnswerer(self, notes)
 
     def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.service.quiz import ServiceQuizzer
+        from profai_cli.service.quizzer import ServiceQuizzer
 
         return ServiceQuizzer(self, warn)
 

@@ -47,7 +47,7 @@ def word_times(
     """(start, end) of each word of ``text`` and the second it begins at, for a chunk
     whose speech lasts ``seconds``; ``said`` is when each word the voice was given
     began, if it said (used when those words are the text's, as said)."""
-    from profai_cli.speech.voice import words as said_as
+    from profai_cli.speech.voice_text import words as said_as
 
     found = [m for m in _WORD.finditer(text) if any(c.isalnum() for c in m.group())]
     if not found:

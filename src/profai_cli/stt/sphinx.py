@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.core.errors import ProfaiError
+from profai_cli.stt.dictionary import Pronunciations
 from profai_cli.stt.language_model import QUESTION_TEXT, arpa, sentences
-from profai_cli.stt.pronounce import Pronunciations
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,7 +73,7 @@ class SphinxListener:
                 "offline listening needs pocketsphinx: pip install 'profai-cli[offline]'"
             ) from exc
         model = Path(get_model_path())
-        from profai_cli.speech.voice import words as spoken
+        from profai_cli.speech.voice_text import words as spoken
 
         # As the words are said: "n - 1" is "n minus one", "CO2" is "C O two".
         corpus = sentences(spoken(self._context)) + sentences(QUESTION_TEXT)

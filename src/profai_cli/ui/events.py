@@ -18,7 +18,7 @@ from typing import IO
 
 from profai_cli.speech import Chunk, Segmenter, segment
 from profai_cli.speech.spoken import written
-from profai_cli.speech.voice import words
+from profai_cli.speech.voice_text import words
 from profai_cli.ui.panel import TextOnly
 
 

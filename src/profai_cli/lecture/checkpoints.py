@@ -13,9 +13,9 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import PARTLY, answered_in, closest, grade, questions_from_notes
 from profai_cli.speech import ChunkKind
+from profai_cli.teaching.questions import Question
+from profai_cli.teaching.quiz_rules import PARTLY, answered_in, closest, grade, questions_from_notes
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import Sink

@@ -75,7 +75,7 @@ class Casing:
     def of(cls, outline: Outline) -> Casing:
         """The evidence of the notes' sentences, list items and table cells (not their
         headings: a heading's capitals are what is in question)."""
-        from profai_cli.llm.narration import plain
+        from profai_cli.teaching.narration import plain
 
         return cls(plain(t) for p in outline.points for t in (p.text, *p.children, *p.cells))
 

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from profai_cli.llm import relations
-from profai_cli.llm.claim_words import (
+from profai_cli.teaching import relations
+from profai_cli.teaching.claim_words import (
     CLAIM_END,
     NEGATING_PREFIXES,
     OPPOSITE,
@@ -37,7 +37,7 @@ from profai_cli.llm.claim_words import (
     stem,
     tokens,
 )
-from profai_cli.llm.claims import NotesSupport, Unit, Verdict, _drawn, _plain
+from profai_cli.teaching.claims import NotesSupport, Unit, Verdict, _drawn, _plain
 
 # Hedges in kinds: "roughly" keeps "about", "usually" keeps "often".
 _HEDGE_KINDS = {

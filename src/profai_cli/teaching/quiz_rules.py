@@ -12,8 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from profai_cli.llm import questions
-from profai_cli.llm.claim_words import (
+from profai_cli.notes.outline import Outline, PointKind, parse_outline
+from profai_cli.teaching import questions
+from profai_cli.teaching.claim_words import (
     STOP_WORDS,
     content_stems,
     number_values,
@@ -21,8 +22,7 @@ from profai_cli.llm.claim_words import (
     tokens,
     words,
 )
-from profai_cli.llm.questions import Question
-from profai_cli.notes.outline import Outline, PointKind, parse_outline
+from profai_cli.teaching.questions import Question
 
 # What a question is worth asking, best first: a gap is the fallback for any sentence.
 _PREFERENCE = {
@@ -212,7 +212,7 @@ def _missing(expected: str, said: str) -> list[str]:
     """What the expected answer has that ``said`` lacks, facts first: its numbers (as
     written, "1347"), then names and terms ("Earth"), then its other content words, but
     never a verb of the sentence ("struck"), which is no fact to learn."""
-    from profai_cli.llm.passages import verbs
+    from profai_cli.teaching.passages import verbs
 
     got_numbers = _numbers(said)
     got = _content(said)

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from profai_cli.llm.casing import Casing
-from profai_cli.llm.terms import key_terms
 from profai_cli.notes.outline import Outline, Point, PointKind, Section
 from profai_cli.speech import tables
 from profai_cli.speech.code import describe_code
 from profai_cli.speech.spoken import outside_code_and_formulas
+from profai_cli.teaching.casing import Casing
+from profai_cli.teaching.terms import key_terms
 
 _ORDINALS = (
     "First",

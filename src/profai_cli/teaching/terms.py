@@ -29,7 +29,7 @@ _COMMON_WORDS = frozenset(
 
 def bold_terms(markdown: str) -> list[str]:
     """The notes' **bold** terms, as plain words (none inside code)."""
-    from profai_cli.llm.narration import plain
+    from profai_cli.teaching.narration import plain
 
     text = _CODE_SPAN.sub(" ", markdown)
     return [plain(a or b) for a, b in _BOLD.findall(text) if not _identifier(a or b, text)]
@@ -38,7 +38,7 @@ def bold_terms(markdown: str) -> list[str]:
 def key_terms(points: Iterable[Point], *, defined: bool = True) -> list[str]:
     """The terms of these points, in the notes' order: the bold ones, or, when there are
     none and ``defined``, those their sentences define."""
-    from profai_cli.llm import question_shapes
+    from profai_cli.teaching import question_shapes
 
     points = list(points)
     found = [t for p in points for t in bold_terms(_source(p))]

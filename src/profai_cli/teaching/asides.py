@@ -122,7 +122,7 @@ def section_aside(section: Section, instructions: list[str]) -> Section | None:
 
 def reminder(instructions: list[str]) -> str:
     """The study instructions, said after the recap as what they are."""
-    from profai_cli.llm.narration import sentence
+    from profai_cli.teaching.narration import sentence
 
     said = " ".join(sentence(s) for s in instructions)
     return f"Before we finish, a note from your notes about the course. {said}"

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from profai_cli.llm.claim_words import STOP_WORDS, number_values, stem
 from profai_cli.notes.outline import Point, PointKind
+from profai_cli.teaching.claim_words import STOP_WORDS, number_values, stem
 
 # Past forms the stemmer leaves apart from their verbs ("began" is "begin").
 IRREGULAR = {
@@ -276,10 +276,10 @@ def word_stems(text: str) -> tuple[str, ...]:
 
 def passages_of(point: Point, section: str, place: int, heading: set[str]) -> list[Passage]:
     """A point's passages: its sentences (a list item's and its children's), or a row."""
-    from profai_cli.llm import narration
-    from profai_cli.llm.claim_words import content_stems
-    from profai_cli.llm.terms import bold_terms
     from profai_cli.speech import tables
+    from profai_cli.teaching import narration
+    from profai_cli.teaching.claim_words import content_stems
+    from profai_cli.teaching.terms import bold_terms
 
     def make(text: str, spoken: str, first: bool) -> Passage:
         plain = narration.plain(text)

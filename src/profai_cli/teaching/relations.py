@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from profai_cli.llm.claim_words import OPPOSITE, STOP_WORDS, Features, holds, stem, tokens
-from profai_cli.llm.claims import NotesSupport, Unit
+from profai_cli.teaching.claim_words import OPPOSITE, STOP_WORDS, Features, holds, stem, tokens
+from profai_cli.teaching.claims import NotesSupport, Unit
 
 # Opposites a paraphrase swaps in, beyond claim_words.OPPOSITE.
 _PAIRS = (
@@ -83,7 +83,7 @@ def flipped_pair(sentence: str, notes: str) -> str | None:
 def moved_number(sentence: str, notes: str) -> str | None:
     """A number said with the word the notes give another number ("a current of 4 A"
     where the notes have 4 Ω and 3 A; "2 sodium ions" where they have 3 sodium)."""
-    from profai_cli.llm.claim_words import is_number, number_values
+    from profai_cli.teaching.claim_words import is_number, number_values
 
     def follows(text: str) -> list[tuple[frozenset[str], str]]:
         toks = [t for t in tokens(text) if t.lower() not in STOP_WORDS or t.isupper()]

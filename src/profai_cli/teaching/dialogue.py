@@ -11,10 +11,10 @@ say (``speech.speakers``); a heading is the host's.
 
 from __future__ import annotations
 
-from profai_cli.llm import asking
-from profai_cli.llm.lecture_plan import Kind, Step
 from profai_cli.notes.outline import PointKind
 from profai_cli.speech.speakers import HOST, LECTURER
+from profai_cli.teaching import asking
+from profai_cli.teaching.lecture_plan import Kind, Step
 
 EVERY_POINT = 99  # questions a part may ask: the host asks before every point one fits
 REACTIONS = ("I see.", "Got it.", "Right.", "Thank you.")  # claim nothing

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 # -- words ---------------------------------------------------------------------------------
-from profai_cli.llm.claim_words import (
+from profai_cli.teaching.claim_words import (
     CLAIM_END,
     CONTRAST,
     NEGATING_PREFIXES,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from profai_cli.llm.claim_words import STOP_WORDS
-from profai_cli.llm.passages import (
+from profai_cli.teaching.claim_words import STOP_WORDS
+from profai_cli.teaching.passages import (
     TOKEN,
     Passage,
     singulars,

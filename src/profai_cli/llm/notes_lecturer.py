@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm import dialogue, narration
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
-from profai_cli.llm.claims import NotesSupport, Unit, split_sentences
-from profai_cli.llm.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
+from profai_cli.teaching import dialogue, narration
+from profai_cli.teaching.claims import NotesSupport, Unit, split_sentences
+from profai_cli.teaching.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
 
 __all__ = ["Explainer", "Kind", "LectureCounts", "NarratedLecture", "restate_messages"]
 from profai_cli.notes.outline import Point, PointKind, parse_outline
@@ -105,7 +105,7 @@ class NarratedLecture:
         return NotesAnswerer(notes, self.explainer)
 
     def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.llm.quiz import RuleQuizzer
+        from profai_cli.teaching.quiz_rules import RuleQuizzer
 
         return RuleQuizzer()  # a 135M model writes no question worth the notes' own
 

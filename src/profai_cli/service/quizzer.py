@@ -8,9 +8,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import ProfaiError
-from profai_cli.llm.questions import Question
-from profai_cli.llm.quiz import RIGHT, Grade, feedback, grade, no_answer, questions_from_notes
 from profai_cli.llm.written import grade_messages, held_to_notes, score_from, write_messages
+from profai_cli.teaching.questions import Question
+from profai_cli.teaching.quiz_rules import (
+    RIGHT,
+    Grade,
+    feedback,
+    grade,
+    no_answer,
+    questions_from_notes,
+)
 
 if TYPE_CHECKING:
     from profai_cli.service.chat import OpenAIChat

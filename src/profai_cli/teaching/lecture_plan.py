@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm import asides, asking, narration
-from profai_cli.llm.narration import Narrator
-from profai_cli.llm.question_shapes import heading_question
 from profai_cli.notes.outline import Outline, Point, PointKind, Section, parse_outline
+from profai_cli.teaching import asides, asking, narration
+from profai_cli.teaching.narration import Narrator
+from profai_cli.teaching.question_shapes import heading_question
 
 
 class Kind(str, Enum):

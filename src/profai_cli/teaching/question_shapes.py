@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from profai_cli.llm.questions import (
+from profai_cli.teaching.questions import (
     _DEFINITION,
     _LABELLED,
     Question,
@@ -21,7 +21,7 @@ from profai_cli.llm.questions import (
     definition_question,
     plain,
 )
-from profai_cli.llm.questions import _lower_first as lower_first
+from profai_cli.teaching.questions import _lower_first as lower_first
 
 # "The load factor is the number of entries ...": a definition the notes do not bold.
 _PLAIN_DEFINITION = re.compile(

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from profai_cli.llm import question_shapes as shapes
-from profai_cli.llm import questions
 from profai_cli.notes.outline import Point, PointKind
+from profai_cli.teaching import question_shapes as shapes
+from profai_cli.teaching import questions
 
 QUESTION_BUDGET = {"beginner": 3, "intermediate": 2, "expert": 0}
 QUESTION_LEADS = (

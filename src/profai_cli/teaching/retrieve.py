@@ -5,7 +5,7 @@ notes never use weighs the most); a passage answers when it, with its heading (a
 a sentence opening with "It", the subject of the sentence before), holds half that
 weight or more, and holds what is asked about (a verb of the question may differ: "How
 many quaestors were elected" is answered by the row "Quaestor: number each year, 20").
-The kind of answer asked for (``llm/asked.py``) counts as much as the words: among the
+The kind of answer asked for (``teaching/asked.py``) counts as much as the words: among the
 passages that hold them, one that gives a unit, a number, a date, a name or a place as
 asked wins, and one whose subject is what is asked ("Electric current is ..." for "the
 unit of current") beats one that only mentions it. A heading that asks the question
@@ -21,8 +21,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from profai_cli.llm.asked import REASON, STRICT, THEREFORE, Asked, ask, fits, names_it
-from profai_cli.llm.passages import (
+from profai_cli.notes.outline import Outline, PointKind
+from profai_cli.teaching.asked import REASON, STRICT, THEREFORE, Asked, ask, fits, names_it
+from profai_cli.teaching.passages import (
     GENERIC,
     Passage,
     markdown_sentences,
@@ -31,7 +32,6 @@ from profai_cli.llm.passages import (
     terms,
     unit_stems,
 )
-from profai_cli.notes.outline import Outline, PointKind
 
 
 def _run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -67,7 +67,7 @@ class Index:
         self.passages: list[Passage] = []
         self.headings: dict[int, tuple[set[str], str]] = {}
         for place, section in enumerate(outline.sections):
-            from profai_cli.llm import narration
+            from profai_cli.teaching import narration
 
             title = narration.plain(section.title or "")
             heading = terms(title)
