@@ -161,6 +161,13 @@ class Recorder:
         )
         self._chunks: list[bytes] = []
         self._marks: list[tuple[int, float]] = []  # (samples received so far, when)
+        # Every stream that began playing while this recorded, and whose: a sound heard
+        # that the test did not make is then named in its failure.
+        self.streams: list[str] = []
+        self._events = subprocess.Popen(
+            ["pactl", "subscribe"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        threading.Thread(target=self._watch_streams, daemon=True).start()
         self._received = 0
         self._live = threading.Event()
         self._thread = threading.Thread(target=self._pump, daemon=True)
@@ -184,6 +191,13 @@ class Recorder:
             self._marks.append((self._received // 2, time.monotonic()))
             self._live.set()
 
+    def _watch_streams(self) -> None:
+        assert self._events.stdout is not None
+        for line in self._events.stdout:
+            if "'new' on sink-input #" in line:
+                index = line.rsplit("#", 1)[1].strip()
+                self.streams.append(f"#{index} {_stream_owner(index)} at {time.monotonic():.2f}")
+
     def first_loud_after(self, since: float, threshold: int = 300) -> float | None:
         """When (monotonic) the first sound played after ``since``, if it has yet."""
         raw = b"".join(self._chunks)
@@ -203,8 +217,12 @@ class Recorder:
 
     def stop(self) -> tuple[np.ndarray, list[tuple[int, float]]]:
         time.sleep(0.3)
+        self._events.terminate()
+        self._events.wait(timeout=5)
         self._proc.terminate()
         self._proc.wait(timeout=5)
+        # Shown with a failure: which streams played while this recorded.
+        print("streams that played while recording:", *self.streams, sep="\n  ")
         self._thread.join(timeout=5)
         assert self._proc.stdout is not None
         self._proc.stdout.close()
@@ -217,12 +235,26 @@ class Recorder:
     def __exit__(self, *exc: object) -> None:
         # Also when the test failed before stop(): parec's pipe is closed here, not left
         # for the collector to warn about in whichever test runs next.
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
+        for proc in (self._proc, self._events):
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
         self._thread.join(timeout=5)
+        assert self._events.stdout is not None
+        self._events.stdout.close()
         assert self._proc.stdout is not None
         self._proc.stdout.close()
+
+
+def _stream_owner(index: str) -> str:
+    """The process and application of sink-input ``index``, as the server knows them."""
+    listing = subprocess.run(
+        ["pactl", "list", "sink-inputs"], capture_output=True, text=True, timeout=10
+    ).stdout
+    block = next((b for b in listing.split("Sink Input #")[1:] if b.split("\n", 1)[0] == index), "")
+    wanted = ("application.name", "application.process.id", "application.process.binary")
+    found = [line.strip() for line in block.splitlines() if line.strip().startswith(wanted)]
+    return "; ".join(found) or "(gone before it could be asked)"
 
 
 def sample_time(marks: list[tuple[int, float]], sample: int) -> float:
