@@ -20,7 +20,7 @@ from tests.fakes.engines import FakeDevice
 
 def _player() -> Player:
     sink = FakeDevice()
-    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     return Player(playback.lecture, playback, sink, on_quit=lambda: None)
 
 

@@ -38,8 +38,9 @@ def _playback(
     said = io.StringIO()
     status = Status(Console(file=said, width=200))
     lecture = Lecture(tts, Metrics(), status, lookahead=lookahead, standin=standin)
-    playback = Playback(lecture, sink, sentence_pause=PAUSE, paragraph_pause=PAUSE)
-    return playback, said
+    if isinstance(sink, FakeDevice):  # a device: it plays, and has a "now"
+        return Playback(lecture, device=sink, sentence_pause=PAUSE, paragraph_pause=PAUSE), said
+    return Playback(lecture, sink, sentence_pause=PAUSE, paragraph_pause=PAUSE), said
 
 
 async def _speak(playback: Playback, text: str) -> None:
@@ -521,7 +522,7 @@ def test_the_keys_fit_the_width_most_needed_first(width: int) -> None:
     from profai_cli.lecture.player import Player
 
     sink = FakeDevice()
-    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))  # sound playing
     view = _View(width)
@@ -545,7 +546,7 @@ def test_a_terminal_without_utf8_gets_ascii() -> None:
     from profai_cli.lecture.player import Player
 
     sink = FakeDevice()
-    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))
     view = _View(120, plain=True)

@@ -37,7 +37,7 @@ SECTIONS = (
 
 def _player() -> tuple[Player, list[int]]:
     sink = FakeDevice()
-    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     playback.lecture.add_text(SECTIONS)
     playback.lecture.end_text()
     moves: list[int] = []
@@ -98,7 +98,7 @@ def test_answer_again_says_the_last_answer_without_asking_again() -> None:
         lecture.add_text("The moon pulls the sea toward it, twice a day.")
         sink = FakeDevice()
         sink.finish()
-        playback = Playback(lecture, sink)
+        playback = Playback(lecture, device=sink)
         side = VoiceSide(parts, lecture, options, panel, None, 0, answerer, None)  # type: ignore[arg-type]
         side.player = Player(lecture, playback, sink, on_quit=lambda: None, view=panel)
         sides.append(side)

@@ -44,7 +44,7 @@ class _View:
 @pytest.mark.parametrize("width", [30, 40, 50, 60, 80, 100, 160])
 def test_the_status_fields_come_in_their_order_and_the_keys_drop_first(width: int) -> None:
     sink = FakeDevice()
-    playback = Playback(Lecture(None, Metrics(), Status()), sink)
+    playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))  # sound playing
     view = _View(width)

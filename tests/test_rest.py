@@ -141,7 +141,8 @@ def test_speed_keys_step_from_a_speed_past_the_keys_range() -> None:
 
     async def step(start: float, key: str) -> float:
         sink = FakeDevice()
-        playback = Playback(Lecture(FakeTTS(constant(1)), Metrics(), Status()), sink, speed=start)
+        lecture = Lecture(FakeTTS(constant(1)), Metrics(), Status())
+        playback = Playback(lecture, device=sink, speed=start)
         Player(playback.lecture, playback, sink, on_quit=lambda: None).key(key)
         return playback.speed
 

@@ -98,7 +98,7 @@ def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_a
     def lecture() -> Lecture:
         return Lecture(tts, Metrics(), status)
 
-    playback = Playback(lecture(), sink)
+    playback = Playback(lecture(), device=sink)
     view, panel = _View(), AsidePanel()
     player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
     shown: Any = panel  # the panel's aside calls, recorded

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from profai_cli.audio.base import PlayedStats
 from profai_cli.core.prompts import LectureRequest
 from profai_cli.llm.base import Answerer, Quizzer, Report
 
@@ -71,36 +72,10 @@ class CollectingSink:
     sample_rate: int = 1000
     frames: list[np.ndarray] = field(default_factory=list)
     closed: bool = False
-    live: bool = False
-    paused: bool = False
-    first_audible: float | None = None
-    output_latency: float | None = None
-    underruns: int = 0
-    device_underflows: int = 0
-    silences: list[float] = field(default_factory=list)
-    dry_since: float | None = None  # a FakeDevice's test sets it: the voice ran dry then
-
-    def waiting_since(self) -> float | None:
-        return None if self.paused else self.dry_since
 
     @property
     def written(self) -> int:
         return sum(len(f) for f in self.frames)
-
-    def heard(self) -> int:
-        return self.written
-
-    def discard_after(self, position: int) -> None:
-        pass
-
-    async def played(self) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
 
     async def write(self, frames: np.ndarray) -> None:
         self.frames.append(np.asarray(frames, dtype=np.int16))
@@ -134,8 +109,9 @@ class FakeDevice(CollectingSink):
     and ``finish`` lets ``played()`` return. Drops and pauses act on what was written."""
 
     position: int = 0
-    live: bool = True
+    paused: bool = False
     discards: list[int] = field(default_factory=list)
+    dry_since: float | None = None  # a test sets it: the voice ran dry then
     _done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def heard(self) -> int:
@@ -151,6 +127,12 @@ class FakeDevice(CollectingSink):
 
     def resume(self) -> None:
         self.paused = False
+
+    def waiting_since(self) -> float | None:
+        return None if self.paused else self.dry_since
+
+    def stats(self) -> PlayedStats:
+        return PlayedStats()
 
     def finish(self) -> None:
         self._done.set()

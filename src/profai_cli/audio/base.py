@@ -1,12 +1,15 @@
 """The sink seam: frames in, in order; back-pressure by awaiting write().
 
-A sink that is ``live`` plays in real time (the sound device): it has a "now" that the
-player can pause, move back and forth from, and wait to have been heard. A file only
-stores: for it those are no-ops, and ``heard()`` is what was written.
+Every sink (a file, a pipe, the sound device) is a ``Sink``: write, drain, close. Only
+the device plays in real time, so only it is a ``LiveSink``: it has a "now" that the
+player can pause, move back and forth from, and wait to have been heard, and what it
+measured while it played (``PlayedStats``). Whoever holds a sink is told whether it is
+live by the type it is handed, not by asking the sink.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,37 +18,6 @@ if TYPE_CHECKING:
 
 class Sink(Protocol):
     sample_rate: int
-    live: bool  # plays in real time (a device); a file only stores
-    paused: bool
-
-    # What a device measured (a file: None and 0), for --stats.
-    @property
-    def first_audible(self) -> float | None:
-        """time.monotonic() when the first sound left the speaker."""
-        ...
-
-    @property
-    def output_latency(self) -> float | None: ...
-
-    @property
-    def underruns(self) -> int:
-        """Times the voice fell behind: the ring ran dry mid-lecture (one per silence)."""
-        ...
-
-    @property
-    def silences(self) -> list[float]:
-        """How long each of those silences lasted, in seconds (the ended ones)."""
-        ...
-
-    def waiting_since(self) -> float | None:
-        """time.monotonic() since which the listener has heard nothing because nothing
-        was ready (None while sound plays, while paused, and for a file)."""
-        ...
-
-    @property
-    def device_underflows(self) -> int:
-        """The callback was late: the card ran dry."""
-        ...
 
     async def write(self, frames: np.ndarray) -> None:
         """Queue frames; returns when they are accepted (waits while the sink is full)."""
@@ -59,67 +31,52 @@ class Sink(Protocol):
         """Stop now, dropping what is queued (Ctrl-C, errors)."""
         ...
 
+
+@dataclass(frozen=True)
+class PlayedStats:
+    """What the device measured, for --stats."""
+
+    first_audible: float | None = None  # time.monotonic() the first sound left the speaker
+    output_latency: float | None = None  # seconds, measured once sound played
+    underruns: int = 0  # times the voice fell behind: the ring ran dry (one per silence)
+    silences: tuple[float, ...] = ()  # how long each of those lasted (the ended ones)
+    device_underflows: int = 0  # the callback was late: the card ran dry
+
+
+class LiveSink(Sink, Protocol):
+    """A sink that plays in real time: the sound device (positions in samples at the
+    voice's rate)."""
+
+    paused: bool
+
     @property
     def written(self) -> int:
-        """Samples written so far, at the voice's rate (less what was discarded)."""
+        """Samples written so far (less what was discarded)."""
         ...
 
     def heard(self) -> int:
-        """The sample being heard now (a file: what was written)."""
+        """The sample being heard now."""
         ...
 
     def discard_after(self, position: int) -> None:
-        """Drop what was written after ``position`` and not yet heard (live sinks)."""
+        """Drop what was written after ``position`` and not yet heard."""
         ...
 
     async def played(self) -> None:
-        """Wait until everything written so far has been heard (a file: at once)."""
+        """Wait until everything written so far has been heard."""
         ...
 
     def pause(self) -> None:
-        """Stop the sound at once, keeping the place (live sinks)."""
+        """Stop the sound at once, keeping the place."""
         ...
 
     def resume(self) -> None:
         """Go on from the very sample where it stopped."""
         ...
 
-
-class StoringSink:
-    """What every sink that only stores (a file, a pipe) says to the live part of the
-    seam: no "now" to pause or move, nothing heard but what was written, never a wait.
-    A subclass counts what it was given in ``_frames``."""
-
-    live = False
-    paused = False
-    first_audible: float | None = None
-    output_latency: float | None = None
-    underruns = 0
-    device_underflows = 0
-    _frames = 0
-
-    @property
-    def silences(self) -> list[float]:
-        return []  # a file or a pipe never waits
-
     def waiting_since(self) -> float | None:
-        return None
+        """time.monotonic() since which the listener has heard nothing because nothing
+        was ready (None while sound plays, and while paused)."""
+        ...
 
-    @property
-    def written(self) -> int:
-        return self._frames
-
-    def heard(self) -> int:
-        return self._frames
-
-    def discard_after(self, position: int) -> None:
-        pass
-
-    async def played(self) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
+    def stats(self) -> PlayedStats: ...

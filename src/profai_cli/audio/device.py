@@ -10,6 +10,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from profai_cli.audio.base import PlayedStats
 from profai_cli.audio.ring import RingBuffer
 from profai_cli.core.errors import AudioDeviceError, InputError
 from profai_cli.core.stderr_guard import quiet_stderr
@@ -141,7 +142,6 @@ class DeviceSink:
         ring_seconds: float = 30.0,
         latency: float | str = OUTPUT_LATENCY,
     ) -> None:
-        self.live = True
         self.requested_rate = sample_rate
         self.latency = latency
         self.sample_rate = sample_rate
@@ -219,13 +219,15 @@ class DeviceSink:
                 delay = self.output_latency or 0.0
                 self.first_audible = time.monotonic() + delay + (first - start) / self.sample_rate
 
-    @property
-    def underruns(self) -> int:
-        return self.ring.underruns if self.ring else 0
-
-    @property
-    def silences(self) -> list[float]:
-        return list(self.ring.silences) if self.ring else []
+    def stats(self) -> PlayedStats:
+        ring = self.ring
+        return PlayedStats(
+            first_audible=self.first_audible,
+            output_latency=self.output_latency,
+            underruns=ring.underruns if ring else 0,
+            silences=tuple(ring.silences) if ring else (),
+            device_underflows=self.device_underflows,
+        )
 
     def waiting_since(self) -> float | None:
         if self.ring is None or self.paused:

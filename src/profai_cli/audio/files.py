@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.audio.base import StoringSink
 from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
 from profai_cli.audio.tags import COVERED as COVERED
 from profai_cli.audio.tags import ffmetadata, tag_file
@@ -324,7 +323,7 @@ LOSSY = frozenset({".mp3", ".ogg", ".opus", ".m4a", ".m4b", ".aac", ".wma", ".we
 LOSSY_CEILING_DBTP = -2.5
 
 
-class FileSink(StoringSink):
+class FileSink:
     """Frames in, encoded to a temporary file; ``finish()`` tags it and renames it in place."""
 
     def __init__(self, target: Target, sample_rate: int, cover: Path | None = None) -> None:

@@ -14,7 +14,6 @@ import struct
 import subprocess
 from typing import IO, TYPE_CHECKING
 
-from profai_cli.audio.base import StoringSink
 from profai_cli.audio.files import LOSSY_CEILING_DBTP
 from profai_cli.core.errors import ExportError
 
@@ -65,7 +64,7 @@ def wav_header(rate: int) -> bytes:
     )
 
 
-class PipeSink(StoringSink):
+class PipeSink:
     """A Sink onto a stream: it only stores, as a file does, in the order given."""
 
     def __init__(self, fmt: str, sample_rate: int, out: IO[bytes]) -> None:

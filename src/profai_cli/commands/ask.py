@@ -84,7 +84,7 @@ async def ask(
                 lecture = parts.lecture(tts, notes)
                 playing = None
                 if sink is not None:
-                    playback = Playback.for_settings(settings, lecture, sink)
+                    playback = Playback.for_settings(settings, lecture, device=sink)
                     playing = asyncio.ensure_future(playback.run(until_heard=True))
                 answer = ""
                 safe = StreamSanitizer()

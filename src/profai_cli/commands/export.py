@@ -193,7 +193,9 @@ async def _export(
             progress.chunk_done(end / tts.sample_rate)
 
     lecture = parts.lecture(tts, notes or options.from_transcript, dialogue=True)
-    playback = Playback.for_settings(settings, lecture, sink, on_chunk=written)
+    playback = Playback.for_settings(
+        settings, lecture, sink, ceiling_dbtp=sink.ceiling_dbtp, on_chunk=written
+    )
     playback.says_failure = False  # a failed voice ends the export: its one line says so
     self_test = None
     if settings.checkpoints and notes is not None:

@@ -141,7 +141,7 @@ async def _ask_all(
         if tts is None or sink is None:
             return
         lecture = parts.lecture(tts, None)
-        playback = Playback.for_settings(settings, lecture, sink)
+        playback = Playback.for_settings(settings, lecture, device=sink)
         playing = asyncio.ensure_future(playback.run(until_heard=True))
         lecture.add_text(text)
         lecture.end_text()

@@ -37,7 +37,7 @@ async def say(
         tts, sink = await parts.open_voice(require=True)
         assert tts is not None and sink is not None
         lecture = parts.lecture(tts, notes or Notes(text, "<say>"))
-        playback = Playback.for_settings(settings, lecture, sink)
+        playback = Playback.for_settings(settings, lecture, device=sink)
         playback.says_failure = False  # the failure ends say: its one line is the error
         playing = asyncio.ensure_future(playback.run(until_heard=True))
         try:

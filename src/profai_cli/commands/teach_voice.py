@@ -16,7 +16,7 @@ from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.playback import ASIDE, Playback
 
 if TYPE_CHECKING:
-    from profai_cli.audio.base import Sink
+    from profai_cli.audio.base import LiveSink
     from profai_cli.commands.teach import TeachOptions
     from profai_cli.core.config import Settings
     from profai_cli.lecture.assembly import Assembly, VoiceStart
@@ -105,7 +105,7 @@ class VoiceSide:
             if self.on_sentence is not None:
                 self.on_sentence(chunk, self.lecture.text, playback.seconds_before(chunk.index))
 
-        playback = Playback.for_settings(self.settings, self.lecture, sink, on_chunk=written)
+        playback = Playback.for_settings(self.settings, self.lecture, device=sink, on_chunk=written)
         if self.start_seconds is not None:
             playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
@@ -139,15 +139,15 @@ class VoiceSide:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             sink.close()
-            if sink.first_audible is not None:
-                metrics.first_audible = sink.first_audible - metrics.t0
-            metrics.output_latency = sink.output_latency  # measured by now, if anything played
-            metrics.underruns = sink.underruns
-            metrics.silences = sink.silences
-            if sink.live:
-                metrics.heard_seconds = self._heard_seconds(playback)
-                metrics.heard_sentences = self._heard_sentences(playback)
-            metrics.device_underflows = sink.device_underflows
+            played = sink.stats()
+            if played.first_audible is not None:
+                metrics.first_audible = played.first_audible - metrics.t0
+            metrics.output_latency = played.output_latency  # measured by now, if anything played
+            metrics.underruns = played.underruns
+            metrics.silences = list(played.silences)
+            metrics.heard_seconds = self._heard_seconds(playback)
+            metrics.heard_sentences = self._heard_sentences(playback)
+            metrics.device_underflows = played.device_underflows
 
     async def _no_device(self, exc: AudioDeviceError) -> None:
         if self.options.require_audio:
@@ -186,7 +186,7 @@ class VoiceSide:
         return playback.heard_seconds(k)
 
     def _keys(
-        self, playback: Playback, sink: Sink, quit_asked: asyncio.Event, *, read: bool
+        self, playback: Playback, sink: LiveSink, quit_asked: asyncio.Event, *, read: bool
     ) -> KeyReader | None:
         """The player's status line, on a terminal that shows the live panel, and its keys
         unless ``read`` is off (--no-keys: the status line alone)."""
@@ -284,13 +284,18 @@ class VoiceSide:
         player.refresh()
 
     def _ask(
-        self, question: str, back_to: int, playback: Playback, sink: Sink, given: str | None = None
+        self,
+        question: str,
+        back_to: int,
+        playback: Playback,
+        sink: LiveSink,
+        given: str | None = None,
     ) -> None:
         task = asyncio.ensure_future(self._answer(question, back_to, playback, sink, given))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
-    def _again(self, back_to: int, playback: Playback, sink: Sink) -> bool:
+    def _again(self, back_to: int, playback: Playback, sink: LiveSink) -> bool:
         """A: the last answer said again, from what it said (nothing asked again)."""
         if self._last_answer is None:
             self.env.status.info("No answer to say again yet: a asks a question.")
@@ -323,7 +328,7 @@ class VoiceSide:
         question: str,
         back_to: int,
         playback: Playback,
-        sink: Sink,
+        sink: LiveSink,
         given: str | None = None,
     ) -> None:
         """The answer on the panel and in the voice, then the lecture from ``back_to``

@@ -22,7 +22,7 @@ from profai_cli.lecture.engines import VoicePlan, voice_words
 from profai_cli.lecture.lecture import Lecture
 
 if TYPE_CHECKING:
-    from profai_cli.audio.base import Sink
+    from profai_cli.audio.base import LiveSink
     from profai_cli.core.config import Settings
     from profai_cli.lecture.environment import Environment
     from profai_cli.lecture.lecturers import Chosen
@@ -40,16 +40,16 @@ class VoiceStart:
     """
 
     plan: VoicePlan
-    device: asyncio.Future[Sink] | None
+    device: asyncio.Future[LiveSink] | None
     engine: asyncio.Future[TTSEngine]
 
-    def opened_sink(self) -> Sink | None:
+    def opened_sink(self) -> LiveSink | None:
         f = self.device
         if f is None or not f.done() or f.cancelled() or f.exception() is not None:
             return None
         return f.result()
 
-    async def sink(self) -> Sink:
+    async def sink(self) -> LiveSink:
         assert self.device is not None
         return await self.device
 
@@ -125,7 +125,7 @@ class Assembly:
 
     async def open_voice(
         self, *, require: bool, throughput: bool = False
-    ) -> tuple[TTSEngine | None, Sink | None]:
+    ) -> tuple[TTSEngine | None, LiveSink | None]:
         """The voice and the device, ready (ask, say); or, when there is none and it is not
         required, (None, None) with one line saying why."""
         plan = self.plan_voice()

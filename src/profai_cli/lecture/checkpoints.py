@@ -18,7 +18,7 @@ from profai_cli.teaching.questions import Question
 from profai_cli.teaching.quiz_rules import PARTLY, answered_in, closest, grade, questions_from_notes
 
 if TYPE_CHECKING:
-    from profai_cli.audio.base import Sink
+    from profai_cli.audio.base import LiveSink
     from profai_cli.lecture.lecture import Lecture
     from profai_cli.lecture.playback import Playback
     from profai_cli.lecture.player import Player
@@ -115,7 +115,7 @@ class Checkpoints:
         questions: list[Question],
         lecture: Lecture,
         playback: Playback,
-        sink: Sink,
+        sink: LiveSink,
         player: Player,
         panel: LecturePanel,
         aside: Callable[[], Lecture],

@@ -21,7 +21,7 @@ from profai_cli.lecture.lecturers import Chosen, select_llm, uses_openai_service
 # arguments are parsed: what it builds is imported where it is built.
 
 if TYPE_CHECKING:
-    from profai_cli.audio.base import Sink
+    from profai_cli.audio.base import LiveSink
     from profai_cli.audio.mic import Microphone
     from profai_cli.core.config import Settings
     from profai_cli.llm.base import LLM
@@ -209,7 +209,7 @@ def voice_words(settings: Settings, notes: Notes | None, tts: TTSEngine | None) 
     return VoiceText(listed, phonemes=tts is not None and tts.phonemes, context=lambda: text)
 
 
-def open_device(plan: VoicePlan, settings: Settings) -> Sink:
+def open_device(plan: VoicePlan, settings: Settings) -> LiveSink:
     """The sound device, opened and started (in a thread: PortAudio blocks)."""
     from profai_cli.audio.device import DeviceSink
 
@@ -279,6 +279,6 @@ class Engines:
     )
     standin: Callable[[Settings, TTSEngine], StandInVoice | None] = build_standin
     host: Callable[[Settings, TTSEngine], tuple[TTSEngine, str]] = build_host_voice
-    device: Callable[[VoicePlan, Settings], Sink] = open_device
+    device: Callable[[VoicePlan, Settings], LiveSink] = open_device
     listener: Callable[[Settings], tuple[Listener | None, str]] = build_listener
     microphone: Callable[[Settings], Microphone] = open_microphone

@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.audio.base import Sink
+from profai_cli.audio.base import LiveSink, Sink
 from profai_cli.core.errors import ProfaiError
 from profai_cli.lecture.lecture import AudioDropped, AudioRedone, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
@@ -29,22 +29,31 @@ ASIDE = -1  # the timeline's index for an answer's chunks
 
 
 class Playback:
-    """Writes ``lecture``'s chunks to ``sink`` in order; ``seek`` starts again elsewhere."""
+    """Writes ``lecture``'s chunks to a sink in order; ``seek`` starts again elsewhere.
+
+    Given a ``device`` (a LiveSink) it plays: what is heard is the device's "now", and a
+    seek drops what was written and not heard. Given a ``sink`` (a file, a pipe) it only
+    stores, and a seek means nothing."""
 
     def __init__(
         self,
         lecture: Lecture,
-        sink: Sink,
+        sink: Sink | None = None,
         *,
+        device: LiveSink | None = None,
+        ceiling_dbtp: float | None = None,
         sentence_pause: float = 0.2,
         paragraph_pause: float = 0.5,
         speed: float = 1.0,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
         loudness: float | None = None,
     ) -> None:
+        chosen = device if device is not None else sink
+        assert chosen is not None and (sink is None or device is None), "a sink or a device"
         self.lecture = lecture
-        self.sink = sink
-        self.rate = sink.sample_rate if lecture.voice is None else lecture.voice.sample_rate
+        self.live = device
+        self.sink: Sink = chosen
+        self.rate = self.sink.sample_rate if lecture.voice is None else lecture.voice.sample_rate
         self.sentence_pause = sentence_pause
         self.paragraph_pause = paragraph_pause
         self.speed = speed
@@ -71,10 +80,9 @@ class Playback:
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
-            ceiling = getattr(sink, "ceiling_dbtp", None)  # a lossy file's: lower
-            self.leveller = (
-                Leveller(self.rate, loudness, ceiling)
-                if ceiling is not None
+            self.leveller = (  # a lossy file's ceiling is lower: its encoder raises peaks
+                Leveller(self.rate, loudness, ceiling_dbtp)
+                if ceiling_dbtp is not None
                 else Leveller(self.rate, loudness)
             )
 
@@ -83,7 +91,10 @@ class Playback:
         cls,
         settings: Settings,
         lecture: Lecture,
-        sink: Sink,
+        sink: Sink | None = None,
+        *,
+        device: LiveSink | None = None,
+        ceiling_dbtp: float | None = None,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> Playback:
         """A Playback with the pauses, speed and loudness the settings ask for."""
@@ -92,6 +103,8 @@ class Playback:
         return cls(
             lecture,
             sink,
+            device=device,
+            ceiling_dbtp=ceiling_dbtp,
             sentence_pause=settings.sentence_pause,
             paragraph_pause=settings.paragraph_pause,
             speed=settings.speed,
@@ -131,20 +144,20 @@ class Playback:
     def seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
         sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
-        if self._writer is None or not self.sink.live:
+        if self._writer is None or self.live is None:
             return  # a file has no "now" to move
         self._restart_at = self.writing = max(0, k)
         self._aside = None  # a move during an answer drops the rest of it
         self._writer.cancel()
         heard = self.heard_position()
         cut = heard if keep is None else max(heard, keep)
-        self.sink.discard_after(cut)
-        self.samples = self.sink.written
+        self.live.discard_after(cut)
+        self.samples = self.live.written
         i = bisect.bisect_right(self._starts, self.samples - 1)
         del self._starts[i:], self._indexes[i:]
 
     def heard_position(self) -> int:
-        return self.sink.heard() if self.sink.live else self.samples
+        return self.live.heard() if self.live is not None else self.samples
 
     def heard_chunk(self) -> int | None:
         """The chunk being heard now (None before the first; ASIDE in an answer)."""
@@ -251,8 +264,8 @@ class Playback:
         if self.before_section is not None and k > first and self.lecture.complete:
             await self.before_section(k)
         self.writing = k
-        if until_heard:
-            await self.sink.played()
+        if until_heard and self.live is not None:
+            await self.live.played()
 
     async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
         fader = _EdgeFader(self.rate)
@@ -275,9 +288,9 @@ class Playback:
             except AudioDropped:
                 raise asyncio.CancelledError from None  # dropped for a restart that is coming
             except AudioRedone:  # the offline voice says it again: from the sentence's start
-                if self.sink.live:
-                    self.sink.discard_after(max(start, self.heard_position()))
-                    self.samples = self.sink.written
+                if self.live is not None:
+                    self.live.discard_after(max(start, self.heard_position()))
+                    self.samples = self.live.written
                 fader, said, gain, measure_at, made = _EdgeFader(self.rate), [], 0.0, 0, 0
                 frames = source.audio(chunk.index).frames()
                 continue
@@ -286,7 +299,7 @@ class Playback:
                 return
             if level is not None:
                 said.append(part)
-                if not self.sink.live:
+                if self.live is None:
                     continue  # a file: each sentence whole, at its own gain
                 before = gain if made else None  # nothing of it played yet: no ramp
                 made += len(part)
@@ -300,7 +313,7 @@ class Playback:
             self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
-        if level is not None and said and not self.sink.live:
+        if level is not None and said and self.live is None:
             import numpy as np
 
             sentence = np.concatenate(said)

@@ -30,7 +30,7 @@ from profai_cli.lecture.status_line import (
 )
 
 if TYPE_CHECKING:
-    from profai_cli.audio.base import Sink
+    from profai_cli.audio.base import LiveSink
 
 
 class PlayerView(Protocol):
@@ -68,7 +68,7 @@ class Player:
         self,
         lecture: Lecture,
         playback: Playback,
-        sink: Sink,
+        sink: LiveSink,
         *,
         on_quit: Callable[[], None],
         view: PlayerView | None = None,
