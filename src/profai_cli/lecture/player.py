@@ -112,6 +112,7 @@ class Player:
 
     def key(self, name: str, char: str = "") -> None:
         """One key pressed (names from profai_cli.ui.keys)."""
+        self._observe()
         if self._prompt is not None:
             self._answer(name, char)
             self.refresh()
@@ -297,21 +298,27 @@ class Player:
             self.sink.pause()
 
     def current(self) -> int:
-        """The sentence being heard, or the one asked for and coming."""
-        if self._target is not None:
-            if self.playback.heard_position() <= self._target_at:
-                return self._target  # what is heard now was written before the move
-            self._target = None
+        """The sentence being heard, or the one asked for and coming (a query: what
+        changes as the voice moves on is followed in ``_observe``)."""
+        if self._target is not None and self.playback.heard_position() <= self._target_at:
+            return self._target  # what is heard now was written before the move
         heard = self.playback.heard_chunk()
         if heard == ASIDE:
-            self._heard_aside = True
             if self.answering is not None:
                 return self.answering
             return self.aside_at if self.aside_at is not None else 0
-        if self._heard_aside:  # the answer has been said: back in the lecture
+        return 0 if heard is None else heard
+
+    def _observe(self) -> None:
+        """Follow the voice before a key or a redraw: a move asked for has arrived, an
+        answer has been said and the lecture is heard again."""
+        if self._target is not None and self.playback.heard_position() > self._target_at:
+            self._target = None
+        if self.playback.heard_chunk() == ASIDE:
+            self._heard_aside = True
+        elif self._heard_aside:
             self._heard_aside = False
             self.answering = None
-        return 0 if heard is None else heard
 
     def back(self) -> None:
         self.go(self.current() - 1)
@@ -393,6 +400,7 @@ class Player:
         return "waiting for the lecturer"
 
     def refresh(self) -> None:
+        self._observe()
         if self.view is None:
             return
         plain = self.view.plain
