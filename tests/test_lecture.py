@@ -17,6 +17,7 @@ from profai_cli.lecture.playback import Playback
 from profai_cli.speech import Chunk, segment
 from profai_cli.tts.standin import StandInVoice
 from profai_cli.ui import Status
+from profai_cli.ui.player_line import PlayerLine
 from tests.fakes.engines import CollectingSink, FakeDevice, FakeTTS, constant
 
 TEXT = "One is here. Two comes next. Three follows on. Four is last of all."
@@ -443,14 +444,8 @@ class _View:
         self.plain = plain
         self.lines: list[str] = []
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
-        self.lines.append(line)
+    def show_player(self, shown: PlayerLine) -> None:
+        self.lines.append(shown.line)
 
 
 def test_the_status_says_what_the_silence_waits_for() -> None:
@@ -613,7 +608,7 @@ def test_a_long_answer_scrolls_in_its_box_and_the_status_line_stays() -> None:
     console = Console(file=out, width=60, height=20, force_terminal=True, color_system=None)
     panel = LivePanel(console)
     panel.append("# Waves\\n\\nSound is a wave.\\n\\n")
-    panel.show_player("▶ playing · 1/1", "Sound is a wave.", (9, 25))
+    panel.show_player(PlayerLine("▶ playing · 1/1", "Sound is a wave.", (9, 25)))
     panel.begin_aside("Why?")
     panel.append_aside("\\n\\n".join(f"Line {i} of the answer." for i in range(40)))
     lines = console.render_lines(panel._live.get_renderable(), console.options, pad=False)

@@ -23,6 +23,7 @@ from profai_cli.lecture.player import Player
 from profai_cli.ui import Status
 from profai_cli.ui.live_panel import LivePanel
 from profai_cli.ui.panel import DumbPanel, make_panel
+from profai_cli.ui.player_line import PlayerLine
 from tests.fakes.engines import FakeDevice
 
 SENTENCES = (
@@ -37,8 +38,8 @@ class _View:
         self.plain = False
         self.lines: list[str] = []
 
-    def show_player(self, line, now, spoken, word=None) -> None:  # type: ignore[no-untyped-def]
-        self.lines.append(line)
+    def show_player(self, shown: PlayerLine) -> None:
+        self.lines.append(shown.line)
 
 
 @pytest.mark.parametrize("width", [30, 40, 50, 60, 80, 100, 160])
@@ -92,7 +93,7 @@ def test_the_sentence_said_is_marked_where_it_is_and_what_was_heard_is_printed()
     panel.append(text)
     assert "Alpha is first." not in _printed(out)  # held live, not heard yet
     beta = text.index("Beta")
-    panel.show_player("▶ playing · 4/6", "Beta comes next.", (beta, beta + 16))
+    panel.show_player(PlayerLine("▶ playing · 4/6", "Beta comes next.", (beta, beta + 16)))
     assert _printed(out).count("Alpha is first.") == 1  # heard: in the scrollback
     lines = console.render_lines(panel._live.get_renderable(), console.options, pad=False)
     marked = "".join(s.text for line in lines for s in line if s.style and s.style.reverse)
@@ -111,8 +112,8 @@ def test_a_sentence_heard_again_from_the_scrollback_is_shown_under_the_text() ->
     text = "Alpha is first.\n\nBeta comes next.\n\n"
     panel.append(text)
     beta = text.index("Beta")
-    panel.show_player("▶ playing · 2/2", "Beta comes next.", (beta, beta + 16))
-    panel.show_player("▶ playing · 1/2", "Alpha is first.", (0, 15))  # ← : scrolled away
+    panel.show_player(PlayerLine("▶ playing · 2/2", "Beta comes next.", (beta, beta + 16)))
+    panel.show_player(PlayerLine("▶ playing · 1/2", "Alpha is first.", (0, 15)))  # ←: scrolled
     assert any(line.strip() == "▶ Alpha is first." for line in _frame(panel, console))
     panel.close()
 
@@ -121,12 +122,12 @@ def test_a_resize_erases_the_live_area_as_the_terminal_rewrapped_it() -> None:
     console, out = _console(width=100, height=30)
     panel = LivePanel(console)
     panel.append("A sentence long enough to fill the line. " * 6)  # unfinished: live
-    panel.show_player("▶ playing · 1/2 · 0:01 / 0:09 · 1.0x", None, None)
+    panel.show_player(PlayerLine("▶ playing · 1/2 · 0:01 / 0:09 · 1.0x"))
     drawn = list(panel._frame)
     assert drawn and max(drawn) == 100  # the frame's border takes the whole width
     console.width = 80
     before = len(out.getvalue())
-    panel.show_player("▶ playing · 1/2 · 0:02 / 0:09 · 1.0x", None, None)
+    panel.show_player(PlayerLine("▶ playing · 1/2 · 0:02 / 0:09 · 1.0x"))
     rows = sum(-(-w // 80) for w in drawn)  # each 100-cell line is two rows at 80
     assert f"\r\x1b[{rows - 1}A\x1b[J" in out.getvalue()[before:]
     panel.close()
@@ -135,7 +136,7 @@ def test_a_resize_erases_the_live_area_as_the_terminal_rewrapped_it() -> None:
 def test_question_mark_shows_every_key_in_a_box() -> None:
     console, _ = _console(width=60)
     panel = LivePanel(console)
-    panel.show_player("▶ playing · 1/2\nspace pause or resume · ←/h previous sentence", None, None)
+    panel.show_player(PlayerLine("▶ playing · 1/2\nspace pause or resume · ←/h previous sentence"))
     shown = _frame(panel, console)
     box = [line for line in shown if "Keys" in line or "space pause or resume" in line]
     assert box[0].lstrip().startswith("╭") and "Keys" in box[0]
@@ -151,7 +152,9 @@ def test_a_dumb_terminal_gets_the_status_line_with_no_escape_codes() -> None:
     panel = make_panel(console)
     assert isinstance(panel, DumbPanel) and panel.interactive
     panel.append("# Waves\n\nA wave carries energy.\n\n")
-    panel.show_player("> playing | 2/3 | 0:01 / 0:05 | 1.0x", "A wave carries energy.", (9, 31))
+    panel.show_player(
+        PlayerLine("> playing | 2/3 | 0:01 / 0:05 | 1.0x", "A wave carries energy.", (9, 31))
+    )
     panel.append("Sound is a wave.\n\n")
     panel.close()
     said = out.getvalue()
@@ -185,7 +188,7 @@ def test_a_status_message_on_a_dumb_terminal_gets_a_line_of_its_own() -> None:
     status = Status(Console(file=out, width=60, _environ={"TERM": "dumb"}))
     panel = make_panel(console, status=status)
     panel.append("A wave carries energy.\n\n")
-    panel.show_player("> playing | 1/2", None, None)
+    panel.show_player(PlayerLine("> playing | 1/2"))
     status.warn("The voice failed on one sentence.")
     said = out.getvalue()
     line = said.index("The voice failed")

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from profai_cli.teaching.questions import Question
 from profai_cli.teaching.quiz_rules import grade, pick, questions_from_notes
+from profai_cli.ui.player_line import PlayerLine
 from tests.fakes.engines import AsidePanel, FakeDevice, FakeTTS
 
 SUBJECTS = Path(__file__).parent / "notes" / "subjects"
@@ -68,8 +69,8 @@ class _View:
     def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def show_player(self, line, now, spoken, word=None) -> None:  # type: ignore[no-untyped-def]
-        self.lines.append(line)
+    def show_player(self, shown: PlayerLine) -> None:
+        self.lines.append(shown.line)
 
 
 def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_asked() -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from profai_cli.audio.base import PlayedStats
 from profai_cli.core.prompts import LectureRequest
 from profai_cli.llm.base import Answerer, Quizzer, Report
+from profai_cli.ui.player_line import PlayerLine
 
 Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
 
@@ -208,5 +209,5 @@ class AsidePanel:
     def end_aside(self) -> None:
         pass
 
-    def show_player(self, *args: object, **kwargs: object) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.text import lecture_text, show_lecture
 from profai_cli.notes.ingest import Notes
+from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import LLM
@@ -309,19 +310,14 @@ class _From:
     def close(self) -> None:
         self.panel.close()
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         """The sentence's place in the text as this panel has it (from the section on)."""
+        spoken = shown.spoken
         if spoken is not None:
             spoken = (
                 (spoken[0] - self.skip, spoken[1] - self.skip) if spoken[0] >= self.skip else None
             )
-        self.panel.show_player(line, now, spoken, word)
+        self.panel.show_player(replace(shown, spoken=spoken))
 
     def follow(self, on: bool = True) -> None:
         self.panel.follow(on)

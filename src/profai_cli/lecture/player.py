@@ -28,6 +28,7 @@ from profai_cli.lecture.status_line import (
     help_lines,
     level_meter,
 )
+from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import LiveSink
@@ -42,13 +43,7 @@ class PlayerView(Protocol):
     @property
     def plain(self) -> bool: ...
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         """The status line, the sentence being heard (as written), its span in the
         lecture text, and which of its words is being said (estimated)."""
         ...
@@ -409,18 +404,18 @@ class Player:
             meter = level_meter(self.level, plain)
             who = f" with {self.listener}" if self.listener else ""
             line = f"Listening{who}... {meter}  (Enter to finish, Esc to cancel)"
-            self.view.show_player(line.replace("·", "|") if plain else line, None, None)
+            self.view.show_player(PlayerLine(line.replace("·", "|") if plain else line))
             return
         if self._prompt is not None:
             label, _, key = self._prompt
             cursor = "_" if plain else "▏"
             line = label if key else f"{label} {self._typed}{cursor}   Enter answers · Esc skips"
-            self.view.show_player(line if not plain else line.replace("·", "|"), None, None)
+            self.view.show_player(PlayerLine(line if not plain else line.replace("·", "|")))
             return
         if self.asking is not None:
             cursor = "_" if plain else "▏"
             self.view.show_player(
-                f"Ask: {self.asking}{cursor}   Enter asks · Esc cancels", None, None
+                PlayerLine(f"Ask: {self.asking}{cursor}   Enter asks · Esc cancels")
             )
             return
         k = self.current()
@@ -447,10 +442,12 @@ class Player:
             line += "\n" + "\n".join(help_lines(width - 4, plain))
         chunk = chunks[k] if 0 <= k < n else None
         self.view.show_player(
-            line,
-            self.shown(k) if chunk is not None else None,
-            (chunk.start, chunk.end) if chunk is not None else None,
-            self.word(k) if state == "playing" else None,
+            PlayerLine(
+                line,
+                self.shown(k) if chunk is not None else None,
+                (chunk.start, chunk.end) if chunk is not None else None,
+                self.word(k) if state == "playing" else None,
+            )
         )
 
     def shown(self, k: int) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from profai_cli.speech.timing import word_spans
 from profai_cli.ui import marks
+from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -211,19 +212,14 @@ class LivePanel:
         if self._started:
             self._refresh()
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         """The player's status line, and the sentence being heard: marked in the text
         while it is on screen (the word being said within it), else on a line of its own.
         What has been heard goes to the scrollback."""
         self._resized()
+        line, now, spoken = shown.line, shown.now, shown.spoken
         self._player = (line, now, spoken)
-        self._word = word
+        self._word = shown.word
         if spoken is not None:
             while self._held and self._held[0].end <= spoken[0]:
                 held = self._held.pop(0)

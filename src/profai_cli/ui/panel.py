@@ -10,6 +10,7 @@ import time
 from typing import IO, TYPE_CHECKING, Protocol
 
 from profai_cli.ui.live_panel import LivePanel, split_finished_blocks
+from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,13 +50,7 @@ class LecturePanel(Protocol):
 
     def close(self) -> None: ...
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         """The status line, the sentence being heard, and its span in the lecture text."""
         ...
 
@@ -79,13 +74,7 @@ class TextOnly:
     def follow(self, on: bool = True) -> None:
         pass
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
+    def show_player(self, shown: PlayerLine) -> None:
         pass
 
     def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
@@ -165,14 +154,8 @@ class DumbPanel(PlainPanel):
         self._at_line_start = text.endswith("\n")
         self._draw()
 
-    def show_player(
-        self,
-        line: str,
-        now: str | None,
-        spoken: tuple[int, int] | None,
-        word: int | None = None,
-    ) -> None:
-        self._line = line.split("\n", 1)[0]
+    def show_player(self, shown: PlayerLine) -> None:
+        self._line = shown.line.split("\n", 1)[0]
         at = time.monotonic()
         if at - self._drawn >= 0.5 or not self._shown:  # a dumb terminal: not 10 a second
             self._drawn = at
