@@ -167,8 +167,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             start_seconds=saved.seconds if saved is not None else None,
             start_total=saved.total if saved is not None and saved.complete else None,
             on_sentence=events.sentence if events is not None else None,
+            begun=begun,
         )
-        side.begun = begun
     speaking = asyncio.ensure_future(side.speak()) if side is not None else None
     failure: ProfaiError | None = None
     quit_early = False

@@ -50,6 +50,7 @@ class VoiceSide:
         start_seconds: float | None = None,
         start_total: float | None = None,
         on_sentence: Callable[[Chunk, str, float], None] | None = None,
+        begun: asyncio.Event | None = None,
     ) -> None:
         self.parts = parts
         self.lecture = lecture
@@ -67,7 +68,9 @@ class VoiceSide:
         self.playback: Playback | None = None
         self.player: Player | None = None
         self.finished = False  # every chunk was heard
-        self.begun = asyncio.Event()  # the first sentence is in the device (or no voice)
+        # Set once the first sentence is in the device (or there is no voice after all):
+        # the built-in model holds its work until then.
+        self.begun = begun or asyncio.Event()
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
         self.marks: list[dict[str, object]] = []  # bookmarks (b), to keep
         self.next_lecture = False  # n: the listener went on to the course's next lecture
@@ -248,12 +251,13 @@ class VoiceSide:
             aside.voices = self.lecture.voices
         return aside
 
-    def _listen(self, finish: asyncio.Event, player: Player) -> None:
-        """v: hear one question; the player shows it before it is asked."""
+    def _listen(self, finish: asyncio.Event, player: Player) -> Callable[[], object]:
+        """v: hear one question; the player shows it before it is asked. Gives how to
+        stop hearing it (Esc)."""
         task = asyncio.ensure_future(self._hear(finish, player))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
-        player.on_listen_cancel = task.cancel
+        return task.cancel
 
     async def _hear(self, finish: asyncio.Event, player: Player) -> None:
         from profai_cli.lecture.listening import Ear

@@ -68,7 +68,7 @@ class Player:
         on_quit: Callable[[], None],
         view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
-        on_listen: Callable[[asyncio.Event], None] | None = None,
+        on_listen: Callable[[asyncio.Event], Callable[[], object]] | None = None,
         on_again: Callable[[int], bool] | None = None,
         on_mark: Callable[[int], None] | None = None,
         on_next_lecture: Callable[[], None] | None = None,
@@ -79,14 +79,15 @@ class Player:
         self.view = view
         self.on_quit = on_quit
         self.on_question = on_question  # (question, the sentence to go on from)
-        self.on_listen = on_listen  # hear a question; the event set ends it early (Enter)
+        # Hear a question (the event set ends it early: Enter); gives how to stop it (Esc).
+        self.on_listen = on_listen
         self.on_again = on_again  # the last answer again, then back to k (False: none yet)
         self.on_mark = on_mark  # bookmark sentence k
         self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
         self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
-        self.on_listen_cancel: Callable[[], object] | None = None  # Esc while listening
+        self._stop_hearing: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
         self._was_paused = False
         self.answering: int | None = None  # the sentence to go on from after an answer
@@ -117,8 +118,8 @@ class Player:
                 self.listening.set()  # that was the question: hear no more
             elif name == "escape":
                 self.stop_listening(resume=True)
-                if self.on_listen_cancel is not None:
-                    self.on_listen_cancel()
+                if self._stop_hearing is not None:
+                    self._stop_hearing()
             self.refresh()
             return
         if self.asking is not None:
@@ -168,7 +169,7 @@ class Player:
         self.sink.pause()
         self.listening = asyncio.Event()
         self.level = -120.0
-        self.on_listen(self.listening)
+        self._stop_hearing = self.on_listen(self.listening)
 
     def stop_listening(self, *, resume: bool) -> None:
         self.listening = None
