@@ -97,7 +97,7 @@ def test_names_are_dropped_from_what_is_said_and_the_rest_numbered_again() -> No
 
 
 def test_an_untitled_dialogue_is_not_called_host() -> None:
-    from profai_cli.commands.teach_voice import section_title
+    from profai_cli.lecture.voice_side import section_title
 
     assert section_title("Host:\n\nWelcome. This lecture is about sums.\n", 10).startswith(
         "Welcome."

@@ -252,9 +252,10 @@ def test_escape_sequences_are_removed_even_split_across_deltas() -> None:
 
 
 def test_teach_runs_in_process_with_an_in_memory_environment() -> None:
-    from profai_cli.commands.teach import TeachOptions, teach
+    from profai_cli.commands.teach import teach
     from profai_cli.core.config import resolve
     from profai_cli.lecture.environment import Environment
+    from profai_cli.lecture.voice_side import TeachOptions
     from profai_cli.notes.ingest import Notes
 
     env = Environment.in_memory()

@@ -82,7 +82,7 @@ class _Answerer:
 
 
 def test_answer_again_says_the_last_answer_without_asking_again() -> None:
-    from profai_cli.commands.teach_voice import VoiceSide
+    from profai_cli.lecture.voice_side import VoiceSide
 
     tts = FakeTTS(lambda text, attempt: np.full(20, 100, dtype=np.int16))
     env = Environment.in_memory()

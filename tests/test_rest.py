@@ -64,7 +64,7 @@ def test_a_resumed_lecture_says_the_same_length_at_every_stop() -> None:
     from types import SimpleNamespace
     from typing import Any
 
-    from profai_cli.commands.teach_voice import VoiceSide
+    from profai_cli.lecture.voice_side import VoiceSide
 
     lecture: Any = SimpleNamespace(complete=True, chunks=[1, 2, 3])
     playback: Any = SimpleNamespace(seconds_before=lambda k: 48.0)

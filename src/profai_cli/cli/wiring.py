@@ -52,8 +52,9 @@ def run_teach(
     import asyncio
 
     from profai_cli.commands.course import check_course, teach_course
-    from profai_cli.commands.teach import TeachOptions, teach
+    from profai_cli.commands.teach import teach
     from profai_cli.core import outputs
+    from profai_cli.lecture.voice_side import TeachOptions
 
     env.metrics.moment("teach imported")
     env.status.quiet = flags.quiet

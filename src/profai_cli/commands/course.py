@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from profai_cli.commands.teach import TeachOptions, teach
+from profai_cli.commands.teach import teach
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import ExitStatus, ExportError, InputError, ProfaiError
 from profai_cli.lecture import store
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.voice_side import TeachOptions
 from profai_cli.notes.ingest import Notes, is_url
 
 if TYPE_CHECKING:

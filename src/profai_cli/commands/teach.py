@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.commands.teach_voice import HEADING, Quit, VoiceSide
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
 from profai_cli.lecture import store
@@ -25,6 +23,7 @@ from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.notices import unheeded
 from profai_cli.lecture.text import lecture_text, show_lecture
+from profai_cli.lecture.voice_side import HEADING, Quit, TeachOptions, VoiceSide
 from profai_cli.notes.ingest import Notes
 from profai_cli.ui.player_line import PlayerLine
 
@@ -34,19 +33,6 @@ if TYPE_CHECKING:
 
 
 DEVICE_WAIT = 0.5  # seconds the text waits for the sound device to open (or fail)
-
-
-@dataclass
-class TeachOptions:
-    audio: bool = True
-    require_audio: bool = False
-    stats: bool = False
-    stats_json: Path | None = None
-    keys: bool = True  # the player's keys, when there is a terminal
-    restart: bool = False  # ignore a saved position
-    title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
-    json: bool = False  # events on stdout instead of the panel
-    course: bool = False  # one lecture of a course: n goes on to the next
 
 
 async def teach(settings: Settings, notes: Notes, options: TeachOptions, env: Environment) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
@@ -17,7 +19,6 @@ from profai_cli.lecture.playback import ASIDE, Playback
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import LiveSink
-    from profai_cli.commands.teach import TeachOptions
     from profai_cli.core.config import Settings
     from profai_cli.lecture.assembly import Assembly, VoiceStart
     from profai_cli.lecture.environment import Environment
@@ -32,6 +33,19 @@ if TYPE_CHECKING:
 
 class Quit(Exception):
     """q was pressed: stop cleanly, exit 0."""
+
+
+@dataclass
+class TeachOptions:
+    audio: bool = True
+    require_audio: bool = False
+    stats: bool = False
+    stats_json: Path | None = None
+    keys: bool = True  # the player's keys, when there is a terminal
+    restart: bool = False  # ignore a saved position
+    title: str = "Lecture"  # the panel's ("Lecture 2 of 9: week2.pdf" in a course)
+    json: bool = False  # events on stdout instead of the panel
+    course: bool = False  # one lecture of a course: n goes on to the next
 
 
 class VoiceSide:
