@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from profai_cli.audio.peaks import PcmCopy, hold_under, scaled
 from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
 from profai_cli.audio.tags import COVERED as COVERED
 from profai_cli.audio.tags import ffmetadata, tag_file
@@ -214,44 +215,34 @@ def write_error(path: Path, exc: BaseException) -> ExportError:
     )
 
 
-_MARGIN_DB = 0.1  # meters differ by about this: ours against ffmpeg's ebur128
 _LAME = ["-c:a", "libmp3lame", "-q:a", "7", "-compression_level", "5", "-f", "mp3"]
 
 
+def _raw_input(rate: int) -> list[str]:
+    return ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
+
+
 class _FfmpegMp3:
-    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made.
+    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made."""
 
-    LAME's filtering raises true peaks by an amount no ceiling set before it bounds (0.8
-    to 1.7 dB measured on the same lecture), so the PCM is kept beside the file: once
-    encoded, the file's true peak is measured and, when over the promise, it is encoded
-    again from the PCM, lower by the excess."""
-
-    def __init__(self, path: Path, rate: int, ceiling_dbtp: float) -> None:
+    def __init__(self, path: Path, rate: int) -> None:
         import subprocess
 
         self.path = path
         self.rate = rate
-        self.ceiling_dbtp = ceiling_dbtp
         self.closed = False
-        self._pcm_path = path.with_name(path.name + ".pcm")
-        self._pcm = open(self._pcm_path, "wb")  # noqa: SIM115 - closed by close() or abort()
         self._proc = subprocess.Popen(
-            ["ffmpeg", "-v", "error", "-y", *self._raw_input(), "-i", "pipe:0", *_LAME, str(path)],
+            ["ffmpeg", "-v", "error", "-y", *_raw_input(rate), "-i", "pipe:0", *_LAME, str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # Ctrl-C is ours to handle: we stop it, or finish it
         )
 
-    def _raw_input(self) -> list[str]:
-        return ["-f", "s16le", "-ar", str(self.rate), "-ac", "1"]
-
     def write(self, frames: np.ndarray) -> None:
         assert self._proc.stdin is not None
-        data = frames.astype("<i2", copy=False).tobytes()
-        self._pcm.write(data)
         try:
-            self._proc.stdin.write(data)
+            self._proc.stdin.write(frames.astype("<i2", copy=False).tobytes())
         except BrokenPipeError:
             self.close()  # raises what ffmpeg said
 
@@ -267,36 +258,21 @@ class _FfmpegMp3:
         said = self._proc.stderr.read().decode("utf-8", "replace")
         self._proc.stderr.close()
         code = self._proc.wait()
-        try:
-            self._pcm.close()
-            if code != 0:
-                lines = [line for line in said.splitlines() if line.strip()]
-                reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
-                if code == -25:  # SIGXFSZ: the file size limit
-                    reason = "File too large"
-                raise OSError(reason)
-            self._hold_under_ceiling()
-        finally:
-            self._pcm_path.unlink(missing_ok=True)
+        if code != 0:
+            lines = [line for line in said.splitlines() if line.strip()]
+            reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
+            if code == -25:  # SIGXFSZ: the file size limit
+                reason = "File too large"
+            raise OSError(reason)
 
-    def _hold_under_ceiling(self) -> None:
-        """Encode again, lower, while the file's true peak is over the ceiling (a few
-        tries: each lowers by the excess measured; LAME's overshoot barely moves)."""
-        from profai_cli.audio.meter import true_peak_dbtp
-
-        gain = 0.0
-        for _ in range(3):
-            over = true_peak_dbtp(self.path) - (self.ceiling_dbtp - _MARGIN_DB)
-            if over <= 0:
-                return
-            gain -= over + _MARGIN_DB
-            command = ["ffmpeg", "-v", "error", "-y", *self._raw_input()]
-            command += ["-i", str(self._pcm_path), "-af", f"volume={gain:.2f}dB"]
-            command += [*_LAME, str(self.path)]
-            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-            if done.returncode != 0:
-                lines = done.stderr.strip().splitlines() or ["no reason given"]
-                raise OSError(lines[-1].rsplit(": ", 1)[-1])
+    def encode_again(self, pcm: PcmCopy, gain_db: float) -> None:
+        """The file made again from ``pcm``, at ``gain_db``."""
+        command = ["ffmpeg", "-v", "error", "-y", *_raw_input(self.rate), "-i", str(pcm.path)]
+        command += ["-af", f"volume={gain_db:.2f}dB", *_LAME, str(self.path)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines() or ["no reason given"]
+            raise OSError(lines[-1].rsplit(": ", 1)[-1])
 
     def abort(self) -> None:
         if self._proc.poll() is None:
@@ -308,17 +284,13 @@ class _FfmpegMp3:
                     pipe.close()
             except OSError:
                 pass
-        try:
-            self._pcm.close()  # its buffer may not fit either: given up with the rest
-        except OSError:
-            pass
-        self._pcm_path.unlink(missing_ok=True)
         self.closed = True
 
 
 # A lossy encoder's filtering raises true peaks: LAME put a -1.0 dBTP limit at -0.3 dBTP
 # in the file. The limiter works under this for lossy files, so the file is under -1
-# (an MP3 by ffmpeg is then measured, and encoded again if LAME went over even so).
+# (and each is measured once encoded, and encoded again lower if it went over even so:
+# audio/peaks.py).
 LOSSY = frozenset({".mp3", ".ogg", ".opus", ".m4a", ".m4b", ".aac", ".wma", ".webm"})
 LOSSY_CEILING_DBTP = -2.5
 
@@ -336,6 +308,8 @@ class FileSink:
         self._file: Any = None  # soundfile's SoundFile, or ffmpeg on a pipe for MP3
         self._resampler: Any = None
         self._pcm_for_ffmpeg: AtomicFile | None = None
+        self._pcm_copy: PcmCopy | None = None  # a lossy file's source, to encode it again
+        self._format: tuple[str, str] = ("WAV", "PCM_16")
         if target.needs_ffmpeg:  # encode to WAV first; ffmpeg converts at the end
             self._part = AtomicFile(target.path, replace=target.replace)
             self._pcm_for_ffmpeg = AtomicFile(target.path.with_suffix(".wav"))
@@ -344,6 +318,9 @@ class FileSink:
             self._part = AtomicFile(target.path, replace=target.replace)
             fmt, subtype = SOUNDFILE_FORMATS[target.extension]
             path = self._part.temp
+            if target.extension in LOSSY:
+                self._pcm_copy = PcmCopy(path)
+        self._format = (fmt, subtype)
         self.sample_rate = sample_rate
         if subtype == "OPUS" and sample_rate not in OPUS_RATES:
             from profai_cli.audio.resample import StreamResampler
@@ -352,9 +329,7 @@ class FileSink:
             self._resampler = StreamResampler(sample_rate, self.sample_rate)
         try:
             if target.extension == ".mp3" and shutil.which("ffmpeg") is not None:
-                from profai_cli.audio.loudness import CEILING_DBTP
-
-                self._file = _FfmpegMp3(path, self.sample_rate, CEILING_DBTP)
+                self._file = _FfmpegMp3(path, self.sample_rate)
             else:
                 self._file = sf.SoundFile(
                     str(path),
@@ -383,7 +358,12 @@ class FileSink:
             frames = self._resampler.process(frames)
         if len(frames):
             # libsndfile encodes without the GIL: keep the event loop free meanwhile.
-            await self._io(self._file.write, frames)
+            await self._io(self._encode, frames)
+
+    def _encode(self, frames: np.ndarray) -> None:
+        self._file.write(frames)
+        if self._pcm_copy is not None:
+            self._pcm_copy.write(frames)
 
     async def drain(self) -> None:
         if self._resampler is not None:
@@ -391,8 +371,35 @@ class FileSink:
 
             tail = self._resampler.process(np.zeros(0, dtype=np.int16), last=True)
             if len(tail):
-                await self._io(self._file.write, tail)
+                await self._io(self._encode, tail)
         await self._io(self._file.close)
+        if self._pcm_copy is not None:
+            await self._io(self._hold_peaks)
+
+    def _hold_peaks(self) -> None:
+        """A lossy file under the ceiling as measured on it, encoded again if need be."""
+        from profai_cli.audio.loudness import CEILING_DBTP
+
+        pcm = self._pcm_copy
+        assert pcm is not None
+        pcm.close()
+        try:
+            hold_under(self._part.temp, CEILING_DBTP, lambda gain: self._encode_again(pcm, gain))
+        finally:
+            pcm.discard()
+
+    def _encode_again(self, pcm: PcmCopy, gain_db: float) -> None:
+        import soundfile as sf
+
+        if isinstance(self._file, _FfmpegMp3):
+            self._file.encode_again(pcm, gain_db)
+            return
+        fmt, subtype = self._format
+        with sf.SoundFile(
+            str(self._part.temp), "w", self.sample_rate, 1, subtype, format=fmt
+        ) as again:
+            for block in pcm.blocks():
+                again.write(scaled(block, gain_db))
 
     async def _io(self, call: Any, *args: Any) -> None:
         try:
@@ -419,21 +426,31 @@ class FileSink:
         meta = self._part.temp.with_name(self._part.temp.name + ".meta")
         try:
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
-            command = ["ffmpeg", "-v", "error", "-y", "-i", str(self._pcm_for_ffmpeg.temp)]
-            command += ["-i", str(meta)]
-            if self.cover is not None:
-                command += ["-i", str(self.cover)]
-            command += ["-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
-            if self.cover is not None:  # the audiobook's cover: a picture attached, not video
-                command += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
-            command += ["-c:a", codec] if codec else []
-            command += ["-f", fmt, str(self._part.temp)]
-            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-            if done.returncode != 0:
-                reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
-                raise ExportError(
-                    f"ffmpeg could not write {self.target.extension} ({reason}); try .mp3 or .flac"
-                )
+            source = self._pcm_for_ffmpeg.temp
+
+            def convert(gain_db: float = 0.0) -> None:
+                command = ["ffmpeg", "-v", "error", "-y", "-i", str(source), "-i", str(meta)]
+                if self.cover is not None:
+                    command += ["-i", str(self.cover)]
+                command += ["-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
+                if self.cover is not None:  # the audiobook's cover: attached, not video
+                    command += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
+                command += ["-af", f"volume={gain_db:.2f}dB"] if gain_db else []
+                command += ["-c:a", codec] if codec else []
+                command += ["-f", fmt, str(self._part.temp)]
+                done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+                if done.returncode != 0:
+                    reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+                    raise ExportError(
+                        f"ffmpeg could not write {self.target.extension} ({reason}); "
+                        "try .mp3 or .flac"
+                    )
+
+            convert()
+            if self.target.extension in LOSSY:
+                from profai_cli.audio.loudness import CEILING_DBTP
+
+                hold_under(self._part.temp, CEILING_DBTP, convert)
         except OSError as exc:
             raise ExportError(
                 f"ffmpeg could not write {self.target.extension} ({exc}); try .mp3 or .flac"
@@ -455,3 +472,5 @@ class FileSink:
         self._part.discard()
         if self._pcm_for_ffmpeg is not None:
             self._pcm_for_ffmpeg.discard()
+        if self._pcm_copy is not None:
+            self._pcm_copy.discard()

@@ -12,7 +12,9 @@ and 10 LU under their mean as the standard says: 2.6 ms for a seven-second sente
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -110,44 +112,46 @@ def _weighted(audio: np.ndarray, rate: int) -> np.ndarray:
 
 
 def true_peak_dbtp(path: Path) -> float:
-    """An encoded file's true peak (dBTP), as BS.1770 measures it: decoded by ffmpeg
-    to floats (a lossy decoder's output goes over full scale) and oversampled towards
-    192 kHz for the peaks between samples, a second at a time in flat memory."""
+    """An encoded file's true peak (dBTP), as BS.1770 measures it: decoded to floats (a
+    lossy decoder's output goes over full scale) and oversampled 4x for the peaks
+    between samples, a block at a time in flat memory. ffmpeg decodes (to 48 kHz, as its
+    ebur128 meter measures); without it, libsndfile does, at the file's rate."""
     import soxr
 
+    peak = 0.0
+    up: soxr.ResampleStream | None = None
+    for rate, block in _decoded(path):
+        if up is None:
+            up = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
+        peak = max(peak, float(np.abs(up.resample_chunk(block)).max(initial=0.0)))
+    if up is not None:
+        tail = up.resample_chunk(np.zeros(0, np.float32), last=True)
+        peak = max(peak, float(np.abs(tail).max(initial=0.0)))
+    return 20 * math.log10(max(peak, 1e-9))
+
+
+def _decoded(path: Path) -> Iterator[tuple[int, np.ndarray]]:
+    """(rate, float32 mono block) for each second or so of the file."""
+    if shutil.which("ffmpeg") is None:
+        import soundfile as sf
+
+        info = sf.info(str(path))
+        for block in sf.blocks(
+            str(path), blocksize=info.samplerate, dtype="float32", always_2d=True
+        ):
+            yield info.samplerate, np.ascontiguousarray(block.mean(axis=1), dtype=np.float32)
+        return
     rate = 48_000
+    command = ["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1"]
     decoder = subprocess.Popen(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "f32le",
-            "-ac",
-            "1",
-            "-ar",
-            str(rate),
-            "-",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        [*command, "-ar", str(rate), "-"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     assert decoder.stdout is not None
-    up = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
-    peak = 0.0
     with decoder.stdout:
         while block := decoder.stdout.read(4 * rate):
-            x = np.frombuffer(block[: len(block) // 4 * 4], dtype=np.float32)
-            peak = max(peak, float(np.abs(up.resample_chunk(x)).max(initial=0.0)))
-        peak = max(
-            peak,
-            float(np.abs(up.resample_chunk(np.zeros(0, np.float32), last=True)).max(initial=0.0)),
-        )
+            yield rate, np.frombuffer(block[: len(block) // 4 * 4], dtype=np.float32)
     if decoder.wait() != 0:
         raise OSError(f"ffmpeg could not read back {path.name}")
-    return 20 * math.log10(max(peak, 1e-9))
 
 
 _KERNELS: dict[int, tuple[int, np.ndarray]] = {}
