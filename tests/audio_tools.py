@@ -144,14 +144,15 @@ def piper_wav(text: str, path: Path, length_scale: float = 1.0) -> Path:
 
 
 class Recorder:
-    """Records the null sink's monitor; knows (to a few ms) when each sample was played."""
+    """Records the monitor of the null sink profai plays into (this test's own, see
+    ``own_sink``); knows (to a few ms) when each sample was played."""
 
     def __init__(self) -> None:
         self._proc = subprocess.Popen(
             [
                 "parec",
                 "-d",
-                f"{SINK}.monitor",
+                f"{os.environ.get('PULSE_SINK', SINK)}.monitor",
                 "--format=s16le",
                 f"--rate={REC_RATE}",
                 "--channels=1",
@@ -344,6 +345,17 @@ def heard_tones(audio: np.ndarray, by_freq: dict[float, str], rate: int = REC_RA
         else:
             out.append(Heard(text, t.start, t.end, t.end - t.start))
     return out
+
+
+def own_sink(name: str) -> None:
+    """A null sink for sound tests alone: what another process plays (a stream left by
+    an earlier test) goes elsewhere, not into their recordings."""
+    subprocess.run(
+        ["pactl", "load-module", "module-null-sink", f"sink_name={name}"],
+        capture_output=True,
+        timeout=10,
+        check=True,
+    )
 
 
 def reset_pulse() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -245,20 +246,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_sound_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def no_sound_unless_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """A test not marked ``audio`` gets no sound device, whether or not a sound server
     runs: it sees what a machine without one shows, and it never plays into a recording
     another test is making. A test marked ``audio`` starts from the sound server as it
     expects it, whatever ran before it on this worker (a stream left playing by a test
-    that failed, a suspended sink)."""
+    that failed, a suspended sink), and plays into one of a few null sinks taken in turn,
+    so that a stream an earlier test left plays where no one records (``_POOL``)."""
     if request.node.get_closest_marker("audio") is None:
         monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse")
         monkeypatch.delenv("PULSE_SINK", raising=False)
+        yield
         return
-    from tests.audio_tools import reset_pulse
+    from tests.audio_tools import own_sink, reset_pulse
 
     request.getfixturevalue("pulse")
     reset_pulse()
+    turn = next(_TURNS) % _POOL
+    if turn not in _SINKS:  # made once: a new null sink is slower to start recording
+        _SINKS[turn] = f"profai_test_{os.getpid()}_{turn}"
+        own_sink(_SINKS[turn])
+    monkeypatch.setenv("PULSE_SINK", _SINKS[turn])
+    yield
+
+
+# Sound tests take these null sinks in turn: a stream left by one of the last few tests
+# plays into a sink no one is recording.
+_POOL = 4
+_SINKS: dict[int, str] = {}
+_TURNS = itertools.count()
 
 
 @pytest.fixture(scope="session")
