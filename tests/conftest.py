@@ -109,13 +109,15 @@ def run_here(
     env: dict[str, str] | None = None,
     engines: Any = None,
     width: int = 100,
+    terminal: bool = False,
     **more_env: str,
 ) -> Run:
     """``run_profai`` in this process: the same call, the same checks, no new interpreter.
 
     cli.app.main runs with an in-memory Environment (its consoles are pipes, as
     ``run_profai``'s are), the private home's environment and the given stdin; all are put
-    back after. A run that hangs past ``timeout`` ends the test session with every
+    back after (``terminal``: stdout is a terminal, the player's keys come from
+    ``engines.keys``). A run that hangs past ``timeout`` ends the test session with every
     thread's traceback, as a subprocess's timeout would fail the test."""
     import faulthandler
     import io
@@ -129,7 +131,7 @@ def run_here(
     os.environ.clear()
     os.environ.update(wanted)
     sys.stdin = io.TextIOWrapper(io.BytesIO(data))
-    environment = Environment.in_memory(width=width, engines=engines)
+    environment = Environment.in_memory(width=width, engines=engines, terminal=terminal)
     faulthandler.dump_traceback_later(timeout + 30, exit=True)
     try:
         code = main(args, environment)

@@ -2,7 +2,9 @@
 
 profai runs in a pseudo-terminal that is its controlling terminal (as in a real one),
 its notes on stdin and the keys typed through /dev/tty; the loopback fake gives each
-sentence its own tone, so the recording tells what was heard when.
+sentence its own tone, so the recording tells what was heard when. What needs no real
+terminal or sound card (left and right, q and resuming) is tested in process, in
+tests/test_player_in_process.py.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ LECTURE = (
 # one on a busy machine, where the key can take a few hundred milliseconds to act.
 PER_CHAR = 0.04
 SECONDS = len("Sentence number three is here to be said aloud.") * PER_CHAR
-SPACE, LEFT, RIGHT, UP = b" ", b"\x1b[D", b"\x1b[C", b"\x1b[A"
+SPACE, UP = b" ", b"\x1b[A"  # left and right: tests/test_player_in_process.py
 
 pytestmark = pytest.mark.audio
 
@@ -99,37 +101,6 @@ def test_space_pauses_at_once_and_resumes_where_it_stopped(
     assert session.modes_after == session.modes_before  # the terminal as it was
 
 
-def test_left_says_the_previous_sentence_again_and_right_goes_on(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    with Recorder() as rec, _session(fake, home) as session:
-        _playing(session, fake, 3)
-        left = session.send(LEFT)
-        assert _on(session, 2, 5), session.shown()
-        _playing(session, fake, 3)
-        right = session.send(RIGHT)
-        time.sleep(SECONDS * 1.5)
-        session.send(b"q")
-        assert session.wait() == 0
-        audio, marks = rec.stop()
-    heard = _heard(fake, audio, marks)
-    texts = [h.text for h in heard]
-    i = _at(heard, left)
-    # left: the sentence before the one being heard, from its start, in full.
-    assert texts[i + 1] == texts[i - 1]
-    assert heard[i + 1].sounded == pytest.approx(SECONDS, abs=0.05), [
-        (h.text[16:22], round(h.start - left, 3), round(h.sounded, 3)) for h in heard
-    ]
-    # right: the sentence being heard is cut short, and the next one follows.
-    j = _at(heard, right)
-    assert heard[j].sounded < SECONDS - 0.2
-    order = [_sentence(k) for k in range(len(WORDS))]
-    assert order.index(texts[j + 1]) == order.index(texts[j]) + 1
-    # Going back made no new request: each sentence was asked for once.
-    asked = [r.body["input"] for r in fake.requests("/audio/speech")]
-    assert len(asked) == len(set(asked))
-
-
 def test_up_speeds_up_the_sentences_after_the_one_being_heard(
     fake: FakeOpenAI, home: Path, pulse: str
 ) -> None:
@@ -154,38 +125,6 @@ def test_up_speeds_up_the_sentences_after_the_one_being_heard(
         assert h.sounded == pytest.approx(SECONDS / 1.5, abs=0.05), h
     speeds = [r.body.get("speed") for r in fake.requests("/audio/speech")]
     assert 1.5 in speeds
-
-
-def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    with Recorder() as rec, _session(fake, home) as session:
-        _playing(session, fake, 4)
-        session.send(b"q")
-        assert session.wait() == 0
-        assert "resumes here" in session.shown()
-        before, marks_before = rec.stop()
-    last_heard = _heard(fake, before, marks_before)[-1].text
-    chats = len(fake.requests("/chat/completions"))
-    spoken = len(fake.requests("/audio/speech"))
-    with Recorder() as rec, _session(fake, home) as session:
-        assert session.wait_for(b"Resuming at", 20)
-        time.sleep(2 * SECONDS)
-        session.send(b"q")
-        assert session.wait() == 0
-        audio, marks = rec.stop()
-    assert len(fake.requests("/chat/completions")) == chats  # no LLM request
-    heard = _heard(fake, audio, marks)
-    first = heard[0].text
-    assert first == last_heard != _sentence(0)  # from the start of the sentence it was on
-    # What was cached was not asked for again.
-    again = [r.body["input"] for r in fake.requests("/audio/speech")[spoken:]]
-    assert first not in again
-    with _session(fake, home, "--restart") as session:
-        assert session.wait_for("▶ playing".encode(), 20)
-        session.send(b"q")
-        assert session.wait() == 0
-        assert "Resuming" not in session.shown()
 
 
 def test_the_status_line_never_tears_the_panel_on_a_small_terminal(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from profai_cli.stt.base import Listener
     from profai_cli.tts.base import TTSEngine
     from profai_cli.tts.standin import StandInVoice
+    from profai_cli.ui.keys import KeySource
 
 
 def lecture_request(settings: Settings, notes: Notes) -> LectureRequest:
@@ -261,6 +262,15 @@ def build_listener(settings: Settings) -> tuple[Listener | None, str]:
     return listener, f"Listening with {listener.name}."
 
 
+def open_keys(
+    on_key: Callable[[str, str], None], undo: list[Callable[[], None]]
+) -> KeySource | None:
+    """The terminal's keys (None: no terminal here)."""
+    from profai_cli.ui.keys import KeyReader
+
+    return KeyReader.open_terminal(on_key, undo)
+
+
 def open_microphone(settings: Settings) -> Microphone:
     from profai_cli.audio.mic import Microphone
 
@@ -281,4 +291,8 @@ class Engines:
     host: Callable[[Settings, TTSEngine], tuple[TTSEngine, str]] = build_host_voice
     device: Callable[[VoicePlan, Settings], LiveSink] = open_device
     listener: Callable[[Settings], tuple[Listener | None, str]] = build_listener
+    # The player's keys, given (on_key, the undo list): the terminal's, or a test's.
+    keys: Callable[[Callable[[str, str], None], list[Callable[[], None]]], KeySource | None] = (
+        open_keys
+    )
     microphone: Callable[[Settings], Microphone] = open_microphone

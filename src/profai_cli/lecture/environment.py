@@ -57,15 +57,20 @@ class Environment:
         )
 
     @classmethod
-    def in_memory(cls, *, width: int = 100, engines: Engines | None = None) -> Environment:
-        """For tests: read what was shown with ``env.stdout.file.getvalue()``."""
+    def in_memory(
+        cls, *, width: int = 100, engines: Engines | None = None, terminal: bool = False
+    ) -> Environment:
+        """For tests: read what was shown with ``env.stdout.file.getvalue()``. A
+        ``terminal`` shows the live panel and the player, whose keys come from
+        ``engines.keys`` (a test's script)."""
         from rich.console import Console
 
         from profai_cli.ui import Status
 
         stderr = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True)
-        stdout = Console(file=io.StringIO(), width=width)
-        return cls(stdout, stderr, Status(stderr), Metrics(), engines or Engines(), keys=False)
+        stdout = Console(file=io.StringIO(), width=width, height=30, force_terminal=terminal)
+        env = engines or Engines()
+        return cls(stdout, stderr, Status(stderr), Metrics(), env, keys=terminal)
 
     def for_lecture(self, *, quiet: bool | None = None) -> Environment:
         """The same place, with numbers of its own, timed from now: each lecture of a

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from profai_cli.notes.ingest import Notes
     from profai_cli.speech import Chunk
     from profai_cli.ui import LecturePanel
-    from profai_cli.ui.keys import KeyReader
+    from profai_cli.ui.keys import KeySource
 
 
 class Quit(Exception):
@@ -204,7 +204,7 @@ class VoiceSide:
 
     def _keys(
         self, playback: Playback, sink: LiveSink, quit_asked: asyncio.Event, *, read: bool
-    ) -> KeyReader | None:
+    ) -> KeySource | None:
         """The player's status line, on a terminal that shows the live panel, and its keys
         unless ``read`` is off (--no-keys: the status line alone)."""
         if not self.env.keys:
@@ -214,7 +214,6 @@ class VoiceSide:
                 self.env.status.info("The output is not a terminal: keys off (Ctrl-C stops).")
             return None
         from profai_cli.lecture.player import Player
-        from profai_cli.ui.keys import KeyReader
 
         player = Player(
             self.lecture,
@@ -229,7 +228,7 @@ class VoiceSide:
             on_next_lecture=self._next(quit_asked) if self.options.course else None,
         )
         self.player = player
-        reader = KeyReader.open_terminal(player.key, self.env.undo_on_exit) if read else None
+        reader = self.env.engines.keys(player.key, self.env.undo_on_exit) if read else None
         if reader is None:
             return None
         reader.start()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from profai_cli.ui.bindings import KEY_ACTIONS
 
@@ -38,6 +38,17 @@ def split_keys(data: str) -> list[str]:
             out.append(data[i])
             i += 1
     return out
+
+
+class KeySource(Protocol):
+    """Where the player's keys come from: the terminal (KeyReader), or a test's script.
+    Once started, it calls ``on_key(name, char)`` on the event loop for each key."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None:
+        """No more keys (safe to call twice)."""
+        ...
 
 
 class KeyReader:

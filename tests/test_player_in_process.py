@@ -1,0 +1,134 @@
+"""The player tested in process (issue 37): a whole `profai teach` run here, its voice a
+fake, its sound card a VirtualDevice that keeps what it played, its keys a script
+(tests/fakes/device.py). What the listener heard, and in what order, is asserted as the
+pty and PulseAudio tests (tests/test_player.py) assert it, in a fraction of their time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from profai_cli.core.config import Settings
+from profai_cli.lecture.engines import Engines, VoicePlan
+from profai_cli.lecture.lecturers import Chosen
+from profai_cli.tts.base import TTSEngine
+from tests.conftest import Run, run_here
+from tests.fakes.device import ScriptedKeys, VirtualDevice
+from tests.fakes.engines import FakeTTS, ScriptedLLM
+
+SENTENCES = [
+    "The first sentence of the lecture is here.",
+    "The second sentence follows the first one.",
+    "The third sentence comes after the second.",
+    "The fourth sentence is the last one of all.",
+]
+LECTURE = " ".join(SENTENCES) + "\n"
+VALUE = {s: 1000 * (i + 1) for i, s in enumerate(SENTENCES)}  # each sentence's signal
+SECONDS = 1.0  # each sentence, at the device's own clock (four times real time)
+
+
+def _voice() -> FakeTTS:
+    return FakeTTS(lambda text, attempt: np.full(int(SECONDS * 1000), VALUE[text], np.int16))
+
+
+def _teach(
+    home: Path,
+    device: VirtualDevice,
+    script: list[tuple[float, str]],
+    lecturer: Callable[[], ScriptedLLM],
+    *args: str,
+) -> tuple[Run, FakeTTS]:
+    keys = ScriptedKeys(device, script)
+    voice = _voice()
+
+    def cached(settings: Settings, plan: VoicePlan, throughput: bool) -> TTSEngine:
+        from profai_cli.tts.cache import AudioCache, CachedTTS
+
+        return CachedTTS(voice, AudioCache())  # as build_tts does, in this run's home
+
+    engines = Engines(
+        lecturer=lambda settings: Chosen(lecturer(), "Using a script."),
+        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
+        voice=cached,
+        standin=lambda settings, tts: None,
+        device=lambda plan, settings: device,
+        keys=keys,
+    )
+    args = ("--loudness", "off", *args)  # each sentence keeps its own value
+    run = run_here(["teach", "-", *args], home, stdin="notes", engines=engines, terminal=True)
+    assert [key for key, _ in keys.pressed] == [key for _, key in script], keys.pressed
+    return run, voice
+
+
+def _whole(samples: int) -> bool:
+    """A sentence's length, but for its faded first and last samples."""
+    return abs(samples - SECONDS * 1000) <= 5
+
+
+def _sentence(value: int) -> int:
+    return value // 1000 - 1
+
+
+def test_space_pauses_and_resumes_where_it_stopped_in_process(home: Path) -> None:
+    device = VirtualDevice()
+    script = [(1.5, " "), (-0.3, " ")]  # mid second sentence; on after 0.3 s of pause
+    run, _ = _teach(home, device, script, lambda: ScriptedLLM([LECTURE]))
+    assert run.code == 0, run.err
+    assert device.pauses == 1  # the first space paused the card, the second did not
+    # Every sentence heard once, in order: the pause lost nothing and said nothing twice.
+    assert [_sentence(v) for v in device.sentences()] == [0, 1, 2, 3]
+    said = dict(device.stretches())
+    assert _whole(said[VALUE[SENTENCES[1]]])  # the paused one heard whole
+
+
+def test_left_says_the_previous_sentence_again_and_right_goes_on_in_process(
+    home: Path,
+) -> None:
+    """As tests/test_player.py's pty and PulseAudio test of the same keys asserted."""
+    device = VirtualDevice()
+    # h half-way through the third sentence (each 1 s, with 0.2 s pauses between);
+    # l half-way through the third again, once the second has been said again.
+    script = [(2.9, "h"), (4.6, "l")]
+    run, voice = _teach(home, device, script, lambda: ScriptedLLM([LECTURE]))
+    assert run.code == 0, run.err
+    stretches = device.stretches()
+    assert [_sentence(v) for v, _ in stretches] == [0, 1, 2, 1, 2, 3], stretches
+    # left: the sentence before the one being heard, from its start, in full.
+    assert _whole(stretches[3][1])
+    # right: the sentence being heard is cut short, and the next one follows whole.
+    assert stretches[4][1] < SECONDS * 1000 * 0.8 and _whole(stretches[5][1])
+    # Going back made no new request: each sentence was asked for once.
+    assert sorted(voice.requests) == sorted(SENTENCES)
+
+
+def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm_in_process(
+    home: Path,
+) -> None:
+    """As tests/test_player.py's pty and PulseAudio test of q asserted."""
+    first = VirtualDevice()
+    run, _ = _teach(home, first, [(2.9, "q")], lambda: ScriptedLLM([LECTURE]))
+    assert run.code == 0, run.err
+    assert "resumes here" in run.err + run.out
+    last_heard = _sentence(first.sentences()[-1])
+    assert last_heard == 2  # stopped in the third sentence
+    asked: list[ScriptedLLM] = []
+
+    def lecturer() -> ScriptedLLM:
+        asked.append(ScriptedLLM([LECTURE]))
+        return asked[-1]
+
+    again = VirtualDevice()
+    run, voice = _teach(home, again, [], lecturer)
+    assert run.code == 0, run.err
+    assert "Resuming at" in run.err
+    assert [_sentence(v) for v in again.sentences()] == [2, 3]  # from the sentence it was on
+    assert all(not llm.partials for llm in asked)  # the stored lecture: no LLM request
+    assert SENTENCES[2] not in voice.requests  # what was cached is not asked for again
+    anew = VirtualDevice()
+    run, _ = _teach(home, anew, [], lecturer, "--restart")
+    assert run.code == 0, run.err
+    assert "Resuming" not in run.err + run.out
+    assert [_sentence(v) for v in anew.sentences()] == [0, 1, 2, 3]
