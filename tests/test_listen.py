@@ -141,7 +141,10 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
         audio, marks = rec.stop()
     chats = fake.requests("/chat/completions")
     answer_request = next(c for c in chats if "raised a hand" in c.body["messages"][0]["content"])
-    assert "transform boundary" in answer_request.body["messages"][1]["content"]
+    content = answer_request.body["messages"][1]["content"]
+    assert "transform boundary" in content
+    assert "Sentence number one is here" in content  # the lecture so far...
+    assert "notes" in content  # ... and the notes
     answered_then_resumed(fake, audio, marks, asked)
 
 

@@ -6,7 +6,7 @@ pty and PulseAudio tests (tests/test_player.py) assert it, in a fraction of thei
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 from profai_cli.core.config import Settings
 from profai_cli.lecture.engines import Engines, VoicePlan
 from profai_cli.lecture.lecturers import Chosen
+from profai_cli.llm.base import Answerer
 from profai_cli.tts.base import TTSEngine
 from tests.conftest import Run, run_here
 from tests.fakes.device import ScriptedKeys, VirtualDevice
@@ -31,7 +32,9 @@ SECONDS = 1.0  # each sentence, at the device's own clock (four times real time)
 
 
 def _voice() -> FakeTTS:
-    return FakeTTS(lambda text, attempt: np.full(int(SECONDS * 1000), VALUE[text], np.int16))
+    return FakeTTS(
+        lambda text, attempt: np.full(int(SECONDS * 1000), VALUE.get(text, ANSWER_VALUE), np.int16)
+    )
 
 
 def _teach(
@@ -132,3 +135,79 @@ def test_q_keeps_the_place_and_the_next_teach_resumes_there_without_the_llm_in_p
     assert run.code == 0, run.err
     assert "Resuming" not in run.err + run.out
     assert [_sentence(v) for v in anew.sentences()] == [0, 1, 2, 3]
+
+
+QUESTION = "Why do plates move at all?"
+ANSWER = "The plates move because the mantle flows."
+ANSWER_VALUE = 9000  # the answer's signal: no sentence of the lecture has it
+
+
+class _Asked(ScriptedLLM):
+    """A scripted lecturer whose answerer says ANSWER and keeps what it was given."""
+
+    def __init__(self) -> None:
+        super().__init__([LECTURE])
+        self.asked: list[tuple[str, str]] = []  # (question, the lecture so far)
+
+    def answerer(self, notes: str) -> Answerer:
+        outer = self
+
+        class _Answerer:
+            async def answer(self, question: str, said: str) -> AsyncIterator[str]:
+                outer.asked.append((question, said))
+                yield ANSWER
+
+        return _Answerer()
+
+
+def _typed(text: str) -> list[tuple[float, str]]:
+    return [(0.0, char) for char in text]
+
+
+def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_paused_in_process(
+    home: Path,
+) -> None:
+    """As tests/test_questions.py's pty and PulseAudio test of a raised hand asserted."""
+    lecturer = _Asked()
+    device = VirtualDevice()
+    script = [(1.5, "a"), *_typed(QUESTION), (0.0, "\r")]  # asked in the second sentence
+    run, _ = _teach(home, device, script, lambda: lecturer)
+    assert run.code == 0, run.err
+    [(question, said)] = lecturer.asked
+    assert question == QUESTION and SENTENCES[0] in said  # with the lecture so far
+    stretches = device.stretches()
+    # The answer in the voice right after the sentence asked in, then that sentence
+    # again, whole, and the lecture on from there.
+    assert [v for v, _ in stretches] == [1000, 2000, ANSWER_VALUE, 2000, 3000, 4000], stretches
+    assert _whole(stretches[3][1])
+    # Kept with the lecture: the transcript of its export has it as an aside, after the
+    # paragraph it was asked in.
+    transcript = home / "t.md"
+    voice = _voice()
+    engines = Engines(
+        lecturer=lambda settings: Chosen(ScriptedLLM([LECTURE]), "Using a script."),
+        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
+        voice=lambda settings, plan, throughput: voice,
+        standin=lambda settings, tts: None,
+    )
+    args = ["export", str(home / "t.wav"), "-", "--transcript", str(transcript)]
+    r = run_here(args, home, stdin="notes", engines=engines)
+    assert r.code == 0, r.err
+    written = transcript.read_text()
+    assert f"> **Question:** {QUESTION}" in written and ANSWER in written
+    assert written.index(SENTENCES[3]) < written.index("**Question:**")
+
+
+def test_escape_cancels_the_question_and_nothing_is_asked_or_said_in_process(
+    home: Path,
+) -> None:
+    """As tests/test_questions.py's pty and PulseAudio test of Esc asserted."""
+    lecturer = _Asked()
+    device = VirtualDevice()
+    script = [(1.5, "a"), *_typed("never mind"), (0.0, "\x1b")]
+    run, _ = _teach(home, device, script, lambda: lecturer)
+    assert run.code == 0, run.err
+    assert lecturer.asked == []
+    stretches = device.stretches()
+    assert [v for v, _ in stretches] == [1000, 2000, 3000, 4000], stretches
+    assert all(_whole(n) for _, n in stretches)  # the paused one went on, whole

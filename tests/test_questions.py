@@ -1,16 +1,16 @@
-"""Ask the lecturer: a raised hand in the middle of teach, and `profai ask`."""
+"""Ask the lecturer: `profai ask`, and the recording a raised hand makes (used by the
+spoken question's test). A raised hand typed mid-lecture, and Esc, are tested in process
+(tests/test_player_in_process.py)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.audio_tools import Recorder
-from tests.conftest import EXAMPLES, run_here, run_profai
+from tests.conftest import EXAMPLES, run_here
 from tests.fakes.openai_server import FakeOpenAI
-from tests.test_player import PER_CHAR, SECONDS, _at, _heard, _playing, _sentence, _session
+from tests.test_player import SECONDS, _at, _heard, _sentence
 
 QUESTION = "Why do plates move at all?"
 
@@ -24,74 +24,6 @@ def answered_then_resumed(fake: FakeOpenAI, audio, marks, asked: float) -> None:
     assert texts[i + 1] == fake.knobs.answer  # the answer, in the voice
     assert texts[i + 2] == texts[i] == _sentence(2)  # then the sentence it paused in, again
     assert heard[i + 2].sounded == pytest.approx(SECONDS, abs=0.05)  # whole
-
-
-@pytest.mark.audio
-def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_paused(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    with Recorder() as rec, _session(fake, home) as session:
-        _playing(session, fake, 2)
-        asked = session.send(b"a")
-        assert session.wait_for(b"Ask: ", 5)
-        session.send(QUESTION.encode())
-        session.send(b"\r")
-        assert session.wait_for(b"Answer", 10)
-        time.sleep(2 * SECONDS + len(fake.knobs.answer) * PER_CHAR)
-        session.send(b"q")
-        assert session.wait() == 0
-        audio, marks = rec.stop()
-    chats = fake.requests("/chat/completions")
-    answer_request = next(c for c in chats if "raised a hand" in c.body["messages"][0]["content"])
-    content = answer_request.body["messages"][1]["content"]
-    assert QUESTION in content
-    assert "Sentence number one is here" in content  # the lecture so far...
-    assert "notes" in content  # ... and the notes
-    answered_then_resumed(fake, audio, marks, asked)
-    # Kept with the lecture: the transcript has it as an aside.
-    transcript = home / "t.md"
-    r = run_profai(
-        [
-            "export",
-            str(home / "t.wav"),
-            "-",
-            "--base-url",
-            fake.base_url,
-            "--tts",
-            "openai",
-            "--transcript",
-            str(transcript),
-        ],
-        home,
-        stdin="notes",
-    )
-    assert r.code == 0, r.err
-    said = transcript.read_text()
-    assert f"> **Question:** {QUESTION}" in said and fake.knobs.answer in said
-    # After the paragraph it was asked in (here the lecture's one paragraph).
-    assert said.index(_sentence(9)) < said.index("**Question:**")
-
-
-@pytest.mark.audio
-def test_escape_cancels_the_question_and_nothing_is_asked_or_said(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    with Recorder() as rec, _session(fake, home) as session:
-        _playing(session, fake, 2)
-        session.send(b"a")
-        assert session.wait_for(b"Ask: ", 5)
-        session.send(b"never mind")
-        session.send(b"\x1b")
-        time.sleep(2 * SECONDS)
-        session.send(b"q")
-        assert session.wait() == 0
-        audio, marks = rec.stop()
-    chats = fake.requests("/chat/completions")
-    assert not any("raised a hand" in c.body["messages"][0]["content"] for c in chats)
-    heard = [h.text for h in _heard(fake, audio, marks)]
-    assert fake.knobs.answer not in heard
-    order = [h for h in heard if h.startswith("Sentence")]
-    assert order == sorted(order, key=lambda t: [_sentence(k) for k in range(10)].index(t))
 
 
 def test_ask_answers_from_a_service_with_the_notes(fake: FakeOpenAI, home: Path) -> None:
