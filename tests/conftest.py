@@ -110,15 +110,17 @@ def run_here(
     engines: Any = None,
     width: int = 100,
     terminal: bool = False,
+    environment: Any = None,
     **more_env: str,
 ) -> Run:
     """``run_profai`` in this process: the same call, the same checks, no new interpreter.
 
     cli.app.main runs with an in-memory Environment (its consoles are pipes, as
     ``run_profai``'s are), the private home's environment and the given stdin; all are put
-    back after (``terminal``: stdout is a terminal, the player's keys come from
-    ``engines.keys``). A run that hangs past ``timeout`` ends the test session with every
-    thread's traceback, as a subprocess's timeout would fail the test."""
+    back after. ``terminal``: stdout is a terminal, and the player's keys come from
+    ``engines.keys``; ``environment``: one the test made, to read its screen meanwhile.
+    A run that hangs past ``timeout`` ends the test session with every thread's
+    traceback, as a subprocess's timeout would fail the test."""
     import faulthandler
     import io
 
@@ -131,7 +133,8 @@ def run_here(
     os.environ.clear()
     os.environ.update(wanted)
     sys.stdin = io.TextIOWrapper(io.BytesIO(data))
-    environment = Environment.in_memory(width=width, engines=engines, terminal=terminal)
+    if environment is None:
+        environment = Environment.in_memory(width=width, engines=engines, terminal=terminal)
     faulthandler.dump_traceback_later(timeout + 30, exit=True)
     try:
         code = main(args, environment)

@@ -6,7 +6,7 @@ pty and PulseAudio tests (tests/test_player.py) assert it, in a fraction of thei
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from profai_cli.lecture.lecturers import Chosen
 from profai_cli.llm.base import Answerer
 from profai_cli.tts.base import TTSEngine
 from tests.conftest import Run, run_here
-from tests.fakes.device import ScriptedKeys, VirtualDevice
+from tests.fakes.device import ScriptedKeys, VirtualDevice, When
 from tests.fakes.engines import FakeTTS, ScriptedLLM
 
 SENTENCES = [
@@ -40,7 +40,7 @@ def _voice() -> FakeTTS:
 def _teach(
     home: Path,
     device: VirtualDevice,
-    script: list[tuple[float, str]],
+    script: Sequence[tuple[When, str]],
     lecturer: Callable[[], ScriptedLLM],
     *args: str,
 ) -> tuple[Run, FakeTTS]:
@@ -160,7 +160,7 @@ class _Asked(ScriptedLLM):
         return _Answerer()
 
 
-def _typed(text: str) -> list[tuple[float, str]]:
+def _typed(text: str) -> list[tuple[When, str]]:
     return [(0.0, char) for char in text]
 
 
@@ -211,3 +211,73 @@ def test_escape_cancels_the_question_and_nothing_is_asked_or_said_in_process(
     stretches = device.stretches()
     assert [v for v, _ in stretches] == [1000, 2000, 3000, 4000], stretches
     assert all(_whole(n) for _, n in stretches)  # the paused one went on, whole
+
+
+def test_a_checkpoint_after_each_section_replays_the_answer_on_a_wrong_one_in_process(
+    home: Path, tmp_path: Path
+) -> None:
+    """As tests/test_checkpoints.py's pty and PulseAudio test asserted: each key waits
+    for the line it answers to be on the screen, as a listener would."""
+    from profai_cli.lecture.environment import Environment
+    from tests.test_checkpoints import ANSWERING, FIRST_QUESTION, NOTES, SECOND_QUESTION
+
+    notes = tmp_path / "rocks.md"
+    notes.write_text(NOTES)
+    values: dict[str, int] = {}  # each text the voice is asked for, its own signal
+    voice = FakeTTS(
+        lambda text, attempt: np.full(
+            int(SECONDS * 1000), values.setdefault(text, 1000 + 100 * len(values)), np.int16
+        )
+    )
+    device = VirtualDevice()
+    right = "rock made of layers of sediment pressed together over time"
+
+    def shown() -> str:
+        return env.stdout.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    def after(text: str, then: str) -> Callable[[], bool]:
+        return lambda: text in shown() and then in shown()[shown().rindex(text) :]
+
+    keys = ScriptedKeys(
+        device,
+        [
+            (after(FIRST_QUESTION, "Your answer:"), "n"),
+            *_typed("o idea"),
+            (0.0, "\r"),
+            (lambda: "r hears that part again" in shown(), "r"),
+            (after(SECOND_QUESTION, "Your answer:"), right[0]),
+            *_typed(right[1:]),
+            (0.0, "\r"),
+        ],
+    )
+    engines = Engines(
+        lecturer=lambda settings: Chosen(ScriptedLLM([NOTES]), "Using a script."),
+        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
+        voice=lambda settings, plan, throughput: voice,
+        standin=lambda settings, tts: None,
+        device=lambda plan, settings: device,
+        keys=keys,
+    )
+    env = Environment.in_memory(engines=engines, terminal=True)
+    args = ["teach", str(notes), "--checkpoints", "--loudness", "off"]
+    run = run_here(args, home, environment=env)
+    assert run.code == 0, run.err
+    assert len(keys.pressed) == len(keys.script), keys.pressed
+    text = {value: said for said, value in values.items()}
+    heard = [text[value] for value in device.sentences()]
+    first = heard.index(FIRST_QUESTION)
+    assert heard[first - 1] == "Checkpoint."
+    # The section first, then its question: nothing of the next section before it.
+    assert ANSWERING in heard[:first]
+    assert "Granite and basalt are common examples." in heard[:first]  # the section whole
+    assert not any("Sedimentary" in t for t in heard[:first])
+    # Wrong: "Not quite.", then the sentence that answers it again (its audio as made:
+    # the voice was asked for it once), then the next section.
+    assert heard[first + 1] == "Not quite."
+    assert heard[first + 2] == ANSWERING
+    assert "Sedimentary rocks" in heard[first + 3]
+    assert sum("molten magma" in said for said in voice.requests) == 1
+    # The last section's checkpoint: a right answer is told so, and the lecture is over.
+    second = heard.index(SECOND_QUESTION)
+    assert heard[second + 1].startswith("Yes: ")
+    assert heard[second + 1 :] == heard[-1:]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -110,11 +110,15 @@ class VirtualDevice:
         return [value for value, _ in self.stretches()]
 
 
-class ScriptedKeys:
-    """Keys pressed at places in what the device played: ``(seconds heard, key)``, or
-    ``(-seconds, key)`` for that long after the key before (the clock of a pause)."""
+When = float | Callable[[], bool]
 
-    def __init__(self, device: VirtualDevice, script: list[tuple[float, str]]) -> None:
+
+class ScriptedKeys:
+    """Keys pressed at places in what the device played: ``(seconds heard, key)``,
+    ``(-seconds, key)`` for that long after the key before (the clock of a pause), or
+    ``(condition, key)`` once the condition holds (what the screen shows)."""
+
+    def __init__(self, device: VirtualDevice, script: Sequence[tuple[When, str]]) -> None:
         self.device = device
         self.script = script
         self.pressed: list[tuple[str, float]] = []  # (key, seconds heard when pressed)
@@ -133,9 +137,12 @@ class ScriptedKeys:
     async def _press(self) -> None:
         assert self._on_key is not None
         for at, key in self.script:
-            if at < 0:
+            if callable(at):
+                while not at():
+                    await asyncio.sleep(0.005)
+            elif at < 0:
                 await asyncio.sleep(-at)
-            while at >= 0 and self.device.heard_seconds() < at:
+            while not callable(at) and at >= 0 and self.device.heard_seconds() < at:
                 await asyncio.sleep(0.005)
             self.pressed.append((key, self.device.heard_seconds()))
             self._on_key(KEY_ACTIONS.get(key, "other"), key)
