@@ -7,6 +7,7 @@ pty and PulseAudio tests (tests/test_player.py) assert it, in a fraction of thei
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,32 @@ def _voice() -> FakeTTS:
     )
 
 
+def _engines(
+    lecturer: Callable[[], ScriptedLLM],
+    voice: FakeTTS,
+    device: VirtualDevice | None = None,
+    keys: ScriptedKeys | None = None,
+) -> Engines:
+    """A teach's or an export's parts: the script's lecturer, the fake voice through
+    the audio cache (as build_tts gives it, in the run's home), the virtual card, the
+    key script; no stand-in."""
+
+    def cached(settings: Settings, plan: VoicePlan, throughput: bool) -> TTSEngine:
+        from profai_cli.tts.cache import AudioCache, CachedTTS
+
+        return CachedTTS(voice, AudioCache())
+
+    engines = Engines(
+        lecturer=lambda settings: Chosen(lecturer(), "Using a script."),
+        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
+        voice=cached,
+        standin=lambda settings, tts: None,
+    )
+    if device is not None and keys is not None:
+        engines = replace(engines, device=lambda plan, settings: device, keys=keys)
+    return engines
+
+
 def _teach(
     home: Path,
     device: VirtualDevice,
@@ -46,20 +73,7 @@ def _teach(
 ) -> tuple[Run, FakeTTS]:
     keys = ScriptedKeys(device, script)
     voice = _voice()
-
-    def cached(settings: Settings, plan: VoicePlan, throughput: bool) -> TTSEngine:
-        from profai_cli.tts.cache import AudioCache, CachedTTS
-
-        return CachedTTS(voice, AudioCache())  # as build_tts does, in this run's home
-
-    engines = Engines(
-        lecturer=lambda settings: Chosen(lecturer(), "Using a script."),
-        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
-        voice=cached,
-        standin=lambda settings, tts: None,
-        device=lambda plan, settings: device,
-        keys=keys,
-    )
+    engines = _engines(lecturer, voice, device, keys)
     args = ("--loudness", "off", *args)  # each sentence keeps its own value
     run = run_here(["teach", "-", *args], home, stdin="notes", engines=engines, terminal=True)
     assert [key for key, _ in keys.pressed] == [key for _, key in script], keys.pressed
@@ -183,13 +197,7 @@ def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_pa
     # Kept with the lecture: the transcript of its export has it as an aside, after the
     # paragraph it was asked in.
     transcript = home / "t.md"
-    voice = _voice()
-    engines = Engines(
-        lecturer=lambda settings: Chosen(ScriptedLLM([LECTURE]), "Using a script."),
-        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
-        voice=lambda settings, plan, throughput: voice,
-        standin=lambda settings, tts: None,
-    )
+    engines = _engines(lambda: ScriptedLLM([LECTURE]), _voice())
     args = ["export", str(home / "t.wav"), "-", "--transcript", str(transcript)]
     r = run_here(args, home, stdin="notes", engines=engines)
     assert r.code == 0, r.err
@@ -250,14 +258,7 @@ def test_a_checkpoint_after_each_section_replays_the_answer_on_a_wrong_one_in_pr
             (0.0, "\r"),
         ],
     )
-    engines = Engines(
-        lecturer=lambda settings: Chosen(ScriptedLLM([NOTES]), "Using a script."),
-        plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
-        voice=lambda settings, plan, throughput: voice,
-        standin=lambda settings, tts: None,
-        device=lambda plan, settings: device,
-        keys=keys,
-    )
+    engines = _engines(lambda: ScriptedLLM([NOTES]), voice, device, keys)
     env = Environment.in_memory(engines=engines, terminal=True)
     args = ["teach", str(notes), "--checkpoints", "--loudness", "off"]
     run = run_here(args, home, environment=env)
