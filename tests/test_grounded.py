@@ -223,3 +223,35 @@ def test_minutes_set_how_much_each_point_is_explained() -> None:
     assert short.asked == []  # the notes alone fill a minute: no explanation asked for
     system = long.prompts[0][0]["content"]
     assert "four short sentences" in system
+
+
+def test_a_steer_asks_the_model_anew_only_after_it_with_the_steer() -> None:
+    """s in the player: the steps begun before the steer are given again as made (the
+    model is not asked for them), the rest are asked for with the steer, and the text
+    goes on from the very place the listener was."""
+    from dataclasses import replace
+
+    from profai_cli.core.prompts import Steer
+    from profai_cli.llm.explain import _STEER
+
+    model = Scripted({SERIES: SERIES_TRUE})
+    teacher = GroundedLecture(model)
+    request = LectureRequest(notes=CIRCUITS)
+    whole = asyncio.run(teacher.complete(request))
+    heard = "Using Ohm's law, this can also be written as P = I²R or P = V²/R."
+    at = whole.index(heard) + len(heard)
+    before = len(model.asked)
+
+    async def rest() -> str:
+        steered = replace(request, steers=(Steer(at, "simpler"),))
+        return "".join([d async for d in teacher.stream(steered, whole[:at])])
+
+    after = asyncio.run(rest())
+    asked = model.asked[before:]
+    assert asked and not any("In series" in a or "Electric current" in a for a in asked)
+    assert all(_STEER["simpler"] in p[0]["content"] for p in model.prompts[before:])
+    # The part the listener was in goes on as it was (the notes' own words) ...
+    power_end = whole.index("## Kirchhoff")
+    assert after.startswith(whole[at:power_end])
+    # ... and every sentence of the notes after it is still said.
+    all_said(CIRCUITS, whole[:at] + after, teacher)

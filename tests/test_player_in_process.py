@@ -43,6 +43,8 @@ def _engines(
     voice: FakeTTS,
     device: VirtualDevice | None = None,
     keys: ScriptedKeys | None = None,
+    *,
+    explains: bool = True,
 ) -> Engines:
     """A teach's or an export's parts: the script's lecturer, the fake voice through
     the audio cache (as build_tts gives it, in the run's home), the virtual card, the
@@ -54,7 +56,7 @@ def _engines(
         return CachedTTS(voice, AudioCache())
 
     engines = Engines(
-        lecturer=lambda settings: Chosen(lecturer(), "Using a script."),
+        lecturer=lambda settings: Chosen(lecturer(), "Using a script.", explains=explains),
         plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
         voice=cached,
         standin=lambda settings, tts: None,

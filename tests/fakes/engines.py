@@ -150,10 +150,12 @@ class ScriptedLLM:
     def __init__(self, *streams: list[str | BaseException], first_after: float = 0.0) -> None:
         self.streams = list(streams)
         self.partials: list[str] = []
+        self.requests: list[LectureRequest] = []  # each stream's, in order
         self.first_after = first_after  # seconds before the first delta, as a slow server
 
     async def stream(self, request: LectureRequest, partial: str = "") -> AsyncIterator[str]:
         self.partials.append(partial)
+        self.requests.append(request)
         await asyncio.sleep(self.first_after)
         for item in self.streams.pop(0):
             await asyncio.sleep(0)

@@ -16,15 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.core.config import Settings
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
+from profai_cli.core.prompts import LectureRequest, Steer
 from profai_cli.lecture import store
 from profai_cli.lecture.assembly import Assembly, VoiceStart
 from profai_cli.lecture.engines import lecture_request, length_note
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.notices import unheeded
-from profai_cli.lecture.text import lecture_text, show_lecture
+from profai_cli.lecture.steering import Continue, LectureText, follow_text
+from profai_cli.lecture.text import lecture_text
 from profai_cli.lecture.voice_side import HEADING, Quit, TeachOptions, VoiceSide
 from profai_cli.notes.ingest import Notes
+from profai_cli.teaching.narration import count_words
 from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
@@ -134,6 +137,13 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         )
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
 
+    go_on = None
+    cannot_steer = STORED_NOT_STEERED if saved is not None and saved.complete else ""
+    if not chosen.explains:
+        cannot_steer = NARRATED_NOT_STEERED
+    elif not cannot_steer:
+        go_on = _going_on(llm, request, env)
+    source = LectureText(deltas, go_on if voice is not None else None, status)
     shown = _From(panel, saved) if saved is not None else panel
     if voice is not None and voice.device is not None and not options.require_audio:
         # A missing sound server fails at once: said before the text, not twenty lines in.
@@ -154,27 +164,33 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             start_total=saved.total if saved is not None and saved.complete else None,
             on_sentence=events.sentence if events is not None else None,
             begun=begun,
+            steer=source.steer if source.steerable else None,
+            cannot_steer=cannot_steer,
         )
     speaking = asyncio.ensure_future(side.speak()) if side is not None else None
     failure: ProfaiError | None = None
     quit_early = False
+    written = asyncio.Event()
+
+    def ended(complete: bool) -> None:
+        """The text is whole (again, after a steer): kept as it is said, so `profai
+        export` can reuse this very lecture (and resume can find it)."""
+        metrics.words = count_words(lecture.text)
+        if complete:
+            store.save(key, lecture.text, settings, llm.name, store.held_back_of(llm))
+        written.set()
+
+    showing = asyncio.ensure_future(follow_text(source.items(), shown, lecture, ended))
     try:
-        showing = asyncio.ensure_future(
-            show_lecture(deltas, shown, (lecture.add_text,) if speaking is not None else ())
-        )
         if speaking is not None:
             speaking.add_done_callback(lambda _: _stop_if_failed(speaking, showing))
         try:
             try:
-                result = await showing
+                await _until(written, showing)
             except asyncio.CancelledError:
                 if speaking is not None and _failed(speaking):
                     raise speaking.exception() from None  # type: ignore[misc]
                 raise
-            metrics.words = result.words
-            lecture.end_text(complete=True)
-            # Kept so `profai export` can reuse this very lecture (and resume can find it).
-            store.save(key, result.text, settings, llm.name, store.held_back_of(llm))
         except ProfaiError as exc:
             if speaking is None or exc.exit_status == 2:
                 raise
@@ -190,9 +206,11 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     except Quit:
         quit_early = True
     finally:
+        source.close()
+        showing.cancel()
         if speaking is not None:
             speaking.cancel()
-            await asyncio.gather(speaking, return_exceptions=True)
+        await asyncio.gather(showing, *([speaking] if speaking else []), return_exceptions=True)
         if voice is not None and (sink := voice.opened_sink()) is not None:
             sink.close()  # the sound stops now, whatever else is still being put away
         await lecture.aclose()
@@ -245,6 +263,44 @@ async def _while_read(speaking: asyncio.Future[None], env: Environment) -> None:
             raise BrokenPipeError(errno.EPIPE, "the reader of stdout went away")
 
 
+NARRATED_NOT_STEERED = (
+    "Steering (s, d, e) needs a model: this lecture is your notes narrated. [ and ] go "
+    "back and on by section."
+)
+STORED_NOT_STEERED = (
+    "This lecture is the stored one, resumed: steering (s, d, e) works on a lecture "
+    "written now (--restart)."
+)
+
+
+async def _until(written: asyncio.Event, showing: asyncio.Future[None]) -> None:
+    """Until the text is whole, or its reading ended (its error raised here)."""
+    waiting: asyncio.Future[object] = asyncio.ensure_future(written.wait())
+    try:
+        await asyncio.wait((waiting, showing), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+    if showing.done():
+        showing.result()
+
+
+def _going_on(llm: LLM, request: LectureRequest, env: Environment) -> Continue:
+    """How the lecture goes on after a steer: from what was said, with the steers."""
+
+    def go_on(steers: tuple[Steer, ...], said: str) -> AsyncGenerator[str, None]:
+        return lecture_text(
+            llm,
+            replace(request, steers=steers),
+            stream=True,
+            status=env.status,
+            metrics=env.metrics,
+            partial=said,
+            partial_shown=True,
+        )
+
+    return go_on
+
+
 def _resumed_text(
     saved: store.Position, llm: LLM, settings: Settings, notes: Notes, env: Environment
 ) -> AsyncGenerator[str, None]:
@@ -289,6 +345,10 @@ class _From:
         elif self.seen + len(text) > self.skip:
             self.panel.append(text[self.skip - self.seen :])
         self.seen += len(text)
+
+    def cut(self, at: int) -> None:
+        self.panel.cut(max(0, at - self.skip))
+        self.seen = min(self.seen, at)
 
     def finish_text(self) -> None:
         self.panel.finish_text()

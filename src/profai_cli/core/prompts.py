@@ -30,6 +30,31 @@ Your words will be spoken by a text-to-speech voice, so write for the ear:
 - No stage directions, no emoji, no links."""
 
 
+# What a listener may ask of the lecturer mid-lecture (the player's s, d and e), and how
+# a model writing the whole lecture is told: one more message after what was said.
+STEERS = {
+    "simpler": "The student asked for it more simply. From here on, go on with the "
+    "lecture in plainer, everyday words and shorter sentences.",
+    "deeper": "The student asked to go deeper. From here on, go into more depth on each "
+    "point: what its terms mean and how it connects to the other points of the notes.",
+    "example": "The student asked for an example. Give one short example of the point "
+    "just made, taken from the notes if they have one, then go on with the lecture.",
+}
+STEER_RULE = (
+    " Teach only what the notes say. Start with the very next words after what was "
+    "said: do not repeat anything and do not start over."
+)
+
+
+@dataclass(frozen=True)
+class Steer:
+    """A listener's steer: ``how`` (a key of STEERS), from ``at`` characters into the
+    lecture's text on."""
+
+    at: int
+    how: str
+
+
 @dataclass(frozen=True)
 class LectureRequest:
     notes: str
@@ -38,6 +63,7 @@ class LectureRequest:
     language: str = "English"
     focus: str | None = None
     style: str = "lecture"  # or "dialogue": turns labelled Host: and Lecturer:
+    steers: tuple[Steer, ...] = ()  # asked for mid-lecture, in order
 
     @property
     def target_words(self) -> int:

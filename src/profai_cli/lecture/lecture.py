@@ -140,7 +140,9 @@ class Lecture:
         self.ended = False  # no more text will come
         self.complete = False  # ... because the source finished, not because it failed
         self.cursor = 0
+        self.language = language
         self._segmenter = Segmenter(language=language)
+        self._cut_watchers: list[Callable[[int], None]] = []
         self._safe = StreamSanitizer()
         self._grew = asyncio.Event()
         self._audio: dict[int, ChunkAudio] = {}
@@ -165,6 +167,26 @@ class Lecture:
             self.ended = True
             self.complete = complete
             self._wake()
+
+    def cut(self, at: int) -> None:
+        """The text from ``at`` on was not said and is written anew (a steer): its chunks
+        and their audio are dropped, and those watching (the playback) are told which
+        chunk is the first to go. ``at`` is where a chunk ends."""
+        first = next((c.index for c in self.chunks if c.start >= at), len(self.chunks))
+        for i in [i for i in self._audio if i >= first]:
+            self._drop(i)
+        del self.chunks[first:]
+        self.text = self.text[:at]
+        self._segmenter = Segmenter(language=self.language, offset=at, index=first)
+        self._safe = StreamSanitizer()
+        self.ended = self.complete = False
+        for watcher in self._cut_watchers:
+            watcher(first)
+        self._wake()
+
+    def on_cut(self, watcher: Callable[[int], None]) -> None:
+        """Call ``watcher`` with the first chunk dropped, at each cut."""
+        self._cut_watchers.append(watcher)
 
     def _add(self, chunks: list[Chunk]) -> None:
         if self.speakers is not None:

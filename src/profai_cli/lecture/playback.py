@@ -77,6 +77,7 @@ class Playback:
         # a checkpoint asks about the section just heard there.
         self.before_section: Callable[[int], Awaitable[None]] | None = None
         self.leveller: Leveller | None = None
+        lecture.on_cut(self._cut_from)
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
@@ -155,6 +156,15 @@ class Playback:
         self.samples = self.live.written
         i = bisect.bisect_right(self._starts, self.samples - 1)
         del self._starts[i:], self._indexes[i:]
+
+    def _cut_from(self, k: int) -> None:
+        """The lecture was cut before chunk k (a steer): what was written of k and after
+        is dropped, and k is written once it is cut again. The chunk before k goes on
+        whole, also when it is still being written."""
+        for i in [i for i in self.durations if i >= k]:
+            del self.durations[i]
+        if self.writing >= k and self.live is not None:
+            self.seek(k, keep=self.chunk_end(k - 1))
 
     def heard_position(self) -> int:
         return self.live.heard() if self.live is not None else self.samples

@@ -72,6 +72,7 @@ class Player:
         on_again: Callable[[int], bool] | None = None,
         on_mark: Callable[[int], None] | None = None,
         on_next_lecture: Callable[[], None] | None = None,
+        on_steer: Callable[[str, int], None] | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
@@ -84,6 +85,7 @@ class Player:
         self.on_again = on_again  # the last answer again, then back to k (False: none yet)
         self.on_mark = on_mark  # bookmark sentence k
         self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
+        self.on_steer = on_steer  # (how, the sentence heard): the lecturer is steered
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
         self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
@@ -151,7 +153,15 @@ class Player:
             "answer_again": self.answer_again,
             "bookmark": self.bookmark,
             "next_lecture": self.next_lecture,
+            "simpler": lambda: self.steer("simpler"),
+            "deeper": lambda: self.steer("deeper"),
+            "example": lambda: self.steer("example"),
         }
+
+    def steer(self, how: str) -> None:
+        """s, d, e: the lecturer goes on as asked after the sentence being heard."""
+        if self.on_steer is not None and self.answering is None and self.aside_at is None:
+            self.on_steer(how, self.current())  # not in an answer or a checkpoint
 
     def ask(self) -> None:
         """Raise a hand: the voice pauses and a question line opens."""

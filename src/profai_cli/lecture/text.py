@@ -35,6 +35,7 @@ async def lecture_text(
     status: Status,
     metrics: Metrics,
     partial: str = "",
+    partial_shown: bool = False,
 ) -> AsyncGenerator[str, None]:
     """The lecture as text deltas: streamed, or whole with --no-stream or as a fallback.
 
@@ -42,9 +43,9 @@ async def lecture_text(
     escape sequences are removed: the panel, the voice, transcripts and the store all
     get the same safe text. Close it (``contextlib.aclosing``) when stopping early.
     With ``partial`` (a lecture stopped before its end), that text comes first and the
-    model goes on from it.
+    model goes on from it (``partial_shown``: it is on the panel already, after a steer).
     """
-    source = _safe_text(llm, request, stream, status, metrics, partial)
+    source = _safe_text(llm, request, stream, status, metrics, partial, partial_shown)
     async for text in in_own_task(source):
         yield text
 
@@ -56,9 +57,10 @@ async def _safe_text(
     status: Status,
     metrics: Metrics,
     partial: str,
+    partial_shown: bool,
 ) -> AsyncIterator[str]:
     safe = StreamSanitizer()
-    if partial:
+    if partial and not partial_shown:
         yield partial  # stored safe already
     deltas = _lecture_text(
         llm, request, stream=stream, status=status, metrics=metrics, partial=partial

@@ -65,6 +65,8 @@ class VoiceSide:
         start_total: float | None = None,
         on_sentence: Callable[[Chunk, str, float], None] | None = None,
         begun: asyncio.Event | None = None,
+        steer: Callable[[str, int], None] | None = None,
+        cannot_steer: str = "",
     ) -> None:
         self.parts = parts
         self.lecture = lecture
@@ -79,6 +81,10 @@ class VoiceSide:
         self.answerer = answerer
         self.notes = notes
         self.on_sentence = on_sentence  # (chunk, the lecture text, its start in seconds)
+        # The lecturer told to go on as the listener asks from a place in the text (None:
+        # it cannot be, and ``cannot_steer`` says why).
+        self.steer = steer
+        self.cannot_steer = cannot_steer
         self.playback: Playback | None = None
         self.player: Player | None = None
         self.finished = False  # every chunk was heard
@@ -226,6 +232,7 @@ class VoiceSide:
             on_again=lambda k: self._again(k, playback, sink),
             on_mark=lambda k: self._mark(k, playback),
             on_next_lecture=self._next(quit_asked) if self.options.course else None,
+            on_steer=self._steer,
         )
         self.player = player
         reader = self.env.engines.keys(player.key, self.env.undo_on_exit) if read else None
@@ -333,6 +340,16 @@ class VoiceSide:
         self.marks.append({"chunk": k, "text": chunk.text, "seconds": round(seconds, 2)})
         self.env.status.info(f"Bookmarked at {clock(seconds)}: {chunk.text}")
 
+    def _steer(self, how: str, k: int) -> None:
+        """s, d, e: what was written after sentence k is dropped, and the lecturer goes
+        on from there as asked."""
+        chunks = self.lecture.chunks
+        if self.steer is None:
+            self.env.status.info(self.cannot_steer)
+        elif 0 <= k < len(chunks):
+            self.env.status.info(f"{STEERED[how]}: the lecturer goes on that way from here.")
+            self.steer(how, chunks[k].end)
+
     def _next(self, quit_asked: asyncio.Event) -> Callable[[], None]:
         def go_on() -> None:
             self.next_lecture = True
@@ -417,6 +434,12 @@ class VoiceSide:
             llm_name,
         )
 
+
+STEERED = {
+    "simpler": "Asked for it more simply",
+    "deeper": "Asked to go deeper",
+    "example": "Asked for an example",
+}
 
 HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 

@@ -34,6 +34,16 @@ _STYLE = {
     "intermediate": "",
     "expert": ", precise and dense",
 }
+# A listener's steer (core/prompts.py's STEERS), as the explanation's own words: the check
+# holds what the model says to the notes whatever it was asked.
+_STEER = {
+    "simpler": " The student asked for it more simply: use the plainest everyday words and "
+    "short sentences.",
+    "deeper": " The student asked to go deeper: say what each term of the note means and "
+    "how the note connects to the other notes of this part.",
+    "example": " The student asked for an example: if the notes of this part give one for "
+    "this note, say it.",
+}
 WINDOW_CHARS = 2400  # of a part's notes shown beside the note: bigger parts in windows
 
 
@@ -85,15 +95,23 @@ def window(notes: list[Note], index: int) -> tuple[list[Note], int]:
 
 
 def explain_messages(
-    topic: str, part: str, notes: list[Note], index: int, level: str, sentences: int = 2
+    topic: str,
+    part: str,
+    notes: list[Note],
+    index: int,
+    level: str,
+    sentences: int = 2,
+    steer: str | None = None,
 ) -> list[dict[str, str]]:
     """The request for note ``index`` of a part: the part's notes (or a window of them)
-    numbered, then which one to explain."""
+    numbered, then which one to explain (and how, when the listener steered)."""
     shown, k = window(notes, index)
     lines = "\n".join(f"[{i + 1}] {n.text}" for i, n in enumerate(shown))
     where = f'Lecture: "{topic}". Part: "{part}".' if part else f'Lecture: "{topic}".'
     count = _COUNT[max(1, min(len(_COUNT), sentences)) - 1]
     system = EXPLAIN_SYSTEM.format(sentences=count + _STYLE.get(level, ""))
+    if steer is not None:
+        system += _STEER[steer]
     return [
         {"role": "system", "content": system},
         {

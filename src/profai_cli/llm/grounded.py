@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
@@ -41,6 +43,7 @@ SPOKEN_WORDS_PER_SECOND = WORDS_PER_MINUTE / 60
 LEAD_MARGIN = 4.0  # seconds of speech kept ahead of the voice before a late point is skipped
 WORDS_PER_SENTENCE = 15  # of an explanation, for the length asked
 MAX_SENTENCES = 4  # a note's explanation, at most
+STEER_WAIT = 8.0  # seconds the voice may wait for the first point asked for after a steer
 BIG_NOTES = 200_000  # characters (about 30,000 words, hours of lecture): narrated as said
 
 
@@ -69,6 +72,7 @@ class GroundedLecture:
         self._begun: asyncio.Event | None = None
         self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
         self._big_lecture: NarratedLecture | None = None
+        self._made: list[_Made] = []  # the steps of the last lecture made, as said
 
     async def aclose(self) -> None:
         if self._close is not None:
@@ -137,7 +141,7 @@ class GroundedLecture:
                 yield delta
             return
         skip = len(partial)
-        async for delta in self._lecture(request):
+        async for delta in self._lecture(request, len(partial)):
             if skip >= len(delta):
                 skip -= len(delta)
                 continue
@@ -154,44 +158,66 @@ class GroundedLecture:
             self._big_lecture.wait_for_voice(self._begun)
         return self._big_lecture
 
-    async def _lecture(self, request: LectureRequest) -> AsyncIterator[str]:
+    async def _lecture(self, request: LectureRequest, said: int = 0) -> AsyncIterator[str]:
+        """Every step's text in order. After a steer, the steps begun before it are given
+        again as they were made (no model asked), and the model is asked for the rest
+        with the steer: ``said`` characters of it are already heard."""
         from profai_cli.teaching.claims import NotesSupport
         from profai_cli.teaching.hold import Holder
 
         steps = self._plan(request)
-        self.counts = Counts()
+        made = self._made if request.steers else []
+        cut = request.steers[-1].at if request.steers else 0
+        again = [m for m in made if m.start < cut]  # steps begun before the steer
+        self._made = list(again)
+        self.counts = copy.deepcopy(again[-1].counts) if again else Counts()
         outline = parse_outline(request.notes)
         title = narration.plain(outline.title or "")
         notes_words = sum(narration.count_words(s.text) for s in steps)
         wanted = [s for s in steps if s.point is not None and explainable(s.point)]
         sentences = _sentences_per_point(request, notes_words, len(wanted))
-        asks = _Asks(self, title or "these notes", request.level, sentences)
+        steer = request.steers[-1].how if request.steers else None
+        if steer == "deeper":
+            sentences = min(MAX_SENTENCES, sentences + 1)
+        asks = _Asks(self, title or "these notes", request.level, sentences, steer)
         support: NotesSupport | None = None
         holder: Holder | None = None
         if wanted and sentences:
             support = NotesSupport(request.notes)
             holder = Holder(support)
             asks.kept = _counter(support, holder, title)
-        spoken = _Pace(self._begun)
-        turns = dialogue.Turns() if request.style == "dialogue" else None
+        spoken = _Pace(self._begun, grace=STEER_WAIT if steer else 0.0)
+        turns = copy.copy(again[-1].turns) if again else None
+        if turns is None and request.style == "dialogue":
+            turns = dialogue.Turns()
+        at = 0  # characters of the lecture yielded so far
         try:
             if sentences:
-                asks.start(wanted)
-            for step in steps:
-                text = step.text
-                if id(step) in asks.jobs:
-                    reply = await asks.reply(step, spoken.slack())
-                    if support is None:
-                        support = NotesSupport(request.notes)
-                        holder = Holder(support)
-                    assert holder is not None and step.point is not None
-                    if reply is None:
-                        self.counts.late += 1
-                    else:
-                        text = compose(step, reply, support, holder, title, self.counts)
-                self._count(step, text)
-                spoken.add(text)
-                yield (turns.say(step, text) if turns is not None else text) + "\n\n"
+                done = {m.step for m in again}
+                asks.start([s for s in wanted if id(s) not in done])
+            for i, step in enumerate(steps):
+                if i < len(again):
+                    text = again[i].text
+                else:
+                    text = step.text
+                    if id(step) in asks.jobs:
+                        reply = await asks.reply(step, spoken.slack())
+                        if support is None:
+                            support = NotesSupport(request.notes)
+                            holder = Holder(support)
+                        assert holder is not None and step.point is not None
+                        if reply is None:
+                            self.counts.late += 1
+                        else:
+                            text = compose(step, reply, support, holder, title, self.counts)
+                    self._count(step, text)
+                    text = (turns.say(step, text) if turns is not None else text) + "\n\n"
+                    self._made.append(
+                        _Made(id(step), at, text, copy.deepcopy(self.counts), copy.copy(turns))
+                    )
+                spoken.add(text[max(0, said - at) :])  # what is still to be heard
+                at += len(text)
+                yield text
         finally:
             await asks.stop()
 
@@ -236,12 +262,26 @@ def _sentence_count(text: str) -> int:
     return len(split_sentences(narration.plain(text))) or 1
 
 
+@dataclass
+class _Made:
+    """A step as it was said: where it began in the lecture, its text, and the counts and
+    the dialogue's turns after it (a steer goes on from there)."""
+
+    step: int  # id() of the plan's step
+    start: int
+    text: str
+    counts: Counts
+    turns: dialogue.Turns | None
+
+
 class _Pace:
     """How far the text runs ahead of a live voice, in seconds of speech (no voice: no
-    limit, an export waits for every explanation)."""
+    limit, an export waits for every explanation). ``grace``: seconds the first point may
+    be waited for even so (after a steer, the listener asked for the model's words)."""
 
-    def __init__(self, begun: asyncio.Event | None) -> None:
+    def __init__(self, begun: asyncio.Event | None, grace: float = 0.0) -> None:
         self.begun = begun
+        self.grace = grace
         self.words = 0
         self.since: float | None = None
 
@@ -256,17 +296,26 @@ class _Pace:
         if self.since is None:
             self.since = time.monotonic()
         ahead = self.words / SPOKEN_WORDS_PER_SECOND - (time.monotonic() - self.since)
-        return max(0.0, ahead - LEAD_MARGIN)
+        grace, self.grace = self.grace, 0.0
+        return max(grace, ahead - LEAD_MARGIN)
 
 
 class _Asks:
     """The explanations asked for, ahead of the lecture, in order."""
 
-    def __init__(self, lecture: GroundedLecture, topic: str, level: str, sentences: int) -> None:
+    def __init__(
+        self,
+        lecture: GroundedLecture,
+        topic: str,
+        level: str,
+        sentences: int,
+        steer: str | None = None,
+    ) -> None:
         self.lecture = lecture
         self.topic = topic
         self.level = level
         self.sentences = sentences
+        self.steer = steer  # what the listener asked for (core/prompts.py's STEERS)
         self.jobs: dict[int, asyncio.Future[str | None]] = {}  # by id() of the step
         self._runner: asyncio.Task[None] | None = None
         self.answered = False  # the model has answered once: later failures are a point's
@@ -333,7 +382,9 @@ class _Asks:
         notes = [Note(note_text(p), p) for p in section.points]
         index = next(i for i, p in enumerate(section.points) if p is step.point)
         title = narration.plain(section.title)
-        messages = explain_messages(self.topic, title, notes, index, self.level, self.sentences)
+        messages = explain_messages(
+            self.topic, title, notes, index, self.level, self.sentences, self.steer
+        )
         replies, model = self.lecture.replies, self.lecture.explainer.name
         if replies is not None and (kept := replies.get(model, messages)) is not None:
             return kept

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
-from profai_cli.core.prompts import LectureRequest, build_messages
+from profai_cli.core.prompts import STEER_RULE, STEERS, LectureRequest, build_messages
 from profai_cli.core.urls import parse_address
 from profai_cli.llm.answer import answer_messages
 from profai_cli.llm.base import Answerer, Quizzer, Report
@@ -318,11 +318,18 @@ CONTINUE = (
 
 
 def lecture_messages(request: LectureRequest, partial: str) -> list[dict[str, str]]:
-    """The lecture prompt; with a partial lecture, a request to go on from its last word."""
+    """The lecture prompt; with a partial lecture, a request to go on from its last word,
+    and each steer the listener asked for where it was asked, as one more message."""
     messages = build_messages(request)
-    if partial:
+    said = 0
+    for steer in request.steers:
+        if steer.at > said:
+            messages.append({"role": "assistant", "content": partial[said : steer.at]})
+        messages.append({"role": "user", "content": STEERS[steer.how] + STEER_RULE})
+        said = steer.at
+    if partial[said:]:
         messages += [
-            {"role": "assistant", "content": partial},
+            {"role": "assistant", "content": partial[said:]},
             {"role": "user", "content": CONTINUE},
         ]
     return messages

@@ -82,7 +82,11 @@ class Segmenter:
         fast_first: bool = True,
         first_min_words: int = 3,
         merge_below: int = 24,
+        offset: int = 0,
+        index: int = 0,
     ) -> None:
+        """``offset`` and ``index``: where the text fed begins in the lecture, and the
+        number of its first chunk (a lecture cut at a chunk and written again from there)."""
         self._rules = CutRules(
             max_chars=max_chars,
             fast_first=fast_first,
@@ -93,7 +97,7 @@ class Segmenter:
         )
         self._parts: list[str] = []  # deltas not yet looked at
         self._raw = ""  # unconsumed text, from the start of the current line
-        self._raw_base = 0  # offset of _raw[0] in the lecture
+        self._raw_base = offset  # offset of _raw[0] in the lecture
         self._line_used = 0  # chars of the current partial line already in the prose
         self._line_kind: _Line | None = None
         self._block: str | None = None  # "fence" / "math" / "comment" while inside one
@@ -107,7 +111,7 @@ class Segmenter:
         self._table_rows = 0
         self._prose: Paragraph | None = None
         self._out: list[Chunk] = []
-        self._index = 0
+        self._index = index
         self._unprocessed = 0
         self._busy = True  # a decision waits on more text: look at every delta
 

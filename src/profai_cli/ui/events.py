@@ -75,6 +75,11 @@ class EventPanel(TextOnly):
             for chunk in self._cut_chunks(self._cut.feed(text)):
                 self.sentence(chunk, self._text, None)
 
+    def cut(self, at: int) -> None:
+        """The text from ``at`` on was not said: scripts are told, sentences go on."""
+        self._text = self._text[:at]
+        self.emit({"event": "cut", "at": at})
+
     def finish_text(self) -> None:
         if self._cut is not None:
             for chunk in self._cut_chunks(self._cut.flush()):

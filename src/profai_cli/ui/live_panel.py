@@ -212,6 +212,23 @@ class LivePanel:
         if self._started:
             self._refresh()
 
+    def cut(self, at: int) -> None:
+        """The text from ``at`` on was not heard and is written anew (a steer): it leaves
+        the live area, and the block ``at`` falls in is the tail again, so what comes
+        next goes on from there. Nothing after ``at`` was printed: a block stays live
+        until it is heard, and ``at`` is where the sentence being heard ends."""
+        self._resized()
+        blocks = [(b.start, b.text, b.committed) for b in self._held]
+        blocks.append((self._tail_start, self._tail, self._committed_lines))
+        kept = [(start, text[: at - start], done) for start, text, done in blocks if start < at]
+        start, text, done = kept.pop() if kept else (at, "", 0)
+        self._held = [_Block(s, t, d) for s, t, d in kept]
+        self._tail_start, self._tail = start, text
+        self._committed_lines = min(done, len(self._lines(text)) if text else 0)
+        self._writing = True
+        if self._started:
+            self._refresh()
+
     def show_player(self, shown: PlayerLine) -> None:
         """The player's status line, and the sentence being heard: marked in the text
         while it is on screen (the word being said within it), else on a line of its own.

@@ -39,6 +39,11 @@ class LecturePanel(Protocol):
 
     def append(self, text: str) -> None: ...
 
+    def cut(self, at: int) -> None:
+        """The text from ``at`` characters on was not said (a steer): it is not shown as
+        the lecture's, and what is appended next goes on from there."""
+        ...
+
     def finish_text(self) -> None:
         """The text is all there; the view may stay (the voice is still speaking)."""
         ...
@@ -93,11 +98,20 @@ class PlainPanel(TextOnly):
     def __init__(self, out: IO[str] | None = None) -> None:
         self._out = out or sys.stdout
         self._last = ""
+        self._said = ""  # the lecture's text as written here
 
     def append(self, text: str) -> None:
         self._out.write(text)
         self._out.flush()
         self._last = text or self._last
+        self._said += text
+
+    def cut(self, at: int) -> None:
+        """Text written cannot be taken back: a line says where the lecture went anew."""
+        words = " ".join(self._said[:at].split()[-6:])
+        self._said = self._said[:at]
+        self.append(f'\n\n[Not said: the text after "...{words}"; the lecture goes on:]\n\n')
+        self._said = self._said[:at]
 
     def finish_text(self) -> None:
         if self._last and not self._last.endswith("\n"):

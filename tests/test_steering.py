@@ -1,0 +1,182 @@
+"""Steering mid-lecture (issue 37): s, d and e drop what was written and not heard, at
+the end of the sentence being heard, and the lecturer goes on from what was said with
+the steer as one more message. What is heard, shown, stored and exported is the
+lecture as it was said."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profai_cli.core.prompts import STEERS, LectureRequest, Steer
+from profai_cli.lecture.lecture import Lecture
+from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.steering import Cut, End, LectureText, Said
+from profai_cli.service.chat import lecture_messages
+from profai_cli.ui.status import Status
+from tests.conftest import run_here
+from tests.fakes.device import ScriptedKeys, VirtualDevice
+from tests.fakes.engines import FakeTTS, ScriptedLLM
+from tests.test_player_in_process import LECTURE, SECONDS, SENTENCES, _engines
+
+SIMPLER: list[str | BaseException] = [
+    "Put simply, the rest is short.",
+    " That is the whole of it, simply said.\n",
+]
+NEW = [str(s).strip() for s in SIMPLER]
+SAID = {s: 1000 * (i + 1) for i, s in enumerate(SENTENCES + NEW)}
+
+
+def _voice() -> FakeTTS:
+    return FakeTTS(lambda text, attempt: np.full(int(SECONDS * 1000), SAID[text], np.int16))
+
+
+def _heard(device: VirtualDevice) -> list[str]:
+    by_value = {v: s for s, v in SAID.items()}
+    return [by_value[v] for v in device.sentences()]
+
+
+def test_s_drops_what_was_not_heard_and_the_lecture_goes_on_simpler_in_process(
+    home: Path,
+) -> None:
+    lecturer = ScriptedLLM([LECTURE], SIMPLER)
+    device = VirtualDevice()
+    keys = ScriptedKeys(device, [(1.5, "s")])  # mid second sentence
+    engines = _engines(lambda: lecturer, _voice(), device, keys)
+    run = run_here(
+        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
+    )
+    assert run.code == 0, run.err
+    assert "Asked for it more simply" in run.err
+    # The second sentence whole, then the new text: nothing written before the steer and
+    # not heard was said.
+    assert _heard(device) == SENTENCES[:2] + NEW
+    # The lecturer went on from what was said, with the steer where it was asked.
+    said = LECTURE[: LECTURE.index(SENTENCES[1]) + len(SENTENCES[1])]
+    assert lecturer.partials == ["", said]
+    assert lecturer.requests[1].steers == (Steer(len(said), "simpler"),)
+    # Stored as it was said: an export of the same notes reuses it (no request).
+    transcript = home / "t.md"
+    again = ScriptedLLM()
+    exporting = _engines(lambda: again, _voice())
+    args = ["export", str(home / "t.wav"), "-", "--transcript", str(transcript)]
+    r = run_here(args, home, stdin="notes", engines=exporting)
+    assert r.code == 0, r.err
+    written = transcript.read_text()
+    assert NEW[1] in written and SENTENCES[2] not in written
+    assert again.partials == []
+
+
+def test_a_steer_on_the_narrated_lecture_says_it_needs_a_model_and_changes_nothing(
+    home: Path,
+) -> None:
+    lecturer = ScriptedLLM([LECTURE])
+    device = VirtualDevice()
+    keys = ScriptedKeys(device, [(1.5, "d")])
+    engines = _engines(lambda: lecturer, _voice(), device, keys, explains=False)
+    run = run_here(
+        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
+    )
+    assert run.code == 0, run.err
+    assert "Steering (s, d, e) needs a model" in run.err
+    assert _heard(device) == SENTENCES
+    assert lecturer.partials == [""]
+
+
+def test_the_steer_is_one_more_message_after_what_was_said() -> None:
+    request = LectureRequest("notes", steers=(Steer(10, "example"), Steer(25, "deeper")))
+    said = "0123456789abcdefghijklmnoABCDE"
+    messages = lecture_messages(request, said)
+    assert [m["role"] for m in messages[2:]] == [
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+    ]
+    assert messages[2]["content"] == said[:10] and STEERS["example"] in messages[3]["content"]
+    assert messages[4]["content"] == said[10:25] and STEERS["deeper"] in messages[5]["content"]
+    assert messages[6]["content"] == said[25:]  # then "go on", as after a cut stream
+    # Steered where the text ends (the usual case): the steer is the last message.
+    ends = lecture_messages(LectureRequest("notes", steers=(Steer(30, "simpler"),)), said)
+    assert ends[-2]["content"] == said and STEERS["simpler"] in ends[-1]["content"]
+
+
+def test_a_lecture_cut_at_a_chunk_goes_on_with_the_next_number_and_offset() -> None:
+    async def run() -> None:
+        lecture = Lecture(None, Metrics(), Status(), lookahead=2)
+        lecture.add_text(LECTURE)
+        lecture.end_text()
+        assert [c.text for c in lecture.chunks] == SENTENCES
+        cut_from: list[int] = []
+        lecture.on_cut(cut_from.append)
+        at = lecture.chunks[1].end
+        lecture.cut(at)
+        assert cut_from == [2] and lecture.text == LECTURE[:at] and not lecture.ended
+        lecture.add_text(" A new third sentence is said here.")
+        lecture.end_text()
+        third = lecture.chunks[2]
+        assert third.index == 2 and third.text == "A new third sentence is said here."
+        assert lecture.text[third.start : third.end] == third.text
+        assert len(lecture.chunks) == 3
+
+    asyncio.run(run())
+
+
+def test_a_steered_text_that_fails_gives_back_the_text_it_replaced() -> None:
+    from profai_cli.core.errors import ServiceError
+
+    async def run() -> list[object]:
+        async def first() -> object:
+            yield "One. Two. Three."
+
+        async def failing(steers: object, said: str) -> object:
+            raise ServiceError("the server went away")
+            yield ""  # pragma: no cover
+
+        source = LectureText(first(), failing, Status())  # type: ignore[arg-type]
+        seen: list[object] = []
+        async for item in source.items():
+            seen.append(item)
+            if item == End() and len(seen) == 2:
+                source.steer("simpler", 4)
+            elif len(seen) == 5:
+                source.close()
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen == [Said("One. Two. Three."), End(), Cut(4), Said(" Two. Three."), End()]
+
+
+def test_the_live_panel_never_prints_what_a_steer_dropped() -> None:
+    from rich.console import Console
+
+    from profai_cli.ui.live_panel import LivePanel
+    from profai_cli.ui.player_line import PlayerLine
+
+    out = io.StringIO()
+    panel = LivePanel(Console(file=out, width=80, force_terminal=False))
+    panel.follow()
+    text = "First said sentence. Second said one.\n\nA paragraph never heard.\n\n"
+    panel.append(text)
+    at = text.index(" Second")
+    panel.show_player(PlayerLine("playing", "First said sentence.", (0, at)))
+    panel.cut(at)
+    panel.append(" Then what the steer asked for.\n\n")
+    panel.finish_text()
+    panel.close()
+    shown = out.getvalue()
+    assert "First said sentence. Then what the steer asked for." in shown
+    assert "Second said one" not in shown and "never heard" not in shown
+
+
+@pytest.mark.parametrize("how", sorted(STEERS))
+def test_each_steer_has_a_key(how: str) -> None:
+    from profai_cli.ui.bindings import BINDINGS
+
+    assert how in {b.action for b in BINDINGS}
