@@ -132,3 +132,47 @@ def test_a_status_line_under_the_live_panel_is_shown_and_leaves_no_frame(
     shown = " ".join(line for line in run.lines[start + 1 :] if "continuing" not in line)
     expected = WORD.findall(lecture)
     assert [w for w in WORD.findall(shown) if w in set(expected)][: len(expected)] == expected
+
+
+def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    """On a 72x16 terminal the live panel follows the voice with the status line under
+    it, through a paragraph taller than the screen: what ends on the terminal (replayed
+    from what was written to it) is every word once, in order, and nothing of the panel.
+    In process: the terminal is an in-memory one, the card a VirtualDevice."""
+    from dataclasses import replace
+
+    from profai_cli.lecture.engines import Engines, VoicePlan
+    from profai_cli.lecture.environment import Environment
+    from tests.conftest import run_here
+    from tests.fakes.device import ScriptedKeys, VirtualDevice
+    from tests.terminal import replay
+
+    lecture = _long_lecture()
+    fake.knobs.lecture = lecture
+    fake.knobs.tokens_per_second = 400
+    fake.knobs.tts_seconds_per_char = 0.005  # a quick voice, yet long enough to be speech
+    fake.knobs.tts_min_seconds = 0.05
+    device = VirtualDevice(sample_rate=24_000)
+    engines = replace(
+        Engines(),
+        plan=lambda settings: VoicePlan("openai", 24_000, "", "the fake's voice"),
+        device=lambda plan, settings: device,
+        keys=ScriptedKeys(device, []),
+    )
+    env = Environment.in_memory(width=72, height=16, engines=engines, terminal=True)
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
+    args += ["--sentence-pause", "0", "--paragraph-pause", "0"]
+    r = run_here(args, home, stdin="notes", environment=env)
+    assert r.code == 0, r.err
+    written = env.stdout.file.getvalue()  # type: ignore[attr-defined]
+    assert "▶ playing" in written
+    lines, hidden = replay(written.encode(), 16, 72)
+    shown = " ".join(lines)
+    expected = WORD.findall(lecture)
+    got = [w for w in WORD.findall(shown) if w in set(expected)]
+    assert got[: len(expected)] == expected  # every word once, in order
+    assert WORD.findall(shown).count("Tall57") == 1
+    assert not any("╭" in line or "▶" in line for line in lines), "no panel or status left"
+    assert not hidden, "the cursor is restored"

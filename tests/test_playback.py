@@ -137,15 +137,33 @@ def test_time_to_first_audio_is_near_its_floor(fake: FakeOpenAI, home: Path, pul
     assert abs(heard_at - stats["time_to_first_audio"]) < 0.15
 
 
-@pytest.mark.audio
-def test_no_stream_and_fallback_play_the_same_chunks(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
+def test_no_stream_and_fallback_play_the_same_chunks(fake: FakeOpenAI, home: Path) -> None:
+    """Streamed, --no-stream and the fallback when streaming is refused: the same
+    sentences heard, in order, each once. In process, on a VirtualDevice (what the
+    streamed lecture plays on a real card: the test above)."""
+    from dataclasses import replace
+
+    from profai_cli.lecture.engines import Engines, VoicePlan
+    from tests.conftest import run_here
+    from tests.fakes.device import VirtualDevice
+
+    def play(*extra: str) -> tuple[np.ndarray, Run]:
+        device = VirtualDevice(sample_rate=24_000)
+
+        def plan(settings: object) -> VoicePlan:
+            return VoicePlan("openai", 24_000, "", "the fake's voice")
+
+        engines = replace(Engines(), plan=plan, device=lambda plan, settings: device)
+        args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", *extra]
+        r = run_here(args, home, stdin="notes", engines=engines)
+        assert r.code == 0, r.err
+        return np.concatenate(device.heard_samples), r
+
     _fast_knobs(fake)
-    _, streamed, _, _ = _play(fake, home)
-    _, whole, _, _ = _play(fake, home, "--no-stream")
+    streamed, _ = play()
+    whole, _ = play("--no-stream")
     fake.knobs.chat_fault = "refuse_stream"
-    _, fallback, _, r = _play(fake, home)
+    fallback, r = play()
     expected = [c.text for c in segment(LECTURE)]
     assert [h.text for h in _heard(fake, streamed)] == expected
     assert [h.text for h in _heard(fake, whole)] == expected

@@ -4,7 +4,7 @@ profai runs in a pseudo-terminal that is its controlling terminal (as in a real 
 its notes on stdin and the keys typed through /dev/tty; the loopback fake gives each
 sentence its own tone, so the recording tells what was heard when. What needs no real
 terminal or sound card (left and right, q and resuming) is tested in process, in
-tests/test_player_in_process.py.
+tests/test_player_in_process.py, as is the panel on a small terminal (tests/test_panel.py).
 """
 
 from __future__ import annotations
@@ -125,33 +125,6 @@ def test_up_speeds_up_the_sentences_after_the_one_being_heard(
         assert h.sounded == pytest.approx(SECONDS / 1.5, abs=0.05), h
     speeds = [r.body.get("speed") for r in fake.requests("/audio/speech")]
     assert 1.5 in speeds
-
-
-def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    from tests.terminal import replay
-    from tests.test_panel import WORD, _long_lecture
-
-    lecture = _long_lecture()
-    fake.knobs.lecture = lecture
-    fake.knobs.tokens_per_second = 400
-    fake.knobs.tts_seconds_per_char = 0.005  # a quick voice, yet long enough to be speech
-    fake.knobs.tts_min_seconds = 0.05
-    args = [PROFAI, "teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
-    args += ["--sentence-pause", "0", "--paragraph-pause", "0"]
-    with TerminalSession(args, clean_env(home), stdin=b"notes", rows=16, cols=72) as session:
-        assert session.wait_for("▶ playing".encode(), 20)
-        assert session.wait(120) == 0
-        lines, hidden = replay(bytes(session.raw), 16, 72)
-    start = next(i for i, line in enumerate(lines) if line.startswith("Generating"))
-    shown = " ".join(lines[start + 1 :])
-    expected = WORD.findall(lecture)
-    got = [w for w in WORD.findall(shown) if w in set(expected)]
-    assert got[: len(expected)] == expected  # every word once, in order
-    assert WORD.findall(shown).count("Tall57") == 1
-    assert not any("╭" in line or "▶" in line for line in lines), "no panel or status left"
-    assert not hidden, "the cursor is restored"
 
 
 def test_every_silence_is_shown_as_waiting_while_it_lasts(

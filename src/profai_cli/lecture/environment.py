@@ -58,7 +58,12 @@ class Environment:
 
     @classmethod
     def in_memory(
-        cls, *, width: int = 100, engines: Engines | None = None, terminal: bool = False
+        cls,
+        *,
+        width: int = 100,
+        height: int = 30,
+        engines: Engines | None = None,
+        terminal: bool = False,
     ) -> Environment:
         """For tests: read what was shown with ``env.stdout.file.getvalue()``. A
         ``terminal`` shows the live panel and the player, whose keys come from
@@ -68,7 +73,7 @@ class Environment:
         from profai_cli.ui import Status
 
         stderr = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True)
-        stdout = Console(file=io.StringIO(), width=width, height=30, force_terminal=terminal)
+        stdout = Console(file=io.StringIO(), width=width, height=height, force_terminal=terminal)
         env = engines or Engines()
         return cls(stdout, stderr, Status(stderr), Metrics(), env, keys=terminal)
 
