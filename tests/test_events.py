@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, run_here, run_profai
+from tests.conftest import EXAMPLES, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
 LECTURE = (
@@ -36,13 +36,14 @@ def test_teach_json_with_no_voice_is_the_lecture_as_sentences_then_done(home: Pa
     assert done["sentences"] == len(sentences) and int(str(done["words"])) > 100
 
 
-@pytest.mark.audio
 def test_teach_json_gives_each_sentence_its_start_in_the_audio(
-    fake: FakeOpenAI, home: Path, pulse: str
+    fake: FakeOpenAI, home: Path
 ) -> None:
+    from tests.fakes.device import on_a_virtual_card
+
     fake.knobs.lecture = LECTURE
     args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "--json", "-q"]
-    r = run_profai(args, home, stdin="notes", timeout=60)
+    r = run_here(args, home, stdin="notes", engines=on_a_virtual_card())
     assert r.code == 0, r.err
     sentences = [e for e in _events(r.out) if e["event"] == "sentence"]
     assert [e["text"] for e in sentences] == [

@@ -13,7 +13,7 @@ import soundfile as sf
 from profai_cli.speech import ChunkKind, segment
 from profai_cli.speech.spoken import written
 from tests.audio_tools import tones
-from tests.conftest import Run, run_here, run_profai, start_profai, wait_until
+from tests.conftest import Run, run_here, start_profai, wait_until
 from tests.fakes.openai_server import PCM_RATE, FakeOpenAI
 
 LECTURE = (
@@ -210,14 +210,12 @@ def test_export_again_reuses_the_lecture_and_the_voice(fake: FakeOpenAI, home: P
     assert len(fake.requests("/chat/completions")) == 3  # other options, other lecture
 
 
-@pytest.mark.audio
-def test_exporting_what_was_just_taught_makes_no_request(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
+def test_exporting_what_was_just_taught_makes_no_request(fake: FakeOpenAI, home: Path) -> None:
+    from tests.fakes.device import on_a_virtual_card
+
     fake.knobs.lecture = LECTURE
-    r = run_profai(
-        ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q"], home, stdin="notes"
-    )
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q"]
+    r = run_here(args, home, stdin="notes", engines=on_a_virtual_card())
     assert r.code == 0, r.err
     before = len(fake.log)
     assert _export(fake, home, home / "l.mp3").code == 0

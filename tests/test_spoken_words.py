@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -112,11 +113,12 @@ def test_the_offline_voice_reads_no_symbol_aloud_in_the_corpus() -> None:
                 assert sound not in phonemes, (source, said, word)
 
 
-@pytest.mark.audio
-def test_say_speaks_a_line_and_a_changed_pronunciation_is_heard_next_time(
-    fake, home, pulse
-) -> None:
-    from tests.conftest import run_profai
+def test_say_speaks_a_line_and_a_changed_pronunciation_is_heard_next_time(fake, home) -> None:
+    from tests.conftest import Run, run_here
+    from tests.fakes.device import on_a_virtual_card
+
+    def run_profai(args: list[str], home: Path) -> Run:
+        return run_here(args, home, engines=on_a_virtual_card())
 
     notes = home / "notes.md"
     notes.write_text("# Photosynthesis\n\nRuBisCO fixes CO2.\n")

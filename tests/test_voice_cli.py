@@ -9,7 +9,7 @@ import pytest
 from profai_cli.core.config import Settings, resolve
 from profai_cli.core.errors import InputError
 from profai_cli.lecture.engines import plan_voice
-from tests.conftest import run_here, run_profai
+from tests.conftest import run_here
 from tests.fakes.openai_server import FakeOpenAI
 
 
@@ -105,15 +105,19 @@ def test_cache_info_and_clear(home: Path) -> None:
     assert "entries: 0" in run_here(["cache", "info"], home).out
 
 
-@pytest.mark.audio
-def test_teaching_again_reuses_the_cached_voice(fake: FakeOpenAI, home: Path, pulse: str) -> None:
-    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q"]
-    assert run_profai(args, home, stdin="n").code == 0
+def test_teaching_again_reuses_the_cached_voice(fake: FakeOpenAI, home: Path) -> None:
+    from tests.fakes.device import on_a_virtual_card
+
+    def teach(*extra: str) -> int:
+        args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "-q", *extra]
+        return run_here(args, home, stdin="n", engines=on_a_virtual_card()).code
+
+    assert teach() == 0
     first = len(fake.requests("/audio/speech"))
     assert first >= 2
-    assert run_profai(args, home, stdin="n").code == 0
+    assert teach() == 0
     assert len(fake.requests("/audio/speech")) == first  # every chunk came from the cache
-    assert run_profai(args + ["--no-cache"], home, stdin="n").code == 0
+    assert teach("--no-cache") == 0
     assert len(fake.requests("/audio/speech")) == 2 * first
 
 

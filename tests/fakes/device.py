@@ -13,11 +13,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from profai_cli.audio.base import PlayedStats
 from profai_cli.ui.bindings import KEY_ACTIONS
+
+if TYPE_CHECKING:
+    from profai_cli.lecture.engines import Engines, VoicePlan
 
 
 class VirtualDevice:
@@ -150,3 +154,17 @@ class ScriptedKeys:
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+
+
+def on_a_virtual_card(speedup: float = 8.0) -> Engines:
+    """profai's own engines (the lecturer and the voice its settings choose: the fake
+    service, in these tests), playing on a new VirtualDevice at the voice's rate each time
+    a device is opened: for the tests that need a teach to play, not what it played."""
+    from dataclasses import replace
+
+    from profai_cli.lecture.engines import Engines
+
+    def device(plan: VoicePlan, settings: object) -> VirtualDevice:
+        return VirtualDevice(sample_rate=plan.sample_rate, speedup=speedup)
+
+    return replace(Engines(), device=device)
