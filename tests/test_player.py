@@ -3,7 +3,7 @@
 profai runs in a pseudo-terminal that is its controlling terminal (as in a real one),
 its notes on stdin and the keys typed through /dev/tty; the loopback fake gives each
 sentence its own tone, so the recording tells what was heard when. What needs no real
-terminal or sound card (left and right, q and resuming) is tested in process, in
+terminal or sound card (left and right, up, q and resuming) is tested in process, in
 tests/test_player_in_process.py, as is the panel on a small terminal (tests/test_panel.py).
 """
 
@@ -29,7 +29,7 @@ LECTURE = (
 # one on a busy machine, where the key can take a few hundred milliseconds to act.
 PER_CHAR = 0.04
 SECONDS = len("Sentence number three is here to be said aloud.") * PER_CHAR
-SPACE, UP = b" ", b"\x1b[A"  # left and right: tests/test_player_in_process.py
+SPACE = b" "  # left, right and up: tests/test_player_in_process.py
 
 pytestmark = pytest.mark.audio
 
@@ -99,32 +99,6 @@ def test_space_pauses_at_once_and_resumes_where_it_stopped(
     # of what it had played: a word is some 300 ms).
     assert before.sounded + after.sounded == pytest.approx(SECONDS, abs=0.08)
     assert session.modes_after == session.modes_before  # the terminal as it was
-
-
-def test_up_speeds_up_the_sentences_after_the_one_being_heard(
-    fake: FakeOpenAI, home: Path, pulse: str
-) -> None:
-    with Recorder() as rec, _session(fake, home) as session:
-        _playing(session, fake, 2)
-        sent = session.send(UP * 5)  # 1.5x
-        assert session.wait_for(b"1.5x", 5)
-        acted = session.seen_at(b"1.5x", sent)
-        time.sleep(3 * SECONDS)
-        session.send(b"q")
-        assert session.wait() == 0
-        audio, marks = rec.stop()
-    assert acted is not None
-    heard = _heard(fake, audio, marks)
-    i = _at(heard, sent)
-    assert heard[i].sounded == pytest.approx(SECONDS, abs=0.05)  # as it was
-    # Every sentence begun after the key acted is said faster (on a busy machine the key
-    # may act after the next sentence has begun: that one is said as it was made).
-    after = [h for h in heard[i + 1 :] if h.start > acted + 0.05][:2]
-    assert after, heard
-    for h in after:
-        assert h.sounded == pytest.approx(SECONDS / 1.5, abs=0.05), h
-    speeds = [r.body.get("speed") for r in fake.requests("/audio/speech")]
-    assert 1.5 in speeds
 
 
 def test_every_silence_is_shown_as_waiting_while_it_lasts(

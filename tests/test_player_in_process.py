@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from profai_cli.core.config import Settings
 from profai_cli.lecture.engines import Engines, VoicePlan
@@ -20,6 +21,7 @@ from profai_cli.tts.base import TTSEngine
 from tests.conftest import Run, run_here
 from tests.fakes.device import ScriptedKeys, VirtualDevice, When
 from tests.fakes.engines import FakeTTS, ScriptedLLM
+from tests.fakes.openai_server import FakeOpenAI
 
 SENTENCES = [
     "The first sentence of the lecture is here.",
@@ -284,3 +286,39 @@ def test_a_checkpoint_after_each_section_replays_the_answer_on_a_wrong_one_in_pr
     second = heard.index(SECOND_QUESTION)
     assert heard[second + 1].startswith("Yes: ")
     assert heard[second + 1 :] == heard[-1:]
+
+
+def test_up_speeds_up_the_sentences_after_the_one_being_heard_in_process(
+    fake: FakeOpenAI, home: Path
+) -> None:
+    """As tests/test_player.py's pty and PulseAudio test of up asserted: five presses
+    are one change to 1.5x, the sentence being heard goes on as it was made, and the
+    sentences after it are said faster (by the service's voice, asked at 1.5)."""
+    from tests.audio_tools import heard_tones
+    from tests.fakes.device import on_a_virtual_card
+
+    words = "one two three four five six".split()
+    fake.knobs.lecture = " ".join(f"Sentence number {w} is here to be said aloud." for w in words)
+    fake.knobs.tts_seconds_per_char = 0.04
+    seconds = len("Sentence number one is here to be said aloud.") * 0.04
+    device = VirtualDevice(sample_rate=24_000)
+    press = seconds + 0.25  # just after the second sentence begins (0.2 s pause)
+    keys = ScriptedKeys(device, [(press, "+"), *[(0.0, "+")] * 4])
+    engines = replace(on_a_virtual_card(), device=lambda plan, settings: device, keys=keys)
+    args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai", "--loudness", "off"]
+    run = run_here(args, home, stdin="notes", engines=engines, terminal=True)
+    assert run.code == 0, run.err
+    heard_at = np.concatenate(device.heard_samples)
+    heard = heard_tones(heard_at, {f: text for text, f in fake.tones().items()}, 24_000)
+    assert [h.text for h in heard] == [
+        f"Sentence number {w} is here to be said aloud." for w in words
+    ]
+    made = {h.text: len(h.text) * 0.04 for h in heard}  # seconds, at 1.0x
+    assert heard[1].sounded == pytest.approx(made[heard[1].text], abs=0.05)  # as it was
+    # The next one is said faster unless a busy machine let it begin before the change
+    # was made (0.25 s after the last press); every one after it is.
+    nxt = heard[2]
+    assert any(nxt.sounded == pytest.approx(made[nxt.text] / x, abs=0.05) for x in (1, 1.5))
+    for h in heard[3:]:
+        assert h.sounded == pytest.approx(made[h.text] / 1.5, abs=0.05), h
+    assert 1.5 in [r.body.get("speed") for r in fake.requests("/audio/speech")]
