@@ -169,7 +169,7 @@ class GroundedLecture:
         made = self._made if request.steers else []
         cut = request.steers[-1].at if request.steers else 0
         again = [m for m in made if m.start < cut]  # steps begun before the steer
-        self._made = list(again)
+        said_now = self._made = list(again)  # this run's own (one a steer ended adds none)
         self.counts = copy.deepcopy(again[-1].counts) if again else Counts()
         outline = parse_outline(request.notes)
         title = narration.plain(outline.title or "")
@@ -212,7 +212,7 @@ class GroundedLecture:
                             text = compose(step, reply, support, holder, title, self.counts)
                     self._count(step, text)
                     text = (turns.say(step, text) if turns is not None else text) + "\n\n"
-                    self._made.append(
+                    said_now.append(
                         _Made(id(step), at, text, copy.deepcopy(self.counts), copy.copy(turns))
                     )
                 spoken.add(text[max(0, said - at) :])  # what is still to be heard
