@@ -180,3 +180,19 @@ def test_each_steer_has_a_key(how: str) -> None:
     from profai_cli.ui.bindings import BINDINGS
 
     assert how in {b.action for b in BINDINGS}
+
+
+def test_a_terminal_without_escape_codes_says_after_which_words_the_lecture_went_anew() -> None:
+    from profai_cli.ui.panel import DumbPanel
+
+    out = io.StringIO()
+    panel = DumbPanel(out)
+    text = "First said sentence. Second said one.\n\nA paragraph never heard.\n\n"
+    panel.append(text)
+    panel.cut(text.index(" Second"))
+    panel.append(" Then what the steer asked for.\n")
+    panel.close()
+    shown = out.getvalue()
+    note = '[Not said: the text after "...First said sentence."; the lecture goes on:]'
+    assert note in shown
+    assert shown.index(note) < shown.index("Then what the steer asked for.")

@@ -92,26 +92,32 @@ class TextOnly:
         pass
 
 
+_RECENT = 2000  # characters a plain panel keeps of what it wrote (the words a cut names)
+
+
 class PlainPanel(TextOnly):
     """Plain text as it arrives: for pipes, files and `| less`."""
 
     def __init__(self, out: IO[str] | None = None) -> None:
         self._out = out or sys.stdout
         self._last = ""
-        self._said = ""  # the lecture's text as written here
+        self._written = 0  # characters of the lecture written here...
+        self._recent = ""  # ... and the last of them
 
     def append(self, text: str) -> None:
         self._out.write(text)
         self._out.flush()
         self._last = text or self._last
-        self._said += text
+        self._written += len(text)
+        self._recent = (self._recent + text)[-_RECENT:]
 
     def cut(self, at: int) -> None:
-        """Text written cannot be taken back: a line says where the lecture went anew."""
-        words = " ".join(self._said[:at].split()[-6:])
-        self._said = self._said[:at]
+        """Text written cannot be taken back: a line says after which words the lecture
+        went on anew (a steer, on a terminal that takes no escape codes)."""
+        before = self._recent[: max(0, len(self._recent) - (self._written - at))]
+        words = " ".join(before.split()[-6:])
         self.append(f'\n\n[Not said: the text after "...{words}"; the lecture goes on:]\n\n')
-        self._said = self._said[:at]
+        self._written, self._recent = at, before
 
     def finish_text(self) -> None:
         if self._last and not self._last.endswith("\n"):
