@@ -102,7 +102,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
 
         await asyncio.to_thread(resolve_device, settings.input_device, "input")
 
-    lecture = parts.lecture(None, notes, dialogue=True)
+    # Without a voice the Lecture only holds the text: its moments are not the run's.
+    lecture = parts.lecture(None, notes, None if voice is not None else Metrics(), dialogue=True)
     events = None
     if options.json:
         from profai_cli.lecture.engines import voice_words
