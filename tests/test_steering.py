@@ -196,3 +196,17 @@ def test_a_terminal_without_escape_codes_says_after_which_words_the_lecture_went
     note = '[Not said: the text after "...First said sentence."; the lecture goes on:]'
     assert note in shown
     assert shown.index(note) < shown.index("Then what the steer asked for.")
+
+
+def test_a_steer_in_the_last_sentence_asks_nothing_more_of_the_lecturer(home: Path) -> None:
+    lecturer = ScriptedLLM([LECTURE], SIMPLER)
+    device = VirtualDevice()
+    keys = ScriptedKeys(device, [(3 * 1.2 + 0.5, "s")])  # mid fourth (last) sentence
+    engines = _engines(lambda: lecturer, _voice(), device, keys)
+    run = run_here(
+        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
+    )
+    assert run.code == 0, run.err
+    assert "nothing is left to steer" in run.err
+    assert _heard(device) == SENTENCES
+    assert lecturer.partials == [""]

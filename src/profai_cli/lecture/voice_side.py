@@ -346,6 +346,8 @@ class VoiceSide:
         chunks = self.lecture.chunks
         if self.steer is None:
             self.env.status.info(self.cannot_steer)
+        elif self.lecture.complete and k >= len(chunks) - 1:
+            self.env.status.info("This is the lecture's last sentence: nothing is left to steer.")
         elif 0 <= k < len(chunks):
             self.env.status.info(f"{STEERED[how]}: the lecturer goes on that way from here.")
             self.steer(how, chunks[k].end)
