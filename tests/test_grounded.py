@@ -37,6 +37,7 @@ class Scripted:
         self.asked: list[str] = []  # the note of each request
         self.attempts: list[int] = []
         self.prompts: list[list[dict[str, str]]] = []
+        self.cancelled = 0  # slow answers stopped before they came
 
     async def generate(
         self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
@@ -50,7 +51,11 @@ class Scripted:
         self.prompts.append(messages)
         for key, seconds in self.slow.items():
             if key in line:
-                await asyncio.sleep(seconds)
+                try:
+                    await asyncio.sleep(seconds)
+                except asyncio.CancelledError:
+                    self.cancelled += 1
+                    raise
         for key, reply in self.script.items():
             if key in line:
                 if isinstance(reply, Exception):
@@ -255,3 +260,40 @@ def test_a_steer_asks_the_model_anew_only_after_it_with_the_steer() -> None:
     assert after.startswith(whole[at:power_end])
     # ... and every sentence of the notes after it is still said.
     all_said(CIRCUITS, whole[:at] + after, teacher)
+
+
+def test_a_late_point_frees_the_model_for_the_next_and_a_closed_lecture_stops_it() -> None:
+    """A point said in the notes' words because its explanation is late does not keep
+    the model busy: the next point is asked at once and its answer comes in time. A
+    lecture closed meanwhile (a steer, q) stops the explanation under way."""
+    slow = "In parallel, each branch"
+    notes = (
+        "# Circuits\n\n## Wiring\n\n"
+        f"{slow} has the same voltage across it, and the currents add up.\n\n"
+        f"{SERIES} through each resistor, and the voltages add up.\n"
+    )
+    model = Scripted({SERIES: SERIES_TRUE, slow: ""}, slow={slow: 60.0})
+    teacher = GroundedLecture(model)
+    begun = asyncio.Event()
+    teacher.wait_for_voice(begun)
+
+    async def run() -> str:
+        begun.set()
+        return await asyncio.wait_for(teacher.complete(LectureRequest(notes=notes)), 30)
+
+    text = asyncio.run(run())
+    assert "the same amount of current" in text  # the next point's answer, in time
+    assert model.cancelled == 1  # the late one's, stopped
+
+    model = Scripted({}, slow={SERIES: 60.0})
+    teacher = GroundedLecture(model)
+
+    async def close_early() -> None:
+        lecture = teacher.stream(LectureRequest(notes=notes))
+        await anext(lecture)
+        while not model.asked:
+            await asyncio.sleep(0.01)
+        await lecture.aclose()  # type: ignore[attr-defined]
+
+    asyncio.run(asyncio.wait_for(close_early(), 10))
+    assert model.cancelled == 1

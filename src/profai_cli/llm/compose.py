@@ -141,6 +141,11 @@ def compose(
     return " ".join(out)
 
 
+def notes_sentences(step: Step) -> int:
+    """How many sentences of the notes a step says in their own words, unexplained."""
+    return len(_markdown_sentences(step))
+
+
 def _markdown_sentences(step: Step) -> list[str]:
     from profai_cli.speech.segmenter import sentence_spans
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
 from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
-from profai_cli.llm.compose import Counts, compose, judge, note_units
+from profai_cli.llm.compose import Counts, compose, judge, note_units, notes_sentences
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
 from profai_cli.notes.outline import parse_outline
 from profai_cli.teaching import dialogue, narration
@@ -43,7 +43,9 @@ SPOKEN_WORDS_PER_SECOND = WORDS_PER_MINUTE / 60
 LEAD_MARGIN = 4.0  # seconds of speech kept ahead of the voice before a late point is skipped
 WORDS_PER_SENTENCE = 15  # of an explanation, for the length asked
 MAX_SENTENCES = 4  # a note's explanation, at most
-STEER_WAIT = 8.0  # seconds the voice may wait for the first point asked for after a steer
+# Seconds the voice may wait for the first point asked for after a steer, at least and at
+# most (the time the model took for one, with room: ``_steer_wait``).
+STEER_WAIT, STEER_WAIT_MOST = 6.0, 12.0
 BIG_NOTES = 200_000  # characters (about 30,000 words, hours of lecture): narrated as said
 
 
@@ -73,6 +75,7 @@ class GroundedLecture:
         self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
         self._big_lecture: NarratedLecture | None = None
         self._made: list[_Made] = []  # the steps of the last lecture made, as said
+        self.took: list[float] = []  # seconds each explanation took the model, in order
 
     async def aclose(self) -> None:
         if self._close is not None:
@@ -186,7 +189,7 @@ class GroundedLecture:
             support = NotesSupport(request.notes)
             holder = Holder(support)
             asks.kept = _counter(support, holder, title)
-        spoken = _Pace(self._begun, grace=STEER_WAIT if steer else 0.0)
+        spoken = _Pace(self._begun, grace=self._steer_wait() if steer else 0.0)
         turns = copy.copy(again[-1].turns) if again else None
         if turns is None and request.style == "dialogue":
             turns = dialogue.Turns()
@@ -202,14 +205,18 @@ class GroundedLecture:
                     text = step.text
                     if id(step) in asks.jobs:
                         reply = await asks.reply(step, spoken.slack())
+                        spoken.waited()
                         if support is None:
                             support = NotesSupport(request.notes)
                             holder = Holder(support)
                         assert holder is not None and step.point is not None
                         if reply is None:
                             self.counts.late += 1
+                            self.counts.notes += notes_sentences(step)
                         else:
                             text = compose(step, reply, support, holder, title, self.counts)
+                    elif step.point is not None:
+                        self.counts.notes += notes_sentences(step)
                     self._count(step, text)
                     text = (turns.say(step, text) if turns is not None else text) + "\n\n"
                     said_now.append(
@@ -220,6 +227,18 @@ class GroundedLecture:
                 yield text
         finally:
             await asks.stop()
+
+    def _steer_wait(self) -> float:
+        """How long the voice waits for the first point after a steer: half as long again
+        as this model took for an explanation (room for the one a steer ended), within
+        bounds: a service's few seconds; a 1.5B model on two cores beside the voice (ten
+        seconds an explanation), or one that has not answered yet, twelve. The listener
+        asked for its words, but not for a long silence: a point later than that is said
+        in the notes' words, as any late point is."""
+        if not self.took:
+            return STEER_WAIT_MOST  # it has not answered yet: how long it takes is unknown
+        took = sorted(self.took[-5:])
+        return min(STEER_WAIT_MOST, max(STEER_WAIT, 1.5 * took[len(took) // 2]))
 
     def _count(self, step: Step, text: str) -> None:
         if step.kind is Kind.SIGNPOST:
@@ -284,6 +303,7 @@ class _Pace:
         self.grace = grace
         self.words = 0
         self.since: float | None = None
+        self._held = False  # the voice may be waiting on the grace
 
     def add(self, text: str) -> None:
         self.words += narration.count_words(text)
@@ -297,7 +317,15 @@ class _Pace:
             self.since = time.monotonic()
         ahead = self.words / SPOKEN_WORDS_PER_SECOND - (time.monotonic() - self.since)
         grace, self.grace = self.grace, 0.0
+        self._held = grace > 0.0 and ahead - LEAD_MARGIN < grace
         return max(grace, ahead - LEAD_MARGIN)
+
+    def waited(self) -> None:
+        """After a wait the grace allowed, the voice has said all that came before it:
+        the text runs ahead of it from now."""
+        if self._held:
+            self._held = False
+            self.words, self.since = 0, time.monotonic()
 
 
 class _Asks:
@@ -346,8 +374,21 @@ class _Asks:
                     if not future.done():
                         future.set_result(None)  # no model works: the lecture stops on it
                     return  # skipped: the voice needed it before it came
+                asking = asyncio.ensure_future(self._ask(step))
                 try:
-                    reply = await self._ask(step)
+                    await asyncio.wait((asking, future), return_when=asyncio.FIRST_COMPLETED)
+                except asyncio.CancelledError:
+                    asking.cancel()  # the lecture stopped (a steer, q): so does the model
+                    await asyncio.gather(asking, return_exceptions=True)
+                    raise
+                if not asking.done():
+                    # Said in the notes' words meanwhile (too late): the model is freed
+                    # for the next point now, not when this one's answer would have come.
+                    asking.cancel()
+                    await asyncio.gather(asking, return_exceptions=True)
+                    return
+                try:
+                    reply = asking.result()
                 except Exception as exc:
                     if not isinstance(exc, ProfaiError):
                         exc = ProfaiError(f"the model's answer could not be read ({exc})")
@@ -389,7 +430,9 @@ class _Asks:
         if replies is not None and (kept := replies.get(model, messages)) is not None:
             return kept
         limit = 60 * self.sentences + 60
+        began = time.monotonic()
         reply = await self.lecture.explainer.generate(messages, max_tokens=limit)
+        self.lecture.took.append(time.monotonic() - began)
         if self.kept is not None and not self.kept(step, reply):
             # Nothing of it held: asked once more, in other words (a different seed). The
             # model runs far ahead of the voice, and a second try kept a sentence for

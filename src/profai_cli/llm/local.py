@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import importlib.util
 import logging
 import os
@@ -204,7 +205,10 @@ class LocalModel:
             return await asyncio.wrap_future(job)
         except asyncio.CancelledError:
             stop.set()
-            concurrent.futures.wait([job], timeout=5)  # a token or two: tens of ms
+            # A token or two (tens of ms), or the rest of a prompt being read: waited for
+            # here, the loop going on meanwhile (the voice plays on after a steer).
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), 5)
             raise
         except (InputError, ModelUnusable):
             raise
