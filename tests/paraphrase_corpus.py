@@ -316,6 +316,13 @@ TRUE: list[tuple[str, str, str, str]] = [
 
 FALSE: list[tuple[str, str, str, str]] = [
     (
+        "bayes",
+        "P(A \\cap B)",
+        "That's the conditional probability of A (red) given B (blue).",
+        "model: labels in brackets the notes do not give (the 1.5B model, asked to go "
+        "deeper; kept before)",
+    ),
+    (
         "photosynthesis",
         "Nearly every food chain",
         "Photosynthesis also helps pull CO2 out of the air, making it central to the carbon "

@@ -39,6 +39,7 @@ from profai_cli.teaching.claim_words import (
 )
 from profai_cli.teaching.claims import NotesSupport, Unit, Verdict, _drawn, _plain
 
+_PARENTHESES = re.compile(r"\(([^()]{1,80})\)")
 # Hedges in kinds: "roughly" keeps "about", "usually" keeps "often".
 _HEDGE_KINDS = {
     "about": "about",
@@ -227,6 +228,11 @@ class Holder:
         symbols = {x for x in s.symbols if x not in _symbols(unit) and x.lower() not in u.words}
         if symbols:
             return f"{sorted(symbols)[0]} is not in that sentence of the notes"
+        for aside in _PARENTHESES.findall(sentence):
+            # An aside in brackets names or labels: "A (red) given B (blue)". Its words
+            # must be the notes', everyday or not.
+            if any(not holds(w, self.support.stems) for w in self.support.features(aside).stems):
+                return f"adds '({aside})', which the notes do not say"
         own = set(u.stems)
         shared = [w for w in s.stems if holds(w, own)]
         if len(set(shared)) < min(2, len(set(s.stems))):
