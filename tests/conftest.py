@@ -347,3 +347,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """llama-cpp-python opens /dev/null twice when imported and never closes it: closed
+    here, so a worker that loaded the local model ends without two ResourceWarnings."""
+    loaded = sys.modules.get("llama_cpp._utils")
+    for name in ("outnull_file", "errnull_file"):
+        stream = getattr(loaded, name, None)
+        if stream is not None:
+            stream.close()
