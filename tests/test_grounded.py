@@ -78,6 +78,20 @@ def all_said(notes: str, text: str, teacher: GroundedLecture) -> None:
     assert len(missing) <= replaced, missing
 
 
+def with_a_voice(notes: str, model: Scripted) -> tuple[str, GroundedLecture]:
+    """The lecture as a live voice would have it (begun: a late point is not waited for),
+    within 30 s."""
+    teacher = GroundedLecture(model)
+    begun = asyncio.Event()
+    teacher.wait_for_voice(begun)
+
+    async def run() -> str:
+        begun.set()
+        return await asyncio.wait_for(teacher.complete(LectureRequest(notes=notes)), 30)
+
+    return asyncio.run(run()), teacher
+
+
 def lecture(notes: str, model: Scripted, **request: object) -> tuple[str, GroundedLecture]:
     teacher = GroundedLecture(model)
     text = asyncio.run(teacher.complete(LectureRequest(notes=notes, **request)))  # type: ignore[arg-type]
@@ -189,15 +203,7 @@ def test_a_live_voice_never_waits_long_for_a_late_explanation() -> None:
     gives way to the notes' own words: a silence is worse than the notes read."""
     notes = f"# Circuits\n\n## Series\n\n{SERIES} through each resistor, and the voltages add up.\n"
     model = Scripted({SERIES: SERIES_TRUE}, slow={SERIES: 60.0})
-    teacher = GroundedLecture(model)
-    begun = asyncio.Event()
-    teacher.wait_for_voice(begun)
-
-    async def run() -> str:
-        begun.set()
-        return await asyncio.wait_for(teacher.complete(LectureRequest(notes=notes)), 30)
-
-    text = asyncio.run(run())
+    text, teacher = with_a_voice(notes, model)
     assert "the same amount of current" not in text
     assert f"{SERIES} through each resistor, and the voltages add up." in text
     assert teacher.report().sentence_kinds["points said before the model was ready"] == 1  # type: ignore[index]
@@ -273,15 +279,7 @@ def test_a_late_point_frees_the_model_for_the_next_and_a_closed_lecture_stops_it
         f"{SERIES} through each resistor, and the voltages add up.\n"
     )
     model = Scripted({SERIES: SERIES_TRUE, slow: ""}, slow={slow: 60.0})
-    teacher = GroundedLecture(model)
-    begun = asyncio.Event()
-    teacher.wait_for_voice(begun)
-
-    async def run() -> str:
-        begun.set()
-        return await asyncio.wait_for(teacher.complete(LectureRequest(notes=notes)), 30)
-
-    text = asyncio.run(run())
+    text, _ = with_a_voice(notes, model)
     assert "the same amount of current" in text  # the next point's answer, in time
     assert model.cancelled == 1  # the late one's, stopped
 

@@ -18,7 +18,7 @@ from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.steering import Cut, End, LectureText, Said
 from profai_cli.service.chat import lecture_messages
 from profai_cli.ui.status import Status
-from tests.conftest import run_here
+from tests.conftest import Run, run_here
 from tests.fakes.device import ScriptedKeys, VirtualDevice
 from tests.fakes.engines import FakeTTS, ScriptedLLM
 from tests.test_player_in_process import LECTURE, SECONDS, SENTENCES, _engines
@@ -40,16 +40,22 @@ def _heard(device: VirtualDevice) -> list[str]:
     return [by_value[v] for v in device.sentences()]
 
 
+def _teach(
+    home: Path, lecturer: ScriptedLLM, script: list[tuple[float, str]], *, explains: bool = True
+) -> tuple[Run, VirtualDevice]:
+    """A teach of LECTURE in process, its keys pressed at places in what was heard."""
+    device = VirtualDevice()
+    keys = ScriptedKeys(device, script)
+    engines = _engines(lambda: lecturer, _voice(), device, keys, explains=explains)
+    args = ["teach", "-", "--loudness", "off"]
+    return run_here(args, home, stdin="notes", engines=engines, terminal=True), device
+
+
 def test_s_drops_what_was_not_heard_and_the_lecture_goes_on_simpler_in_process(
     home: Path,
 ) -> None:
     lecturer = ScriptedLLM([LECTURE], SIMPLER)
-    device = VirtualDevice()
-    keys = ScriptedKeys(device, [(1.5, "s")])  # mid second sentence
-    engines = _engines(lambda: lecturer, _voice(), device, keys)
-    run = run_here(
-        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
-    )
+    run, device = _teach(home, lecturer, [(1.5, "s")])  # mid second sentence
     assert run.code == 0, run.err
     assert "Asked for it more simply" in run.err
     # The second sentence whole, then the new text: nothing written before the steer and
@@ -75,12 +81,7 @@ def test_a_steer_on_the_narrated_lecture_says_it_needs_a_model_and_changes_nothi
     home: Path,
 ) -> None:
     lecturer = ScriptedLLM([LECTURE])
-    device = VirtualDevice()
-    keys = ScriptedKeys(device, [(1.5, "d")])
-    engines = _engines(lambda: lecturer, _voice(), device, keys, explains=False)
-    run = run_here(
-        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
-    )
+    run, device = _teach(home, lecturer, [(1.5, "d")], explains=False)
     assert run.code == 0, run.err
     assert "Steering (s, d, e) needs a model" in run.err
     assert _heard(device) == SENTENCES
@@ -200,12 +201,7 @@ def test_a_terminal_without_escape_codes_says_after_which_words_the_lecture_went
 
 def test_a_steer_in_the_last_sentence_asks_nothing_more_of_the_lecturer(home: Path) -> None:
     lecturer = ScriptedLLM([LECTURE], SIMPLER)
-    device = VirtualDevice()
-    keys = ScriptedKeys(device, [(3 * 1.2 + 0.5, "s")])  # mid fourth (last) sentence
-    engines = _engines(lambda: lecturer, _voice(), device, keys)
-    run = run_here(
-        ["teach", "-", "--loudness", "off"], home, stdin="notes", engines=engines, terminal=True
-    )
+    run, device = _teach(home, lecturer, [(3 * 1.2 + 0.5, "s")])  # mid the last sentence
     assert run.code == 0, run.err
     assert "nothing is left to steer" in run.err
     assert _heard(device) == SENTENCES
