@@ -206,3 +206,17 @@ def test_a_steer_in_the_last_sentence_asks_nothing_more_of_the_lecturer(home: Pa
     assert "nothing is left to steer" in run.err
     assert _heard(device) == SENTENCES
     assert lecturer.partials == [""]
+
+
+def test_a_steered_lecture_stopped_with_q_resumes_as_it_was_said(home: Path) -> None:
+    lecturer = ScriptedLLM([LECTURE], SIMPLER)
+    # s in the second sentence; q in the first of the new ones (each 1 s, 0.2 s apart).
+    run, device = _teach(home, lecturer, [(1.5, "s"), (2.9, "q")])
+    assert run.code == 0, run.err
+    assert _heard(device) == [*SENTENCES[:2], NEW[0]]
+    again = ScriptedLLM()  # the stored lecture is complete: nothing is asked
+    run, device = _teach(home, again, [])
+    assert run.code == 0, run.err
+    assert "Resuming at" in run.err
+    assert _heard(device) == NEW  # from the sentence it stopped in, as it was said
+    assert again.partials == []
