@@ -1,15 +1,14 @@
-"""The lecture's text: read from the LLM (resumed when cut), made safe, shown.
+"""The lecture's text: read from the LLM (resumed when cut), made safe.
 
-Text never waits on audio (the panel runs ahead of the voice); the audio side is the
-``Lecture`` and its ``Playback``.
+Text never waits on audio (the panel runs ahead of the voice): lecture/steering.py puts
+it on the panel and the ``Lecture`` as items; the audio side is the ``Lecture`` and its
+``Playback``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
@@ -18,10 +17,9 @@ from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.llm.base import LLM
 from profai_cli.llm.continuation import continued
-from profai_cli.teaching.narration import count_words
 
 if TYPE_CHECKING:
-    from profai_cli.ui import LecturePanel, Status
+    from profai_cli.ui import Status
 
 # Falling back to one whole request cannot help when the key, model or network is wrong.
 _NO_FALLBACK_STATUS = {401, 403, 404, 429}
@@ -188,29 +186,3 @@ MAX_RESUMES = 3
 
 def _can_fall_back(exc: ServiceError) -> bool:
     return exc.status not in _NO_FALLBACK_STATUS and not exc.unreachable
-
-
-@dataclass
-class TextResult:
-    text: str
-    words: int
-
-
-async def show_lecture(
-    deltas: AsyncGenerator[str, None],
-    panel: LecturePanel,
-    listeners: tuple[Callable[[str], None], ...] = (),
-) -> TextResult:
-    """Put every delta on the panel and hand it to the listeners (the speech chunker)."""
-    parts: list[str] = []
-    try:
-        async with contextlib.aclosing(deltas):
-            async for delta in deltas:
-                parts.append(delta)
-                panel.append(delta)
-                for listener in listeners:
-                    listener(delta)
-    finally:
-        panel.finish_text()
-    text = "".join(parts)
-    return TextResult(text, count_words(text))
