@@ -100,12 +100,13 @@ def test_answer_again_says_the_last_answer_without_asking_again() -> None:
         sink.finish()
         playback = Playback(lecture, device=sink)
         side = VoiceSide(parts, lecture, options, panel, None, 0, answerer, None)  # type: ignore[arg-type]
+        side.playback = playback  # as the side's own playback is, once the voice is ready
         side.player = Player(lecture, playback, sink, on_quit=lambda: None, view=panel)
         sides.append(side)
-        assert not side._again(0, playback, sink)  # nothing to say again yet
-        side._ask("Why tides?", 0, playback, sink)
+        assert not side._again(0)  # nothing to say again yet
+        side._ask("Why tides?", 0)
         await asyncio.gather(*side._answering)
-        assert side._again(1, playback, sink)
+        assert side._again(1)
         await asyncio.gather(*side._answering)
         await lecture.aclose()
 

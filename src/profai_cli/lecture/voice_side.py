@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -227,9 +227,9 @@ class VoiceSide:
             sink,
             on_quit=quit_asked.set,
             view=self.panel,
-            on_question=lambda q, k: self._ask(q, k, playback, sink),
+            on_question=self._ask,
             on_listen=lambda finish: self._listen(finish, player),
-            on_again=lambda k: self._again(k, playback, sink),
+            on_again=self._again,
             on_mark=lambda k: self._mark(k, playback),
             on_next_lecture=self._next(quit_asked) if self.options.course else None,
             on_steer=self._steer,
@@ -274,10 +274,14 @@ class VoiceSide:
     def _listen(self, finish: asyncio.Event, player: Player) -> Callable[[], object]:
         """v: hear one question; the player shows it before it is asked. Gives how to
         stop hearing it (Esc)."""
-        task = asyncio.ensure_future(self._hear(finish, player))
+        return self._aside_task(self._hear(finish, player)).cancel
+
+    def _aside_task(self, work: Coroutine[object, object, None]) -> asyncio.Task[None]:
+        """Work beside the lecture (hearing a question, answering it): stopped with it."""
+        task = asyncio.ensure_future(work)
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
-        return task.cancel
+        return task
 
     async def _hear(self, finish: asyncio.Event, player: Player) -> None:
         from profai_cli.lecture.listening import Ear
@@ -307,25 +311,16 @@ class VoiceSide:
             player.heard(asked.text)
         player.refresh()
 
-    def _ask(
-        self,
-        question: str,
-        back_to: int,
-        playback: Playback,
-        sink: LiveSink,
-        given: str | None = None,
-    ) -> None:
-        task = asyncio.ensure_future(self._answer(question, back_to, playback, sink, given))
-        self._answering.add(task)
-        task.add_done_callback(self._answering.discard)
+    def _ask(self, question: str, back_to: int, given: str | None = None) -> None:
+        self._aside_task(self._answer(question, back_to, given))
 
-    def _again(self, back_to: int, playback: Playback, sink: LiveSink) -> bool:
+    def _again(self, back_to: int) -> bool:
         """A: the last answer said again, from what it said (nothing asked again)."""
         if self._last_answer is None:
             self.env.status.info("No answer to say again yet: a asks a question.")
             return False
         question, answer = self._last_answer
-        self._ask(question, back_to, playback, sink, given=answer)
+        self._ask(question, back_to, given=answer)
         return True
 
     def _mark(self, k: int, playback: Playback) -> None:
@@ -359,17 +354,12 @@ class VoiceSide:
 
         return go_on
 
-    async def _answer(
-        self,
-        question: str,
-        back_to: int,
-        playback: Playback,
-        sink: LiveSink,
-        given: str | None = None,
-    ) -> None:
+    async def _answer(self, question: str, back_to: int, given: str | None = None) -> None:
         """The answer on the panel and in the voice, then the lecture from ``back_to``
         (``given``: an answer already made, said again)."""
-        assert self.player is not None
+        playback = self.playback
+        assert self.player is not None and playback is not None and playback.live is not None
+        sink = playback.live
         status = self.env.status
         chunks = self.lecture.chunks
         said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
