@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +12,7 @@ from profai_cli.notes.formats import Kind, detect
 from profai_cli.notes.ingest import natural_key, notes_files, read_notes
 from tests import documents
 from tests.conftest import Run, run_here, run_profai
+from tests.fakes.serving import serving
 
 pytest.importorskip("pdfminer")
 
@@ -152,10 +152,8 @@ def site() -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_a_web_page_is_fetched_and_only_its_main_content_taught(home: Path, site: str) -> None:

@@ -9,7 +9,6 @@ import io
 import json
 import signal
 import subprocess
-import threading
 import time
 import zipfile
 import zlib
@@ -22,6 +21,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, PROFAI, clean_env, run_here
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.serving import serving
 
 NOTES = "# Tides\n\nThe moon pulls the sea. Tides rise twice a day.\n"
 
@@ -180,13 +180,8 @@ def _page_server(mode: str) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     server.mode = mode  # type: ignore[attr-defined]
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize(

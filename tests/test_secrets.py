@@ -4,7 +4,6 @@ host only, and is found in no output and no file profai writes (crash logs inclu
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ import pytest
 
 from tests.conftest import Run, run_here
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.serving import serving
 
 SECRET = "s3cretPassw0rd"
 NOTES = "# Tides\n\nThe moon pulls the sea. Tides rise twice a day.\n"
@@ -56,12 +56,8 @@ def _server(redirect_to: str = "") -> Iterator[tuple[str, list[str | None]]]:
     server.seen = []  # type: ignore[attr-defined]
     server.redirect_to = redirect_to  # type: ignore[attr-defined]
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         yield f"127.0.0.1:{server.server_address[1]}", server.seen  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_redirect_to_another_host_gets_no_credentials(home: Path) -> None:

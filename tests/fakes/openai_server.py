@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from tests.fakes.serving import POLL_SECONDS
+
 PCM_RATE = 24_000
 TONE_BASE_HZ = 300.0
 TONE_STEP_HZ = 80.0
@@ -96,7 +98,9 @@ class FakeOpenAI:
         self._faults_served: dict[str, int] = {}
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
