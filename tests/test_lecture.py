@@ -140,6 +140,27 @@ def test_a_sentence_the_voice_cannot_say_is_said_by_the_stand_in_as_loud() -> No
     assert said.getvalue().count("the offline voice said that sentence") == 1
 
 
+def test_a_sentence_redone_while_its_reader_was_away_is_read_again_not_lost() -> None:
+    """The voice's answer failed its check after a part of it was read; the stand-in said
+    the whole sentence before the reader came back. The reader is told to start again
+    (and so gets the stand-in's sentence), not that the audio is done."""
+    from profai_cli.lecture.lecture import AudioRedone, ChunkAudio
+
+    async def run() -> list[int]:
+        audio = ChunkAudio()
+        audio.add(np.full(10, 1, np.int16))
+        reader = audio.frames()
+        assert (await anext(reader))[0] == 1  # the reader is away with the bad part
+        audio.restart()
+        audio.add(np.full(10, 2, np.int16))  # the stand-in's, whole
+        audio.finish()
+        with pytest.raises(AudioRedone):
+            await anext(reader)
+        return [int(part[0]) async for part in audio.frames()]
+
+    assert asyncio.run(run()) == [2]
+
+
 def test_without_a_stand_in_the_voice_stops_and_says_so() -> None:
     chunks = segment(TEXT)
 

@@ -85,11 +85,13 @@ class ChunkAudio:
         when the audio starts again (read it again from the start)."""
         i, generation = 0, self.generation
         while True:
-            if self.generation != generation:
-                raise AudioRedone
             while i < len(self.parts) and self.generation == generation:
                 yield self.parts[i]
                 i += 1
+            # Checked after the yields too: a restart and the stand-in's whole sentence can
+            # both come while a reader is away, and then the audio is done, but not this.
+            if self.generation != generation:
+                raise AudioRedone
             if self.done:
                 if self.error is not None:
                     raise self.error
