@@ -351,7 +351,7 @@ async def within(work: Awaitable[T], seconds: float) -> T:
     return await asyncio.wait_for(work, seconds)  # pragma: no cover
 
 
-async def idle_limited(stream: Any, seconds: float) -> AsyncIterator[Any]:
+async def idle_limited(stream: Any, seconds: float) -> AsyncGenerator[Any, None]:
     """The stream's items; TimeoutError when none comes for `seconds`.
 
     asyncio.timeout around each item, not wait_for: on Python 3.11 wait_for can swallow

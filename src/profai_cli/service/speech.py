@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.core.errors import ServiceError, TTSError
@@ -132,12 +133,17 @@ class OpenAITTS:
 
         for piece in split_for_limit(text, MAX_INPUT):
             answer = SpeechAnswer(piece, self.speed, PCM_RATE, self.base_url)
+            # Closed here, whatever ends the reading (a bad answer, a cancel): left to the
+            # garbage collector, the open HTTP stream was closed later, in whatever thread
+            # collected it, and asyncio reported it there.
             try:
-                async for item in idle_limited(self._bytes(piece), self.idle_timeout):
-                    if isinstance(item, early.Head):
-                        answer.begin(item.content_type, item.content_length)
-                    elif (frames := answer.feed(item)) is not None:
-                        yield frames
+                async with aclosing(self._bytes(piece)) as sent:
+                    async with aclosing(idle_limited(sent, self.idle_timeout)) as items:
+                        async for item in items:
+                            if isinstance(item, early.Head):
+                                answer.begin(item.content_type, item.content_length)
+                            elif (frames := answer.feed(item)) is not None:
+                                yield frames
             except TimeoutError:
                 raise TTSError(
                     f"voice: {self.base_url} sent no audio for {self.idle_timeout:g} s; "
@@ -147,7 +153,7 @@ class OpenAITTS:
             if (decoded := answer.end()) is not None:
                 yield decoded
 
-    async def _bytes(self, text: str) -> AsyncIterator[bytes | early.Head]:
+    async def _bytes(self, text: str) -> AsyncGenerator[bytes | early.Head, None]:
         """The answer's headers (one Head), then its bytes as they come."""
         kwargs: dict[str, Any] = {
             "model": self.model,
