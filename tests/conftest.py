@@ -238,6 +238,14 @@ async def loop_ticks_during(work: Any, period: float = 0.005) -> int:
     return ticks
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers more than cores: many tests wait on real time (the sound card's
+    recordings, the timeouts and retries they check), and the cores are kept busy
+    meanwhile. The suite on two cores: 234 s with two workers, 194 s with three, 166 s
+    with four (and the model served with one thread)."""
+    return len(os.sched_getaffinity(0)) + 2
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (two workers), tests that play through the null sink run on one
@@ -307,9 +315,12 @@ def served_model() -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"profai-model-{port}.log", "wb")
+    # One thread: llama.cpp's threads wait for each other spinning, so two threads beside
+    # the other test workers took twice the CPU for the same words (the lecture test: 114
+    # s with two, 85 s with one, in a suite of four workers on two cores).
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--n_threads_batch", "2"],
+         "--port", str(port), "--n_ctx", "4096", "--n_threads", "1", "--n_threads_batch", "1"],
         stdout=log,
         stderr=subprocess.STDOUT,
         preexec_fn=_die_with_parent,
