@@ -154,7 +154,7 @@ def test_the_status_line_never_tears_the_panel_on_a_small_terminal(
     fake.knobs.tokens_per_second = 400
     fake.knobs.tts_seconds_per_char = 0.005  # a quick voice, yet long enough to be speech
     fake.knobs.tts_min_seconds = 0.05
-    device = VirtualDevice(sample_rate=24_000)
+    device = VirtualDevice(sample_rate=24_000, speedup=16)
     engines = replace(
         Engines(),
         plan=lambda settings: VoicePlan("openai", 24_000, "", "the fake's voice"),
