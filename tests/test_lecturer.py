@@ -247,3 +247,25 @@ def test_a_model_that_crashes_this_cpu_is_left_out_and_the_lecture_goes_on(home:
     assert r.code == 0, r.err
     assert "the local model crashes on this CPU" in r.err
     assert judge((EXAMPLES / "photosynthesis.md").read_text(), r.out, 5) == []
+
+
+def test_a_lecturer_registered_by_name_is_a_choice_and_is_what_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new backend is its module and one register call: --llm's choices (the flag, the
+    environment, the config file) are the names registered, and the name chosen runs."""
+    from profai_cli.core import config
+    from profai_cli.core.errors import InputError
+    from profai_cli.lecture import lecturers
+    from profai_cli.llm.notes_lecturer import NarratedLecture
+
+    monkeypatch.setattr(config, "CHOICES", dict(config.CHOICES))
+    monkeypatch.setattr(lecturers, "BACKENDS", dict(lecturers.BACKENDS))
+    with pytest.raises(InputError, match="must be one of auto, openai, local, none"):
+        config.resolve({}, {"PROFAI_LLM": "echo"}, {})
+    echo = lecturers.Chosen(NarratedLecture(None, "an echo"), "Echoing.", explains=False)
+    lecturers.register(lecturers.Backend("echo", lambda settings, auto: echo), auto=False)
+    settings, origin = config.resolve({}, {"PROFAI_LLM": "echo"}, {})
+    assert origin["llm"] == "env PROFAI_LLM"
+    assert lecturers.select_llm(settings) is echo
+    assert lecturers.AUTO_ORDER[-1] == "none"  # not tried by auto: it was not asked to be

@@ -3,9 +3,9 @@
 Each group is a list of parameters that ``@takes(...)`` adds to a command's signature,
 so teach, export and ask share one declaration of each option. Defaults shown in the
 help are read from the one place defaults live (config's ``Settings``), so the help
-cannot disagree with what runs; the choices are those config checks, as enums that
-Typer shows and completes. Nothing heavier than typer and config is imported: this runs
-for ``--help``.
+cannot disagree with what runs; the choices are those config checks (--llm's: the
+lecturers registered), as enums that Typer shows and completes. Nothing heavier than
+typer, config and the lecturers' registry is imported: this runs for ``--help``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import typer
 from typer._types import TyperChoice
 
 from profai_cli.core.config import CHOICES, RANGES, Settings
+from profai_cli.lecture import lecturers  # noqa: F401  (its backends are --llm's choices)
 
 _DEFAULTS = Settings()
 

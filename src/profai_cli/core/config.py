@@ -68,13 +68,20 @@ _ENV_ALIASES: dict[str, tuple[str, ...]] = {
     "base_url": ("OPENAI_BASE_URL",),
 }
 _SECRET = {"api_key"}
-CHOICES = {
+CHOICES: dict[str, tuple[str, ...]] = {
     "level": LEVELS,
-    "llm": ("auto", "openai", "local", "none"),
+    "llm": ("auto",),  # and each lecturer that registers a name (lecture/lecturers.py)
     "tts": ("auto", "openai", "piper", "none"),
     "stt": ("auto", "openai", "pocketsphinx", "none"),
     "style": ("lecture", "dialogue"),
 }
+
+
+def add_choice(setting: str, value: str) -> None:
+    """One more value a setting takes: how a backend, registered in a layer above this
+    one, becomes a choice every source is checked against (flags, environment, file)."""
+    if value not in CHOICES[setting]:
+        CHOICES[setting] = (*CHOICES[setting], value)
 
 
 # The longest a text setting may be (a focus is a phrase, not a document).

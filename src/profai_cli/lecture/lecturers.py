@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from profai_cli.core.config import OPENAI_DEFAULT_URL
+from profai_cli.core.config import OPENAI_DEFAULT_URL, add_choice
 from profai_cli.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -41,10 +41,14 @@ BACKENDS: dict[str, Backend] = {}
 AUTO_ORDER: list[str] = []  # what ``--llm auto`` tries, first to last
 
 
-def register(backend: Backend, *, auto: bool = True) -> None:
+def register(backend: Backend, *, auto: bool = True, named: bool = True) -> None:
+    """``auto``: ``--llm auto`` tries it, in the order registered; ``named``: it is a
+    choice of ``--llm`` (and of PROFAI_LLM and the config file)."""
     BACKENDS[backend.name] = backend
     if auto:
         AUTO_ORDER.append(backend.name)
+    if named:
+        add_choice("llm", backend.name)
 
 
 def select_llm(settings: Settings) -> Chosen:
@@ -172,6 +176,6 @@ def held_to_notes(chat: OpenAIChat, settings: Settings, parallel: int) -> LLM:
 
 
 register(Backend("openai", _service))
-register(Backend("server", _found_server))  # only found by auto: --base-url names one
+register(Backend("server", _found_server), named=False)  # --base-url names a server
 register(Backend("local", _built_in))
 register(Backend("none", _narrated))
