@@ -142,8 +142,8 @@ class EarlyRequest(Generic[T]):
     def _run(self) -> None:
         parts = urllib.parse.urlsplit(self.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn: http.client.HTTPConnection | None = None
         try:
-            conn: http.client.HTTPConnection
             if parts.scheme == "https":
                 conn = http.client.HTTPSConnection(
                     parts.hostname or "",
@@ -155,6 +155,9 @@ class EarlyRequest(Generic[T]):
                 conn = http.client.HTTPConnection(
                     parts.hostname or "", parts.port, timeout=self._connect_timeout
                 )
+            # Never opened again behind close()'s back: a request on a closed connection
+            # would open a new socket that nothing then closes.
+            conn.auto_open = 0
             self._conn = conn
             conn.connect()
             if conn.sock is not None:
@@ -185,6 +188,8 @@ class EarlyRequest(Generic[T]):
                 wake = self._wake
             _call(wake)
             self.close()
+            if conn is not None:
+                conn.close()  # closed by close() already, unless it came before the line above
 
     def _put(self, item: T) -> None:
         with self._lock:
