@@ -89,6 +89,7 @@ def test_the_model_in_process_teaches_and_ctrl_c_stops_it_at_once(home: Path) ->
     _, err = proc.communicate(timeout=30)
     took = time.monotonic() - sent
     assert proc.returncode == 130, err.decode()[-500:]
-    # At once, not at the end of a 30-minute lecture's explanations (on an idle machine,
-    # well under a second: the model stops at its next token).
-    assert took < 8, f"{took:.2f} s from Ctrl-C to exit"
+    # At once, not at the end of a 30-minute lecture's explanations: on an idle machine
+    # well under a second (the model stops at its next token); beside three other test
+    # workers on two cores, a model still loading took 8.5 s to see it.
+    assert took < 20, f"{took:.2f} s from Ctrl-C to exit"
