@@ -343,6 +343,46 @@ def test_back_replays_the_previous_sentence_from_memory_with_no_new_request() ->
     assert sorted(tts.requests) == sorted(c.text for c in chunks)  # each made once
 
 
+def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_heard() -> None:
+    """One owner of where the listener is: asked in the third sentence, the place is the
+    third while the answer is awaited and said (the lecture's clock waits), and stays
+    there once the lecture is heard again; a move drops an answer under way."""
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values.get(text, 9000), dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+    places = []
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(2) + 20  # type: ignore[operator]  # in the 3rd
+        aside = Lecture(tts, Metrics(), playback.lecture.status)
+        playback.insert(aside, then=2)
+        places.append(playback.place())  # awaited
+        aside.add_text("An answer is said here.")
+        aside.end_text()
+        await _written(playback)
+        sink.position = sink.discards[-1] + 10
+        places.append(playback.place())  # said
+        sink.position = playback.chunk_start(2) + 10  # type: ignore[operator]
+        places.append(playback.place())  # the lecture again
+        again = Lecture(tts, Metrics(), playback.lecture.status)
+        playback.insert(again, then=2)
+        playback.go(0)
+        places.append(playback.place())  # moved meanwhile
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    assert [(p.chunk, p.answering, p.in_aside) for p in places] == [
+        (2, True, False),
+        (2, True, True),
+        (2, False, False),
+        (0, False, False),
+    ]
+    assert playback.heard_seconds(2, in_answer=True) == playback.seconds_before(2)
+
+
 def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
     chunks, values = _values(SENTENCES)
     tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))

@@ -139,7 +139,6 @@ class Checkpoints:
 
     async def _check(self, question: Question, first: int, k: int) -> None:
         await self.sink.played()  # the section heard to its end first
-        self.player.aside_at = k - 1
         self.panel.begin_aside(question.text, checkpoint=True)
         try:
             # The line opens as the question is said: typing may start at once, and the
@@ -174,7 +173,6 @@ class Checkpoints:
                 await self.playback.replay(first + j)
                 await self.sink.played()
         finally:
-            self.player.aside_at = None
             self.panel.end_aside()
 
     async def _say(self, text: str) -> None:

@@ -2,8 +2,10 @@
 
 Each chunk's frames go to the sink as soon as the voice has them (nothing waits for a
 whole sentence), faded at the edges, followed by its pause as silence (shorter when the
-voice is faster). The timeline of where each chunk starts in the sink is what tells the
-player which sentence is being heard.
+voice is faster). The timeline of where each chunk starts in the sink is the one owner of
+where the listener is (``place``): the sentence heard, the one asked for and coming, the
+one an answer or a checkpoint goes back to. The player, the saved place and the stats
+read it there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import LiveSink, Sink
@@ -25,7 +28,22 @@ if TYPE_CHECKING:
     from profai_cli.core.config import Settings
 
 
-ASIDE = -1  # the timeline's index for an answer's chunks
+@dataclass(frozen=True)
+class Place:
+    """Where the listener is in the lecture."""
+
+    chunk: int = 0  # the sentence heard, asked for and coming, or gone back to after an aside
+    heard: bool = False  # anything heard yet (else ``chunk`` is 0: where it will start)
+    in_aside: bool = False  # an aside's own audio is heard now: the lecture's clock waits
+    answering: bool = False  # a question's answer is awaited or said (until the lecture again)
+    checkpoint: bool = False  # a checkpoint is asking about the section before ``chunk``
+
+
+@dataclass
+class _Answer:
+    aside: Lecture
+    back_to: int  # the sentence the lecture goes on from
+    end: int | None = None  # where its audio ends in the sink, once written
 
 
 class Playback:
@@ -66,10 +84,14 @@ class Playback:
         self.says_failure = True
         self.durations: dict[int, float] = {}  # seconds of each chunk written, pause included
         self._starts: list[int] = []  # where each written chunk starts in the sink...
-        self._indexes: list[int] = []  # ... and which chunk it is
+        self._indexes: list[int] = []  # ... which sentence it is, or an aside stands for...
+        self._asides: list[bool] = []  # ... and whether it is an aside's
         self._writer: asyncio.Task[None] | None = None
         self._restart_at: int | None = None
         self._aside: Lecture | None = None  # an answer to say before going on
+        self._answer: _Answer | None = None  # a question's answer, until it has been heard
+        self._checkpoint: int | None = None  # a checkpoint asks about the sentences before
+        self._target: tuple[int, int] | None = None  # (a sentence asked for, where it begins)
         # (chunk, seconds before it) known from a saved place: a resumed lecture's clock
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
@@ -141,6 +163,13 @@ class Playback:
         """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
         self.seek(then)
         self._aside = aside
+        self._answer = _Answer(aside, then)
+
+    def go(self, k: int) -> None:
+        """The listener's move: sentence k next (the place says k until it is heard)."""
+        k = max(0, k)
+        self.seek(k)
+        self._target = (k, self.samples)
 
     def seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
@@ -148,14 +177,35 @@ class Playback:
         if self._writer is None or self.live is None:
             return  # a file has no "now" to move
         self._restart_at = self.writing = max(0, k)
-        self._aside = None  # a move during an answer drops the rest of it
+        self._aside = self._answer = None  # a move during an answer drops the rest of it
         self._writer.cancel()
         heard = self.heard_position()
         cut = heard if keep is None else max(heard, keep)
         self.live.discard_after(cut)
         self.samples = self.live.written
         i = bisect.bisect_right(self._starts, self.samples - 1)
-        del self._starts[i:], self._indexes[i:]
+        del self._starts[i:], self._indexes[i:], self._asides[i:]
+
+    def place(self) -> Place:
+        """Where the listener is now (what has arrived since the last look is taken in:
+        a move asked for is heard, an answer was heard to its end)."""
+        at = self.heard_position()
+        if self._target is not None and at > self._target[1]:
+            self._target = None
+        answer = self._answer
+        if answer is not None and answer.end is not None and at >= answer.end:
+            self._answer = answer = None
+        i = bisect.bisect_right(self._starts, at) - 1
+        in_aside = i >= 0 and self._asides[i]
+        if self._target is not None:
+            chunk, heard = self._target[0], True
+        elif answer is not None:
+            chunk, heard = answer.back_to, True
+        elif self._checkpoint is not None:
+            chunk, heard = self._checkpoint, True
+        else:
+            chunk, heard = (self._indexes[i], True) if i >= 0 else (0, False)
+        return Place(chunk, heard, in_aside, answer is not None, self._checkpoint is not None)
 
     def _cut_from(self, k: int) -> None:
         """The lecture was cut before chunk k (a steer): what was written of k and after
@@ -170,15 +220,16 @@ class Playback:
         return self.live.heard() if self.live is not None else self.samples
 
     def heard_chunk(self) -> int | None:
-        """The chunk being heard now (None before the first; ASIDE in an answer)."""
+        """The lecture's chunk whose own audio is heard now (None: nothing of it yet, or
+        an aside's)."""
         i = bisect.bisect_right(self._starts, self.heard_position()) - 1
-        return self._indexes[i] if i >= 0 else None
+        return self._indexes[i] if i >= 0 and not self._asides[i] else None
 
     def chunk_start(self, k: int) -> int | None:
         """Where chunk k's audio was last written in the sink."""
-        for start, index in zip(reversed(self._starts), reversed(self._indexes), strict=True):
-            if index == k:
-                return start
+        for i in range(len(self._starts) - 1, -1, -1):
+            if self._indexes[i] == k and not self._asides[i]:
+                return self._starts[i]
         return None
 
     def seconds_before(self, k: int) -> float:
@@ -224,7 +275,7 @@ class Playback:
     def chunk_end(self, k: int) -> int | None:
         """Where chunk k's audio (and pause) ends in the sink; None while being written."""
         for i in range(len(self._indexes) - 1, -1, -1):
-            if self._indexes[i] == k:
+            if self._indexes[i] == k and not self._asides[i]:
                 if i + 1 < len(self._starts):
                     return self._starts[i + 1]
                 return self.samples if self.writing > k else None
@@ -242,8 +293,7 @@ class Playback:
 
     async def silence(self, seconds: float) -> None:
         """Write ``seconds`` of silence now (time to answer a checkpoint in)."""
-        self._starts.append(self.samples)
-        self._indexes.append(ASIDE)
+        self._mark_start(self._stands_for(), aside=True)
         quiet = _silence(int(self.rate * seconds))
         await self.sink.write(quiet)
         self.samples += len(quiet)
@@ -257,12 +307,14 @@ class Playback:
     async def _write_from(self, k: int, until_heard: bool, aside: Lecture | None = None) -> None:
         if aside is not None:
             await self.say(aside)
+            if self._answer is not None and self._answer.aside is aside:
+                self._answer.end = self.samples
             if self.failed is not None:
                 return
         first = k
         while (chunk := await self.lecture.chunk(k)) is not None:
             if self.before_section is not None and k > first and chunk.kind is ChunkKind.HEADING:
-                await self.before_section(k)
+                await self._checkpoint_before(k)
                 if self.failed is not None:
                     return
             self.writing = k
@@ -272,17 +324,36 @@ class Playback:
                 return  # the voice is gone: the text goes on without it
             k += 1
         if self.before_section is not None and k > first and self.lecture.complete:
-            await self.before_section(k)
+            await self._checkpoint_before(k)
         self.writing = k
         if until_heard and self.live is not None:
             await self.live.played()
+
+    async def _checkpoint_before(self, k: int) -> None:
+        """The section before chunk k is asked about: the place stays at its last sentence."""
+        assert self.before_section is not None
+        self._checkpoint = k - 1
+        try:
+            await self.before_section(k)
+        finally:
+            self._checkpoint = None
+
+    def _stands_for(self) -> int:
+        """The lecture's sentence an aside written now stands for in the timeline."""
+        if self._answer is not None:
+            return self._answer.back_to
+        return self._checkpoint if self._checkpoint is not None else max(0, self.writing - 1)
+
+    def _mark_start(self, index: int, *, aside: bool) -> None:
+        self._starts.append(self.samples)
+        self._indexes.append(index)
+        self._asides.append(aside)
 
     async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
         fader = _EdgeFader(self.rate)
         start = self.samples
         aside = source is not self.lecture
-        self._starts.append(start)
-        self._indexes.append(ASIDE if aside else chunk.index)
+        self._mark_start(self._stands_for() if aside else chunk.index, aside=aside)
         frames = source.audio(chunk.index).frames()
         level = self.leveller
         said: list[np.ndarray] = []

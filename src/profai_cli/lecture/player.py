@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.lecture.lecture import Lecture
-from profai_cli.lecture.playback import ASIDE, Playback
+from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.status_line import (
     MARKS,
     MARKS_PLAIN,
@@ -92,17 +92,12 @@ class Player:
         self._stop_hearing: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
         self._was_paused = False
-        self.answering: int | None = None  # the sentence to go on from after an answer
-        self._heard_aside = False
         self.help = False
         self.quitting = False
-        self._target: int | None = None  # a sentence asked for and not heard yet...
-        self._target_at = 0  # ... and where in the sink it begins
         self._settling: asyncio.TimerHandle | None = None  # a speed change to be made
         # A checkpoint's line: (what it asks, who gets the answer, a single key answers).
         self._prompt: tuple[str, Callable[[str | None], None], bool] | None = None
         self._typed = ""  # the checkpoint's answer so far
-        self.aside_at: int | None = None  # the sentence a checkpoint goes on from
         # The sentence's words: (sentence, timed by the voice), their times.
         self._times: tuple[tuple[int, bool], list[tuple[int, int, float]]] | None = None
 
@@ -110,7 +105,6 @@ class Player:
 
     def key(self, name: str, char: str = "") -> None:
         """One key pressed (names from profai_cli.ui.keys)."""
-        self._observe()
         if self._prompt is not None:
             self._answer(name, char)
             self.refresh()
@@ -160,12 +154,13 @@ class Player:
 
     def steer(self, how: str) -> None:
         """s, d, e: the lecturer goes on as asked after the sentence being heard."""
-        if self.on_steer is not None and self.answering is None and self.aside_at is None:
-            self.on_steer(how, self.current())  # not in an answer or a checkpoint
+        place = self.playback.place()
+        if self.on_steer is not None and not place.answering and not place.checkpoint:
+            self.on_steer(how, place.chunk)  # not in an answer or a checkpoint
 
     def ask(self) -> None:
         """Raise a hand: the voice pauses and a question line opens."""
-        if self.on_question is None or self.answering is not None:
+        if self.on_question is None or self.playback.place().answering:
             return
         self._was_paused = self.sink.paused
         self.sink.pause()
@@ -173,7 +168,7 @@ class Player:
 
     def listen(self) -> None:
         """Ask by voice: the voice pauses and the microphone opens for one question."""
-        if self.on_listen is None or self.answering is not None:
+        if self.on_listen is None or self.playback.place().answering:
             return
         self._was_paused = self.sink.paused
         self.sink.pause()
@@ -250,10 +245,8 @@ class Player:
             self.asking += char
 
     def _ask_now(self, question: str) -> None:
-        back_to = self.current()
-        self.answering = back_to
         assert self.on_question is not None
-        self.on_question(question, back_to)
+        self.on_question(question, self.current())
 
     def section(self, step: int) -> None:
         """[ : back to the start of this section (the one before, when just begun); ] :
@@ -276,11 +269,9 @@ class Player:
     def answer_again(self) -> None:
         """A: the last answer said again (the question and its answer in their box), then
         the lecture from the sentence it was in."""
-        if self.on_again is None or self.answering is not None:
+        if self.on_again is None or self.playback.place().answering:
             return
-        back_to = self.current()
-        if self.on_again(back_to):
-            self.answering = back_to
+        self.on_again(self.current())
 
     def bookmark(self) -> None:
         """b: this sentence kept as a bookmark, with the lecture."""
@@ -293,10 +284,6 @@ class Player:
             self.quitting = True
             self.on_next_lecture()
 
-    def answered(self) -> None:
-        """The answer has been said (or given up): the lecture goes on."""
-        self.answering = None
-
     def toggle_pause(self) -> None:
         if self.sink.paused:
             self.sink.resume()
@@ -304,27 +291,9 @@ class Player:
             self.sink.pause()
 
     def current(self) -> int:
-        """The sentence being heard, or the one asked for and coming (a query: what
-        changes as the voice moves on is followed in ``_observe``)."""
-        if self._target is not None and self.playback.heard_position() <= self._target_at:
-            return self._target  # what is heard now was written before the move
-        heard = self.playback.heard_chunk()
-        if heard == ASIDE:
-            if self.answering is not None:
-                return self.answering
-            return self.aside_at if self.aside_at is not None else 0
-        return 0 if heard is None else heard
-
-    def _observe(self) -> None:
-        """Follow the voice before a key or a redraw: a move asked for has arrived, an
-        answer has been said and the lecture is heard again."""
-        if self._target is not None and self.playback.heard_position() > self._target_at:
-            self._target = None
-        if self.playback.heard_chunk() == ASIDE:
-            self._heard_aside = True
-        elif self._heard_aside:
-            self._heard_aside = False
-            self.answering = None
+        """The sentence being heard, the one asked for and coming, or the one an answer
+        or a checkpoint goes back to (the playback's place)."""
+        return self.playback.place().chunk
 
     def back(self) -> None:
         self.go(self.current() - 1)
@@ -338,11 +307,7 @@ class Player:
         self.go(self.current())
 
     def go(self, k: int) -> None:
-        k = max(0, k)
-        self.answering = None  # a move drops the rest of an answer
-        self.playback.seek(k)
-        self._target = k
-        self._target_at = self.playback.samples  # where the sentence asked for will begin
+        self.playback.go(k)  # a move drops the rest of an answer
 
     def change_speed(self, step: float) -> None:
         """A new speed from the next sentence on. Presses in quick succession are one
@@ -397,16 +362,16 @@ class Player:
         if self.lecture.ended and self.playback.writing >= n and k >= n - 1:
             if self.sink.heard() >= self.playback.samples:
                 return "done"  # all of it written, and all of it heard
+        answering = self.playback.place().answering
         if started and (dry is None or time.monotonic() - dry < WAITING_SHOWN_AFTER):
-            return "answering" if self.answering is not None else "playing"
-        if self.answering is not None:
+            return "answering" if answering else "playing"
+        if answering:
             return "waiting for the answer"
         if k + 1 < len(self.lecture.chunks) or (k < len(self.lecture.chunks) and not started):
             return "waiting for the voice"
         return "waiting for the lecturer"
 
     def refresh(self) -> None:
-        self._observe()
         if self.view is None:
             return
         plain = self.view.plain
@@ -490,6 +455,5 @@ class Player:
 
     def times(self, k: int) -> tuple[float, float]:
         """(seconds into the lecture where the voice is, seconds of audio made so far)."""
-        return self.playback.heard_seconds(k, in_answer=self._heard_aside), (
-            self.playback.made_until()
-        )
+        in_aside = self.playback.place().in_aside
+        return self.playback.heard_seconds(k, in_answer=in_aside), self.playback.made_until()

@@ -15,7 +15,7 @@ from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture import store
 from profai_cli.lecture.lecture import Lecture, is_fatal
 from profai_cli.lecture.metrics import Metrics
-from profai_cli.lecture.playback import ASIDE, Playback
+from profai_cli.lecture.playback import Playback
 
 if TYPE_CHECKING:
     from profai_cli.audio.base import LiveSink
@@ -191,22 +191,17 @@ class VoiceSide:
         """How many of the lecture's sentences the listener got to (all, at its end)."""
         if self.finished:
             return len(self.lecture.chunks)
-        k = playback.heard_chunk()
-        if k == ASIDE:
-            k = self.player.answering if self.player is not None else None
-        return 0 if k is None else k + 1
+        place = playback.place()
+        return place.chunk + 1 if place.heard else 0
 
     def _heard_seconds(self, playback: Playback) -> float:
         """How far the listener got: all of it, or up to where they stopped."""
         if self.finished:
             return playback.seconds_before(len(self.lecture.chunks))
-        k = playback.heard_chunk()
-        if k is None:
+        place = playback.place()
+        if not place.heard:
             return 0.0
-        if k == ASIDE:  # stopped in an answer: at the sentence it goes back to
-            answering = self.player.answering if self.player is not None else None
-            return playback.seconds_before(answering or 0)
-        return playback.heard_seconds(k)
+        return playback.heard_seconds(place.chunk, in_answer=place.in_aside)
 
     def _keys(
         self, playback: Playback, sink: LiveSink, quit_asked: asyncio.Event, *, read: bool
@@ -312,7 +307,12 @@ class VoiceSide:
         player.refresh()
 
     def _ask(self, question: str, back_to: int, given: str | None = None) -> None:
-        self._aside_task(self._answer(question, back_to, given))
+        """The answer goes in at once (the playback is answering from this moment on) and
+        is written beside the lecture."""
+        assert self.playback is not None
+        aside = self._aside_lecture()
+        self.playback.insert(aside, then=back_to)
+        self._aside_task(self._answer(question, back_to, aside, given))
 
     def _again(self, back_to: int) -> bool:
         """A: the last answer said again, from what it said (nothing asked again)."""
@@ -354,18 +354,18 @@ class VoiceSide:
 
         return go_on
 
-    async def _answer(self, question: str, back_to: int, given: str | None = None) -> None:
-        """The answer on the panel and in the voice, then the lecture from ``back_to``
-        (``given``: an answer already made, said again)."""
+    async def _answer(
+        self, question: str, back_to: int, aside: Lecture, given: str | None = None
+    ) -> None:
+        """The answer on the panel and in the voice (``aside``, put in the playback), then
+        the lecture from ``back_to`` (``given``: an answer already made, said again)."""
         playback = self.playback
         assert self.player is not None and playback is not None and playback.live is not None
         sink = playback.live
         status = self.env.status
         chunks = self.lecture.chunks
         said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
-        aside = self._aside_lecture()
         self.panel.begin_aside(question)
-        playback.insert(aside, then=back_to)
         sink.resume()
         answer = ""
         safe = StreamSanitizer()
@@ -382,10 +382,8 @@ class VoiceSide:
         except ProfaiError as exc:
             status.warn(f"The answer failed ({exc.message}); back to the lecture.")
         finally:
-            aside.end_text()
+            aside.end_text()  # nothing said: the playback goes on with the lecture
             self.panel.end_aside()
-            if not aside.chunks:
-                self.player.answered()
         if given is None:
             self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
             if answer.strip():
@@ -403,9 +401,8 @@ class VoiceSide:
         if self.finished:
             store.forget_position(key)
             return
-        heard = playback.heard_chunk()
-        if heard is None or heard == ASIDE:
-            heard = self.player.answering if self.player and self.player.answering else self.start
+        place = playback.place()
+        heard = place.chunk if place.heard else self.start
         if not self.lecture.chunks:
             return
         heard = min(heard, len(self.lecture.chunks) - 1)
