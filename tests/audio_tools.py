@@ -358,15 +358,24 @@ def heard_tones(audio: np.ndarray, by_freq: dict[float, str], rate: int = REC_RA
     return out
 
 
-def own_sink(name: str) -> None:
+def own_sink(name: str) -> str:
     """A null sink for sound tests alone: what another process plays (a stream left by
-    an earlier test) goes elsewhere, not into their recordings."""
-    subprocess.run(
+    an earlier test) goes elsewhere, not into their recordings. Gives its module's index
+    (``drop_sink`` unloads it)."""
+    done = subprocess.run(
         ["pactl", "load-module", "module-null-sink", f"sink_name={name}"],
         capture_output=True,
+        text=True,
         timeout=10,
         check=True,
     )
+    return done.stdout.strip()
+
+
+def drop_sink(module: str) -> None:
+    """A null sink of ``own_sink`` unloaded: a sound server that outlives many test runs
+    (a developer's) gathered four more each run, and after a day stopped taking clients."""
+    subprocess.run(["pactl", "unload-module", module], capture_output=True, timeout=10)
 
 
 def reset_pulse() -> None:

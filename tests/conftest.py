@@ -279,16 +279,16 @@ def no_sound_unless_marked(
     reset_pulse()
     turn = next(_TURNS) % _POOL
     if turn not in _SINKS:  # made once: a new null sink is slower to start recording
-        _SINKS[turn] = f"profai_test_{os.getpid()}_{turn}"
-        own_sink(_SINKS[turn])
-    monkeypatch.setenv("PULSE_SINK", _SINKS[turn])
+        name = f"profai_test_{os.getpid()}_{turn}"
+        _SINKS[turn] = (name, own_sink(name))
+    monkeypatch.setenv("PULSE_SINK", _SINKS[turn][0])
     yield
 
 
 # Sound tests take these null sinks in turn: a stream left by one of the last few tests
 # plays into a sink no one is recording.
 _POOL = 4
-_SINKS: dict[int, str] = {}
+_SINKS: dict[int, tuple[str, str]] = {}  # turn -> (sink name, its module's index)
 _TURNS = itertools.count()
 
 
@@ -362,9 +362,15 @@ def _die_with_parent() -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """llama-cpp-python opens /dev/null twice when imported and never closes it: closed
-    here, so a worker that loaded the local model ends without two ResourceWarnings."""
+    here, so a worker that loaded the local model ends without two ResourceWarnings. The
+    worker's null sinks go too."""
     loaded = sys.modules.get("llama_cpp._utils")
     for name in ("outnull_file", "errnull_file"):
         stream = getattr(loaded, name, None)
         if stream is not None:
             stream.close()
+    if _SINKS:
+        from tests.audio_tools import drop_sink
+
+        for _, module in _SINKS.values():
+            drop_sink(module)
