@@ -119,13 +119,13 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
 @pytest.mark.audio
 def test_time_to_first_audio_is_near_its_floor(fake: FakeOpenAI, home: Path, pulse: str) -> None:
     _fast_knobs(fake)
-    fake.knobs.lecture = first = LECTURE.split("\n\nEvery wave")[0] + "\n"  # the first is enough
+    fake.knobs.lecture = opening = LECTURE.split("\n\nEvery wave")[0] + "\n"  # enough for it
     fake.knobs.tts_time_to_first_byte = 0.3
     stats, audio, marks, _ = _play(fake, home)
     t0 = stats["process_start_monotonic"]
     # When did the fake send the text that settles the first chunk?
     seg = Segmenter()
-    settle = next(i for i in range(1, len(first) + 1) if seg.feed(first[i - 1]))
+    settle = next(i for i in range(1, len(opening) + 1) if seg.feed(opening[i - 1]))
     chat = fake.requests("/chat/completions")[0]
     sent = next(at for at, chars in chat.token_times if chars >= settle)
     floor = (sent - t0) + fake.knobs.tts_time_to_first_byte + stats["output_latency"]
