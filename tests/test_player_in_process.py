@@ -15,7 +15,7 @@ import pytest
 
 from profai_cli.core.config import Settings
 from profai_cli.lecture.engines import Engines, VoicePlan
-from profai_cli.lecture.lecturers import Chosen
+from profai_cli.lecture.lecturers import Chosen, notes_answerer
 from profai_cli.llm.base import Answerer
 from profai_cli.tts.base import TTSEngine
 from tests.conftest import Run, run_here
@@ -47,10 +47,11 @@ def _engines(
     keys: ScriptedKeys | None = None,
     *,
     explains: bool = True,
+    answerer: Callable[[str], Answerer] = notes_answerer,
 ) -> Engines:
-    """A teach's or an export's parts: the script's lecturer, the fake voice through
-    the audio cache (as build_tts gives it, in the run's home), the virtual card, the
-    key script; no stand-in."""
+    """A teach's or an export's parts: the script's lecturer (and its answerer), the
+    fake voice through the audio cache (as build_tts gives it, in the run's home), the
+    virtual card, the key script; no stand-in."""
 
     def cached(settings: Settings, plan: VoicePlan, throughput: bool) -> TTSEngine:
         from profai_cli.tts.cache import AudioCache, CachedTTS
@@ -58,7 +59,9 @@ def _engines(
         return CachedTTS(voice, AudioCache())
 
     engines = Engines(
-        lecturer=lambda settings: Chosen(lecturer(), "Using a script.", explains=explains),
+        lecturer=lambda settings: Chosen(
+            lecturer(), "Using a script.", explains=explains, answerer=answerer
+        ),
         plan=lambda settings: VoicePlan("fake", 1000, "", "a fake voice"),
         voice=cached,
         standin=lambda settings, tts: None,
@@ -74,10 +77,11 @@ def _teach(
     script: Sequence[tuple[When, str]],
     lecturer: Callable[[], ScriptedLLM],
     *args: str,
+    answerer: Callable[[str], Answerer] = notes_answerer,
 ) -> tuple[Run, FakeTTS]:
     keys = ScriptedKeys(device, script)
     voice = _voice()
-    engines = _engines(lecturer, voice, device, keys)
+    engines = _engines(lecturer, voice, device, keys, answerer=answerer)
     args = ("--loudness", "off", *args)  # each sentence keeps its own value
     run = run_here(["teach", "-", *args], home, stdin="notes", engines=engines, terminal=True)
     assert [key for key, _ in keys.pressed] == [key for _, key in script], keys.pressed
@@ -161,7 +165,8 @@ ANSWER_VALUE = 9000  # the answer's signal: no sentence of the lecture has it
 
 
 class _Asked(ScriptedLLM):
-    """A scripted lecturer whose answerer says ANSWER and keeps what it was given."""
+    """A scripted lecturer, and an answerer that says ANSWER and keeps what it was given
+    (``_teach(..., answerer=lecturer.answerer)``)."""
 
     def __init__(self) -> None:
         super().__init__([LECTURE])
@@ -189,7 +194,7 @@ def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_pa
     lecturer = _Asked()
     device = VirtualDevice()
     script = [(1.5, "a"), *_typed(QUESTION), (0.0, "\r")]  # asked in the second sentence
-    run, _ = _teach(home, device, script, lambda: lecturer)
+    run, _ = _teach(home, device, script, lambda: lecturer, answerer=lecturer.answerer)
     assert run.code == 0, run.err
     [(question, said)] = lecturer.asked
     assert question == QUESTION and SENTENCES[0] in said  # with the lecture so far
@@ -217,7 +222,7 @@ def test_escape_cancels_the_question_and_nothing_is_asked_or_said_in_process(
     lecturer = _Asked()
     device = VirtualDevice()
     script = [(1.5, "a"), *_typed("never mind"), (0.0, "\x1b")]
-    run, _ = _teach(home, device, script, lambda: lecturer)
+    run, _ = _teach(home, device, script, lambda: lecturer, answerer=lecturer.answerer)
     assert run.code == 0, run.err
     assert lecturer.asked == []
     stretches = device.stretches()

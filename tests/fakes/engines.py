@@ -15,7 +15,7 @@ import numpy as np
 
 from profai_cli.audio.base import PlayedStats
 from profai_cli.core.prompts import LectureRequest
-from profai_cli.llm.base import Answerer, Quizzer, Report
+from profai_cli.llm.base import Report
 from profai_cli.ui.player_line import PlayerLine
 
 Handler = Callable[[str, int], "np.ndarray | BaseException"]  # (text, attempt) -> frames
@@ -177,16 +177,6 @@ class ScriptedLLM:
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         pass
-
-    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.teaching.quiz_rules import RuleQuizzer
-
-        return RuleQuizzer()
-
-    def answerer(self, notes: str) -> Answerer:
-        from profai_cli.llm.answer import NotesAnswerer
-
-        return NotesAnswerer(notes, None)
 
     def report(self) -> Report:
         return Report()

@@ -65,7 +65,7 @@ async def ask(
         status.info(why)
         key = store.lecture_key(notes.text, settings, llm.name)
         said = store.load(key) or ""  # what the lecture said, if it was taught
-        answerer = llm.answerer(notes.text)
+        answerer = chosen.answerer(notes.text)
         try:
             tts, sink = await parts.open_voice(require=require_audio) if audio else (None, None)
             asking = (

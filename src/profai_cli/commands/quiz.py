@@ -73,8 +73,7 @@ def no_questions(notes: list[Notes]) -> InputError:
 def _quizzer(parts: Assembly) -> Quizzer:
     """The lecturer's way of writing and grading questions (a service's model, else the
     notes' own rules)."""
-    llm = parts.lecturer().llm
-    return llm.quizzer(parts.env.status.warn)
+    return parts.lecturer().quizzer(parts.env.status.warn)
 
 
 async def quiz(

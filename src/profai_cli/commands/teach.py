@@ -159,7 +159,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             shown,
             voice,
             start,
-            llm.answerer(notes.text),
+            chosen.answerer(notes.text),
             notes,
             start_seconds=saved.seconds if saved is not None else None,
             start_total=saved.total if saved is not None and saved.complete else None,

@@ -16,8 +16,22 @@ from profai_cli.core.errors import InputError
 
 if TYPE_CHECKING:
     from profai_cli.core.config import Settings
-    from profai_cli.llm.base import LLM
+    from profai_cli.llm.base import LLM, Answerer, Quizzer
     from profai_cli.service.chat import OpenAIChat
+
+
+def notes_answerer(notes: str) -> Answerer:
+    """Answers from the notes' own passages: no model."""
+    from profai_cli.llm.answer import NotesAnswerer
+
+    return NotesAnswerer(notes, None)
+
+
+def rule_quizzer(warn: Callable[[str], None]) -> Quizzer:
+    """Questions from the notes' own definitions, tables and facts: no model."""
+    from profai_cli.teaching.quiz_rules import RuleQuizzer
+
+    return RuleQuizzer()
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,10 @@ class Chosen:
     why: str
     served: bool = False  # it needs a server to answer (doctor checks that server)
     explains: bool = True  # a model explains; False: the notes narrated, answers found
+    # Who answers a listener's questions and who writes a quiz, the way this lecturer
+    # would: what its backend gives, else the notes' own passages and rules.
+    answerer: Callable[[str], Answerer] = notes_answerer
+    quizzer: Callable[[Callable[[str], None]], Quizzer] = rule_quizzer
 
 
 @dataclass(frozen=True)
@@ -95,7 +113,7 @@ def _service(settings: Settings, auto: bool) -> Chosen | None:
     # OpenAI's service answers several requests at once; a server on a laptop answers
     # one at a time, and reads a shared prompt once only if asked one after another.
     parallel = 4 if uses_openai_service(settings) else 1
-    return Chosen(held_to_notes(chat, settings, parallel), f"Using {chat.name}.", served=True)
+    return _served(chat, settings, parallel, f"Using {chat.name}.")
 
 
 def _found_server(settings: Settings, auto: bool) -> Chosen | None:
@@ -119,7 +137,7 @@ def _found_server(settings: Settings, auto: bool) -> Chosen | None:
         f"Using {chat.model} from {server.kind} at {server.base_url}; "
         "--llm local for the built-in model."
     )
-    return Chosen(held_to_notes(chat, settings, parallel=1), why, served=True)
+    return _served(chat, settings, 1, why)
 
 
 def _built_in(settings: Settings, auto: bool) -> Chosen | None:
@@ -134,12 +152,12 @@ def _built_in(settings: Settings, auto: bool) -> Chosen | None:
     from profai_cli.llm.replies import Replies
 
     model = LocalModel(settings.local_model)
-    lecturer = GroundedLecture(
-        model,
-        answerer=lambda notes: HeldAnswerer(model, notes),
-        replies=Replies() if settings.cache else None,
+    lecturer = GroundedLecture(model, replies=Replies() if settings.cache else None)
+    return Chosen(
+        lecturer,
+        f"Using {model.name}, held to your notes.",
+        answerer=lambda notes: HeldAnswerer(model, notes),  # the quiz: the notes' rules
     )
-    return Chosen(lecturer, f"Using {model.name}, held to your notes.")
 
 
 def _narrated(settings: Settings, auto: bool) -> Chosen:
@@ -156,20 +174,36 @@ def _narrated(settings: Settings, auto: bool) -> Chosen:
     return Chosen(NarratedLecture(None, "your notes, narrated (no LLM)"), why, explains=False)
 
 
+def _served(chat: OpenAIChat, settings: Settings, parallel: int, why: str) -> Chosen:
+    """A service's lecturer, its answers and its quizzes: the model's, written and graded
+    by the service (``--free``: its answers unchecked, as its lecture is)."""
+    from functools import partial
+
+    from profai_cli.llm.held_answer import HeldAnswerer
+    from profai_cli.service.chat import ChatAnswerer
+    from profai_cli.service.quizzer import ServiceQuizzer
+
+    answerer = partial(ChatAnswerer if settings.free else HeldAnswerer, chat)
+    return Chosen(
+        held_to_notes(chat, settings, parallel),
+        why,
+        served=True,
+        answerer=answerer,
+        quizzer=partial(ServiceQuizzer, chat),
+    )
+
+
 def held_to_notes(chat: OpenAIChat, settings: Settings, parallel: int) -> LLM:
     """A service's lecturer: the notes' outline filled with the model's explanations, each
     held to the notes (``--free``: the model's own lecture, from one prompt, unchecked)."""
     if settings.free:
         return chat
     from profai_cli.llm.grounded import GroundedLecture
-    from profai_cli.llm.held_answer import HeldAnswerer
     from profai_cli.llm.replies import Replies
 
     return GroundedLecture(
         chat,
         parallel=parallel,
-        answerer=lambda notes: HeldAnswerer(chat, notes),
-        quizzer=chat.quizzer,
         close=chat.aclose,
         replies=Replies() if settings.cache else None,
     )

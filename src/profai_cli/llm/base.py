@@ -2,14 +2,14 @@
 
 What a caller may ask of a lecturer is declared here: ``send_early``, ``wait_for_voice``
 and ``report`` are there for every lecturer, and do nothing where they mean nothing.
-Which lecturer, and what callers need to know of it (served, explains), is chosen in
-lecture/lecturers.py.
+Which lecturer, and what callers need to know of it (served, explains, who answers
+questions and writes quizzes the way it would), is chosen in lecture/lecturers.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -98,14 +98,6 @@ class LLM(Protocol):
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         """Hold work that takes the cores until ``begun`` is set (the built-in model)."""
-        ...
-
-    def answerer(self, notes: str) -> Answerer:
-        """Who answers a listener's questions, the way this lecturer would."""
-        ...
-
-    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        """Who writes and grades a quiz, the way this lecturer would."""
         ...
 
     def report(self) -> Report:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
+from profai_cli.llm.base import Explainer, Report
 from profai_cli.llm.compose import Counts, compose, judge, note_units, notes_sentences
 from profai_cli.llm.explain import Note, explain_messages, explainable, note_text, reply_sentences
 from profai_cli.notes.outline import parse_outline
@@ -57,8 +57,6 @@ class GroundedLecture:
         explainer: Explainer,
         *,
         parallel: int = 1,
-        answerer: Callable[[str], Answerer] | None = None,
-        quizzer: Callable[[Callable[[str], None]], Quizzer] | None = None,
         close: Callable[[], object] | None = None,
         replies: Replies | None = None,
     ) -> None:
@@ -66,8 +64,6 @@ class GroundedLecture:
         self.replies = replies
         self.name = f"{explainer.name}, held to your notes"
         self.parallel = max(1, parallel)
-        self._answerer = answerer
-        self._quizzer = quizzer
         self._close = close
         self.counts = Counts()
         self.problem: str | None = None
@@ -88,20 +84,6 @@ class GroundedLecture:
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         self._begun = begun
-
-    def answerer(self, notes: str) -> Answerer:
-        if self._answerer is not None:
-            return self._answerer(notes)
-        from profai_cli.llm.answer import NotesAnswerer
-
-        return NotesAnswerer(notes, None)
-
-    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        if self._quizzer is not None:
-            return self._quizzer(warn)
-        from profai_cli.teaching.quiz_rules import RuleQuizzer
-
-        return RuleQuizzer()
 
     def report(self) -> Report:
         lines = [f"Note: {self.problem}."] if self.problem else []

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
-from profai_cli.llm.base import Answerer, Explainer, Quizzer, Report
+from profai_cli.llm.base import Explainer, Report
 from profai_cli.teaching import dialogue, narration
 from profai_cli.teaching.claims import NotesSupport, Unit, split_sentences
 from profai_cli.teaching.lecture_plan import Kind, Pace, Step, big_plan, each, fills, plan
@@ -98,16 +98,6 @@ class NarratedLecture:
         self.voiced = True
         if self.explainer is not None:
             self.model_may_start = begun
-
-    def answerer(self, notes: str) -> Answerer:
-        from profai_cli.llm.answer import NotesAnswerer
-
-        return NotesAnswerer(notes, self.explainer)
-
-    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.teaching.quiz_rules import RuleQuizzer
-
-        return RuleQuizzer()  # a 135M model writes no question worth the notes' own
 
     def report(self) -> Report:
         kinds = {k.value: n for k, n in self.counts.sentences.items()}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from profai_cli.core.errors import ServiceError, StreamCut
 from profai_cli.core.prompts import STEER_RULE, STEERS, LectureRequest, build_messages
 from profai_cli.core.urls import parse_address
 from profai_cli.llm.answer import answer_messages
-from profai_cli.llm.base import Answerer, Quizzer, Report
+from profai_cli.llm.base import Report
 from profai_cli.llm.continuation import stitch
 from profai_cli.service.client import (
     OPENAI_DEFAULT_URL,
@@ -96,14 +96,6 @@ class OpenAIChat:
 
     def wait_for_voice(self, begun: asyncio.Event) -> None:
         pass  # the service's work is not on this machine's cores
-
-    def answerer(self, notes: str) -> Answerer:
-        return ChatAnswerer(self, notes)
-
-    def quizzer(self, warn: Callable[[str], None]) -> Quizzer:
-        from profai_cli.service.quizzer import ServiceQuizzer
-
-        return ServiceQuizzer(self, warn)
 
     def report(self) -> Report:
         return Report()
