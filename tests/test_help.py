@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import fields
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 import profai_cli
 from profai_cli.core.config import Settings
-from tests.conftest import run_profai
+from tests.conftest import PROFAI, clean_env, run_profai
 from tests.fakes.openai_server import FakeOpenAI
 
 # The groups in the order a user thinks of them (the issue's), written out here rather
@@ -161,8 +162,17 @@ def _complete(home: Path, words: str) -> list[str]:
 
 
 def test_shell_completion_of_commands_choices_and_voices(home: Path) -> None:
-    script = run_profai(["--show-completion", "bash"], home, SHELL="/bin/bash")
-    assert script.code == 0 and "_PROFAI_COMPLETE=complete_bash" in script.out
+    # Asked from bash, as a user does: Typer finds the shell among profai's parents
+    # (bash runs it as a child here: "; true" keeps bash from exec'ing it), not from
+    # whatever a test worker's own parents are.
+    script = subprocess.run(
+        ["bash", "-c", f"{PROFAI} --show-completion; true"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_env(home, SHELL="/bin/bash"),
+    )
+    assert "_PROFAI_COMPLETE=complete_bash" in script.stdout, script.stderr
     assert {"teach", "export", "ask"} <= set(_complete(home, "profai "))
     assert _complete(home, "profai teach --level ") == ["beginner", "intermediate", "expert"]
     voices = _complete(home, "profai teach --voice ")
