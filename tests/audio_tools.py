@@ -378,17 +378,22 @@ def drop_sink(module: str) -> None:
     subprocess.run(["pactl", "unload-module", module], capture_output=True, timeout=10)
 
 
-def reset_pulse() -> None:
+def reset_pulse(own: str) -> None:
     """The sound server as a sound test expects it, whatever ran before on this worker:
-    no stream of an earlier test still playing or corked, the null sink the default
-    output and not suspended."""
-    listing = subprocess.run(
-        ["pactl", "list", "short", "sink-inputs"], capture_output=True, text=True, timeout=10
-    ).stdout
-    for line in listing.splitlines():
-        index = line.split("\t", 1)[0]
-        if index.isdigit():
-            subprocess.run(["pactl", "kill-sink-input", index], capture_output=True, timeout=10)
+    no stream of an earlier test still playing or corked into this worker's null sinks
+    (their names begin with ``own``; another worker's streams are its own), the null
+    sink the default output and not suspended."""
+
+    def short(kind: str) -> list[list[str]]:
+        listing = subprocess.run(
+            ["pactl", "list", "short", kind], capture_output=True, text=True, timeout=10
+        ).stdout
+        return [line.split("\t") for line in listing.splitlines() if "\t" in line]
+
+    mine = {fields[0] for fields in short("sinks") if fields[1].startswith((own, SINK))}
+    for fields in short("sink-inputs"):
+        if fields[0].isdigit() and fields[1] in mine:
+            subprocess.run(["pactl", "kill-sink-input", fields[0]], capture_output=True, timeout=10)
     subprocess.run(["pactl", "set-default-sink", SINK], capture_output=True, timeout=10)
     subprocess.run(["pactl", "suspend-sink", SINK, "0"], capture_output=True, timeout=10)
 
