@@ -360,7 +360,7 @@ class VoiceSide:
         """The answer on the panel and in the voice (``aside``, put in the playback), then
         the lecture from ``back_to`` (``given``: an answer already made, said again)."""
         playback = self.playback
-        assert self.player is not None and playback is not None and playback.live is not None
+        assert playback is not None and playback.live is not None
         sink = playback.live
         status = self.env.status
         chunks = self.lecture.chunks
@@ -382,7 +382,7 @@ class VoiceSide:
         except ProfaiError as exc:
             status.warn(f"The answer failed ({exc.message}); back to the lecture.")
         finally:
-            aside.end_text()  # nothing said: the playback goes on with the lecture
+            aside.end_text()  # with nothing in it, the playback goes on with the lecture
             self.panel.end_aside()
         if given is None:
             self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})

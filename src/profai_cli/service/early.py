@@ -189,7 +189,7 @@ class EarlyRequest(Generic[T]):
             _call(wake)
             self.close()
             if conn is not None:
-                conn.close()  # closed by close() already, unless it came before the line above
+                conn.close()  # close() closed it, unless close() ran before it was set
 
     def _put(self, item: T) -> None:
         with self._lock:
