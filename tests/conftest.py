@@ -243,7 +243,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     recordings, the timeouts and retries they check), and the cores are kept busy
     meanwhile. The suite on two cores: 234 s with two workers, 194 s with three, 166 s
     with four (and the model served with one thread)."""
-    return len(os.sched_getaffinity(0)) + 2
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may use
+        return len(os.sched_getaffinity(0)) + 2
+    return (os.cpu_count() or 1) + 2  # macOS has no affinity call
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
