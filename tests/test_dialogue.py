@@ -342,7 +342,7 @@ def test_each_voice_is_given_the_words_it_reads(home: Path) -> None:
             lecture.add_text(text)
             lecture.end_text()
             for k in range(len(lecture.chunks)):
-                [f async for f in lecture.audio(k).frames()]
+                [f async for f in lecture.audio(lecture.chunks[k]).frames()]
 
     asyncio.run(run())
     assert made == ["host"]

@@ -356,7 +356,7 @@ def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_h
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(2) + 20  # type: ignore[operator]  # in the 3rd
-        aside = Lecture(tts, Metrics(), playback.lecture.status)
+        aside = playback.lecture.aside()
         playback.insert(aside, then=2)
         places.append(playback.place())  # awaited
         aside.add_text("An answer is said here.")
@@ -366,7 +366,7 @@ def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_h
         places.append(playback.place())  # said
         sink.position = playback.chunk_start(2) + 10  # type: ignore[operator]
         places.append(playback.place())  # the lecture again
-        again = Lecture(tts, Metrics(), playback.lecture.status)
+        again = playback.lecture.aside()
         playback.insert(again, then=2)
         playback.go(0)
         places.append(playback.place())  # moved meanwhile

@@ -215,6 +215,44 @@ def test_a_question_is_answered_in_the_voice_and_the_lecture_goes_on_where_it_pa
     assert written.index(SENTENCES[3]) < written.index("**Question:**")
 
 
+def test_an_answer_the_voice_fails_on_is_said_by_the_stand_in_and_the_voice_goes_on_in_process(
+    home: Path,
+) -> None:
+    """An answer is chunks of the same lecture, said by its voices: a sentence of it the
+    voice fails on is said by the offline stand-in, as a lecture's sentence would be, and
+    the lecture goes on in the voice (before, the failure stopped the voice for good)."""
+    from profai_cli.core.errors import TTSError
+    from profai_cli.tts.standin import StandInVoice
+
+    lecturer = _Asked()
+    device = VirtualDevice()
+
+    def said(text: str, attempt: int) -> np.ndarray | BaseException:
+        if text == ANSWER:
+            return TTSError("voice: the service is busy (503)", status=503, retryable=True)
+        return np.full(int(SECONDS * 1000), VALUE[text], np.int16)
+
+    voice = FakeTTS(said)
+    offline = FakeTTS(lambda text, attempt: np.full(int(SECONDS * 1000), 7000, np.int16))
+    keys = ScriptedKeys(device, [(1.5, "a"), *_typed(QUESTION), (0.0, "\r")])
+    engines = replace(
+        _engines(lambda: lecturer, voice, device, keys, answerer=lecturer.answerer),
+        standin=lambda settings, tts: StandInVoice(lambda: offline, tts.sample_rate),
+    )
+    args = ["teach", "-", "--loudness", "off"]
+    run = run_here(args, home, stdin="notes", engines=engines, terminal=True)
+    assert run.code == 0, run.err
+    assert voice.requests.count(ANSWER) == 2  # asked, and asked once more
+    assert offline.requests == [ANSWER]
+    # The answer in the offline voice (at the main voice's loudness: its own value
+    # scaled), whole, then the lecture in the voice from the sentence asked in.
+    stretches = device.stretches()
+    values = [v for v, _ in stretches]
+    assert values[:2] + values[3:] == [1000, 2000, 2000, 3000, 4000], stretches
+    assert values[2] not in VALUE.values() and _whole(stretches[2][1]), stretches
+    assert "voice stopped" not in run.err + run.out
+
+
 def test_escape_cancels_the_question_and_nothing_is_asked_or_said_in_process(
     home: Path,
 ) -> None:

@@ -96,14 +96,11 @@ def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_a
     sink = FakeDevice()
     sink.finish()  # what is written is heard at once
 
-    def lecture() -> Lecture:
-        return Lecture(tts, Metrics(), status)
-
-    playback = Playback(lecture(), device=sink)
+    playback = Playback(Lecture(tts, Metrics(), status), device=sink)
     view, panel = _View(), AsidePanel()
     player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
     shown: Any = panel  # the panel's aside calls, recorded
-    checkpoints = Checkpoints([question], playback.lecture, playback, sink, player, shown, lecture)
+    checkpoints = Checkpoints([question], playback.lecture, playback, sink, player, shown)
 
     async def scenario() -> None:
         playback.lecture.add_text("## Igneous rocks\n\nIgneous rock forms from magma.\n\n")

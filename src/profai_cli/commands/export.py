@@ -200,14 +200,8 @@ async def _export(
     self_test = None
     if settings.checkpoints and notes is not None:
         from profai_cli.lecture.checkpoints import SelfTest, notes_questions
-        from profai_cli.lecture.metrics import Metrics
 
-        self_test = SelfTest(
-            notes_questions(notes.text),
-            lecture,
-            playback,
-            lambda: parts.lecture(tts, notes, Metrics(), dialogue=True),  # in no metrics
-        )
+        self_test = SelfTest(notes_questions(notes.text), lecture, playback)
     running = asyncio.ensure_future(playback.run())
     incomplete: ServiceError | None = None
     try:

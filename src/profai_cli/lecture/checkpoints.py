@@ -10,7 +10,6 @@ tests what the lecture has not taught yet.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from profai_cli.speech import ChunkKind
@@ -60,14 +59,12 @@ class _Sections:
         return first, chosen
 
 
-async def say_aside(playback: Playback, aside: Lecture, text: str) -> None:
-    """``text`` said now, in its own lecture (the lecture's place is kept)."""
-    try:
-        aside.add_text(text)
-        aside.end_text()
-        await playback.say(aside)
-    finally:
-        await aside.aclose()
+async def say_aside(playback: Playback, text: str) -> None:
+    """``text`` said now, as an aside of the lecture (the lecture's place is kept)."""
+    aside = playback.lecture.aside()
+    aside.add_text(text)
+    aside.end_text()
+    await playback.say(aside)
 
 
 def asked(lecture: Lecture, question: str) -> str:
@@ -88,22 +85,20 @@ class SelfTest:
         questions: list[Question],
         lecture: Lecture,
         playback: Playback,
-        aside: Callable[[], Lecture],
         pause: float = ANSWER_PAUSE,
     ) -> None:
         self.sections = _Sections(questions, lecture)
         self.lecture = lecture
         self.playback = playback
-        self.aside = aside
         self.pause = pause
         self.asked = 0
         playback.before_section = self.before_section
 
     async def before_section(self, k: int) -> None:
         for question in self.sections.due(k)[1]:
-            await say_aside(self.playback, self.aside(), asked(self.lecture, question.text))
+            await say_aside(self.playback, asked(self.lecture, question.text))
             await self.playback.silence(self.pause)
-            await say_aside(self.playback, self.aside(), f"The answer: {question.source}")
+            await say_aside(self.playback, f"The answer: {question.source}")
             self.asked += 1
 
 
@@ -118,14 +113,12 @@ class Checkpoints:
         sink: LiveSink,
         player: Player,
         panel: LecturePanel,
-        aside: Callable[[], Lecture],
     ) -> None:
         self.lecture = lecture
         self.playback = playback
         self.sink = sink
         self.player = player
         self.panel = panel
-        self.aside = aside  # a new Lecture in the lecture's voice, for what is said here
         self.sections = _Sections(questions, lecture)
         self.results: list[dict[str, object]] = []
         playback.before_section = self.before_section
@@ -176,7 +169,7 @@ class Checkpoints:
             self.panel.end_aside()
 
     async def _say(self, text: str) -> None:
-        await say_aside(self.playback, self.aside(), text)
+        await say_aside(self.playback, text)
         await self.sink.played()
 
     async def _line(self, label: str, *, key: bool = False) -> str | None:

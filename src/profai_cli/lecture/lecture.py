@@ -3,8 +3,10 @@
 teach, export, resume and the player's keys all work on one ``Lecture``: text comes
 in (from an LLM's stream or a stored lecture), is cut into numbered speakable chunks,
 and each chunk's audio is made by the voice a few chunks ahead of where playback is,
-kept for replay, and handed to whatever plays it. It knows nothing of terminals, files
-or sound cards: the panel, the device and the file are plugged in by the commands.
+kept for replay, and handed to whatever plays it. What is said beside it (an answer, a
+checkpoint's question) is an ``Aside``: chunks of the same lecture tagged with the
+aside's number, said by the same voices. It knows nothing of terminals, files or sound
+cards: the panel, the device and the file are plugged in by the commands.
 """
 
 from __future__ import annotations
@@ -99,7 +101,86 @@ class ChunkAudio:
             await self._changed.wait()
 
 
-class Lecture:
+class ChunkedText:
+    """Markdown in as it comes, speakable chunks out: the lecture's own text or an aside's.
+    Whatever its source, the text is cleaned here (safe_text's one rule) before the voice,
+    the chunks or anything that reads ``text`` get it."""
+
+    def __init__(self, language: str, aside: int = 0) -> None:
+        self.language = language
+        self.tag = aside  # what its chunks are tagged with (0: the lecture's own)
+        # A dialogue: who says each chunk (set when the lecture is one).
+        self.speakers: Speakers | None = None
+        self.text = ""
+        self.chunks: list[Chunk] = []
+        self.ended = False  # no more text will come
+        self._segmenter = Segmenter(language=language)
+        self._safe = StreamSanitizer()
+        self._grew = asyncio.Event()
+
+    def add_text(self, delta: str) -> None:
+        """More of the markdown; new chunks start their audio at once if near."""
+        delta = self._safe.feed(delta)
+        self.text += delta
+        self._add(self._segmenter.feed(delta))
+
+    def _end(self) -> None:
+        """No more text: the last chunk is cut, and waiting readers are told."""
+        rest = self._safe.flush()
+        self.text += rest
+        self._add(self._segmenter.feed(rest) + self._segmenter.flush())
+        self.ended = True
+        self._wake()
+
+    def _add(self, chunks: list[Chunk]) -> None:
+        if self.speakers is not None:
+            chunks = self.speakers.assign(chunks, len(self.chunks), self.text)
+        if self.tag:
+            chunks = [c._replace(aside=self.tag) for c in chunks]
+        if chunks:
+            self.chunks.extend(chunks)
+            self._added()
+            self._wake()
+
+    def _added(self) -> None:
+        """New chunks were cut: their audio may start."""
+
+    def _wake(self) -> None:
+        self._grew.set()
+        self._grew = asyncio.Event()
+
+    async def chunk(self, k: int) -> Chunk | None:
+        """Chunk k once it is cut; None when the text ends before it."""
+        while k >= len(self.chunks):
+            if self.ended:
+                return None
+            await self._grew.wait()
+        return self.chunks[k]
+
+
+class Aside(ChunkedText):
+    """What is said beside the lecture (an answer, a checkpoint's question): its chunks are
+    the lecture's, tagged with the aside's number, and its voices say them as they say the
+    lecture's own (the stand-in, a dialogue's voices, the speed). Its text is not the
+    lecture's: it is neither stored nor counted in the lecture's sentences."""
+
+    def __init__(self, lecture: Lecture, number: int) -> None:
+        from profai_cli.speech.speakers import Speakers
+
+        super().__init__(lecture.language, aside=number)
+        self.lecture = lecture
+        if lecture.speakers is not None:  # who asks and who answers, from its own lines
+            self.speakers = Speakers()
+
+    def end_text(self) -> None:
+        if not self.ended:
+            self._end()
+
+    def _added(self) -> None:
+        self.lecture.voice_ahead(self, 0)  # said as soon as it comes
+
+
+class Lecture(ChunkedText):
     """Text in, numbered chunks out, each chunk's audio made ``lookahead`` ahead of playback.
 
     ``cursor`` is the chunk playback is on; the player moves it. Text arrives with
@@ -120,6 +201,7 @@ class Lecture:
     ) -> None:
         from profai_cli.speech.voice_text import words as plain_words
 
+        super().__init__(language)
         self.voice = voice
         self.words = words or plain_words  # a chunk's text -> what the voice is given
         self.metrics = metrics
@@ -130,53 +212,43 @@ class Lecture:
         # offline voice says the whole lecture (else that ends the run, exit 3).
         self.standin_may_take_over = False
         self.voice_gone: TTSError | None = None  # the main voice was given up on: why
-        # A dialogue: who says each chunk, and the voice of each speaker but the main one
-        # with the words it is given (a voice that reads no [[ phonemes ]] gets none).
-        self.speakers: Speakers | None = None
+        # A dialogue's voice of each speaker but the main one, with the words it is given
+        # (a voice that reads no [[ phonemes ]] gets none).
         self.voices: dict[str, tuple[TTSEngine, Callable[[str], str]]] = {}
         self._voice_said = 0  # sentences the main voice said
         self._voice_failed = 0  # ... and could not
         self._notice = ""  # the stand-in's notice, held until the voice has said a sentence
-        self.text = ""
-        self.chunks: list[Chunk] = []
-        self.ended = False  # no more text will come
-        self.complete = False  # ... because the source finished, not because it failed
+        self.complete = False  # ended because the source finished, not because it failed
         self.cursor = 0
-        self.language = language
-        self._segmenter = Segmenter(language=language)
         self._cut_watchers: list[Callable[[int], None]] = []
-        self._safe = StreamSanitizer()
-        self._grew = asyncio.Event()
-        self._audio: dict[int, ChunkAudio] = {}
-        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._asides = 0  # asides made so far: the next one's number is one more
+        # Each chunk's audio, by (its aside, its index): the lecture's own are (0, k).
+        self._audio: dict[tuple[int, int], ChunkAudio] = {}
+        self._tasks: dict[tuple[int, int], asyncio.Task[None]] = {}
 
     # -- the text ----------------------------------------------------------------------
-
-    def add_text(self, delta: str) -> None:
-        """More of the lecture's markdown; new chunks start their audio at once if near.
-        Whatever its source, the text is cleaned here (safe_text's one rule) before the
-        voice, the chunks or anything that reads ``text`` get it."""
-        delta = self._safe.feed(delta)
-        self.text += delta
-        self._add(self._segmenter.feed(delta))
 
     def end_text(self, *, complete: bool = True) -> None:
         """No more text: the last chunk is cut, and waiting readers are told."""
         if not self.ended:
-            rest = self._safe.flush()
-            self.text += rest
-            self._add(self._segmenter.feed(rest) + self._segmenter.flush())
-            self.ended = True
+            self._end()
             self.complete = complete
-            self._wake()
+
+    def aside(self) -> Aside:
+        """A new aside to say now. One is said at a time: the audio made for those
+        before it is let go."""
+        for key in [key for key in self._audio if key[0]]:
+            self._drop(key)
+        self._asides += 1
+        return Aside(self, self._asides)
 
     def cut(self, at: int) -> None:
         """The text from ``at`` on was not said and is written anew (a steer): its chunks
         and their audio are dropped, and those watching (the playback) are told which
         chunk is the first to go. ``at`` is where a chunk ends."""
         first = next((c.index for c in self.chunks if c.start >= at), len(self.chunks))
-        for i in [i for i in self._audio if i >= first]:
-            self._drop(i)
+        for key in [key for key in self._audio if not key[0] and key[1] >= first]:
+            self._drop(key)
         del self.chunks[first:]
         self.text = self.text[:at]
         self._segmenter = Segmenter(language=self.language, offset=at, index=first)
@@ -190,52 +262,43 @@ class Lecture:
         """Call ``watcher`` with the first chunk dropped, at each cut."""
         self._cut_watchers.append(watcher)
 
-    def _add(self, chunks: list[Chunk]) -> None:
-        if self.speakers is not None:
-            chunks = self.speakers.assign(chunks, len(self.chunks), self.text)
-        if chunks:
-            self.metrics.mark("first_chunk")
-            self.chunks.extend(chunks)
-            self._schedule()
-            self._wake()
-
-    def _wake(self) -> None:
-        self._grew.set()
-        self._grew = asyncio.Event()
-
-    async def chunk(self, k: int) -> Chunk | None:
-        """Chunk k once it is cut; None when the lecture ends before it."""
-        while k >= len(self.chunks):
-            if self.ended:
-                return None
-            await self._grew.wait()
-        return self.chunks[k]
+    def _added(self) -> None:
+        self.metrics.mark("first_chunk")
+        self._schedule()
 
     # -- the audio ---------------------------------------------------------------------
 
     def move_to(self, k: int) -> None:
         """Playback is on chunk k now: make audio from there, forget what is far behind."""
         self.cursor = max(0, k)
-        for i in [i for i in self._audio if i < self.cursor - KEEP_BEHIND]:
-            self._drop(i)
+        behind = self.cursor - KEEP_BEHIND
+        for key in [key for key in self._audio if not key[0] and key[1] < behind]:
+            self._drop(key)
         self._schedule()
 
-    def audio(self, k: int) -> ChunkAudio:
-        """Chunk k's audio (being made, or kept from before)."""
-        if k not in self._audio:
-            self._start(k)
-        return self._audio[k]
+    def voice_ahead(self, aside: Aside, i: int) -> None:
+        """The aside is said from its chunk i: make audio from there."""
+        for chunk in aside.chunks[i : i + self.lookahead]:
+            if (chunk.aside, chunk.index) not in self._audio:
+                self._start(chunk)
+
+    def audio(self, chunk: Chunk) -> ChunkAudio:
+        """The chunk's audio (being made, or kept from before)."""
+        key = (chunk.aside, chunk.index)
+        if key not in self._audio:
+            self._start(chunk)
+        return self._audio[key]
 
     def word_starts(self, k: int) -> list[float] | None:
         """When each word of chunk k begins in its audio, if its voice said (a chunk
         not made yet, or made by a voice that does not say, has none)."""
-        audio = self._audio.get(k)
+        audio = self._audio.get((0, k))
         return audio.word_starts if audio is not None and audio.done else None
 
     def redo_audio_from(self, k: int) -> None:
         """Make chunk k and later again (the speed changed): drop what was made for them."""
-        for i in [i for i in self._audio if i >= k]:
-            self._drop(i)
+        for key in [key for key in self._audio if not key[0] and key[1] >= k]:
+            self._drop(key)
         self._schedule()
 
     async def aclose(self) -> None:
@@ -249,18 +312,18 @@ class Lecture:
     def _schedule(self) -> None:
         if self.voice is None:
             return
-        for k in range(self.cursor, min(len(self.chunks), self.cursor + self.lookahead)):
-            if k not in self._audio:
-                self._start(k)
+        for chunk in self.chunks[self.cursor : self.cursor + self.lookahead]:
+            if (0, chunk.index) not in self._audio:
+                self._start(chunk)
 
-    def _start(self, k: int) -> None:
-        audio = ChunkAudio()
-        self._audio[k] = audio
-        self._tasks[k] = asyncio.ensure_future(self._synthesize(self.chunks[k], audio))
+    def _start(self, chunk: Chunk) -> None:
+        key, audio = (chunk.aside, chunk.index), ChunkAudio()
+        self._audio[key] = audio
+        self._tasks[key] = asyncio.ensure_future(self._synthesize(chunk, audio))
 
-    def _drop(self, k: int) -> None:
-        self._audio.pop(k, None)
-        task = self._tasks.pop(k, None)
+    def _drop(self, key: tuple[int, int]) -> None:
+        self._audio.pop(key, None)
+        task = self._tasks.pop(key, None)
         if task is not None:
             task.cancel()
 
@@ -284,7 +347,8 @@ class Lecture:
                             self.standin.hear(frames)  # its loudness: the main voice's
                         out.add(frames)
                     out.word_starts = voice.word_starts(said)
-                    self.metrics.timed_by_voice += out.word_starts is not None
+                    own = not chunk.aside  # the lecture's sentences are what --stats counts
+                    self.metrics.timed_by_voice += own and out.word_starts is not None
                     self._voice_said += voice is self.voice
                     if self._notice:
                         self.status.warn(self._notice)
@@ -315,8 +379,9 @@ class Lecture:
             out.finish(exc)
         finally:
             self.metrics.tts_seconds += time.monotonic() - started
-            if self._audio.get(chunk.index) is out:
-                self._tasks.pop(chunk.index, None)
+            key = (chunk.aside, chunk.index)
+            if self._audio.get(key) is out:
+                self._tasks.pop(key, None)
 
     def _lose_voice(self, speaker: str, exc: TTSError) -> None:
         """A second voice that failed is not asked again: its lines are the main voice's."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import LiveSink, Sink
 from profai_cli.core.errors import ProfaiError
-from profai_cli.lecture.lecture import AudioDropped, AudioRedone, Lecture, is_fatal
+from profai_cli.lecture.lecture import Aside, AudioDropped, AudioRedone, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Place:
 
 @dataclass
 class _Answer:
-    aside: Lecture
+    aside: Aside
     back_to: int  # the sentence the lecture goes on from
     end: int | None = None  # where its audio ends in the sink, once written
 
@@ -88,7 +88,7 @@ class Playback:
         self._asides: list[bool] = []  # ... and whether it is an aside's
         self._writer: asyncio.Task[None] | None = None
         self._restart_at: int | None = None
-        self._aside: Lecture | None = None  # an answer to say before going on
+        self._aside: Aside | None = None  # an answer to say before going on
         self._answer: _Answer | None = None  # a question's answer, until it has been heard
         self._checkpoint: int | None = None  # a checkpoint asks about the sentences before
         self._target: tuple[int, int] | None = None  # (a sentence asked for, where it begins)
@@ -159,7 +159,7 @@ class Playback:
             self._writer.result()
             return
 
-    def insert(self, aside: Lecture, then: int) -> None:
+    def insert(self, aside: Aside, then: int) -> None:
         """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
         self.seek(then)
         self._aside = aside
@@ -281,12 +281,12 @@ class Playback:
                 return self.samples if self.writing > k else None
         return None
 
-    async def say(self, aside: Lecture) -> None:
+    async def say(self, aside: Aside) -> None:
         """Write all of ``aside`` (an answer, a checkpoint's question) now."""
         i = 0
         while (said := await aside.chunk(i)) is not None:
-            aside.move_to(i)
-            await self._write_chunk(said, aside)
+            self.lecture.voice_ahead(aside, i)
+            await self._write_chunk(said)
             if self.failed is not None:
                 return
             i += 1
@@ -302,9 +302,9 @@ class Playback:
         """Write chunk k of the lecture again now, from the audio made for it."""
         chunk = await self.lecture.chunk(k)
         if chunk is not None:
-            await self._write_chunk(chunk, self.lecture)
+            await self._write_chunk(chunk)
 
-    async def _write_from(self, k: int, until_heard: bool, aside: Lecture | None = None) -> None:
+    async def _write_from(self, k: int, until_heard: bool, aside: Aside | None = None) -> None:
         if aside is not None:
             await self.say(aside)
             if self._answer is not None and self._answer.aside is aside:
@@ -319,7 +319,7 @@ class Playback:
                     return
             self.writing = k
             self.lecture.move_to(k)
-            await self._write_chunk(chunk, self.lecture)
+            await self._write_chunk(chunk)
             if self.failed is not None:
                 return  # the voice is gone: the text goes on without it
             k += 1
@@ -349,12 +349,12 @@ class Playback:
         self._indexes.append(index)
         self._asides.append(aside)
 
-    async def _write_chunk(self, chunk: Chunk, source: Lecture) -> None:
+    async def _write_chunk(self, chunk: Chunk) -> None:
         fader = _EdgeFader(self.rate)
         start = self.samples
-        aside = source is not self.lecture
+        aside = chunk.aside != 0
         self._mark_start(self._stands_for() if aside else chunk.index, aside=aside)
-        frames = source.audio(chunk.index).frames()
+        frames = self.lecture.audio(chunk).frames()
         level = self.leveller
         said: list[np.ndarray] = []
         # A device plays a sentence as it comes (Piper's comes whole): its gain is
@@ -373,7 +373,7 @@ class Playback:
                     self.live.discard_after(max(start, self.heard_position()))
                     self.samples = self.live.written
                 fader, said, gain, measure_at, made = _EdgeFader(self.rate), [], 0.0, 0, 0
-                frames = source.audio(chunk.index).frames()
+                frames = self.lecture.audio(chunk).frames()
                 continue
             except Exception as exc:
                 self._fail(exc)

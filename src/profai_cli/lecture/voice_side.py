@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
 from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture import store
-from profai_cli.lecture.lecture import Lecture, is_fatal
-from profai_cli.lecture.metrics import Metrics
+from profai_cli.lecture.lecture import Aside, Lecture, is_fatal
 from profai_cli.lecture.playback import Playback
 
 if TYPE_CHECKING:
@@ -244,27 +243,8 @@ class VoiceSide:
                 sink,
                 player,
                 self.panel,
-                self._aside_lecture,
             )
         return reader
-
-    def _aside_lecture(self) -> Lecture:
-        """A lecture of its own for what is said aside (answers, checkpoints), in the
-        lecture's voice; in a dialogue, with the host's voice for what the host asks."""
-        aside = Lecture(
-            self.lecture.voice,
-            Metrics(),
-            self.env.status,
-            lookahead=self.settings.lookahead,
-            language=self.settings.language,
-            words=self.lecture.words,
-        )
-        if self.lecture.speakers is not None:
-            from profai_cli.speech.speakers import Speakers
-
-            aside.speakers = Speakers()
-            aside.voices = self.lecture.voices
-        return aside
 
     def _listen(self, finish: asyncio.Event, player: Player) -> Callable[[], object]:
         """v: hear one question; the player shows it before it is asked. Gives how to
@@ -310,7 +290,7 @@ class VoiceSide:
         """The answer goes in at once (the playback is answering from this moment on) and
         is written beside the lecture."""
         assert self.playback is not None
-        aside = self._aside_lecture()
+        aside = self.lecture.aside()
         self.playback.insert(aside, then=back_to)
         self._aside_task(self._answer(question, back_to, aside, given))
 
@@ -355,7 +335,7 @@ class VoiceSide:
         return go_on
 
     async def _answer(
-        self, question: str, back_to: int, aside: Lecture, given: str | None = None
+        self, question: str, back_to: int, aside: Aside, given: str | None = None
     ) -> None:
         """The answer on the panel and in the voice (``aside``, put in the playback), then
         the lecture from ``back_to`` (``given``: an answer already made, said again)."""

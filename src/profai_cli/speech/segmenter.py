@@ -49,6 +49,7 @@ class Chunk(NamedTuple):  # a NamedTuple: cheap to make, thousands a second
     end: int
     kind: ChunkKind
     speaker: str = ""  # a dialogue's "Host" or "Lecturer" (speech/speakers.py)
+    aside: int = 0  # the lecture's own (0), or the n-th aside said in it (an answer)
 
 
 # Display formulas: what opens one at a line's start, and what closes it ("" means the
