@@ -176,7 +176,7 @@ def test_the_meter_measures_what_pyloudnorm_does() -> None:
     voice = PiperTTS()
 
     async def said(text: str) -> np.ndarray:
-        return np.concatenate([f async for f in voice.stream(text)])
+        return np.concatenate([f async for f in voice.stream(text, 1.0)])
 
     notes = (EXAMPLES / "photosynthesis.md").read_text()
     meter = pyloudnorm.Meter(voice.sample_rate)

@@ -141,10 +141,10 @@ def test_speed_keys_step_from_a_speed_past_the_keys_range() -> None:
 
     async def step(start: float, key: str) -> float:
         sink = FakeDevice()
-        lecture = Lecture(FakeTTS(constant(1)), Metrics(), Status())
-        playback = Playback(lecture, device=sink, speed=start)
-        Player(playback.lecture, playback, sink, on_quit=lambda: None).key(key)
-        return playback.speed
+        lecture = Lecture(FakeTTS(constant(1)), Metrics(), Status(), speed=start)
+        player = Player(lecture, Playback(lecture, device=sink), sink, on_quit=lambda: None)
+        player.key(key)
+        return player.speed()
 
     assert asyncio.run(step(3.0, "slower")) == 2.9  # not 2.0
     assert asyncio.run(step(3.0, "faster")) == 3.0

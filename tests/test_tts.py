@@ -28,17 +28,18 @@ def _engine(fake: FakeOpenAI, **kw: Any) -> OpenAITTS:
     return OpenAITTS(
         model="gpt-4o-mini-tts",
         voice="alloy",
-        speed=1.0,
         base_url=fake.base_url,
         api_key="sk-test",
         **kw,
     )
 
 
-async def _collect(engine: TTSEngine, text: str) -> tuple[np.ndarray, list[float]]:
+async def _collect(
+    engine: TTSEngine, text: str, speed: float = 1.0
+) -> tuple[np.ndarray, list[float]]:
     parts, times = [], []
     try:
-        async for frames in engine.stream(text):
+        async for frames in engine.stream(text, speed):
             parts.append(frames)
             times.append(time.monotonic())
     finally:
@@ -70,8 +71,8 @@ def test_pcm_is_24khz_and_odd_byte_splits_do_not_corrupt_it(fake: FakeOpenAI) ->
 
 
 def test_options_reach_the_request(fake: FakeOpenAI) -> None:
-    engine = OpenAITTS(model="tts-1", voice="onyx", speed=1.25, base_url=fake.base_url, api_key="k")
-    asyncio.run(_collect(engine, "Hello there."))
+    engine = OpenAITTS(model="tts-1", voice="onyx", base_url=fake.base_url, api_key="k")
+    asyncio.run(_collect(engine, "Hello there.", 1.25))
     body = fake.requests("/audio/speech")[0].body
     assert body["model"] == "tts-1" and body["voice"] == "onyx" and body["speed"] == 1.25
     assert "instructions" not in body  # tts-1 takes none
@@ -178,9 +179,9 @@ def test_piper_speed_is_the_speed_heard(piper: PiperTTS, monkeypatch: pytest.Mon
     n = sum(len(chunk.audio_int16_array) for chunk in said)
     starts: dict[float, list[float]] = {}
     for speed in (1.0, 0.7, 1.2, 1.5):
-        engine = PiperTTS(speed=speed)
+        engine = PiperTTS()
         monkeypatch.setattr(engine._voice, "synthesize", lambda *a, **k: said)
-        out, _ = asyncio.run(_collect(engine, text))
+        out, _ = asyncio.run(_collect(engine, text, speed))
         assert n / len(out) == pytest.approx(speed, rel=0.001), speed
         starts[speed] = engine.word_starts(text) or []
     monkeypatch.undo()  # the voice is shared: it synthesizes again below
@@ -188,10 +189,10 @@ def test_piper_speed_is_the_speed_heard(piper: PiperTTS, monkeypatch: pytest.Mon
     for speed in (0.7, 1.2, 1.5):
         assert starts[speed] == pytest.approx([at / speed for at in starts[1.0]], abs=0.002)
 
-    def runs(engine: PiperTTS) -> int:
-        return sum(len(asyncio.run(_collect(engine, text))[0]) for _ in range(6))
+    def runs(speed: float) -> int:
+        return sum(len(asyncio.run(_collect(piper, text, speed))[0]) for _ in range(6))
 
-    assert runs(piper) / runs(PiperTTS(speed=1.5)) == pytest.approx(1.5, rel=0.04)
+    assert runs(1.0) / runs(1.5) == pytest.approx(1.5, rel=0.04)
 
 
 # -- the cache ----------------------------------------------------------------------------
@@ -205,9 +206,7 @@ def test_cache_hit_costs_no_request_and_plays_the_same(fake: FakeOpenAI, tmp_pat
     assert len(fake.requests("/audio/speech")) == 1
     assert (cached.hits, cached.misses) == (1, 1)
     other = CachedTTS(
-        OpenAITTS(
-            model="gpt-4o-mini-tts", voice="onyx", speed=1.0, base_url=fake.base_url, api_key="k"
-        ),
+        OpenAITTS(model="gpt-4o-mini-tts", voice="onyx", base_url=fake.base_url, api_key="k"),
         AudioCache(tmp_path),
     )
     asyncio.run(_collect(other, "Cache me once."))
@@ -321,23 +320,46 @@ def test_chunked_resampling_equals_whole_resampling() -> None:
     assert abs(len(whole) - 2 * rate_out) <= 2
 
 
-def test_the_stand_in_says_its_sentence_at_the_speed_the_listener_set() -> None:
-    """↑ sets the main voice's speed; a sentence the offline voice stands in for later is
-    said as fast (it was said at the speed of the lecture's start)."""
+def test_every_voice_says_its_next_sentences_at_the_one_speed_the_lecture_keeps() -> None:
+    """The speed lives in the Lecture (a speed key sets it there): the main voice, a
+    dialogue's second voice and the offline stand-in all say their next sentences at it.
+    (Before, the stand-in kept the speed of the lecture's start.)"""
     import asyncio
 
+    from profai_cli.core.errors import TTSError
+    from profai_cli.lecture.lecture import Lecture
+    from profai_cli.lecture.metrics import Metrics
+    from profai_cli.speech.speakers import HOST, Speakers
     from profai_cli.tts.standin import StandInVoice
+    from profai_cli.ui import Status
     from tests.fakes.engines import FakeTTS, constant
 
-    main = FakeTTS(constant(1000))
-    spare = FakeTTS(constant(1000))
-    standin = StandInVoice(lambda: spare, main.sample_rate, lambda: main.speed)
+    def main_says(text: str, attempt: int) -> np.ndarray | TTSError:
+        if "fails" in text:
+            return TTSError("voice: busy (503)", status=503, retryable=True)
+        return np.full(100, 1000, dtype=np.int16)
 
-    async def say(text: str) -> None:
-        async for _ in standin.stream(text):
-            pass
+    main, host, spare = FakeTTS(main_says), FakeTTS(constant(500)), FakeTTS(constant(700))
+    lecture = Lecture(main, Metrics(), Status(), speed=1.2)
+    lecture.standin = StandInVoice(lambda: spare, main.sample_rate)
+    lecture.speakers = Speakers()
+    lecture.voices = {HOST: (host, str)}
+    turns = ["Host:", "Is it fast?", "Lecturer:", "It is.", "This one fails."]
 
-    asyncio.run(say("First sentence."))
-    main.speed = 1.5  # the listener pressed ↑ five times
-    asyncio.run(say("A later sentence."))
-    assert spare.speeds == [1.0, 1.5]
+    async def said() -> list[float]:
+        first = len(lecture.chunks)
+        lecture.add_text("\n\n".join(turns) + "\n\n")
+        for chunk in lecture.chunks[first:]:
+            [f async for f in lecture.audio(chunk).frames()]
+        return main.speeds + host.speeds + spare.speeds
+
+    async def scenario() -> None:
+        assert set(await said()) == {1.2}  # --speed 1.2
+        for voice in (main, host, spare):
+            voice.speeds.clear()
+        lecture.speed = 1.5  # the listener pressed ↑ three times
+        assert set(await said()) == {1.5}
+        await lecture.aclose()
+
+    asyncio.run(scenario())
+    assert host.requests and spare.requests == ["This one fails."] * 2

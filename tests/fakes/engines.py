@@ -38,7 +38,6 @@ class FakeTTS:
         self.delay = delay  # seconds before a text's audio comes: reorders completions
         self.sample_rate = sample_rate
         self.name = name
-        self.speed = 1.0
         self.phonemes = False
         self.requests: list[str] = []
         self.speeds: list[float] = []  # the speed of each request
@@ -49,10 +48,10 @@ class FakeTTS:
     def word_starts(self, text: str) -> list[float] | None:
         return None
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         attempt = self.requests.count(text)
         self.requests.append(text)
-        self.speeds.append(self.speed)
+        self.speeds.append(speed)
         await asyncio.sleep(self.delay(text))
         result = self.handler(text, attempt)
         if isinstance(result, BaseException):

@@ -404,7 +404,7 @@ async def _card_audio(
     for quizzed in asked:
         names = []
         for part, text in (("q", quizzed.question.text), ("a", quizzed.question.answer)):
-            frames = [f async for f in tts.stream(words(text))]
+            frames = [f async for f in tts.stream(words(text), parts.settings.speed)]
             audio = np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
             made = await asyncio.to_thread(
                 _card_sound, audio, tts.sample_rate, folder / f"profai-{quizzed.id}-{part}"

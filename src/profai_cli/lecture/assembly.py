@@ -162,6 +162,7 @@ class Assembly:
             metrics or self.env.metrics,
             self.env.status,
             lookahead=settings.lookahead,
+            speed=settings.speed,
             language=settings.language,
         )
         if dialogue and settings.style == "dialogue":

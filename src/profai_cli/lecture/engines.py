@@ -125,7 +125,6 @@ def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) 
         engine = OpenAITTS(
             model=settings.tts_model,
             voice=settings.voice,
-            speed=settings.speed,
             base_url=settings.tts_base_url or settings.base_url,
             api_key=settings.api_key,
             instructions=settings.tts_instructions,
@@ -134,9 +133,7 @@ def build_tts(settings: Settings, plan: VoicePlan, *, throughput: bool = False) 
     else:
         from profai_cli.tts.piper_tts import PiperTTS
 
-        engine = PiperTTS(
-            voice=settings.voice, speed=settings.speed, threads=1 if throughput else None
-        )
+        engine = PiperTTS(voice=settings.voice, threads=1 if throughput else None)
     if settings.cache:
         from profai_cli.tts.cache import AudioCache, CachedTTS
 
@@ -155,7 +152,7 @@ def build_standin(settings: Settings, tts: TTSEngine) -> StandInVoice | None:
     from profai_cli.tts.piper_tts import PiperTTS
     from profai_cli.tts.standin import StandInVoice
 
-    return StandInVoice(lambda: PiperTTS(speed=tts.speed), tts.sample_rate, lambda: tts.speed)
+    return StandInVoice(PiperTTS, tts.sample_rate)
 
 
 OPENAI_HOSTS = ("nova", "onyx")  # a host's voice clearly not the lecturer's (alloy)
@@ -185,7 +182,7 @@ def build_host_voice(settings: Settings, lecturer: TTSEngine) -> tuple[TTSEngine
             f"({', '.join(VOICES)}) or a Piper .onnx file"
         )
     try:
-        engine = FliteTTS(voice=name or DEFAULT_VOICE, speed=settings.speed)
+        engine = FliteTTS(voice=name or DEFAULT_VOICE)
     except InputError as exc:
         if name:  # asked for by name: a wrong name is the user's to fix
             raise

@@ -183,7 +183,8 @@ class Aside(ChunkedText):
 class Lecture(ChunkedText):
     """Text in, numbered chunks out, each chunk's audio made ``lookahead`` ahead of playback.
 
-    ``cursor`` is the chunk playback is on; the player moves it. Text arrives with
+    ``cursor`` is the chunk playback is on; the player moves it. ``speed`` is the one
+    speed its audio is made at, by every voice (a speed key sets it here). Text arrives with
     ``add_text`` and ends with ``end_text``; ``complete`` says whether the text source
     finished on its own (a cut stream that could not be continued leaves it False).
     """
@@ -195,6 +196,7 @@ class Lecture(ChunkedText):
         status: Status,
         *,
         lookahead: int = 3,
+        speed: float = 1.0,
         standin: StandInVoice | None = None,
         language: str = "English",
         words: Callable[[str], str] | None = None,
@@ -207,6 +209,7 @@ class Lecture(ChunkedText):
         self.metrics = metrics
         self.status = status
         self.lookahead = max(1, lookahead)
+        self.speed = speed
         self.standin = standin  # speaks a sentence the main voice could not
         # The voice was chosen by --tts auto: when it fails for every sentence, the
         # offline voice says the whole lecture (else that ends the run, exit 3).
@@ -339,7 +342,7 @@ class Lecture(ChunkedText):
                     await self._stand_in(said, out, self.voice_gone)  # given up on
                     break
                 try:
-                    async for frames in voice.stream(said):
+                    async for frames in voice.stream(said, self.speed):
                         if not got_audio:
                             self.metrics.mark("first_tts_bytes")
                             got_audio = True
@@ -400,7 +403,7 @@ class Lecture(ChunkedText):
             self._voice_failed += 1
             self._give_up_if_dead(exc)
         try:
-            async for frames in self.standin.stream(said):
+            async for frames in self.standin.stream(said, self.speed):
                 out.add(frames)
         except Exception:
             raise exc from None

@@ -62,7 +62,6 @@ class Playback:
         ceiling_dbtp: float | None = None,
         sentence_pause: float = 0.2,
         paragraph_pause: float = 0.5,
-        speed: float = 1.0,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
         loudness: float | None = None,
     ) -> None:
@@ -74,7 +73,6 @@ class Playback:
         self.rate = self.sink.sample_rate if lecture.voice is None else lecture.voice.sample_rate
         self.sentence_pause = sentence_pause
         self.paragraph_pause = paragraph_pause
-        self.speed = speed
         self.on_chunk = on_chunk  # (chunk, first sample, end sample) once it is written
         self.samples = 0  # written to the sink so far (less what a seek discarded)
         self.writing = 0  # the chunk being written
@@ -120,7 +118,7 @@ class Playback:
         ceiling_dbtp: float | None = None,
         on_chunk: Callable[[Chunk, int, int], None] | None = None,
     ) -> Playback:
-        """A Playback with the pauses, speed and loudness the settings ask for."""
+        """A Playback with the pauses and loudness the settings ask for."""
         from profai_cli.core.config import loudness_target
 
         return cls(
@@ -130,7 +128,6 @@ class Playback:
             ceiling_dbtp=ceiling_dbtp,
             sentence_pause=settings.sentence_pause,
             paragraph_pause=settings.paragraph_pause,
-            speed=settings.speed,
             on_chunk=on_chunk,
             loudness=loudness_target(settings.loudness),
         )
@@ -138,7 +135,7 @@ class Playback:
     def pause_after(self, chunk: Chunk) -> float:
         """Seconds of silence after a chunk: shorter when the voice is faster."""
         pause = self.sentence_pause if chunk.kind is ChunkKind.SENTENCE else self.paragraph_pause
-        return pause / max(self.speed, 0.25)
+        return pause / max(self.lecture.speed, 0.25)
 
     async def run(self, start: int = 0, *, until_heard: bool = False) -> None:
         """Write every chunk from ``start`` on; with ``until_heard``, also wait until the

@@ -94,7 +94,8 @@ class Player:
         self._was_paused = False
         self.help = False
         self.quitting = False
-        self._settling: asyncio.TimerHandle | None = None  # a speed change to be made
+        self._settling: asyncio.TimerHandle | None = None  # a speed change to be made...
+        self._asked_speed: float | None = None  # ... to this speed (shown meanwhile)
         # A checkpoint's line: (what it asks, who gets the answer, a single key answers).
         self._prompt: tuple[str, Callable[[str | None], None], bool] | None = None
         self._typed = ""  # the checkpoint's answer so far
@@ -312,22 +313,26 @@ class Player:
     def change_speed(self, step: float) -> None:
         """A new speed from the next sentence on. Presses in quick succession are one
         change: the next sentences are made again once, SPEED_SETTLE after the last."""
-        now = self.playback.speed  # --speed 3 is allowed: the keys step from there
+        now = self.speed()  # --speed 3 is allowed: the keys step from there
         top, bottom = max(MAX_SPEED, now), min(MIN_SPEED, now)
         speed = round(min(top, max(bottom, now + step)), 2)
-        if speed == self.playback.speed or self.lecture.voice is None:
+        if speed == now or self.lecture.voice is None:
             return
-        self.playback.speed = speed
+        self._asked_speed = speed
         if self._settling is not None:
             self._settling.cancel()
         self._settling = asyncio.get_running_loop().call_later(SPEED_SETTLE, self._apply_speed)
 
+    def speed(self) -> float:
+        """The speed shown: the one asked for, until the lecture's audio is made at it."""
+        return self._asked_speed if self._asked_speed is not None else self.lecture.speed
+
     def _apply_speed(self) -> None:
         self._settling = None
-        voice = self.lecture.voice
-        if voice is None or voice.speed == self.playback.speed:
+        speed, self._asked_speed = self._asked_speed, None
+        if speed is None or speed == self.lecture.speed:
             return
-        voice.speed = self.playback.speed
+        self.lecture.speed = speed  # every voice's, the stand-in's too, from the next chunk
         heard = self.current()
         nxt = heard + 1
         self.lecture.redo_audio_from(nxt)
@@ -409,7 +414,7 @@ class Player:
                 f"{mark.get(state.split(' (')[0], mark['waiting'])} {state}",
                 f"{min(k + 1, max(n, 1))}/{n}{so_far}",
                 f"{clock(heard)} / {clock(made)}",
-                f"{self.playback.speed:.1f}x",
+                f"{self.speed():.1f}x",
             ],
             width,
             plain,

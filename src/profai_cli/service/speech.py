@@ -52,7 +52,6 @@ class OpenAITTS:
         *,
         model: str,
         voice: str | None,
-        speed: float,
         base_url: str | None,
         api_key: str | None,
         instructions: str | None = None,
@@ -63,7 +62,6 @@ class OpenAITTS:
 
         self.model = model
         self.voice = voice or DEFAULT_VOICE
-        self.speed = speed
         from profai_cli.core.urls import parse_address
 
         url = (base_url or OPENAI_DEFAULT_URL).rstrip("/")
@@ -122,22 +120,21 @@ class OpenAITTS:
             "base_url": self.base_url,
             "model": self.model,
             "voice": self.voice,
-            "speed": f"{self.speed:g}",
             "instructions": self.instructions or "",
         }
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         """Frames as they come; each piece's answer checked whole (speech_answer.py)."""
         from profai_cli.service.chat import idle_limited
         from profai_cli.service.speech_answer import SpeechAnswer
 
         for piece in split_for_limit(text, MAX_INPUT):
-            answer = SpeechAnswer(piece, self.speed, PCM_RATE, self.base_url)
+            answer = SpeechAnswer(piece, speed, PCM_RATE, self.base_url)
             # Closed here, whatever ends the reading (a bad answer, a cancel): left to the
             # garbage collector, the open HTTP stream was closed later, in whatever thread
             # collected it, and asyncio reported it there.
             try:
-                async with aclosing(self._bytes(piece)) as sent:
+                async with aclosing(self._bytes(piece, speed)) as sent:
                     async with aclosing(idle_limited(sent, self.idle_timeout)) as items:
                         async for item in items:
                             if isinstance(item, early.Head):
@@ -153,7 +150,7 @@ class OpenAITTS:
             if (decoded := answer.end()) is not None:
                 yield decoded
 
-    async def _bytes(self, text: str) -> AsyncGenerator[bytes | early.Head, None]:
+    async def _bytes(self, text: str, speed: float) -> AsyncGenerator[bytes | early.Head, None]:
         """The answer's headers (one Head), then its bytes as they come."""
         kwargs: dict[str, Any] = {
             "model": self.model,
@@ -161,8 +158,8 @@ class OpenAITTS:
             "input": text,
             "response_format": "pcm",
         }
-        if self.speed != 1.0:
-            kwargs["speed"] = self.speed
+        if speed != 1.0:
+            kwargs["speed"] = speed
         if self.instructions:
             kwargs["instructions"] = self.instructions
         retries = self._client_options["max_retries"]

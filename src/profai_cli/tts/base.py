@@ -1,4 +1,5 @@
-"""The TTS seam: ``stream(text)`` yields int16 mono frames as soon as the engine has them."""
+"""The TTS seam: ``stream(text, speed)`` yields int16 mono frames as soon as the engine
+has them. The speed is the caller's (the Lecture owns it): an engine keeps none."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ if TYPE_CHECKING:
 class TTSEngine(Protocol):
     name: str  # for status lines, e.g. "Piper en_US-joe-medium"
     sample_rate: int
-    speed: float  # 1.0 is normal; read at each stream(), so a change applies from the next
     phonemes: bool  # reads "[[ phonemes ]]" inline (Piper): pronunciations may give them
 
     def identity(self) -> dict[str, str]:
-        """What makes its audio what it is (engine, model, voice, speed, instructions)."""
+        """What makes its audio what it is (engine, model, voice, instructions); with the
+        speed each stream is asked for, a cached chunk's key."""
         ...
 
-    def stream(self, text: str) -> AsyncIterator[np.ndarray]:
-        """int16 mono frames for text; nothing at all for empty text."""
+    def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
+        """int16 mono frames for text at ``speed`` (1.0 is normal); nothing at all for
+        empty text."""
         ...
 
     def word_starts(self, text: str) -> list[float] | None:

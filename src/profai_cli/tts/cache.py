@@ -233,14 +233,6 @@ class CachedTTS:
     def word_starts(self, text: str) -> list[float] | None:
         return self._starts.get(text) or self.engine.word_starts(text)
 
-    @property
-    def speed(self) -> float:
-        return self.engine.speed
-
-    @speed.setter
-    def speed(self, value: float) -> None:
-        self.engine.speed = value
-
     def identity(self) -> dict[str, str]:
         return self.engine.identity()
 
@@ -250,12 +242,12 @@ class CachedTTS:
     async def aclose(self) -> None:
         await self.engine.aclose()
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         if not text.strip():
             return
         import numpy as np
 
-        key = self.cache.key(self.engine.identity(), text)
+        key = self.cache.key({**self.engine.identity(), "speed": f"{speed:g}"}, text)
         hit = self.cache.get(key)
         if hit is not None and hit[0] == self.sample_rate:
             self.hits += 1
@@ -267,7 +259,7 @@ class CachedTTS:
             return
         self.misses += 1
         parts: list[np.ndarray] = []
-        async for frames in self.engine.stream(text):
+        async for frames in self.engine.stream(text, speed):
             parts.append(frames)
             yield frames
         if parts:  # only a stream that finished is saved

@@ -135,9 +135,8 @@ def synthesize(voice: str, text: str) -> tuple[np.ndarray, int, list[float]]:
 
 
 class FliteTTS:
-    def __init__(self, *, voice: str = DEFAULT_VOICE, speed: float = 1.0) -> None:
+    def __init__(self, *, voice: str = DEFAULT_VOICE) -> None:
         self.voice = voice
-        self.speed = speed
         _load(voice)  # a missing library is said now, in one line
         self.sample_rate = 16_000  # all of Debian's flite voices but kal (8 kHz)
         if voice == "kal":
@@ -151,7 +150,6 @@ class FliteTTS:
             "engine": "flite",
             "model": f"cmu_us_{self.voice}",
             "voice": self.voice,
-            "speed": f"{self.speed:g}",
             "instructions": "",
         }
 
@@ -164,14 +162,13 @@ class FliteTTS:
     async def aclose(self) -> None:
         pass  # the voice stays loaded for the process
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         if not text.strip():
             return
         from profai_cli.audio.stretch import stretch
         from profai_cli.speech.timing import said_words
         from profai_cli.tts.alignment import keep
 
-        speed = self.speed
         try:
             audio, rate, starts = await asyncio.to_thread(synthesize, self.voice, text)
         except Exception as exc:

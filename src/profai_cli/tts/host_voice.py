@@ -1,5 +1,5 @@
 """The dialogue host's voice beside the lecturer's: played on the same stream, so at
-the lecturer's sample rate, and at the lecturer's speed (a speed key changes both)."""
+the lecturer's sample rate (the speed is the lecture's, for both)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,6 @@ class HostVoice:
         self.sample_rate = lecturer.sample_rate
         self.phonemes = engine.phonemes
 
-    @property
-    def speed(self) -> float:
-        return self.lecturer.speed
-
-    @speed.setter
-    def speed(self, value: float) -> None:
-        self.lecturer.speed = value
-
     def identity(self) -> dict[str, str]:
         return {**self.engine.identity(), "rate": str(self.sample_rate)}
 
@@ -40,10 +32,9 @@ class HostVoice:
     async def aclose(self) -> None:
         await self.engine.aclose()
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
-        self.engine.speed = self.lecturer.speed
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         if self.engine.sample_rate == self.sample_rate:
-            async for frames in self.engine.stream(text):
+            async for frames in self.engine.stream(text, speed):
                 yield frames
             return
         import numpy as np
@@ -51,7 +42,7 @@ class HostVoice:
         from profai_cli.audio.resample import StreamResampler
 
         resampler = StreamResampler(self.engine.sample_rate, self.sample_rate)
-        async for frames in self.engine.stream(text):
+        async for frames in self.engine.stream(text, speed):
             out = resampler.process(frames)
             if len(out):
                 yield out

@@ -143,12 +143,9 @@ def voice_name(path: Path) -> str:
 
 
 class PiperTTS:
-    def __init__(
-        self, *, voice: str | None = None, speed: float = 1.0, threads: int | None = None
-    ) -> None:
+    def __init__(self, *, voice: str | None = None, threads: int | None = None) -> None:
         path = voice_path(voice)
         self.path = path
-        self.speed = speed
         self._voice = load_voice(path, threads)
         self.sample_rate = int(self._voice.config.sample_rate)
         self.phonemes = True  # piper reads [[ ... ]] as phonemes
@@ -169,11 +166,10 @@ class PiperTTS:
             "engine": "piper",
             "model": self.path.stem,
             "voice": str(self.path),
-            "speed": f"{self.speed:g}",
             "instructions": "",
         }
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         if not text.strip():
             return
         from piper.config import SynthesisConfig
@@ -187,7 +183,7 @@ class PiperTTS:
         # Spoken at 1.0x and stretched to the speed asked: Piper's length_scale gives
         # 1.13x for 1.2 and 1.58x for 2.0 (see audio/stretch.py).
         config = SynthesisConfig(length_scale=1.0)
-        speed, rate = self.speed, self.sample_rate
+        rate = self.sample_rate
 
         def hand_over(item: object) -> None:
             try:

@@ -18,18 +18,11 @@ if TYPE_CHECKING:
 
 
 class StandInVoice:
-    """``speed``: the main voice's speed, read at each sentence: a speed key reaches the
-    main voice, and the stand-in says its sentences as fast (it has no speed of its own)."""
+    """Says a sentence at the speed the lecture asks, as the main voice would have."""
 
-    def __init__(
-        self,
-        make_engine: Callable[[], TTSEngine],
-        sample_rate: int,
-        speed: Callable[[], float] = lambda: 1.0,
-    ) -> None:
+    def __init__(self, make_engine: Callable[[], TTSEngine], sample_rate: int) -> None:
         self._make_engine = make_engine
         self._engine: TTSEngine | None = None
-        self._speed = speed
         self.sample_rate = sample_rate
         self.name = "the offline voice"
         self._heard_energy = 0.0  # sum of squares of the main voice's samples
@@ -42,7 +35,7 @@ class StandInVoice:
         self._heard_energy += float(np.square(frames, dtype=np.float64).sum())
         self._heard_samples += len(frames)
 
-    async def stream(self, text: str) -> AsyncIterator[np.ndarray]:
+    async def stream(self, text: str, speed: float) -> AsyncIterator[np.ndarray]:
         import numpy as np
 
         from profai_cli.audio.resample import StreamResampler
@@ -50,13 +43,12 @@ class StandInVoice:
         if self._engine is None:
             self._engine = await asyncio.to_thread(self._make_engine)
         engine = self._engine
-        engine.speed = self._speed()
         resampler = (
             StreamResampler(engine.sample_rate, self.sample_rate)
             if engine.sample_rate != self.sample_rate
             else None
         )
-        parts = [f async for f in engine.stream(text)]  # a sentence: small, and one gain
+        parts = [f async for f in engine.stream(text, speed)]  # a sentence: small, and one gain
         audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
         if resampler is not None:
             audio = resampler.process(audio, last=True)
