@@ -21,7 +21,7 @@ from tests.fakes.engines import FakeDevice
 def _player() -> Player:
     sink = FakeDevice()
     playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
-    return Player(playback.lecture, playback, sink, on_quit=lambda: None)
+    return Player(playback.lecture, playback, sink)
 
 
 def test_every_key_the_help_lists_is_read_as_its_action_and_the_player_acts_on_it() -> None:

@@ -406,6 +406,33 @@ def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
     assert 15 <= second <= 21
 
 
+def test_q_stops_the_writing_where_it_is_and_nothing_after_it_moves_it() -> None:
+    """Quitting takes the route every interruption takes (the writer's cancel): the run
+    returns at once, though the lecture was not heard to its end, nothing more is
+    written, and a key pressed after it (a move) writes nothing."""
+    from profai_cli.lecture.player import Player
+
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+
+    async def scenario() -> int:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
+        player = Player(playback.lecture, playback, sink)
+        player.key("quit")
+        await asyncio.wait_for(running, 1.0)  # not heard to the end: returned all the same
+        written = sink.written
+        player.key("back")
+        await asyncio.sleep(0.01)
+        assert sink.written == written and not sink.discards
+        return written
+
+    written = asyncio.run(scenario())
+    assert playback.stopped and written == playback.samples
+
+
 def test_a_new_speed_applies_from_the_next_sentence() -> None:
     from profai_cli.lecture.player import Player
 
@@ -417,12 +444,11 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
     tts = FakeTTS(by_speed)
     sink = FakeDevice()
     playback, _ = _playback(tts, sink, lookahead=4)
-    quit_asked: list[bool] = []
 
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(1) + 30  # type: ignore[operator]
-        player = Player(playback.lecture, playback, sink, on_quit=lambda: quit_asked.append(True))
+        player = Player(playback.lecture, playback, sink)
         for _ in range(10):  # ten steps up, to 2.0x, in quick succession: one change
             player.key("faster")
         assert playback.lecture.speed == 1.0  # not yet: more presses may come
@@ -439,7 +465,7 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
     # 60 samples at 2x, less the 4 ms edge fades.
     assert all(50 <= lengths[values[chunks[i].text]] <= 60 for i in (2, 3)), lengths
     assert playback.lecture.speed == 2.0
-    assert tts.speeds.count(2.0) >= 2 and not quit_asked
+    assert tts.speeds.count(2.0) >= 2 and not playback.stopped
     assert set(tts.speeds) == {1.0, 2.0}  # nothing made at 1.1 ... 1.9 on the way
 
 
@@ -454,7 +480,7 @@ def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() ->
 
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
-        player = Player(playback.lecture, playback, sink, on_quit=lambda: None)
+        player = Player(playback.lecture, playback, sink)
         player.key("forward")
         player.key("forward")  # before the first move was heard: from where it goes
         targets.append(player.current())
@@ -525,7 +551,7 @@ def test_the_status_says_what_the_silence_waits_for() -> None:
 
     async def scenario() -> None:
         running = asyncio.ensure_future(playback.run(until_heard=True))
-        player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+        player = Player(playback.lecture, playback, sink, view=view)
         player.refresh()
         states.append(view.lines[-1])  # nothing written yet, nothing to say
         playback.lecture.add_text("One is here. Two comes")
@@ -566,7 +592,7 @@ def test_waiting_for_the_voice_says_how_much_text_is_ready() -> None:
         playback.lecture.add_text(SENTENCES)
         sink.frames.append(np.full(10, 1, dtype=np.int16))  # a first sound, then dry
         sink.dry_since = time.monotonic() - 1
-        Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view).refresh()
+        Player(playback.lecture, playback, sink, view=view).refresh()
         await playback.lecture.aclose()
 
     asyncio.run(scenario())
@@ -583,7 +609,7 @@ def test_the_keys_fit_the_width_most_needed_first(width: int) -> None:
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))  # sound playing
     view = _View(width)
-    player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+    player = Player(playback.lecture, playback, sink, view=view)
     player.refresh()
     line = view.lines[-1]
     assert len(line) <= width - 2, line
@@ -607,7 +633,7 @@ def test_a_terminal_without_utf8_gets_ascii() -> None:
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))
     view = _View(120, plain=True)
-    player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+    player = Player(playback.lecture, playback, sink, view=view)
     player.key("help")
     assert view.lines[-1].isascii(), view.lines[-1]
     assert "left/right sentence" in view.lines[-1]

@@ -42,7 +42,7 @@ def _player() -> tuple[Player, list[int]]:
     playback.lecture.end_text()
     moves: list[int] = []
     playback.seek = lambda k, keep=None: moves.append(k)  # type: ignore[method-assign,misc]
-    return Player(playback.lecture, playback, sink, on_quit=lambda: None), moves
+    return Player(playback.lecture, playback, sink), moves
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_answer_again_says_the_last_answer_without_asking_again() -> None:
         playback = Playback(lecture, device=sink)
         side = VoiceSide(parts, lecture, options, panel, None, 0, answerer, None)  # type: ignore[arg-type]
         side.playback = playback  # as the side's own playback is, once the voice is ready
-        side.player = Player(lecture, playback, sink, on_quit=lambda: None, view=panel)
+        side.player = Player(lecture, playback, sink, view=panel)
         sides.append(side)
         assert not side._again(0)  # nothing to say again yet
         side._ask("Why tides?", 0)

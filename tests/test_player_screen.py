@@ -49,7 +49,7 @@ def test_the_status_fields_come_in_their_order_and_the_keys_drop_first(width: in
     playback.lecture.add_text(SENTENCES)
     sink.frames.append(np.full(10, 1, dtype=np.int16))  # sound playing
     view = _View(width)
-    Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view).refresh()
+    Player(playback.lecture, playback, sink, view=view).refresh()
     line = view.lines[-1]
     assert cell_len(line) <= width - 2, line
     fields = ["▶ playing", "1/3 so far", "0:00 / 0:00", "1.0x"]

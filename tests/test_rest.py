@@ -142,7 +142,7 @@ def test_speed_keys_step_from_a_speed_past_the_keys_range() -> None:
     async def step(start: float, key: str) -> float:
         sink = FakeDevice()
         lecture = Lecture(FakeTTS(constant(1)), Metrics(), Status(), speed=start)
-        player = Player(lecture, Playback(lecture, device=sink), sink, on_quit=lambda: None)
+        player = Player(lecture, Playback(lecture, device=sink), sink)
         player.key(key)
         return player.speed()
 

@@ -98,7 +98,7 @@ def test_a_skipped_checkpoint_shows_and_says_its_answer_its_line_open_as_it_is_a
 
     playback = Playback(Lecture(tts, Metrics(), status), device=sink)
     view, panel = _View(), AsidePanel()
-    player = Player(playback.lecture, playback, sink, on_quit=lambda: None, view=view)
+    player = Player(playback.lecture, playback, sink, view=view)
     shown: Any = panel  # the panel's aside calls, recorded
     checkpoints = Checkpoints([question], playback.lecture, playback, sink, player, shown)
 

@@ -77,6 +77,7 @@ class Playback:
         self.samples = 0  # written to the sink so far (less what a seek discarded)
         self.writing = 0  # the chunk being written
         self.failed: BaseException | None = None
+        self.stopped = False  # the listener is done: nothing more is written
         # A failed voice is said here when the lecture goes on as text (teach); a command
         # that ends on the failure (export, say) turns this off and says it once, itself.
         self.says_failure = True
@@ -141,7 +142,7 @@ class Playback:
         """Write every chunk from ``start`` on; with ``until_heard``, also wait until the
         sink has played it all (a seek meanwhile starts the writing again)."""
         k = start
-        while True:
+        while not self.stopped:
             aside, self._aside = self._aside, None
             self._writer = asyncio.ensure_future(self._write_from(k, until_heard, aside))
             try:
@@ -150,11 +151,21 @@ class Playback:
                 self._writer.cancel()
                 await asyncio.gather(self._writer, return_exceptions=True)
                 raise
+            if self._writer.cancelled() and self.stopped:
+                return
             if self._writer.cancelled() and self._restart_at is not None:
                 k, self._restart_at = self._restart_at, None
                 continue
             self._writer.result()
             return
+
+    def stop(self) -> None:
+        """The listener is done (q, a course's next lecture): the writing stops where it
+        is and ``run`` returns. Every interruption takes this one route, the writer's
+        cancel: a move, a new speed, an answer and a steer restart it elsewhere."""
+        self.stopped = True
+        if self._writer is not None:
+            self._writer.cancel()
 
     def insert(self, aside: Aside, then: int) -> None:
         """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
@@ -171,7 +182,7 @@ class Playback:
     def seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
         sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
-        if self._writer is None or self.live is None:
+        if self._writer is None or self.live is None or self.stopped:
             return  # a file has no "now" to move
         self._restart_at = self.writing = max(0, k)
         self._aside = self._answer = None  # a move during an answer drops the rest of it

@@ -65,7 +65,6 @@ class Player:
         playback: Playback,
         sink: LiveSink,
         *,
-        on_quit: Callable[[], None],
         view: PlayerView | None = None,
         on_question: Callable[[str, int], None] | None = None,
         on_listen: Callable[[asyncio.Event], Callable[[], object]] | None = None,
@@ -78,7 +77,6 @@ class Player:
         self.playback = playback
         self.sink = sink
         self.view = view
-        self.on_quit = on_quit
         self.on_question = on_question  # (question, the sentence to go on from)
         # Hear a question (the event set ends it early: Enter); gives how to stop it (Esc).
         self.on_listen = on_listen
@@ -282,8 +280,8 @@ class Player:
     def next_lecture(self) -> None:
         """n: on to a course's next lecture (this one's place kept)."""
         if self.on_next_lecture is not None:
-            self.quitting = True
             self.on_next_lecture()
+            self.quit()
 
     def toggle_pause(self) -> None:
         if self.sink.paused:
@@ -344,7 +342,7 @@ class Player:
 
     def quit(self) -> None:
         self.quitting = True
-        self.on_quit()
+        self.playback.stop()
 
     def toggle_help(self) -> None:
         self.help = not self.help

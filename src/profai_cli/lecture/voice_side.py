@@ -131,20 +131,17 @@ class VoiceSide:
         if self.start_seconds is not None:
             playback.anchor = (self.start, self.start_seconds)
         self.playback = playback
-        quit_asked = asyncio.Event()
-        keys = self._keys(playback, sink, quit_asked, read=self.options.keys)
+        keys = self._keys(playback, sink, read=self.options.keys)
         if self.player is None:
             self.panel.follow(False)  # no player marks what is heard: nothing to follow
         if self.settings.checkpoints and keys is None and self.options.keys:
             status.warn("Checkpoints are answered with the player's keys on a terminal: none here.")
         running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
-        quitting = asyncio.ensure_future(quit_asked.wait())
         showing = asyncio.ensure_future(self.player.show()) if self.player else None
         try:
-            await asyncio.wait((running, quitting), return_when=asyncio.FIRST_COMPLETED)
-            if quit_asked.is_set():
+            await running
+            if playback.stopped:  # q, or a course's next lecture
                 raise Quit
-            running.result()
             if playback.failed is not None and is_fatal(playback.failed):
                 raise playback.failed
             if playback.failed is None:
@@ -156,7 +153,7 @@ class VoiceSide:
             for answering in list(self._answering):
                 answering.cancel()
             await asyncio.gather(*self._answering, return_exceptions=True)
-            tasks = [t for t in (running, quitting, warming, showing) if t is not None]
+            tasks = [t for t in (running, warming, showing) if t is not None]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -202,9 +199,7 @@ class VoiceSide:
             return 0.0
         return playback.heard_seconds(place.chunk, in_answer=place.in_aside)
 
-    def _keys(
-        self, playback: Playback, sink: LiveSink, quit_asked: asyncio.Event, *, read: bool
-    ) -> KeySource | None:
+    def _keys(self, playback: Playback, sink: LiveSink, *, read: bool) -> KeySource | None:
         """The player's status line, on a terminal that shows the live panel, and its keys
         unless ``read`` is off (--no-keys: the status line alone)."""
         if not self.env.keys:
@@ -219,13 +214,12 @@ class VoiceSide:
             self.lecture,
             playback,
             sink,
-            on_quit=quit_asked.set,
             view=self.panel,
             on_question=self._ask,
             on_listen=lambda finish: self._listen(finish, player),
             on_again=self._again,
             on_mark=lambda k: self._mark(k, playback),
-            on_next_lecture=self._next(quit_asked) if self.options.course else None,
+            on_next_lecture=self._next if self.options.course else None,
             on_steer=self._steer,
         )
         self.player = player
@@ -327,12 +321,8 @@ class VoiceSide:
             self.env.status.info(f"{STEERED[how]}: the lecturer goes on that way from here.")
             self.steer(how, chunks[k].end)
 
-    def _next(self, quit_asked: asyncio.Event) -> Callable[[], None]:
-        def go_on() -> None:
-            self.next_lecture = True
-            quit_asked.set()
-
-        return go_on
+    def _next(self) -> None:
+        self.next_lecture = True  # and the player stops this one
 
     async def _answer(
         self, question: str, back_to: int, aside: Aside, given: str | None = None
