@@ -42,6 +42,21 @@ def test_the_player_acts_on_what_the_reader_sends() -> None:
     assert player.quitting and not player.help  # the box goes with the next key
 
 
+def test_every_steer_has_a_key_and_its_key_steers_the_lecturer_that_way() -> None:
+    """A steer is one entry of core/prompts.py's STEERS and one row here: its key is read,
+    and the player asks the lecturer for it by name, from the sentence being heard."""
+    from profai_cli.core.prompts import STEERS
+
+    keyed = {b.action: b for b in BINDINGS}
+    steered: list[tuple[str, int]] = []
+    player = _player()
+    player.on_steer = lambda how, k: steered.append((how, k))
+    for how in STEERS:
+        assert how in keyed and keyed[how].help, how  # read, and listed by ? and --help
+        player.key(keyed[how].action)
+    assert steered == [(how, 0) for how in STEERS]
+
+
 def test_the_status_line_the_help_box_and_teach_help_show_every_key(home: Path) -> None:
     box = " · ".join(help_lines(10_000))
     line = hint(10_000)

@@ -242,8 +242,7 @@ def test_a_steer_asks_the_model_anew_only_after_it_with_the_steer() -> None:
     goes on from the very place the listener was."""
     from dataclasses import replace
 
-    from profai_cli.core.prompts import Steer
-    from profai_cli.llm.explain import _STEER
+    from profai_cli.core.prompts import STEERS, Steer
 
     model = Scripted({SERIES: SERIES_TRUE})
     teacher = GroundedLecture(model)
@@ -260,7 +259,7 @@ def test_a_steer_asks_the_model_anew_only_after_it_with_the_steer() -> None:
     after = asyncio.run(rest())
     asked = model.asked[before:]
     assert asked and not any("In series" in a or "Electric current" in a for a in asked)
-    assert all(_STEER["simpler"] in p[0]["content"] for p in model.prompts[before:])
+    assert all(STEERS["simpler"].note in p[0]["content"] for p in model.prompts[before:])
     # The part the listener was in goes on as it was (the notes' own words) ...
     power_end = whole.index("## Kirchhoff")
     assert after.startswith(whole[at:power_end])

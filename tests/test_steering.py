@@ -100,12 +100,14 @@ def test_the_steer_is_one_more_message_after_what_was_said() -> None:
         "assistant",
         "user",
     ]
-    assert messages[2]["content"] == said[:10] and STEERS["example"] in messages[3]["content"]
-    assert messages[4]["content"] == said[10:25] and STEERS["deeper"] in messages[5]["content"]
+    assert messages[2]["content"] == said[:10]
+    assert STEERS["example"].lecture in messages[3]["content"]
+    assert messages[4]["content"] == said[10:25]
+    assert STEERS["deeper"].lecture in messages[5]["content"]
     assert messages[6]["content"] == said[25:]  # then "go on", as after a cut stream
     # Steered where the text ends (the usual case): the steer is the last message.
     ends = lecture_messages(LectureRequest("notes", steers=(Steer(30, "simpler"),)), said)
-    assert ends[-2]["content"] == said and STEERS["simpler"] in ends[-1]["content"]
+    assert ends[-2]["content"] == said and STEERS["simpler"].lecture in ends[-1]["content"]
 
 
 def test_a_lecture_cut_at_a_chunk_goes_on_with_the_next_number_and_offset() -> None:

@@ -30,15 +30,40 @@ Your words will be spoken by a text-to-speech voice, so write for the ear:
 - No stage directions, no emoji, no links."""
 
 
-# What a listener may ask of the lecturer mid-lecture (the player's s, d and e), and how
-# a model writing the whole lecture is told: one more message after what was said.
+@dataclass(frozen=True)
+class SteerKind:
+    """What a listener may ask of the lecturer mid-lecture, in every form it takes. A new
+    steer is one entry of STEERS and one key of ui/bindings.py whose action is its name:
+    the player, the status line and both kinds of lecturer read it from here."""
+
+    said: str  # the status line's word that it was asked ("Asked for an example")
+    lecture: str  # what a model writing the whole lecture is told, after what was said
+    note: str  # what a model explaining one note is told (llm/explain.py); the check
+    # holds what it says to the notes whatever it was asked
+
+
 STEERS = {
-    "simpler": "The student asked for it more simply. From here on, go on with the "
-    "lecture in plainer, everyday words and shorter sentences.",
-    "deeper": "The student asked to go deeper. From here on, go into more depth on each "
-    "point: what its terms mean and how it connects to the other points of the notes.",
-    "example": "The student asked for an example. Give one short example of the point "
-    "just made, taken from the notes if they have one, then go on with the lecture.",
+    "simpler": SteerKind(
+        "Asked for it more simply",
+        "The student asked for it more simply. From here on, go on with the lecture in "
+        "plainer, everyday words and shorter sentences.",
+        " The student asked for it more simply: use the plainest everyday words and short "
+        "sentences.",
+    ),
+    "deeper": SteerKind(
+        "Asked to go deeper",
+        "The student asked to go deeper. From here on, go into more depth on each point: "
+        "what its terms mean and how it connects to the other points of the notes.",
+        " The student asked to go deeper: say what each term of the note means and how the "
+        "note connects to the other notes of this part.",
+    ),
+    "example": SteerKind(
+        "Asked for an example",
+        "The student asked for an example. Give one short example of the point just made, "
+        "taken from the notes if they have one, then go on with the lecture.",
+        " The student asked for an example: if the notes of this part give one for this "
+        "note, say it.",
+    ),
 }
 STEER_RULE = (
     " Teach only what the notes say. Start with the very next words after what was "

@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
+from profai_cli.core.prompts import STEERS
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.status_line import (
@@ -146,9 +148,7 @@ class Player:
             "answer_again": self.answer_again,
             "bookmark": self.bookmark,
             "next_lecture": self.next_lecture,
-            "simpler": lambda: self.steer("simpler"),
-            "deeper": lambda: self.steer("deeper"),
-            "example": lambda: self.steer("example"),
+            **{how: partial(self.steer, how) for how in STEERS},  # s, d, e
         }
 
     def steer(self, how: str) -> None:

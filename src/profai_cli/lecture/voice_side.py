@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
+from profai_cli.core.prompts import STEERS
 from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture import store
 from profai_cli.lecture.lecture import Aside, Lecture, is_fatal
@@ -318,7 +319,8 @@ class VoiceSide:
         elif self.lecture.complete and k >= len(chunks) - 1:
             self.env.status.info("This is the lecture's last sentence: nothing is left to steer.")
         elif 0 <= k < len(chunks):
-            self.env.status.info(f"{STEERED[how]}: the lecturer goes on that way from here.")
+            said = STEERS[how].said
+            self.env.status.info(f"{said}: the lecturer goes on that way from here.")
             self.steer(how, chunks[k].end)
 
     def _next(self) -> None:
@@ -393,12 +395,6 @@ class VoiceSide:
             llm_name,
         )
 
-
-STEERED = {
-    "simpler": "Asked for it more simply",
-    "deeper": "Asked to go deeper",
-    "example": "Asked for an example",
-}
 
 HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from profai_cli.core.prompts import STEERS
 from profai_cli.notes.outline import Point, PointKind
 from profai_cli.teaching import narration
 
@@ -33,16 +34,6 @@ _STYLE = {
     "beginner": ", in everyday words",
     "intermediate": "",
     "expert": ", precise and dense",
-}
-# A listener's steer (core/prompts.py's STEERS), as the explanation's own words: the check
-# holds what the model says to the notes whatever it was asked.
-_STEER = {
-    "simpler": " The student asked for it more simply: use the plainest everyday words and "
-    "short sentences.",
-    "deeper": " The student asked to go deeper: say what each term of the note means and "
-    "how the note connects to the other notes of this part.",
-    "example": " The student asked for an example: if the notes of this part give one for "
-    "this note, say it.",
 }
 WINDOW_CHARS = 2400  # of a part's notes shown beside the note: bigger parts in windows
 
@@ -111,7 +102,7 @@ def explain_messages(
     count = _COUNT[max(1, min(len(_COUNT), sentences)) - 1]
     system = EXPLAIN_SYSTEM.format(sentences=count + _STYLE.get(level, ""))
     if steer is not None:
-        system += _STEER[steer]
+        system += STEERS[steer].note
     return [
         {"role": "system", "content": system},
         {

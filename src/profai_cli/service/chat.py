@@ -317,7 +317,7 @@ def lecture_messages(request: LectureRequest, partial: str) -> list[dict[str, st
     for steer in request.steers:
         if steer.at > said:
             messages.append({"role": "assistant", "content": partial[said : steer.at]})
-        messages.append({"role": "user", "content": STEERS[steer.how] + STEER_RULE})
+        messages.append({"role": "user", "content": STEERS[steer.how].lecture + STEER_RULE})
         said = steer.at
     if partial[said:]:
         messages += [
