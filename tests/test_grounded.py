@@ -267,6 +267,45 @@ def test_a_steer_asks_the_model_anew_only_after_it_with_the_steer() -> None:
     all_said(CIRCUITS, whole[:at] + after, teacher)
 
 
+def test_a_lecture_from_an_earlier_run_is_steered_from_the_step_it_was_asked_in(
+    tmp_path: Path,
+) -> None:
+    """A stored lecture, resumed in a new run (a new lecturer, nothing made in it yet),
+    then steered: its steps are made again from the reply cache, no model asked, and the
+    steer goes on from the step it was asked in, as in the run that wrote it. Without
+    the text that was said in the cache, the steer is refused with one line."""
+    from dataclasses import replace
+
+    from profai_cli.core.errors import ProfaiError
+    from profai_cli.core.prompts import STEERS, Steer
+
+    replies = Replies(tmp_path / "replies")
+    request = LectureRequest(notes=CIRCUITS)
+    whole = asyncio.run(
+        GroundedLecture(Scripted({SERIES: SERIES_TRUE}), replies=replies).complete(request)
+    )
+    heard = "Using Ohm's law, this can also be written as P = I²R or P = V²/R."
+    at = whole.index(heard) + len(heard)
+    steered = replace(request, steers=(Steer(at, "simpler"),))
+
+    async def rest(teacher: GroundedLecture) -> str:
+        return "".join([d async for d in teacher.stream(steered, whole[:at])])
+
+    model = Scripted({SERIES: "Something else entirely is said now."})
+    teacher = GroundedLecture(model, replies=replies)
+    after = asyncio.run(rest(teacher))
+    assert model.asked and all(STEERS["simpler"].note in p[0]["content"] for p in model.prompts)
+    assert not any("In series" in a or "Electric current" in a for a in model.asked)
+    assert after.startswith(whole[at : whole.index("## Kirchhoff")])  # on from the place
+    all_said(CIRCUITS, whole[:at] + after, teacher)
+
+    for cache in (None, Replies(tmp_path / "elsewhere")):  # off; or not what was said
+        model = Scripted({SERIES: SERIES_TRUE})
+        with pytest.raises(ProfaiError, match="earlier run"):
+            asyncio.run(rest(GroundedLecture(model, replies=cache)))
+        assert model.asked == []
+
+
 def test_a_late_point_frees_the_model_for_the_next_and_a_closed_lecture_stops_it() -> None:
     """A point said in the notes' words because its explanation is late does not keep
     the model busy: the next point is asked at once and its answer comes in time. A

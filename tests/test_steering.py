@@ -10,7 +10,6 @@ import io
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from profai_cli.core.prompts import STEERS, LectureRequest, Steer
 from profai_cli.lecture.lecture import Lecture
@@ -178,13 +177,6 @@ def test_the_live_panel_never_prints_what_a_steer_dropped() -> None:
     assert "Second said one" not in shown and "never heard" not in shown
 
 
-@pytest.mark.parametrize("how", sorted(STEERS))
-def test_each_steer_has_a_key(how: str) -> None:
-    from profai_cli.ui.bindings import BINDINGS
-
-    assert how in {b.action for b in BINDINGS}
-
-
 def test_a_terminal_without_escape_codes_says_after_which_words_the_lecture_went_anew() -> None:
     from profai_cli.ui.panel import DumbPanel
 
@@ -222,3 +214,21 @@ def test_a_steered_lecture_stopped_with_q_resumes_as_it_was_said(home: Path) -> 
     assert "Resuming at" in run.err
     assert _heard(device) == NEW  # from the sentence it stopped in, as it was said
     assert again.partials == []
+
+
+def test_a_stored_lecture_resumed_is_steered_from_what_was_said(home: Path) -> None:
+    """The stored lecture is whole, and the next teach resumes it with no request; a
+    steer there asks the lecturer to go on from what was said, as in the run that
+    wrote it (before, it only said steering needs a lecture written now)."""
+    first = ScriptedLLM([LECTURE])
+    run, device = _teach(home, first, [(2.9, "q")])  # in the third sentence
+    assert run.code == 0, run.err
+    again = ScriptedLLM(SIMPLER)
+    run, device = _teach(home, again, [(0.5, "s")])  # in the third, resumed
+    assert run.code == 0, run.err
+    assert "Asked for it more simply" in run.err
+    assert _heard(device) == [SENTENCES[2], *NEW]
+    end = LECTURE.index(SENTENCES[2]) + len(SENTENCES[2])
+    assert again.partials == [LECTURE[:end]]
+    [request] = again.requests
+    assert [(s.at, s.how) for s in request.steers] == [(end, "simpler")]

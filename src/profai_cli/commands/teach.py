@@ -138,11 +138,10 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         )
         deltas = lecture_text(llm, request, stream=settings.stream, status=status, metrics=metrics)
 
-    go_on = None
-    cannot_steer = STORED_NOT_STEERED if saved is not None and saved.complete else ""
+    go_on, cannot_steer = None, ""
     if not chosen.explains:
         cannot_steer = NARRATED_NOT_STEERED
-    elif not cannot_steer:
+    else:  # a stored lecture too: it goes on from what was said, as one written now does
         go_on = _going_on(llm, request, env)
     source = LectureText(deltas, go_on if voice is not None else None, status)
     shown = _From(panel, saved) if saved is not None else panel
@@ -267,10 +266,6 @@ async def _while_read(speaking: asyncio.Future[None], env: Environment) -> None:
 NARRATED_NOT_STEERED = (
     "Steering (s, d, e) needs a model: this lecture is your notes narrated. [ and ] go "
     "back and on by section."
-)
-STORED_NOT_STEERED = (
-    "This lecture is the stored one, resumed: steering (s, d, e) works on a lecture "
-    "written now (--restart)."
 )
 
 

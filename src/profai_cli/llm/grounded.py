@@ -22,7 +22,7 @@ import contextlib
 import copy
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from profai_cli.core.prompts import WORDS_PER_MINUTE, LectureRequest
@@ -70,7 +70,8 @@ class GroundedLecture:
         self._begun: asyncio.Event | None = None
         self._planned: tuple[tuple[str, str, str], list[Step]] | None = None
         self._big_lecture: NarratedLecture | None = None
-        self._made: list[_Made] = []  # the steps of the last lecture made, as said
+        self._made: list[_Made] = []  # the steps of the last lecture made, as said...
+        self._made_of: tuple[str, str, str] | None = None  # ... and which lecture it was
         self.took: list[float] = []  # seconds each explanation took the model, in order
 
     async def aclose(self) -> None:
@@ -125,6 +126,8 @@ class GroundedLecture:
             async for delta in self._narrated().stream(request, partial):
                 yield delta
             return
+        if request.steers and self._made_of != _lecture_key(request):
+            await self._replay(replace(request, steers=request.steers[:-1]), partial)
         skip = len(partial)
         async for delta in self._lecture(request, len(partial)):
             if skip >= len(delta):
@@ -143,10 +146,32 @@ class GroundedLecture:
             self._big_lecture.wait_for_voice(self._begun)
         return self._big_lecture
 
-    async def _lecture(self, request: LectureRequest, said: int = 0) -> AsyncIterator[str]:
+    async def _replay(self, earlier: LectureRequest, said: str) -> None:
+        """A lecture written in an earlier run (stored, resumed), then steered: its steps
+        are made again as they were said, from the reply cache and no model (a point
+        not kept there was said in the notes' words), so the steer goes on from the step
+        it was asked in. When that is not the text that was said, the steer cannot be
+        made: one line says so, and the lecture goes on as it was."""
+        from profai_cli.core.errors import ProfaiError
+        from profai_cli.core.safe_text import StreamSanitizer
+
+        safe, made = StreamSanitizer(), ""
+        if self.replies is not None:
+            made = "".join([safe.feed(d) async for d in self._lecture(earlier, replay=True)])
+        if self.replies is None or not (made + safe.flush()).startswith(said):
+            why = "off (--no-cache)" if self.replies is None else "since changed"
+            raise ProfaiError(
+                f"this lecture was written in an earlier run, and its explanations' cache is "
+                f"{why}; --restart writes it anew"
+            )
+
+    async def _lecture(
+        self, request: LectureRequest, said: int = 0, *, replay: bool = False
+    ) -> AsyncIterator[str]:
         """Every step's text in order. After a steer, the steps begun before it are given
         again as they were made (no model asked), and the model is asked for the rest
-        with the steer: ``said`` characters of it are already heard."""
+        with the steer: ``said`` characters of it are already heard. ``replay``: every
+        explanation from the reply cache, none asked for."""
         from profai_cli.teaching.claims import NotesSupport
         from profai_cli.teaching.hold import Holder
 
@@ -155,6 +180,7 @@ class GroundedLecture:
         cut = request.steers[-1].at if request.steers else 0
         again = [m for m in made if m.start < cut]  # steps begun before the steer
         said_now = self._made = list(again)  # this run's own (one a steer ended adds none)
+        self._made_of = _lecture_key(request)
         self.counts = copy.deepcopy(again[-1].counts) if again else Counts()
         outline = parse_outline(request.notes)
         title = narration.plain(outline.title or "")
@@ -179,7 +205,7 @@ class GroundedLecture:
         try:
             if sentences:
                 done = {m.step for m in again}
-                asks.start([s for s in wanted if id(s) not in done])
+                asks.start([s for s in wanted if id(s) not in done], replay=replay)
             for i, step in enumerate(steps):
                 if i < len(again):
                     text = again[i].text
@@ -231,6 +257,10 @@ class GroundedLecture:
 
 def _big(request: LectureRequest) -> bool:
     return len(request.notes) > BIG_NOTES
+
+
+def _lecture_key(request: LectureRequest) -> tuple[str, str, str]:
+    return (request.notes, request.level, request.style)
 
 
 def _counter(support: NotesSupport, holder: Holder, topic: str) -> Callable[[Step, str], int]:
@@ -332,9 +362,15 @@ class _Asks:
         self.fatal: Exception | None = None
         self.kept: Callable[[Step, str], int] | None = None  # sentences of a reply held
 
-    def start(self, steps: list[Step]) -> None:
+    def start(self, steps: list[Step], *, replay: bool = False) -> None:
+        """Ask for each step's explanation; ``replay``: only the reply cache is read
+        (what it does not hold is said in the notes' words, as a late point is)."""
         loop = asyncio.get_running_loop()
         self.jobs = {id(s): loop.create_future() for s in steps}
+        if replay:
+            for step in steps:
+                self.jobs[id(step)].set_result(self._kept(step))
+            return
         self._runner = asyncio.create_task(self._run(steps))
 
     async def _run(self, steps: list[Step]) -> None:
@@ -399,15 +435,23 @@ class _Asks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _ask(self, step: Step) -> str:
+    def _messages(self, step: Step) -> list[dict[str, str]]:
         assert step.point is not None and step.section is not None
         section = step.section
         notes = [Note(note_text(p), p) for p in section.points]
         index = next(i for i, p in enumerate(section.points) if p is step.point)
         title = narration.plain(section.title)
-        messages = explain_messages(
+        return explain_messages(
             self.topic, title, notes, index, self.level, self.sentences, self.steer
         )
+
+    def _kept(self, step: Step) -> str | None:
+        """The step's explanation as the reply cache holds it."""
+        replies, model = self.lecture.replies, self.lecture.explainer.name
+        return replies.get(model, self._messages(step)) if replies is not None else None
+
+    async def _ask(self, step: Step) -> str:
+        messages = self._messages(step)
         replies, model = self.lecture.replies, self.lecture.explainer.name
         if replies is not None and (kept := replies.get(model, messages)) is not None:
             return kept
