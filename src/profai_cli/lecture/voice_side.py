@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
 from profai_cli.core.prompts import STEERS
-from profai_cli.core.safe_text import StreamSanitizer
 from profai_cli.lecture import store
 from profai_cli.lecture.lecture import Aside, Lecture, is_fatal
 from profai_cli.lecture.playback import Playback
@@ -339,23 +338,26 @@ class VoiceSide:
         said = self.lecture.text[: chunks[back_to].end] if back_to < len(chunks) else ""
         self.panel.begin_aside(question)
         sink.resume()
-        answer = ""
-        safe = StreamSanitizer()
+        shown = 0  # the answer is assembled once, in the aside: the panel shows its text
+
+        def show() -> None:
+            nonlocal shown
+            if len(aside.text) > shown:
+                self.panel.append_aside(aside.text[shown:])
+                shown = len(aside.text)
+
         try:
             deltas = self.answerer.answer(question, said) if given is None else _once(given)
             async for delta in deltas:
-                text = safe.feed(delta)
-                answer += text
-                aside.add_text(text)
-                self.panel.append_aside(text)
-            tail = safe.flush()
-            answer += tail
-            aside.add_text(tail)
+                aside.add_text(delta)
+                show()
         except ProfaiError as exc:
             status.warn(f"The answer failed ({exc.message}); back to the lecture.")
         finally:
             aside.end_text()  # with nothing in it, the playback goes on with the lecture
+            show()
             self.panel.end_aside()
+        answer = aside.text
         if given is None:
             self.asked.append({"chunk": back_to, "question": question, "answer": answer.strip()})
             if answer.strip():
