@@ -232,3 +232,32 @@ def test_a_stored_lecture_resumed_is_steered_from_what_was_said(home: Path) -> N
     assert again.partials == [LECTURE[:end]]
     [request] = again.requests
     assert [(s.at, s.how) for s in request.steers] == [(end, "simpler")]
+
+
+def test_a_resumed_lecture_is_shown_from_its_section_and_a_steer_there_cuts_at_its_place() -> None:
+    """A resumed lecture's panel starts at the section it stopped in; the offsets the
+    panel is given after (a steer's cut) are the lecture's, as in a lecture not resumed."""
+    from profai_cli.lecture.steering import follow_text
+    from profai_cli.ui.panel import PlainPanel
+
+    heard = "# Rocks\n\nIgneous rock forms from magma.\n\n"
+    text = heard + "## Layers\n\nSediment settles in layers. It is pressed into rock.\n\n"
+    at = text.index(" It is pressed")
+
+    async def items():  # type: ignore[no-untyped-def]
+        yield Said(text[:30])
+        yield Said(text[30:])
+        yield Cut(at)
+        yield Said(" Put simply, layers become rock.\n")
+        yield End()
+
+    out = io.StringIO()
+    lecture = Lecture(None, Metrics(), Status())
+    asyncio.run(
+        follow_text(items(), PlainPanel(out), lecture, lambda whole: None, shown_from=len(heard))
+    )
+    shown = out.getvalue()
+    assert not shown.startswith("# Rocks") and "Igneous" not in shown
+    assert shown.startswith("## Layers")
+    assert 'Sediment settles in layers."; the lecture goes on' in shown  # cut at its place
+    assert lecture.text == text[:at] + " Put simply, layers become rock.\n"  # all of it

@@ -28,11 +28,10 @@ from profai_cli.lecture.text import lecture_text
 from profai_cli.lecture.voice_side import HEADING, Quit, TeachOptions, VoiceSide
 from profai_cli.notes.ingest import Notes
 from profai_cli.teaching.narration import count_words
-from profai_cli.ui.player_line import PlayerLine
 
 if TYPE_CHECKING:
     from profai_cli.llm.base import LLM
-    from profai_cli.ui import LecturePanel, Status
+    from profai_cli.ui import Status
 
 
 DEVICE_WAIT = 0.5  # seconds the text waits for the sound device to open (or fail)
@@ -144,18 +143,18 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
     else:  # a stored lecture too: it goes on from what was said, as one written now does
         go_on = _going_on(llm, request, env)
     source = LectureText(deltas, go_on if voice is not None else None, status)
-    shown = _From(panel, saved) if saved is not None else panel
+    shown_from = _section_start(saved.text, saved.offset) if saved is not None else 0
     if voice is not None and voice.device is not None and not options.require_audio:
         # A missing sound server fails at once: said before the text, not twenty lines in.
         await asyncio.wait({voice.device}, timeout=DEVICE_WAIT)
     side = None
     if voice is not None:
-        shown.follow()  # the text on screen goes with the voice (until it fails to start)
+        panel.follow()  # the text on screen goes with the voice (until it fails to start)
         side = VoiceSide(
             parts,
             lecture,
             options,
-            shown,
+            panel,
             voice,
             start,
             chosen.answerer(notes.text),
@@ -180,7 +179,9 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
             store.save(key, lecture.text, settings, llm.name, store.held_back_of(llm))
         written.set()
 
-    showing = asyncio.ensure_future(follow_text(source.items(), shown, lecture, ended))
+    showing = asyncio.ensure_future(
+        follow_text(source.items(), panel, lecture, ended, shown_from=shown_from)
+    )
     try:
         if speaking is not None:
             speaking.add_done_callback(lambda _: _stop_if_failed(speaking, showing))
@@ -316,62 +317,6 @@ def _resumed_text(
         metrics=env.metrics,
         partial=saved.text,
     )
-
-
-class _From:
-    """The panel, shown from the resumed section on (the text before it was heard)."""
-
-    def __init__(self, panel: LecturePanel, saved: store.Position) -> None:
-        self.panel = panel
-        self.interactive = panel.interactive
-        self.skip = _section_start(saved.text, saved.offset)
-        self.seen = 0
-
-    @property
-    def width(self) -> int:
-        return self.panel.width
-
-    @property
-    def plain(self) -> bool:
-        return self.panel.plain
-
-    def append(self, text: str) -> None:
-        if self.seen >= self.skip:
-            self.panel.append(text)
-        elif self.seen + len(text) > self.skip:
-            self.panel.append(text[self.skip - self.seen :])
-        self.seen += len(text)
-
-    def cut(self, at: int) -> None:
-        self.panel.cut(max(0, at - self.skip))
-        self.seen = min(self.seen, at)
-
-    def finish_text(self) -> None:
-        self.panel.finish_text()
-
-    def close(self) -> None:
-        self.panel.close()
-
-    def show_player(self, shown: PlayerLine) -> None:
-        """The sentence's place in the text as this panel has it (from the section on)."""
-        spoken = shown.spoken
-        if spoken is not None:
-            spoken = (
-                (spoken[0] - self.skip, spoken[1] - self.skip) if spoken[0] >= self.skip else None
-            )
-        self.panel.show_player(replace(shown, spoken=spoken))
-
-    def follow(self, on: bool = True) -> None:
-        self.panel.follow(on)
-
-    def begin_aside(self, question: str, *, checkpoint: bool = False) -> None:
-        self.panel.begin_aside(question, checkpoint=checkpoint)
-
-    def append_aside(self, text: str) -> None:
-        self.panel.append_aside(text)
-
-    def end_aside(self) -> None:
-        self.panel.end_aside()
 
 
 def _section_start(text: str, offset: int) -> int:

@@ -170,16 +170,24 @@ async def follow_text(
     panel: LecturePanel,
     lecture: Lecture,
     ended: Callable[[bool], None],
+    *,
+    shown_from: int = 0,
 ) -> None:
     """Each item onto the panel and the Lecture: the text is assembled once, there.
-    ``ended`` is told at each End (whether the lecturer finished it)."""
+    ``ended`` is told at each End (whether the lecturer finished it). The panel shows
+    the text from ``shown_from`` on (a resumed lecture: its section's start)."""
+    panel.start_at(shown_from)
+    seen = 0  # characters of the text so far
     try:
         async for item in items:
             if isinstance(item, Said):
-                panel.append(item.text)
+                if seen + len(item.text) > shown_from:
+                    panel.append(item.text[max(0, shown_from - seen) :])
+                seen += len(item.text)
                 lecture.add_text(item.text)
             elif isinstance(item, Cut):
-                panel.cut(item.at)
+                seen = min(seen, item.at)
+                panel.cut(max(shown_from, item.at))
                 lecture.cut(item.at)
             else:
                 panel.finish_text()

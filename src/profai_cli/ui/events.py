@@ -40,7 +40,8 @@ class EventPanel(TextOnly):
         self._out = out
         self._speakers = Speakers(leading=free) if dialogue else None
         self._say = say or words  # a chunk's text -> what the voice is given
-        self._text = ""
+        self._text = ""  # the lecture's text from ``_origin`` on
+        self._origin = 0
         # No voice: the sentences are cut here from the text, untimed.
         self._cut = None if timed else Segmenter(language=language)
         self.sentences = 0
@@ -69,6 +70,9 @@ class EventPanel(TextOnly):
             return chunks
         return self._speakers.assign(chunks, self.sentences, self._text)
 
+    def start_at(self, offset: int) -> None:
+        self._origin = offset
+
     def append(self, text: str) -> None:
         self._text += text
         if self._cut is not None:
@@ -77,7 +81,7 @@ class EventPanel(TextOnly):
 
     def cut(self, at: int) -> None:
         """The text from ``at`` on was not said: scripts are told, sentences go on."""
-        self._text = self._text[:at]
+        self._text = self._text[: max(0, at - self._origin)]
         self.emit({"event": "cut", "at": at})
 
     def finish_text(self) -> None:

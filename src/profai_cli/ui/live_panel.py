@@ -171,6 +171,9 @@ class LivePanel:
         self._resized()
         self._live.refresh()
 
+    def start_at(self, offset: int) -> None:
+        self._tail_start = offset
+
     def append(self, text: str) -> None:
         if not text:
             return

@@ -37,6 +37,11 @@ class LecturePanel(Protocol):
         """Only ASCII can be shown (the locale is not UTF-8): no arrows, no symbols."""
         ...
 
+    def start_at(self, offset: int) -> None:
+        """The text shown begins ``offset`` characters into the lecture (a resumed one:
+        what came before was heard); every offset given after is the lecture's."""
+        ...
+
     def append(self, text: str) -> None: ...
 
     def cut(self, at: int) -> None:
@@ -101,8 +106,11 @@ class PlainPanel(TextOnly):
     def __init__(self, out: IO[str] | None = None) -> None:
         self._out = out or sys.stdout
         self._last = ""
-        self._written = 0  # characters of the lecture written here...
-        self._recent = ""  # ... and the last of them
+        self._written = 0  # where the lecture written here reaches...
+        self._recent = ""  # ... and the last of it
+
+    def start_at(self, offset: int) -> None:
+        self._written = offset
 
     def append(self, text: str) -> None:
         self._out.write(text)
