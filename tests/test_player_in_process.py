@@ -253,6 +253,41 @@ def test_an_answer_the_voice_fails_on_is_said_by_the_stand_in_and_the_voice_goes
     assert "voice stopped" not in run.err + run.out
 
 
+def test_a_speed_key_during_an_answer_leaves_the_answer_whole_in_process(home: Path) -> None:
+    """↑ pressed while an answer is said, its second sentence still coming: the answer is
+    heard to its end, the sentence it goes back to is said again whole, and the sentences
+    after it at the new speed (before, the new speed cut the answer where it was heard,
+    and the lecture went on after the sentence it should have gone back to)."""
+    import asyncio
+
+    more = "The crust rides on top of it."
+    lecturer = _Asked()
+
+    class _Slow:
+        async def answer(self, question: str, said: str) -> AsyncIterator[str]:
+            yield ANSWER + " The"  # the first sentence is cut at once: the next has begun
+            await asyncio.sleep(1.0)  # the second sentence comes while the first is heard
+            yield more.removeprefix("The")
+
+    device = VirtualDevice()
+    voice = _voice()
+    # Asked in the second sentence; ↑ five times a quarter second into the answer.
+    script = [(1.5, "a"), *_typed(QUESTION), (0.0, "\r"), (1.75, "+"), *[(0.0, "+")] * 4]
+    keys = ScriptedKeys(device, script)
+    engines = _engines(lambda: lecturer, voice, device, keys, answerer=lambda notes: _Slow())
+    args = ["teach", "-", "--loudness", "off"]
+    run = run_here(args, home, stdin="notes", engines=engines, terminal=True)
+    assert run.code == 0, run.err
+    stretches = device.stretches()
+    values = [v for v, _ in stretches]
+    # Both of the answer's sentences, whole, then the second sentence of the lecture
+    # again, whole, and on.
+    assert values == [1000, 2000, ANSWER_VALUE, ANSWER_VALUE, 2000, 3000, 4000], stretches
+    assert all(_whole(n) for _, n in stretches[2:5]), stretches
+    asked = dict(zip(voice.requests, voice.speeds, strict=True))  # each text's last request
+    assert asked[more] == 1.0 and asked[SENTENCES[2]] == asked[SENTENCES[3]] == 1.5, asked
+
+
 def test_escape_cancels_the_question_and_nothing_is_asked_or_said_in_process(
     home: Path,
 ) -> None:

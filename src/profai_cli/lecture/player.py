@@ -326,12 +326,19 @@ class Player:
         return self._asked_speed if self._asked_speed is not None else self.lecture.speed
 
     def _apply_speed(self) -> None:
+        place = self.playback.place()
+        if place.answering or place.checkpoint:
+            # What is said aside is heard to its end as it was made (a move would drop its
+            # rest): the lecture's sentences are made again at the new speed after it.
+            loop = asyncio.get_running_loop()
+            self._settling = loop.call_later(SPEED_SETTLE, self._apply_speed)
+            return
         self._settling = None
         speed, self._asked_speed = self._asked_speed, None
         if speed is None or speed == self.lecture.speed:
             return
         self.lecture.speed = speed  # every voice's, the stand-in's too, from the next chunk
-        heard = self.current()
+        heard = place.chunk
         nxt = heard + 1
         self.lecture.redo_audio_from(nxt)
         end = self.playback.chunk_end(heard)
