@@ -49,8 +49,13 @@ def test_every_steer_has_a_key_and_its_key_steers_the_lecturer_that_way() -> Non
 
     keyed = {b.action: b for b in BINDINGS}
     steered: list[tuple[str, int]] = []
+
+    class _Steered:
+        def steer(self, how: str, k: int) -> None:
+            steered.append((how, k))
+
     player = _player()
-    player.on_steer = lambda how, k: steered.append((how, k))
+    player.tutor = _Steered()  # type: ignore[assignment]  # steers only
     for how in STEERS:
         assert how in keyed and keyed[how].help, how  # read, and listed by ? and --help
         player.key(keyed[how].action)

@@ -103,10 +103,10 @@ def test_answer_again_says_the_last_answer_without_asking_again() -> None:
         side.playback = playback  # as the side's own playback is, once the voice is ready
         side.player = Player(lecture, playback, sink, view=panel)
         sides.append(side)
-        assert not side._again(0)  # nothing to say again yet
-        side._ask("Why tides?", 0)
+        assert not side.again(0)  # nothing to say again yet
+        side.ask("Why tides?", 0)
         await asyncio.gather(*side._answering)
-        assert side._again(1)
+        assert side.again(1)
         await asyncio.gather(*side._answering)
         await lecture.aclose()
 

@@ -234,7 +234,7 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
                 ],
             }
         )
-    if quit_early and side is not None and side.next_lecture:
+    if quit_early and side is not None and side.to_next:
         status.info("On to the next lecture; this one's place is kept.")
         return True  # the course goes on
     if quit_early:

@@ -51,6 +51,36 @@ class PlayerView(Protocol):
         ...
 
 
+class Tutor(Protocol):
+    """What the player's keys ask of the teach around it, beyond moving the playback
+    (the voice side is one): answer a question, hear one, say an answer again, keep a
+    bookmark, steer the lecturer, go on to a course's next lecture."""
+
+    def ask(self, question: str, back_to: int) -> None:
+        """Answer ``question``, then the lecture from sentence ``back_to``."""
+        ...
+
+    def listen(self, finish: asyncio.Event) -> Callable[[], object]:
+        """Hear one question (``finish`` set: it is over, Enter); gives how to stop (Esc)."""
+        ...
+
+    def again(self, back_to: int) -> bool:
+        """The last answer said again, then sentence ``back_to`` (False: none yet)."""
+        ...
+
+    def mark(self, k: int) -> None:
+        """Sentence k kept as a bookmark."""
+        ...
+
+    def steer(self, how: str, k: int) -> None:
+        """The lecturer goes on as ``how`` (a STEERS name) asks, after sentence k."""
+        ...
+
+    def next_lecture(self) -> bool:
+        """On to a course's next lecture (False: this is no course); the player stops."""
+        ...
+
+
 MIN_SPEED, MAX_SPEED, SPEED_STEP = 0.5, 2.0, 0.1
 SPEED_SETTLE = 0.25  # seconds after the last speed key before the new speed is made
 STATUS_PERIOD = 0.1  # the status line changes at most 10 times a second
@@ -68,24 +98,13 @@ class Player:
         sink: LiveSink,
         *,
         view: PlayerView | None = None,
-        on_question: Callable[[str, int], None] | None = None,
-        on_listen: Callable[[asyncio.Event], Callable[[], object]] | None = None,
-        on_again: Callable[[int], bool] | None = None,
-        on_mark: Callable[[int], None] | None = None,
-        on_next_lecture: Callable[[], None] | None = None,
-        on_steer: Callable[[str, int], None] | None = None,
+        tutor: Tutor | None = None,
     ) -> None:
         self.lecture = lecture
         self.playback = playback
         self.sink = sink
         self.view = view
-        self.on_question = on_question  # (question, the sentence to go on from)
-        # Hear a question (the event set ends it early: Enter); gives how to stop it (Esc).
-        self.on_listen = on_listen
-        self.on_again = on_again  # the last answer again, then back to k (False: none yet)
-        self.on_mark = on_mark  # bookmark sentence k
-        self.on_next_lecture = on_next_lecture  # a course's next lecture (None: no course)
-        self.on_steer = on_steer  # (how, the sentence heard): the lecturer is steered
+        self.tutor = tutor  # None: the keys move the playback only (no questions, steers)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
         self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
@@ -154,12 +173,12 @@ class Player:
     def steer(self, how: str) -> None:
         """s, d, e: the lecturer goes on as asked after the sentence being heard."""
         place = self.playback.place()
-        if self.on_steer is not None and not place.answering and not place.checkpoint:
-            self.on_steer(how, place.chunk)  # not in an answer or a checkpoint
+        if self.tutor is not None and not place.answering and not place.checkpoint:
+            self.tutor.steer(how, place.chunk)  # not in an answer or a checkpoint
 
     def ask(self) -> None:
         """Raise a hand: the voice pauses and a question line opens."""
-        if self.on_question is None or self.playback.place().answering:
+        if self.tutor is None or self.playback.place().answering:
             return
         self._was_paused = self.sink.paused
         self.sink.pause()
@@ -167,13 +186,13 @@ class Player:
 
     def listen(self) -> None:
         """Ask by voice: the voice pauses and the microphone opens for one question."""
-        if self.on_listen is None or self.playback.place().answering:
+        if self.tutor is None or self.playback.place().answering:
             return
         self._was_paused = self.sink.paused
         self.sink.pause()
         self.listening = asyncio.Event()
         self.level = -120.0
-        self._stop_hearing = self.on_listen(self.listening)
+        self._stop_hearing = self.tutor.listen(self.listening)
 
     def stop_listening(self, *, resume: bool) -> None:
         self.listening = None
@@ -244,8 +263,8 @@ class Player:
             self.asking += char
 
     def _ask_now(self, question: str) -> None:
-        assert self.on_question is not None
-        self.on_question(question, self.current())
+        assert self.tutor is not None
+        self.tutor.ask(question, self.current())
 
     def section(self, step: int) -> None:
         """[ : back to the start of this section (the one before, when just begun); ] :
@@ -268,19 +287,18 @@ class Player:
     def answer_again(self) -> None:
         """A: the last answer said again (the question and its answer in their box), then
         the lecture from the sentence it was in."""
-        if self.on_again is None or self.playback.place().answering:
+        if self.tutor is None or self.playback.place().answering:
             return
-        self.on_again(self.current())
+        self.tutor.again(self.current())
 
     def bookmark(self) -> None:
         """b: this sentence kept as a bookmark, with the lecture."""
-        if self.on_mark is not None:
-            self.on_mark(self.current())
+        if self.tutor is not None:
+            self.tutor.mark(self.current())
 
     def next_lecture(self) -> None:
         """n: on to a course's next lecture (this one's place kept)."""
-        if self.on_next_lecture is not None:
-            self.on_next_lecture()
+        if self.tutor is not None and self.tutor.next_lecture():
             self.quit()
 
     def toggle_pause(self) -> None:

@@ -82,7 +82,7 @@ class VoiceSide:
         self.on_sentence = on_sentence  # (chunk, the lecture text, its start in seconds)
         # The lecturer told to go on as the listener asks from a place in the text (None:
         # it cannot be, and ``cannot_steer`` says why).
-        self.steer = steer
+        self._steerer = steer
         self.cannot_steer = cannot_steer
         self.playback: Playback | None = None
         self.player: Player | None = None
@@ -92,7 +92,7 @@ class VoiceSide:
         self.begun = begun or asyncio.Event()
         self.asked: list[dict[str, object]] = []  # questions and answers, to keep
         self.marks: list[dict[str, object]] = []  # bookmarks (b), to keep
-        self.next_lecture = False  # n: the listener went on to the course's next lecture
+        self.to_next = False  # n: the listener went on to the course's next lecture
         self._last_answer: tuple[str, str] | None = None  # (question, answer), for A
         self._answering: set[asyncio.Task[None]] = set()
         self._ear: Ear | None = None  # the microphone and listener, from the first v
@@ -215,12 +215,7 @@ class VoiceSide:
             playback,
             sink,
             view=self.panel,
-            on_question=self._ask,
-            on_listen=lambda finish: self._listen(finish, player),
-            on_again=self._again,
-            on_mark=lambda k: self._mark(k, playback),
-            on_next_lecture=self._next if self.options.course else None,
-            on_steer=self._steer,
+            tutor=self,
         )
         self.player = player
         reader = self.env.engines.keys(player.key, self.env.undo_on_exit) if read else None
@@ -240,10 +235,13 @@ class VoiceSide:
             )
         return reader
 
-    def _listen(self, finish: asyncio.Event, player: Player) -> Callable[[], object]:
+    # -- what the player's keys ask of this side (player.Tutor) -------------------------
+
+    def listen(self, finish: asyncio.Event) -> Callable[[], object]:
         """v: hear one question; the player shows it before it is asked. Gives how to
         stop hearing it (Esc)."""
-        return self._aside_task(self._hear(finish, player)).cancel
+        assert self.player is not None
+        return self._aside_task(self._hear(finish, self.player)).cancel
 
     def _aside_task(self, work: Coroutine[object, object, None]) -> asyncio.Task[None]:
         """Work beside the lecture (hearing a question, answering it): stopped with it."""
@@ -280,7 +278,7 @@ class VoiceSide:
             player.heard(asked.text)
         player.refresh()
 
-    def _ask(self, question: str, back_to: int, given: str | None = None) -> None:
+    def ask(self, question: str, back_to: int, given: str | None = None) -> None:
         """The answer goes in at once (the playback is answering from this moment on) and
         is written beside the lecture."""
         assert self.playback is not None
@@ -288,42 +286,43 @@ class VoiceSide:
         self.playback.insert(aside, then=back_to)
         self._aside_task(self._answer(question, back_to, aside, given))
 
-    def _again(self, back_to: int) -> bool:
+    def again(self, back_to: int) -> bool:
         """A: the last answer said again, from what it said (nothing asked again)."""
         if self._last_answer is None:
             self.env.status.info("No answer to say again yet: a asks a question.")
             return False
         question, answer = self._last_answer
-        self._ask(question, back_to, given=answer)
+        self.ask(question, back_to, given=answer)
         return True
 
-    def _mark(self, k: int, playback: Playback) -> None:
+    def mark(self, k: int) -> None:
         """b: the sentence being heard kept as a bookmark (the transcript and --json list
         them)."""
         from profai_cli.lecture.status_line import clock
 
-        if not 0 <= k < len(self.lecture.chunks):
+        if self.playback is None or not 0 <= k < len(self.lecture.chunks):
             return
         chunk = self.lecture.chunks[k]
-        seconds = playback.seconds_before(k)
+        seconds = self.playback.seconds_before(k)
         self.marks.append({"chunk": k, "text": chunk.text, "seconds": round(seconds, 2)})
         self.env.status.info(f"Bookmarked at {clock(seconds)}: {chunk.text}")
 
-    def _steer(self, how: str, k: int) -> None:
+    def steer(self, how: str, k: int) -> None:
         """s, d, e: what was written after sentence k is dropped, and the lecturer goes
         on from there as asked."""
         chunks = self.lecture.chunks
-        if self.steer is None:
+        if self._steerer is None:
             self.env.status.info(self.cannot_steer)
         elif self.lecture.complete and k >= len(chunks) - 1:
             self.env.status.info("This is the lecture's last sentence: nothing is left to steer.")
         elif 0 <= k < len(chunks):
             said = STEERS[how].said
             self.env.status.info(f"{said}: the lecturer goes on that way from here.")
-            self.steer(how, chunks[k].end)
+            self._steerer(how, chunks[k].end)
 
-    def _next(self) -> None:
-        self.next_lecture = True  # and the player stops this one
+    def next_lecture(self) -> bool:
+        self.to_next = self.options.course  # and the player stops this one
+        return self.to_next
 
     async def _answer(
         self, question: str, back_to: int, aside: Aside, given: str | None = None
