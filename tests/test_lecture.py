@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from profai_cli.core.errors import TTSError
+from profai_cli.lecture.control import Answer, Go
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.playback import Playback
@@ -331,7 +332,7 @@ def test_back_replays_the_previous_sentence_from_memory_with_no_new_request() ->
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(2) + 20  # type: ignore[operator]  # inside 3rd
         assert playback.heard_chunk() == 2
-        playback.seek(1)
+        playback.control(Go(1))
         await _written(playback)
         sink.finish()
         await running
@@ -357,7 +358,7 @@ def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_h
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(2) + 20  # type: ignore[operator]  # in the 3rd
         aside = playback.lecture.aside()
-        playback.insert(aside, then=2)
+        playback.control(Answer(aside, 2))
         places.append(playback.place())  # awaited
         aside.add_text("An answer is said here.")
         aside.end_text()
@@ -367,8 +368,8 @@ def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_h
         sink.position = playback.chunk_start(2) + 10  # type: ignore[operator]
         places.append(playback.place())  # the lecture again
         again = playback.lecture.aside()
-        playback.insert(again, then=2)
-        playback.go(0)
+        playback.control(Answer(again, 2))
+        playback.control(Go(0))
         places.append(playback.place())  # moved meanwhile
         sink.finish()
         await running
@@ -392,7 +393,7 @@ def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
         sink.position = playback.chunk_start(1) + 20  # type: ignore[operator]
-        playback.seek(2)
+        playback.control(Go(2))
         await _written(playback)
         sink.finish()
         await running

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from profai_cli.core.config import Settings
 from profai_cli.lecture import store
+from profai_cli.lecture.control import Control, Go
 from profai_cli.lecture.environment import Environment
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.metrics import Metrics
@@ -35,13 +36,13 @@ SECTIONS = (
 )
 
 
-def _player() -> tuple[Player, list[int]]:
+def _player() -> tuple[Player, list[Control]]:
     sink = FakeDevice()
     playback = Playback(Lecture(None, Metrics(), Status()), device=sink)
     playback.lecture.add_text(SECTIONS)
     playback.lecture.end_text()
-    moves: list[int] = []
-    playback.seek = lambda k, keep=None: moves.append(k)  # type: ignore[method-assign,misc]
+    moves: list[Control] = []
+    playback.control = moves.append  # type: ignore[method-assign, assignment]  # what is asked
     return Player(playback.lecture, playback, sink), moves
 
 
@@ -62,7 +63,7 @@ def test_section_keys_go_to_a_sections_heading(at: int, key: str, to: int) -> No
     assert kinds[0] == kinds[3] == kinds[6] == "heading"
     player.current = lambda: at  # type: ignore[method-assign]
     player.key(key)
-    assert moves == [to]
+    assert moves == [Go(to)]
 
 
 def test_page_up_and_down_are_the_section_keys() -> None:

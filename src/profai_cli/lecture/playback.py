@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from profai_cli.audio.base import LiveSink, Sink
 from profai_cli.core.errors import ProfaiError
+from profai_cli.lecture.control import Answer, Control, Go, Speed, Stop, Unsaid
 from profai_cli.lecture.lecture import Aside, AudioDropped, AudioRedone, Lecture, is_fatal
 from profai_cli.speech import Chunk, ChunkKind
 
@@ -47,7 +48,7 @@ class _Answer:
 
 
 class Playback:
-    """Writes ``lecture``'s chunks to a sink in order; ``seek`` starts again elsewhere.
+    """Writes ``lecture``'s chunks to a sink in order; ``control`` starts again elsewhere.
 
     Given a ``device`` (a LiveSink) it plays: what is heard is the device's "now", and a
     seek drops what was written and not heard. Given a ``sink`` (a file, a pipe) it only
@@ -98,7 +99,7 @@ class Playback:
         # a checkpoint asks about the section just heard there.
         self.before_section: Callable[[int], Awaitable[None]] | None = None
         self.leveller: Leveller | None = None
-        lecture.on_cut(self._cut_from)
+        lecture.on_cut(lambda first: self.control(Unsaid(first)))
         if loudness is not None:
             from profai_cli.audio.loudness import Leveller
 
@@ -159,27 +160,33 @@ class Playback:
             self._writer.result()
             return
 
-    def stop(self) -> None:
-        """The listener is done (q, a course's next lecture): the writing stops where it
-        is and ``run`` returns. Every interruption takes this one route, the writer's
-        cancel: a move, a new speed, an answer and a steer restart it elsewhere."""
-        self.stopped = True
-        if self._writer is not None:
-            self._writer.cancel()
+    def control(self, item: Control) -> None:
+        """Every change of what is heard next (lecture/control.py), by one route: the
+        writer is cancelled and starts again where the item says; ``run`` returns after
+        a Stop."""
+        match item:
+            case Go(k):  # the place says k until it is heard
+                self._seek(max(0, k))
+                self._target = (max(0, k), self.samples)
+            case Speed(speed, after):
+                self.lecture.speed = speed  # every voice's, the stand-in's too
+                self.lecture.redo_audio_from(after + 1)
+                if (end := self.chunk_end(after)) is not None:
+                    self._seek(after + 1, keep=end)  # the rest of ``after`` as it was made
+            case Answer(aside, back_to):
+                self._seek(back_to)
+                self._aside, self._answer = aside, _Answer(aside, back_to)
+            case Unsaid(first):
+                for i in [i for i in self.durations if i >= first]:
+                    del self.durations[i]
+                if self.writing >= first and self.live is not None:
+                    self._seek(first, keep=self.chunk_end(first - 1))  # ``first - 1`` whole
+            case Stop():
+                self.stopped = True
+                if self._writer is not None:
+                    self._writer.cancel()
 
-    def insert(self, aside: Aside, then: int) -> None:
-        """Say ``aside`` (an answer) now, then go on from chunk ``then`` of the lecture."""
-        self.seek(then)
-        self._aside = aside
-        self._answer = _Answer(aside, then)
-
-    def go(self, k: int) -> None:
-        """The listener's move: sentence k next (the place says k until it is heard)."""
-        k = max(0, k)
-        self.seek(k)
-        self._target = (k, self.samples)
-
-    def seek(self, k: int, *, keep: int | None = None) -> None:
+    def _seek(self, k: int, *, keep: int | None = None) -> None:
         """Play chunk k next. What was written and not heard is dropped, except up to the
         sink position ``keep`` (the rest of the sentence being heard, for a new speed)."""
         if self._writer is None or self.live is None or self.stopped:
@@ -214,15 +221,6 @@ class Playback:
         else:
             chunk, heard = (self._indexes[i], True) if i >= 0 else (0, False)
         return Place(chunk, heard, in_aside, answer is not None, self._checkpoint is not None)
-
-    def _cut_from(self, k: int) -> None:
-        """The lecture was cut before chunk k (a steer): what was written of k and after
-        is dropped, and k is written once it is cut again. The chunk before k goes on
-        whole, also when it is still being written."""
-        for i in [i for i in self.durations if i >= k]:
-            del self.durations[i]
-        if self.writing >= k and self.live is not None:
-            self.seek(k, keep=self.chunk_end(k - 1))
 
     def heard_position(self) -> int:
         return self.live.heard() if self.live is not None else self.samples

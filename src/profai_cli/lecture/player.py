@@ -20,6 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from profai_cli.core.prompts import STEERS
+from profai_cli.lecture.control import Go, Speed, Stop
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.playback import Playback
 from profai_cli.lecture.status_line import (
@@ -324,7 +325,7 @@ class Player:
         self.go(self.current())
 
     def go(self, k: int) -> None:
-        self.playback.go(k)  # a move drops the rest of an answer
+        self.playback.control(Go(k))  # a move drops the rest of an answer
 
     def change_speed(self, step: float) -> None:
         """A new speed from the next sentence on. Presses in quick succession are one
@@ -355,19 +356,11 @@ class Player:
         speed, self._asked_speed = self._asked_speed, None
         if speed is None or speed == self.lecture.speed:
             return
-        self.lecture.speed = speed  # every voice's, the stand-in's too, from the next chunk
-        heard = place.chunk
-        nxt = heard + 1
-        self.lecture.redo_audio_from(nxt)
-        end = self.playback.chunk_end(heard)
-        if end is not None:
-            # The next sentences were written at the old speed: drop them, keep the rest
-            # of this one, and write them again.
-            self.playback.seek(nxt, keep=end)
+        self.playback.control(Speed(speed, after=place.chunk))  # from the next sentence
 
     def quit(self) -> None:
         self.quitting = True
-        self.playback.stop()
+        self.playback.control(Stop())
 
     def toggle_help(self) -> None:
         self.help = not self.help

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from profai_cli.core.errors import AudioDeviceError, ProfaiError
 from profai_cli.core.prompts import STEERS
 from profai_cli.lecture import store
+from profai_cli.lecture.control import Answer
 from profai_cli.lecture.lecture import Aside, Lecture, is_fatal
 from profai_cli.lecture.playback import Playback
 
@@ -283,7 +284,7 @@ class VoiceSide:
         is written beside the lecture."""
         assert self.playback is not None
         aside = self.lecture.aside()
-        self.playback.insert(aside, then=back_to)
+        self.playback.control(Answer(aside, back_to))
         self._aside_task(self._answer(question, back_to, aside, given))
 
     def again(self, back_to: int) -> bool:
