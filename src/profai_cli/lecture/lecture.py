@@ -40,7 +40,10 @@ DEAD_AFTER = 3
 
 
 class AudioDropped(Exception):
-    """The chunk's audio was dropped while it was being made (the speed changed)."""
+    """The chunk's audio was let go while it was being made: by a control item (a new
+    speed, a steer, a new aside), whose cancel of the writer reading it comes in the
+    same step, or by the lecture's close. Its reader stops: it is not an interruption
+    of its own (those are lecture/control.py's)."""
 
 
 class AudioRedone(Exception):

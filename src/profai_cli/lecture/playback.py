@@ -373,7 +373,7 @@ class Playback:
             except StopAsyncIteration:
                 break
             except AudioDropped:
-                raise asyncio.CancelledError from None  # dropped for a restart that is coming
+                raise asyncio.CancelledError from None  # see AudioDropped: being cancelled
             except AudioRedone:  # the offline voice says it again: from the sentence's start
                 if self.live is not None:
                     self.live.discard_after(max(start, self.heard_position()))
