@@ -202,7 +202,8 @@ async def _export(
         from profai_cli.lecture.checkpoints import SelfTest, notes_questions
 
         self_test = SelfTest(notes_questions(notes.text), lecture, playback)
-    running = asyncio.ensure_future(playback.run())
+    asks = self_test.before_section if self_test is not None else None
+    running = asyncio.ensure_future(playback.run(before_section=asks))
     incomplete: ServiceError | None = None
     try:
         if progress is not None:

@@ -92,7 +92,6 @@ class SelfTest:
         self.playback = playback
         self.pause = pause
         self.asked = 0
-        playback.before_section = self.before_section
 
     async def before_section(self, k: int) -> None:
         for question in self.sections.due(k)[1]:
@@ -103,7 +102,7 @@ class SelfTest:
 
 
 class Checkpoints:
-    """Asks at the playback's section breaks (``Playback.before_section``)."""
+    """Asks at the playback's section breaks (its ``before_section``, given to ``run``)."""
 
     def __init__(
         self,
@@ -121,7 +120,6 @@ class Checkpoints:
         self.panel = panel
         self.sections = _Sections(questions, lecture)
         self.results: list[dict[str, object]] = []
-        playback.before_section = self.before_section
 
     async def before_section(self, k: int) -> None:
         """Chunk k begins a new section (or the lecture has ended at k): ask about the

@@ -95,9 +95,7 @@ class Playback:
         # (chunk, seconds before it) known from a saved place: a resumed lecture's clock
         # goes on from the time the last one showed, not from a new estimate of it.
         self.anchor: tuple[int, float] | None = None
-        # Called before a section's first sentence is written (and after the last one):
-        # a checkpoint asks about the section just heard there.
-        self.before_section: Callable[[int], Awaitable[None]] | None = None
+        self.before_section: Callable[[int], Awaitable[None]] | None = None  # see run
         self.leveller: Leveller | None = None
         lecture.on_cut(lambda first: self.control(Unsaid(first)))
         if loudness is not None:
@@ -139,9 +137,18 @@ class Playback:
         pause = self.sentence_pause if chunk.kind is ChunkKind.SENTENCE else self.paragraph_pause
         return pause / max(self.lecture.speed, 0.25)
 
-    async def run(self, start: int = 0, *, until_heard: bool = False) -> None:
+    async def run(
+        self,
+        start: int = 0,
+        *,
+        until_heard: bool = False,
+        before_section: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
         """Write every chunk from ``start`` on; with ``until_heard``, also wait until the
-        sink has played it all (a seek meanwhile starts the writing again)."""
+        sink has played it all (a control item meanwhile starts the writing again).
+        ``before_section`` is awaited before a section's first sentence is written (and
+        after the last one): a checkpoint asks about the section just heard there."""
+        self.before_section = before_section
         k = start
         while not self.stopped:
             aside, self._aside = self._aside, None

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from profai_cli.audio.base import LiveSink
     from profai_cli.core.config import Settings
     from profai_cli.lecture.assembly import Assembly, VoiceStart
+    from profai_cli.lecture.checkpoints import Checkpoints
     from profai_cli.lecture.environment import Environment
     from profai_cli.lecture.listening import Ear
     from profai_cli.lecture.player import Player
@@ -87,6 +88,7 @@ class VoiceSide:
         self.cannot_steer = cannot_steer
         self.playback: Playback | None = None
         self.player: Player | None = None
+        self.checkpoints: Checkpoints | None = None  # asked at section breaks (--checkpoints)
         self.finished = False  # every chunk was heard
         # Set once the first sentence is in the device (or there is no voice after all):
         # the built-in model holds its work until then.
@@ -137,7 +139,10 @@ class VoiceSide:
             self.panel.follow(False)  # no player marks what is heard: nothing to follow
         if self.settings.checkpoints and keys is None and self.options.keys:
             status.warn("Checkpoints are answered with the player's keys on a terminal: none here.")
-        running = asyncio.ensure_future(playback.run(self.start, until_heard=True))
+        asks = self.checkpoints.before_section if self.checkpoints is not None else None
+        running = asyncio.ensure_future(
+            playback.run(self.start, until_heard=True, before_section=asks)
+        )
         showing = asyncio.ensure_future(self.player.show()) if self.player else None
         try:
             await running
@@ -226,7 +231,7 @@ class VoiceSide:
         if self.settings.checkpoints:
             from profai_cli.lecture.checkpoints import Checkpoints, notes_questions
 
-            Checkpoints(
+            self.checkpoints = Checkpoints(
                 notes_questions(self.notes.text),
                 self.lecture,
                 playback,
