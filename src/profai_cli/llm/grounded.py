@@ -159,10 +159,16 @@ class GroundedLecture:
         if self.replies is not None:
             made = "".join([safe.feed(d) async for d in self._lecture(earlier, replay=True)])
         if self.replies is None or not (made + safe.flush()).startswith(said):
-            why = "off (--no-cache)" if self.replies is None else "since changed"
+            self._made, self._made_of = [], None  # not what was said: nothing to go on from
+            why = (
+                "its explanations' cache is off (--no-cache)"
+                if self.replies is None
+                else "it cannot be made again as it was said (steered then, or its "
+                "explanations' cache changed since)"
+            )
             raise ProfaiError(
-                f"this lecture was written in an earlier run, and its explanations' cache is "
-                f"{why}; --restart writes it anew"
+                f"this lecture was written in an earlier run, and {why}; --restart writes "
+                "it anew"
             )
 
     async def _lecture(
@@ -233,6 +239,8 @@ class GroundedLecture:
                 spoken.add(text[max(0, said - at) :])  # what is still to be heard
                 at += len(text)
                 yield text
+                if replay:
+                    await asyncio.sleep(0)  # nothing is awaited: the keys are read meanwhile
         finally:
             await asks.stop()
 
