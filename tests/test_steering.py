@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from profai_cli.core.prompts import STEERS, LectureRequest, Steer
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.metrics import Metrics
-from profai_cli.lecture.steering import Cut, End, LectureText, Said
+from profai_cli.lecture.steering import Cut, End, Item, LectureText, Said
 from profai_cli.service.chat import lecture_messages
 from profai_cli.ui.status import Status
 from tests.conftest import Run, run_here
@@ -261,3 +263,45 @@ def test_a_resumed_lecture_is_shown_from_its_section_and_a_steer_there_cuts_at_i
     assert shown.startswith("## Layers")
     assert 'Sediment settles in layers."; the lecture goes on' in shown  # cut at its place
     assert lecture.text == text[:at] + " Put simply, layers become rock.\n"  # all of it
+
+    # Back in the section before ([ or ←), then steered: the new text is shown whole.
+    early = text.index(" magma")
+
+    async def before() -> AsyncIterator[Item]:
+        yield Said(text)
+        yield Cut(early)
+        yield Said(" lava, put simply.\n")
+        yield End()
+
+    out = io.StringIO()
+    lecture = Lecture(None, Metrics(), Status())
+    asyncio.run(
+        follow_text(before(), PlainPanel(out), lecture, lambda w: None, shown_from=len(heard))
+    )
+    assert out.getvalue().endswith(" lava, put simply.\n")
+
+
+def test_a_steered_lecture_keeps_the_bookmarks_and_questions_of_the_part_left_as_it_was(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text after a steer is written anew and stored: what was marked or asked in the
+    part before it stays with the lecture, what was after it goes with that text."""
+    from profai_cli.core.config import Settings
+    from profai_cli.lecture import store
+    from profai_cli.speech import segment
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    settings = Settings()
+    key = store.lecture_key("notes", settings, "scripted")
+    store.save(key, LECTURE, settings, "scripted")
+    store.add_marks(key, [{"chunk": 0, "text": SENTENCES[0], "seconds": 0.0}])
+    store.add_marks(key, [{"chunk": 3, "text": SENTENCES[3], "seconds": 3.6}])
+    store.add_questions(key, [{"chunk": 1, "question": "Why?", "answer": "Because."}])
+    store.add_questions(key, [{"chunk": 2, "question": "How?", "answer": "So."}])
+    steered = LECTURE[: LECTURE.index(SENTENCES[2])] + "".join(map(str, SIMPLER))
+    ends = [chunk.end for chunk in segment(steered)]
+    store.save(key, steered, settings, "scripted", chunk_ends=ends)
+    assert [m["chunk"] for m in store.load_marks(key)] == [0]
+    assert [q["question"] for q in store.load_questions(key)] == ["Why?"]
+    store.save(key, "Another lecture altogether.\n", settings, "scripted", chunk_ends=[27])
+    assert store.load_marks(key) == [] and store.load_questions(key) == []

@@ -176,7 +176,8 @@ async def _teach(parts: Assembly, notes: Notes, options: TeachOptions) -> bool:
         export` can reuse this very lecture (and resume can find it)."""
         metrics.words = count_words(lecture.text)
         if complete:
-            store.save(key, lecture.text, settings, llm.name, store.held_back_of(llm))
+            ends = [chunk.end for chunk in lecture.chunks]  # what a steer left stays marked
+            store.save(key, lecture.text, settings, llm.name, store.held_back_of(llm), ends)
         written.set()
 
     showing = asyncio.ensure_future(

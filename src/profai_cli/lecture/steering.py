@@ -185,9 +185,9 @@ async def follow_text(
                     panel.append(item.text[max(0, shown_from - seen) :])
                 seen += len(item.text)
                 lecture.add_text(item.text)
-            elif isinstance(item, Cut):
-                seen = min(seen, item.at)
-                panel.cut(max(shown_from, item.at))
+            elif isinstance(item, Cut):  # before the section shown, too (after [ or ←)
+                seen, shown_from = min(seen, item.at), min(shown_from, item.at)
+                panel.cut(item.at)
                 lecture.cut(item.at)
             else:
                 panel.finish_text()

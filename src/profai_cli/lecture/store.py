@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -127,14 +128,17 @@ def save(
     settings: Settings,
     llm_name: str,
     held_back: list[dict[str, str]] | None = None,
+    chunk_ends: list[int] | None = None,
 ) -> None:
     """Keep a complete lecture for reuse (and a position saved with it, if any), with
-    what the check held back of the model's sentences (for the transcript)."""
+    what the check held back of the model's sentences (for the transcript).
+    ``chunk_ends``: where each of its chunks ends, so the questions and bookmarks of a
+    lecture steered or continued since keep those of the part left as it was."""
     record = _read(key) or {}
     position = record.get("position")
     if isinstance(position, dict) and position.get("text") != text:
         position = None  # a new lecture: the old position means nothing in it
-    _write(key, text, True, settings, llm_name, position, held_back)
+    _write(key, text, True, settings, llm_name, position, held_back, chunk_ends)
 
 
 def held_back_of(llm: LLM) -> list[dict[str, str]]:
@@ -178,6 +182,22 @@ def forget_position(key: str) -> None:
                 pass
 
 
+def _unchanged_chunks(old: object, text: str, chunk_ends: list[int] | None) -> int:
+    """How many of the lecture's first chunks are as they were in ``old``: a steer or a
+    continuation wrote anew only what came after them (0: not known)."""
+    if not isinstance(old, str) or chunk_ends is None:
+        return 0
+    same = len(os.path.commonprefix([old, text]))
+    return sum(1 for end in chunk_ends if end <= same)
+
+
+def _within(item: dict[str, Any], chunks: int) -> bool:
+    """Asked or marked in the first ``chunks`` chunks (or at no chunk in particular, in a
+    lecture that kept any)."""
+    chunk = item.get("chunk")
+    return chunks > 0 and (not isinstance(chunk, int) or chunk < chunks)
+
+
 def _write(
     key: str,
     text: str,
@@ -186,11 +206,13 @@ def _write(
     llm_name: str,
     position: dict[str, Any] | None,
     held_back: list[dict[str, str]] | None = None,
+    chunk_ends: list[int] | None = None,
 ) -> None:
     old = _read(key) or {}
     same = text == old.get("text")
-    questions = load_questions(key) if same else []
-    marks = load_marks(key) if same else []
+    kept = _unchanged_chunks(old.get("text"), text, chunk_ends)
+    questions = [q for q in load_questions(key) if same or _within(q, kept)]
+    marks = [m for m in load_marks(key) if same or _within(m, kept)]
     if held_back is None:
         held_back = load_held_back(key) if same else []
     _write_record(
