@@ -434,6 +434,30 @@ def test_q_stops_the_writing_where_it_is_and_nothing_after_it_moves_it() -> None
     assert playback.stopped and written == playback.samples
 
 
+def test_a_speed_asked_for_just_before_q_is_never_made() -> None:
+    """↑ then q before the presses settle: the lecture is over, so nothing is made at the
+    new speed (a paid voice's requests, after the lecture was closed)."""
+    from profai_cli.lecture.player import SPEED_SETTLE, Player
+
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+
+    async def scenario() -> None:
+        running = await _started(playback, SENTENCES)
+        sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
+        player = Player(playback.lecture, playback, sink)
+        player.key("faster")
+        player.key("quit")
+        await running
+        await playback.lecture.aclose()
+        await asyncio.sleep(SPEED_SETTLE * 2)
+
+    asyncio.run(scenario())
+    assert set(tts.speeds) == {1.0} and playback.lecture.speed == 1.0
+
+
 def test_a_new_speed_applies_from_the_next_sentence() -> None:
     from profai_cli.lecture.player import Player
 

@@ -175,7 +175,7 @@ class Playback:
             case Go(k):  # the place says k until it is heard
                 self._seek(max(0, k))
                 self._target = (max(0, k), self.samples)
-            case Speed(speed, after):
+            case Speed(speed, after) if not self.stopped:
                 self.lecture.speed = speed  # every voice's, the stand-in's too
                 self.lecture.redo_audio_from(after + 1)
                 if (end := self.chunk_end(after)) is not None:

@@ -345,6 +345,8 @@ class Player:
         return self._asked_speed if self._asked_speed is not None else self.lecture.speed
 
     def _apply_speed(self) -> None:
+        if self.quitting:
+            return  # q or n meanwhile: nothing more is made
         place = self.playback.place()
         if place.answering or place.checkpoint:
             # What is said aside is heard to its end as it was made (a move would drop its
@@ -360,6 +362,8 @@ class Player:
 
     def quit(self) -> None:
         self.quitting = True
+        if self._settling is not None:
+            self._settling.cancel()  # a speed asked for is not made for a lecture that ends
         self.playback.control(Stop())
 
     def toggle_help(self) -> None:

@@ -324,6 +324,11 @@ class VoiceSide:
         elif 0 <= k < len(chunks):
             said = STEERS[how].said
             self.env.status.info(f"{said}: the lecturer goes on that way from here.")
+            # A resumed lecture's length and clock, as the last stop said them, hold for
+            # the text it had: after k it is written anew.
+            self.start_total = None
+            if self.playback is not None and (self.playback.anchor or (0, 0.0))[0] > k:
+                self.playback.anchor = None
             self._steerer(how, chunks[k].end)
 
     def next_lecture(self) -> bool:
