@@ -305,6 +305,16 @@ def _values(text: str) -> tuple[list[Chunk], dict[str, int]]:
     return chunks, _value(chunks)
 
 
+def _on_a_device() -> tuple[list[Chunk], dict[str, int], FakeTTS, FakeDevice, Playback]:
+    """SENTENCES' chunks, each its own signal (60 samples) from a fake voice, played on
+    a sound card the test moves by hand, four chunks made ahead."""
+    chunks, values = _values(SENTENCES)
+    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
+    sink = FakeDevice()
+    playback, _ = _playback(tts, sink, lookahead=4)
+    return chunks, values, tts, sink, playback
+
+
 async def _started(playback: Playback, text: str) -> asyncio.Future[None]:
     """Playback running on the whole text, written out, waiting to be heard."""
     running = asyncio.ensure_future(playback.run(until_heard=True))
@@ -323,10 +333,7 @@ async def _written(playback: Playback) -> None:
 
 
 def test_back_replays_the_previous_sentence_from_memory_with_no_new_request() -> None:
-    chunks, values = _values(SENTENCES)
-    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
-    sink = FakeDevice()
-    playback, _ = _playback(tts, sink, lookahead=4)
+    chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
@@ -385,10 +392,7 @@ def test_the_place_is_the_sentence_an_answer_goes_back_to_until_the_lecture_is_h
 
 
 def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
-    chunks, values = _values(SENTENCES)
-    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
-    sink = FakeDevice()
-    playback, _ = _playback(tts, sink, lookahead=4)
+    chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
@@ -413,10 +417,7 @@ def test_q_stops_the_writing_where_it_is_and_nothing_after_it_moves_it() -> None
     written, and a key pressed after it (a move) writes nothing."""
     from profai_cli.lecture.player import Player
 
-    chunks, values = _values(SENTENCES)
-    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
-    sink = FakeDevice()
-    playback, _ = _playback(tts, sink, lookahead=4)
+    chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> int:
         running = await _started(playback, SENTENCES)
@@ -439,10 +440,7 @@ def test_a_speed_asked_for_just_before_q_is_never_made() -> None:
     new speed (a paid voice's requests, after the lecture was closed)."""
     from profai_cli.lecture.player import SPEED_SETTLE, Player
 
-    chunks, values = _values(SENTENCES)
-    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
-    sink = FakeDevice()
-    playback, _ = _playback(tts, sink, lookahead=4)
+    chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> None:
         running = await _started(playback, SENTENCES)
@@ -497,10 +495,7 @@ def test_a_new_speed_applies_from_the_next_sentence() -> None:
 def test_pressing_forward_twice_moves_two_sentences_and_never_past_the_text() -> None:
     from profai_cli.lecture.player import Player
 
-    chunks, values = _values(SENTENCES)
-    tts = FakeTTS(lambda text, attempt: np.full(60, values[text], dtype=np.int16))
-    sink = FakeDevice()
-    playback, _ = _playback(tts, sink, lookahead=4)
+    chunks, values, tts, sink, playback = _on_a_device()
     targets: list[int] = []
 
     async def scenario() -> None:

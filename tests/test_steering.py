@@ -246,39 +246,28 @@ def test_a_resumed_lecture_is_shown_from_its_section_and_a_steer_there_cuts_at_i
     text = heard + "## Layers\n\nSediment settles in layers. It is pressed into rock.\n\n"
     at = text.index(" It is pressed")
 
-    async def items():  # type: ignore[no-untyped-def]
-        yield Said(text[:30])
-        yield Said(text[30:])
-        yield Cut(at)
-        yield Said(" Put simply, layers become rock.\n")
-        yield End()
+    def shown(*items: Item) -> tuple[str, Lecture]:
+        """What the panel of a lecture resumed at ``heard`` shows of these items."""
 
-    out = io.StringIO()
-    lecture = Lecture(None, Metrics(), Status())
-    asyncio.run(
-        follow_text(items(), PlainPanel(out), lecture, lambda whole: None, shown_from=len(heard))
-    )
-    shown = out.getvalue()
-    assert not shown.startswith("# Rocks") and "Igneous" not in shown
-    assert shown.startswith("## Layers")
-    assert 'Sediment settles in layers."; the lecture goes on' in shown  # cut at its place
-    assert lecture.text == text[:at] + " Put simply, layers become rock.\n"  # all of it
+        async def given() -> AsyncIterator[Item]:
+            for item in items:
+                yield item
+
+        out, lecture = io.StringIO(), Lecture(None, Metrics(), Status())
+        panel = PlainPanel(out)
+        asyncio.run(follow_text(given(), panel, lecture, lambda w: None, shown_from=len(heard)))
+        return out.getvalue(), lecture
+
+    new = " Put simply, layers become rock.\n"
+    panel, lecture = shown(Said(text[:30]), Said(text[30:]), Cut(at), Said(new), End())
+    assert not panel.startswith("# Rocks") and "Igneous" not in panel
+    assert panel.startswith("## Layers")
+    assert 'Sediment settles in layers."; the lecture goes on' in panel  # cut at its place
+    assert lecture.text == text[:at] + new  # all of it
 
     # Back in the section before ([ or ←), then steered: the new text is shown whole.
-    early = text.index(" magma")
-
-    async def before() -> AsyncIterator[Item]:
-        yield Said(text)
-        yield Cut(early)
-        yield Said(" lava, put simply.\n")
-        yield End()
-
-    out = io.StringIO()
-    lecture = Lecture(None, Metrics(), Status())
-    asyncio.run(
-        follow_text(before(), PlainPanel(out), lecture, lambda w: None, shown_from=len(heard))
-    )
-    assert out.getvalue().endswith(" lava, put simply.\n")
+    panel, _ = shown(Said(text), Cut(text.index(" magma")), Said(" lava, put simply.\n"), End())
+    assert panel.endswith(" lava, put simply.\n")
 
 
 def test_a_steered_lecture_keeps_the_bookmarks_and_questions_of_the_part_left_as_it_was(
