@@ -15,6 +15,7 @@ from profai_cli.lecture.control import Answer, Go
 from profai_cli.lecture.lecture import Lecture
 from profai_cli.lecture.metrics import Metrics
 from profai_cli.lecture.playback import Playback
+from profai_cli.lecture.player import Player
 from profai_cli.speech import Chunk, segment
 from profai_cli.tts.standin import StandInVoice
 from profai_cli.ui import Status
@@ -411,18 +412,25 @@ def test_forward_cuts_the_sentence_and_the_next_one_follows() -> None:
     assert 15 <= second <= 21
 
 
+async def _in_the_second_sentence(
+    playback: Playback, sink: FakeDevice
+) -> tuple[asyncio.Future[None], Player]:
+    """SENTENCES written out and heard into the second, with a player's keys on them."""
+    from profai_cli.lecture.player import Player
+
+    running = await _started(playback, SENTENCES)
+    sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
+    return running, Player(playback.lecture, playback, sink)
+
+
 def test_q_stops_the_writing_where_it_is_and_nothing_after_it_moves_it() -> None:
     """Quitting takes the route every interruption takes (the writer's cancel): the run
     returns at once, though the lecture was not heard to its end, nothing more is
     written, and a key pressed after it (a move) writes nothing."""
-    from profai_cli.lecture.player import Player
-
     chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> int:
-        running = await _started(playback, SENTENCES)
-        sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
-        player = Player(playback.lecture, playback, sink)
+        running, player = await _in_the_second_sentence(playback, sink)
         player.key("quit")
         await asyncio.wait_for(running, 1.0)  # not heard to the end: returned all the same
         written = sink.written
@@ -438,14 +446,12 @@ def test_q_stops_the_writing_where_it_is_and_nothing_after_it_moves_it() -> None
 def test_a_speed_asked_for_just_before_q_is_never_made() -> None:
     """↑ then q before the presses settle: the lecture is over, so nothing is made at the
     new speed (a paid voice's requests, after the lecture was closed)."""
-    from profai_cli.lecture.player import SPEED_SETTLE, Player
+    from profai_cli.lecture.player import SPEED_SETTLE
 
     chunks, values, tts, sink, playback = _on_a_device()
 
     async def scenario() -> None:
-        running = await _started(playback, SENTENCES)
-        sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
-        player = Player(playback.lecture, playback, sink)
+        running, player = await _in_the_second_sentence(playback, sink)
         player.key("faster")
         player.key("quit")
         await running
