@@ -201,13 +201,15 @@ class TerminalSession:
         return "\n".join(self.screen())
 
     def underlined(self) -> str:
-        """The text drawn underlined in reverse video now (the word being said)."""
-        screen = pyte.Screen(self.cols, self.rows)
-        pyte.ByteStream(screen).feed(bytes(self.raw))
-        return " ".join(
-            "".join(ch.data for ch in row.values() if ch.underscore and ch.reverse).strip()
-            for row in (screen.buffer[y] for y in range(self.rows))
-        ).strip()
+        """The text drawn underlined in reverse video now (the word being said): read from
+        the screen kept as output comes, not replayed from the start (a replay takes
+        longer the longer the run, and holds the reader back while it does)."""
+        with self._live_lock:
+            rows = [self._live.buffer[y] for y in range(self.rows)]
+            return " ".join(
+                "".join(ch.data for ch in row.values() if ch.underscore and ch.reverse).strip()
+                for row in rows
+            ).strip()
 
     def close(self) -> None:
         if self.proc.poll() is None:

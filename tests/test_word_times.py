@@ -64,22 +64,72 @@ def test_the_word_being_said_is_highlighted_as_the_voice_goes(
         while "alpha" not in session.underlined().lower() and time.monotonic() < deadline:
             time.sleep(0.02)
         began = time.monotonic()
-        seen = []
-        for at in (1.0, 2.2, 3.4):
-            time.sleep(max(0.0, began + at - time.monotonic()))
-            seen.append(session.underlined().strip(".").lower())
+        seen: list[tuple[float, str]] = []  # (seconds after "alpha" was first drawn, word)
+        while (at := time.monotonic() - began) < 3.6:
+            seen.append((at, session.underlined().strip(".").lower()))
+            time.sleep(0.05)
         session.send(b"q")
         assert session.wait() == 0
-    assert all(w in WORDS for w in seen), seen
-    index = [WORDS.index(w) for w in seen]
-    assert index == sorted(index) and len(set(index)) == 3  # on through the sentence
-    # Where the estimate says it should be, to two words either side (a word is 0.37 s;
-    # the screen may be drawn late on a busy machine, the voice never is).
-    seconds = len(SENTENCE) * 0.06
-    times = word_times(SENTENCE, seconds - 0.0)
-    for at, k in zip((1.0, 2.2, 3.4), index, strict=True):
-        expected = next(i for i, (_, _, t) in reversed(list(enumerate(times))) if t <= at)
-        assert abs(k - expected) <= 2, (seen, at)
+    said = [(at, WORDS.index(w)) for at, w in seen if w in WORDS]
+    assert len(said) >= 0.8 * len(seen), seen  # a word of the sentence is highlighted
+    index = [k for _, k in said]
+    assert index == sorted(index) and len(set(index)) >= 5, seen  # on through the sentence
+    # Near where the voice is, for nearly all the samples: to two words ahead (a word is
+    # 0.37 s; "alpha" may have been drawn a little late), to four behind (on a busy
+    # machine the screen may be drawn late, and the sound card may run dry for a moment,
+    # so the voice itself is behind the clock). Which word the sound card's sample is in
+    # is checked to the word in process, below.
+    times = word_times(SENTENCE, len(SENTENCE) * 0.06)
+    behind = [max(0, sum(t <= at for _, _, t in times) - 1) - k for at, k in said]
+    assert sum(-2 <= b <= 4 for b in behind) >= 0.9 * len(behind), (behind, seen)
+
+
+def test_the_highlighted_word_is_the_one_leaving_the_speaker() -> None:
+    """The panel's word is the one the sound card's sample is in (by the sentence's word
+    times), not where the audio made ahead has reached; none between sentences."""
+    import asyncio
+    import io
+
+    import numpy as np
+    from rich.console import Console
+
+    from profai_cli.lecture.lecture import Lecture
+    from profai_cli.lecture.metrics import Metrics
+    from profai_cli.lecture.playback import Playback
+    from profai_cli.lecture.player import Player
+    from profai_cli.ui import Status
+    from tests.fakes.engines import FakeDevice, FakeTTS
+
+    per_char = 60  # samples at 1000 a second: the sentence lasts 4.4 s, as on the terminal
+    tts = FakeTTS(lambda text, attempt: np.full(per_char * len(text), 1, dtype=np.int16))
+    sink = FakeDevice()
+    lecture = Lecture(tts, Metrics(), Status(Console(file=io.StringIO())), lookahead=4)
+    playback = Playback(lecture, device=sink, sentence_pause=0.3, paragraph_pause=0.3)
+    times = word_times(SENTENCE, len(SENTENCE) * per_char / 1000)
+    words: list[tuple[float, int | None]] = []
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(playback.run(until_heard=True))
+        lecture.add_text(f"{SENTENCE} Then the end.")
+        lecture.end_text()
+        while playback.writing < len(lecture.chunks):  # all of it made and written
+            await asyncio.sleep(0.001)
+        player = Player(lecture, playback, sink)
+        start = playback.chunk_start(0)
+        assert start is not None
+        for at in [i / 20 for i in range(int(len(SENTENCE) * 0.06 * 20))]:
+            sink.position = start + int(at * 1000)
+            words.append((at, player.word(0)))
+        sink.position = playback.chunk_start(1) + 10  # type: ignore[operator]
+        words.append((-1.0, player.word(0)))  # the next sentence is heard
+        sink.finish()
+        await running
+
+    asyncio.run(scenario())
+    assert words[-1] == (-1.0, None)
+    for at, k in words[:-1]:
+        assert k == word_at(times, at), (at, k, word_at(times, at))
+    assert {k for _, k in words} >= set(range(len(WORDS)))
 
 
 GLACIERS = """# Glaciers
