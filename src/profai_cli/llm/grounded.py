@@ -167,8 +167,7 @@ class GroundedLecture:
                 "explanations' cache changed since)"
             )
             raise ProfaiError(
-                f"this lecture was written in an earlier run, and {why}; --restart writes "
-                "it anew"
+                f"this lecture was written in an earlier run, and {why}; --restart writes it anew"
             )
 
     async def _lecture(
