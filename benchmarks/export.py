@@ -79,7 +79,7 @@ def piper_ceiling(text: str) -> float:
         async def say(sentence: str) -> None:
             nonlocal samples
             async with slots:
-                async for frames in engine.stream(sentence):
+                async for frames in engine.stream(sentence, 1.0):
                     samples += len(frames)
 
         start = time.monotonic()

@@ -28,7 +28,7 @@ async def measure(engine: PiperTTS, text: str) -> tuple[float, float]:
     start = time.perf_counter()
     first = None
     samples = 0
-    async for frames in engine.stream(text):
+    async for frames in engine.stream(text, 1.0):
         if first is None:
             first = time.perf_counter() - start
         samples += len(frames)

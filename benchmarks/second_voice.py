@@ -95,7 +95,7 @@ def engine_synth(engine: object) -> Callable[[str], tuple[np.ndarray, int]]:
     """A profai TTSEngine as text -> (audio, rate)."""
 
     async def collect(text: str) -> np.ndarray:
-        parts = [f async for f in engine.stream(text)]  # type: ignore[attr-defined]
+        parts = [f async for f in engine.stream(text, 1.0)]  # type: ignore[attr-defined]
         return np.concatenate(parts) if parts else np.zeros(0, np.int16)
 
     def synth(text: str) -> tuple[np.ndarray, int]:

@@ -52,7 +52,7 @@ async def main() -> None:
             if not said_words(said):
                 continue
             sentences += 1
-            audio = np.concatenate([f async for f in voice.stream(said)])
+            audio = np.concatenate([f async for f in voice.stream(said, 1.0)])
             own = voice.word_starts(said)
             if own is None:
                 continue
