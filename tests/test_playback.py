@@ -98,21 +98,39 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
     _fast_knobs(fake)
     stats, audio, marks, _ = _play(fake, home)
     chunks = segment(LECTURE)
-    heard = _heard(fake, audio)
-    assert [h.text for h in heard] == [c.text for c in chunks]
-    # Each chunk played whole: its tone lasts as long as the fake made it.
+    pieces = _heard(fake, audio)
+    # A sentence the card fell silent in for longer than a dropout is heard in two pieces:
+    # still once, if it goes on where it stopped (a replay would be twice its length).
+    heard: list[Heard] = []
+    split: set[str] = set()
+    for piece in pieces:
+        if heard and heard[-1].text == piece.text:
+            split.add(piece.text)
+            heard[-1] = Heard(
+                piece.text, heard[-1].start, piece.end, heard[-1].sounded + piece.sounded
+            )
+        else:
+            heard.append(piece)
+    counted = stats["underruns"] + stats["device_underflows"]
+    assert [h.text for h in heard] == [c.text for c in chunks], (pieces, counted)
+    # Each chunk played whole: its tone lasts as long as the fake made it (a stall of the
+    # card's own may lose what it held, 0.15 s).
     for h in heard:
         expected = max(fake.knobs.tts_min_seconds, len(h.text) * fake.knobs.tts_seconds_per_char)
-        assert h.sounded == pytest.approx(expected, abs=0.04), h
-    # The set pause is there after every chunk, and a longer silence is one that profai
-    # counted: the voice late (a silence) or the card late (an underflow). On an idle
-    # machine there are none (benchmarks/playback.py); on a busy one they are reported.
-    longer = 0
+        assert expected - (0.2 if h.text in split else 0.04) <= h.sounded <= expected + 0.04, (
+            h,
+            pieces,
+        )
+    # The set pause is there after every chunk, and a longer silence (between sentences,
+    # or within one) is one that profai counted: the voice late (a silence) or the card
+    # late (an underflow). On an idle machine there are none (benchmarks/playback.py); on
+    # a busy one they are reported.
+    longer = len(pieces) - len(heard)
     for before, after, chunk in zip(heard, heard[1:], chunks, strict=False):
         gap = after.start - before.end
         assert gap >= PAUSE[chunk.kind] - 0.05, (chunk.text, gap)
         longer += gap > PAUSE[chunk.kind] + 0.05
-    assert longer <= stats["underruns"] + stats["device_underflows"], heard
+    assert longer <= counted, (pieces, stats)
     assert stats["chunks"] == len(chunks)
 
 
