@@ -83,8 +83,11 @@ def test_a_piper_export_is_at_the_target_under_the_ceiling(home: Path) -> None:
     notes = EXAMPLES / "photosynthesis.md"
     r = run_here(["export", str(out), str(notes), "--llm", "none", "--subtitles", str(srt)], home)
     assert r.code == 0, r.err
+    # At the target as a loudness meter reads the whole file: the loudness the limiter
+    # took from Piper's peaks is made up (without that, -16.6 for a wav, -17.0 to -17.6
+    # for an mp3).
     integrated, peak = _ebur128(out)
-    assert abs(integrated - -16) <= 1.0, integrated
+    assert abs(integrated - -16) <= 0.5, integrated
     assert peak <= -1.0 + 0.05, peak  # ffmpeg's estimate, to a tenth of a dB
     audio, rate = sf.read(out, dtype="int16")
     levels = _sentences(audio, rate, srt)
@@ -92,14 +95,15 @@ def test_a_piper_export_is_at_the_target_under_the_ceiling(home: Path) -> None:
     quieter = home / "q.wav"
     r = run_here(["export", str(quieter), str(notes), "--llm", "none", "--loudness", "-23"], home)
     assert r.code == 0, r.err
-    assert abs(_ebur128(quieter)[0] - -23) <= 1.0
+    assert abs(_ebur128(quieter)[0] - -23) <= 0.5
     # As ffmpeg measures the mp3 itself: LAME's overshoot once put it at -0.3 dBTP.
     mp3 = home / "l.mp3"
     r = run_here(["export", str(mp3), str(notes), "--llm", "none"], home)
     assert r.code == 0, r.err
     integrated, peak = _ebur128(mp3)
     assert peak <= -1.0, peak
-    assert abs(integrated - -16) <= 1.2, integrated
+    # Lower by what held the encoder's overshoot under the ceiling: 0 to 0.6 dB.
+    assert -16.8 <= integrated <= -15.7, integrated
 
 
 @needs_ffmpeg
@@ -154,6 +158,28 @@ def test_the_limiter_holds_inter_sample_peaks_under_the_ceiling() -> None:
     true_peak = np.abs(soxr.resample(out.astype(np.float32), rate, rate * 4)).max() / 32767
     assert 20 * np.log10(true_peak) <= -0.9
     assert level.apply(np.zeros(0, np.int16), 0.0).size == 0
+
+
+def test_a_sentence_with_sharp_peaks_is_at_the_target_once_limited() -> None:
+    """A voice whose peaks stand far over its loudness (Piper's do): held under the
+    ceiling, and still at the target, the loudness the limiter took made up."""
+    import soxr
+
+    from profai_cli.audio.meter import integrated_loudness
+
+    rate = 22_050
+    rng = np.random.default_rng(7)
+    t = np.arange(rate * 3) / rate
+    syllables = np.clip(np.sin(2 * np.pi * 4 * t), 0, None)  # four a second
+    voice = rng.normal(0, 1200, len(t)) * syllables
+    voice[:: rate // 20] += 9_000  # a click every 50 ms: held down, 0.8 LU lost at -16
+    sentence = np.clip(voice, -32768, 32767).astype(np.int16)
+    for target in (-23.0, -16.0, -14.0):
+        level = Leveller(rate, target)
+        out = level.apply(sentence, level.gain_for(sentence))
+        assert abs((integrated_loudness(out, rate) or -70.0) - target) <= 0.2, target
+        up = np.abs(soxr.resample(out.astype(np.float32), rate, rate * 4)).max() / 32767
+        assert 20 * np.log10(up) <= -1.0 + 0.02, target
 
 
 def test_loudness_values_are_checked(home: Path) -> None:

@@ -119,11 +119,11 @@ def test_both_voices_are_equally_loud_after_normalisation(flite: FliteTTS, piper
             out = leveller.apply(audio, leveller.gain_for(audio))
             levels[who].append(integrated_loudness(out, rate) or -70.0)
             assert np.abs(out.astype(np.int32)).max() <= 10 ** (-1 / 20) * 32767 + 1
-    # Before, the host is 4-5 LU louder; after, about 1 LU apart (Piper's peaks, held
-    # under -1 dBTP, leave its sentences near -16.8 LUFS).
+    # Before, the host is 4-5 LU louder; after, at one level: Piper's peaks, held under
+    # -1 dBTP, took 0.8 LU from its sentences until that was made up.
     host, lecturer = np.mean(levels["host"]), np.mean(levels["lecturer"])
-    assert abs(host - lecturer) <= 1.5, (raw, levels)
-    assert all(abs(x + 16) <= 1.5 for x in levels["host"] + levels["lecturer"]), levels
+    assert abs(host - lecturer) <= 0.4, (raw, levels)
+    assert all(abs(x + 16) <= 0.5 for x in levels["host"] + levels["lecturer"]), levels
 
 
 def test_a_missing_flite_is_one_line_saying_what_to_install(

@@ -413,7 +413,7 @@ class Playback:
             sentence = np.concatenate(said)
             # Measured here, not in a thread: a signal stops it between two lines, while
             # a thread would hold the exit until it ended.
-            part = fader.feed(level.apply(sentence, level.gain_for(sentence)))
+            part = fader.feed(level.levelled(sentence))
             self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
