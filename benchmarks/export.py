@@ -39,6 +39,7 @@ def one_export(
         "-",
         "--base-url",
         fake.base_url,
+        "--free",  # the fake's text word for word: the lecturer held to notes would shorten it
         "--tts",
         "piper",
         "--no-cache",
