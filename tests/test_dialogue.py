@@ -171,7 +171,7 @@ def test_an_offline_dialogue_is_two_voices_apart_and_as_loud(home: Path) -> None
     assert pitch_host > 1.3 * pitch_lecturer, (pitch_host, pitch_lecturer)  # slt vs joe
     loud_host, loud_lecturer = integrated_loudness(host, rate), integrated_loudness(lecturer, rate)
     assert loud_host is not None and loud_lecturer is not None
-    assert abs(loud_host - loud_lecturer) < 2.0, (loud_host, loud_lecturer)
+    assert abs(loud_host - loud_lecturer) < 1.0, (loud_host, loud_lecturer)
     transcript = (home / "d.md").read_text()
     assert "\nHost:\n" in transcript and "\nLecturer:\n" in transcript
 

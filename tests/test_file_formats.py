@@ -98,6 +98,48 @@ def test_an_anki_deck_is_readable_with_mp3_sounds_and_maths_anki_renders(
 
 
 @needs_ffmpeg
+@pytest.mark.parametrize("ext", [".mp3", ".m4a"])
+def test_an_overshoot_is_held_where_it_is_and_the_rest_keeps_its_level(
+    tmp_path: Path, ext: str
+) -> None:
+    """A burst the encoder overshoots on is lowered where it is: the file is under -1
+    dBTP, and a second away it is as loud as it was fed (lowering all of it for one
+    click took the long example's mp3 from -16 LUFS to -17.4)."""
+    import asyncio
+    import subprocess
+
+    import numpy as np
+
+    from profai_cli.audio.files import FileSink, Target
+    from tests.test_loudness import _ebur128
+
+    rate = 22_050
+    t = np.arange(rate * 4) / rate
+    voice = np.sin(2 * np.pi * 180 * t) * 6000  # far under the ceiling
+    burst = slice(rate, rate + rate // 20)  # 50 ms at 1 s: a square LAME rings on
+    voice[burst] = np.sign(np.sin(2 * np.pi * 220 * t[burst])) * (0.85 * 32767)
+    out = tmp_path / f"burst{ext}"
+    sink = FileSink(Target(out, ext), rate)
+
+    async def encode() -> None:
+        await sink.write(voice.astype(np.int16))
+        await sink.drain()
+
+    asyncio.run(encode())
+    sink.finish({"title": "burst"}, [])
+    assert _ebur128(out)[1] <= -1.0
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(out), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    heard = np.frombuffer(decoded, dtype="<i2").astype(np.float64)
+    later = slice(2 * rate, 3 * rate)
+    level = 20 * np.log10(np.sqrt(np.mean(heard[later] ** 2)) / np.sqrt(np.mean(voice[later] ** 2)))
+    assert abs(level) <= 0.2, level
+
+
+@needs_ffmpeg
 @pytest.mark.parametrize("ext", [".mp3", ".ogg", ".opus", ".m4a"])
 def test_a_lossy_file_whose_encoder_overshoots_is_encoded_again_under_the_ceiling(
     tmp_path: Path, ext: str

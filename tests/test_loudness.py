@@ -102,8 +102,7 @@ def test_a_piper_export_is_at_the_target_under_the_ceiling(home: Path) -> None:
     assert r.code == 0, r.err
     integrated, peak = _ebur128(mp3)
     assert peak <= -1.0, peak
-    # Lower by what held the encoder's overshoot under the ceiling: 0 to 0.6 dB.
-    assert -16.8 <= integrated <= -15.7, integrated
+    assert abs(integrated - -16) <= 0.5, integrated  # the overshoot held where it is
 
 
 @needs_ffmpeg

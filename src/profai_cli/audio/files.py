@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.audio.peaks import PcmCopy, hold_under, scaled
+from profai_cli.audio.peaks import Lowering, PcmCopy, fed_with, hold_under, lowered_copy
 from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
 from profai_cli.audio.tags import COVERED as COVERED
 from profai_cli.audio.tags import ffmetadata, tag_file
@@ -265,14 +265,10 @@ class _FfmpegMp3:
                 reason = "File too large"
             raise OSError(reason)
 
-    def encode_again(self, pcm: PcmCopy, gain_db: float) -> None:
-        """The file made again from ``pcm``, at ``gain_db``."""
-        command = ["ffmpeg", "-v", "error", "-y", *_raw_input(self.rate), "-i", str(pcm.path)]
-        command += ["-af", f"volume={gain_db:.2f}dB", *_LAME, str(self.path)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-        if done.returncode != 0:
-            lines = done.stderr.strip().splitlines() or ["no reason given"]
-            raise OSError(lines[-1].rsplit(": ", 1)[-1])
+    def encode_again(self, pcm: PcmCopy, lowering: Lowering) -> None:
+        """The file made again from ``pcm``, lowered."""
+        command = ["ffmpeg", "-v", "error", "-y", *_raw_input(self.rate), "-i", "pipe:0"]
+        fed_with([*command, *_LAME, str(self.path)], pcm.blocks(self.rate, lowering))
 
     def abort(self) -> None:
         if self._proc.poll() is None:
@@ -384,22 +380,22 @@ class FileSink:
         assert pcm is not None
         pcm.close()
         try:
-            hold_under(self._part.temp, CEILING_DBTP, lambda gain: self._encode_again(pcm, gain))
+            hold_under(self._part.temp, CEILING_DBTP, lambda low: self._encode_again(pcm, low))
         finally:
             pcm.discard()
 
-    def _encode_again(self, pcm: PcmCopy, gain_db: float) -> None:
+    def _encode_again(self, pcm: PcmCopy, lowering: Lowering) -> None:
         import soundfile as sf
 
         if isinstance(self._file, _FfmpegMp3):
-            self._file.encode_again(pcm, gain_db)
+            self._file.encode_again(pcm, lowering)
             return
         fmt, subtype = self._format
         with sf.SoundFile(
             str(self._part.temp), "w", self.sample_rate, 1, subtype, format=fmt
         ) as again:
-            for block in pcm.blocks():
-                again.write(scaled(block, gain_db))
+            for block in pcm.blocks(self.sample_rate, lowering):
+                again.write(block)
 
     async def _io(self, call: Any, *args: Any) -> None:
         try:
@@ -428,14 +424,21 @@ class FileSink:
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
             source = self._pcm_for_ffmpeg.temp
 
-            def convert(gain_db: float = 0.0) -> None:
+            def convert(lowering: Lowering | None = None) -> None:
+                held = lowered_copy(source, lowering) if lowering is not None else None
+                try:
+                    encode(held or source)
+                finally:
+                    if held is not None:
+                        held.unlink(missing_ok=True)
+
+            def encode(source: Path) -> None:
                 command = ["ffmpeg", "-v", "error", "-y", "-i", str(source), "-i", str(meta)]
                 if self.cover is not None:
                     command += ["-i", str(self.cover)]
                 command += ["-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
                 if self.cover is not None:  # the audiobook's cover: attached, not video
                     command += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
-                command += ["-af", f"volume={gain_db:.2f}dB"] if gain_db else []
                 command += ["-c:a", codec] if codec else []
                 command += ["-f", fmt, str(self._part.temp)]
                 done = subprocess.run(command, capture_output=True, text=True, timeout=3600)

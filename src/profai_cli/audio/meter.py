@@ -111,23 +111,36 @@ def _weighted(audio: np.ndarray, rate: int) -> np.ndarray:
     return out
 
 
-def true_peak_dbtp(path: Path) -> float:
-    """An encoded file's true peak (dBTP), as BS.1770 measures it: decoded to floats (a
-    lossy decoder's output goes over full scale) and oversampled 4x for the peaks
-    between samples, a block at a time in flat memory. ffmpeg decodes (to 48 kHz, as its
-    ebur128 meter measures); without it, libsndfile does, at the file's rate."""
+def true_peaks_over(path: Path, ceiling_dbtp: float) -> list[tuple[float, float]]:
+    """Where an encoded file's true peak goes over ``ceiling_dbtp``: (seconds, dB over)
+    at the highest point of each 10 ms that does, as BS.1770 measures it: decoded to
+    floats (a lossy decoder's output goes over full scale) and oversampled 4x for the
+    peaks between samples, a block at a time in flat memory. ffmpeg decodes (to 48 kHz,
+    as its ebur128 meter measures); without it, libsndfile does, at the file's rate."""
     import soxr
 
-    peak = 0.0
+    limit = 10 ** (ceiling_dbtp / 20)
+    over: dict[int, tuple[float, float]] = {}  # 10 ms window -> (seconds, its peak)
     up: soxr.ResampleStream | None = None
-    for rate, block in _decoded(path):
+    done, rate = 0, 0  # oversampled samples looked at so far, and their rate
+
+    def look(block: np.ndarray) -> None:
+        nonlocal done
+        high = np.flatnonzero(np.abs(block) > limit)
+        for i in high:
+            window, peak = (done + int(i)) * 100 // rate, float(abs(block[i]))
+            if window not in over or over[window][1] < peak:
+                over[window] = ((done + int(i)) / rate, peak)
+        done += len(block)
+
+    for decoded_rate, block in _decoded(path):
         if up is None:
-            up = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
-        peak = max(peak, float(np.abs(up.resample_chunk(block)).max(initial=0.0)))
+            rate = 4 * decoded_rate
+            up = soxr.ResampleStream(decoded_rate, rate, 1, dtype="float32", quality="HQ")
+        look(up.resample_chunk(block))
     if up is not None:
-        tail = up.resample_chunk(np.zeros(0, np.float32), last=True)
-        peak = max(peak, float(np.abs(tail).max(initial=0.0)))
-    return 20 * math.log10(max(peak, 1e-9))
+        look(up.resample_chunk(np.zeros(0, np.float32), last=True))
+    return [(at, 20 * math.log10(peak / limit)) for _, (at, peak) in sorted(over.items())]
 
 
 def _decoded(path: Path) -> Iterator[tuple[int, np.ndarray]]:
