@@ -98,7 +98,7 @@ def test_an_anki_deck_is_readable_with_mp3_sounds_and_maths_anki_renders(
 
 
 @needs_ffmpeg
-@pytest.mark.parametrize("ext", [".mp3", ".m4a"])
+@pytest.mark.parametrize("ext", [".mp3", ".m4a", ".ogg", ".opus"])
 def test_an_overshoot_is_held_where_it_is_and_the_rest_keeps_its_level(
     tmp_path: Path, ext: str
 ) -> None:
@@ -137,10 +137,11 @@ def test_an_overshoot_is_held_where_it_is_and_the_rest_keeps_its_level(
     later = slice(2 * rate, 3 * rate)
     level = 20 * np.log10(np.sqrt(np.mean(heard[later] ** 2)) / np.sqrt(np.mean(voice[later] ** 2)))
     assert abs(level) <= 0.2, level
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # nothing left beside it
 
 
 @needs_ffmpeg
-@pytest.mark.parametrize("ext", [".mp3", ".ogg", ".opus", ".m4a"])
+@pytest.mark.parametrize("ext", [".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma"])
 def test_a_lossy_file_whose_encoder_overshoots_is_encoded_again_under_the_ceiling(
     tmp_path: Path, ext: str
 ) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profai_cli.audio.peaks import Lowering, PcmCopy, fed_with, hold_under, lowered_copy
+from profai_cli.audio.peaks import Lowering, PcmCopy, fed_with, hold_under, wav_blocks
 from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
 from profai_cli.audio.tags import COVERED as COVERED
 from profai_cli.audio.tags import ffmetadata, tag_file
@@ -425,15 +425,10 @@ class FileSink:
             source = self._pcm_for_ffmpeg.temp
 
             def convert(lowering: Lowering | None = None) -> None:
-                held = lowered_copy(source, lowering) if lowering is not None else None
-                try:
-                    encode(held or source)
-                finally:
-                    if held is not None:
-                        held.unlink(missing_ok=True)
-
-            def encode(source: Path) -> None:
-                command = ["ffmpeg", "-v", "error", "-y", "-i", str(source), "-i", str(meta)]
+                """Encoded from the WAV, or from it lowered (fed on a pipe, no copy)."""
+                fed = [*_raw_input(self.sample_rate), "-i", "pipe:0"]
+                audio = fed if lowering is not None else ["-i", str(source)]
+                command = ["ffmpeg", "-v", "error", "-y", *audio, "-i", str(meta)]
                 if self.cover is not None:
                     command += ["-i", str(self.cover)]
                 command += ["-map_metadata", "1", "-map_chapters", "1", "-map", "0:a"]
@@ -441,6 +436,9 @@ class FileSink:
                     command += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
                 command += ["-c:a", codec] if codec else []
                 command += ["-f", fmt, str(self._part.temp)]
+                if lowering is not None:
+                    fed_with(command, wav_blocks(source, lowering))
+                    return
                 done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
                 if done.returncode != 0:
                     reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
@@ -453,8 +451,9 @@ class FileSink:
             if self.target.extension in LOSSY:
                 from profai_cli.audio.loudness import CEILING_DBTP
 
-                hold_under(self._part.temp, CEILING_DBTP, convert)
-        except OSError as exc:
+                local = self.target.extension not in (".aac", ".wma")  # see audio/peaks.py
+                hold_under(self._part.temp, CEILING_DBTP, convert, local=local)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: libsndfile reading the WAV
             raise ExportError(
                 f"ffmpeg could not write {self.target.extension} ({exc}); try .mp3 or .flac"
             ) from None

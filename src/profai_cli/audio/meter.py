@@ -127,10 +127,14 @@ def true_peaks_over(path: Path, ceiling_dbtp: float) -> list[tuple[float, float]
     def look(block: np.ndarray) -> None:
         nonlocal done
         high = np.flatnonzero(np.abs(block) > limit)
-        for i in high:
-            window, peak = (done + int(i)) * 100 // rate, float(abs(block[i]))
+        peaks = np.abs(block[high])
+        windows = (done + high) * 100 // rate
+        order = np.lexsort((-peaks, windows))  # by window, its highest first
+        _, first = np.unique(windows[order], return_index=True)
+        for i in order[first]:  # one a window: a file over everywhere has 100 a second
+            window, peak = int(windows[i]), float(peaks[i])
             if window not in over or over[window][1] < peak:
-                over[window] = ((done + int(i)) / rate, peak)
+                over[window] = ((done + int(high[i])) / rate, peak)
         done += len(block)
 
     for decoded_rate, block in _decoded(path):

@@ -1,14 +1,16 @@
 """A lossy file held under the true-peak ceiling after its encoder, not only before it.
 
-The limiter keeps a lossy file's audio under -2.5 dBTP, but the encoder's filtering
-raises peaks by an amount no headroom bounds: LAME raised one lecture's by 0.8 to
-1.7 dB from run to run, and a click in the long example by 2.9 dB; Vorbis and AAC by
-about 1 dB. So the PCM the encoder was fed is kept beside the file (``PcmCopy``); once
-encoded, the file's true peaks are found and, where they are over the ceiling, the
-file is encoded again from that PCM lowered there by the excess (``hold_under``), for
-30 ms either side. Lowering the whole file instead took the long example's mp3 from
--16 LUFS to -17.4 for three clicks; it is only the last resort, for a signal the
-encoder overshoots everywhere and a third local step has not held.
+The limiter keeps a lossy file's audio under -2.5 dBTP (aiming 0.3 dB under), but the
+encoder's filtering raises peaks by an amount no headroom bounds: LAME raised one
+lecture's by 0.8 to 1.7 dB from run to run, and a click in the long example by 2.9 dB;
+Vorbis and AAC by about 1 dB. So the PCM the encoder was fed is kept beside the file
+(``PcmCopy``); once encoded, the file's true peaks are found and, where they are over
+the ceiling, the file is encoded again from that PCM lowered there by the excess
+(``hold_under``), for 30 ms either side. Lowering the whole file instead took the long
+example's mp3 from -16 LUFS to -17.4 for three clicks; it is the last resort, for a
+signal the encoder overshoots everywhere, and the only way for a format whose decoder
+does not take out the encoder's delay (raw AAC, WMA: a peak is found 46 ms away from
+where it was fed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,6 +28,7 @@ _LOCAL_TRIES = 3  # each lowers around the peaks by the excess measured there
 _TRIES = 5  # then the whole file, by the excess left: an encoder's overshoot barely moves
 _REACH = 0.03  # seconds either side of a peak that are lowered: an mp3 frame is 26 ms
 _RAMP = 0.01  # seconds over which the lowering comes and goes, without a click
+_DEEPEST_DB = -6.0  # a stretch is lowered at most this far; past it, the whole file is
 
 Span = tuple[float, float, float]  # (from second, to second, gain dB): a stretch lowered
 
@@ -47,9 +50,17 @@ class Lowering:
         return self.spans[lo:hi]
 
     def at(self, second: float) -> float:
-        """The spans' gain at ``second`` (dB)."""
-        near = self.near(second, second)
-        return min((g for a, b, g in near if a <= second <= b), default=0.0)
+        """The spans' gain at ``second`` (dB), their ramps included."""
+        near = self.near(second - _RAMP, second + _RAMP)
+        return min((gain * _depth(a, b, second) for a, b, gain in near), default=0.0)
+
+
+def _depth(a: float, b: float, t: Any) -> Any:
+    """How much of a span's gain is had at ``t`` (seconds, or an array of them): all of
+    it within [a, b], none 10 ms beyond, linear between."""
+    import numpy as np
+
+    return np.clip(1 - np.maximum(a - t, t - b) / _RAMP, 0.0, 1.0)
 
 
 class PcmCopy:
@@ -88,9 +99,12 @@ class PcmCopy:
         self.path.unlink(missing_ok=True)
 
 
-def hold_under(path: Path, ceiling_dbtp: float, encode_at: Callable[[Lowering], None]) -> None:
+def hold_under(
+    path: Path, ceiling_dbtp: float, encode_at: Callable[[Lowering], None], *, local: bool = True
+) -> None:
     """Encode ``path`` again (``encode_at``, from the kept PCM, lowered) while its true
-    peak is over ``ceiling_dbtp`` somewhere."""
+    peak is over ``ceiling_dbtp`` somewhere. ``local``: its decoder puts a peak where it
+    was fed, so the stretches around peaks can be lowered, not all of it."""
     from profai_cli.audio.meter import true_peaks_over
 
     lowering = Lowering()
@@ -98,10 +112,10 @@ def hold_under(path: Path, ceiling_dbtp: float, encode_at: Callable[[Lowering], 
         over = true_peaks_over(path, ceiling_dbtp - _MARGIN_DB)
         if not over:
             return
-        if attempt < _LOCAL_TRIES:
-            more = [(at - _REACH, at + _REACH, lowering.at(at) - excess) for at, excess in over]
-            spans = sorted(lowering.spans + [(a, b, g - _MARGIN_DB) for a, b, g in more])
-            lowering = Lowering(spans, lowering.gain_db)
+        now = [(at, lowering.at(at) - excess - _MARGIN_DB) for at, excess in over]
+        if local and attempt < _LOCAL_TRIES and all(gain >= _DEEPEST_DB for _, gain in now):
+            more = [(at - _REACH, at + _REACH, gain) for at, gain in now]
+            lowering = Lowering(sorted(lowering.spans + more), lowering.gain_db)
         else:
             lowering.gain_db -= max(excess for _, excess in over) + _MARGIN_DB
         encode_at(lowering)
@@ -118,8 +132,7 @@ def lowered(frames: np.ndarray, start: int, rate: int, lowering: Lowering) -> np
         last = min(len(frames), int((b + _RAMP) * rate) + 1 - start)
         if first < last:
             t = (start + np.arange(first, last)) / rate
-            depth = np.clip(1 - np.maximum(a - t, t - b) / _RAMP, 0.0, 1.0)
-            here = lowering.gain_db + gain * depth
+            here = lowering.gain_db + gain * _depth(a, b, t)
             gain_db[first:last] = np.minimum(gain_db[first:last], here)
     if not gain_db.any():
         return frames
@@ -129,47 +142,43 @@ def lowered(frames: np.ndarray, start: int, rate: int, lowering: Lowering) -> np
     return out
 
 
-def lowered_copy(wav: Path, lowering: Lowering) -> Path:
-    """A copy of a mono 16-bit WAV beside it, lowered (the caller removes it)."""
+def wav_blocks(wav: Path, lowering: Lowering) -> Iterator[np.ndarray]:
+    """A mono 16-bit WAV's samples, lowered (fed to an encoder; nothing written)."""
     import soundfile as sf
 
-    copy = wav.with_name(wav.name + ".held.wav")
     with sf.SoundFile(str(wav)) as source:
-        rate = source.samplerate
-        with sf.SoundFile(str(copy), "w", rate, 1, "PCM_16", format="WAV") as held:
-            start = 0
-            for block in source.blocks(blocksize=1 << 18, dtype="int16"):
-                held.write(lowered(block, start, rate, lowering))
-                start += len(block)
-    return copy
+        start = 0
+        for block in source.blocks(blocksize=1 << 18, dtype="int16"):
+            yield lowered(block, start, source.samplerate, lowering)
+            start += len(block)
 
 
 def fed_with(command: list[str], blocks: Iterator[np.ndarray]) -> None:
     """Run ``command`` with ``blocks`` (int16) on its stdin; OSError with the last line it
     said when it fails."""
     import subprocess
+    import tempfile
 
-    encoder = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert encoder.stdin is not None and encoder.stderr is not None
-    try:
-        for block in blocks:
-            encoder.stdin.write(block.astype("<i2", copy=False).tobytes())
-    except BrokenPipeError:
-        pass  # it stopped: what it said is below
-    except BaseException:  # the PCM unreadable, a signal: it is stopped with us
-        encoder.kill()
-        encoder.wait()
-        encoder.stderr.close()
-        raise
-    finally:
+    with tempfile.TemporaryFile() as said:  # not a pipe: unread, a full one would block it
+        encoder = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said
+        )
+        assert encoder.stdin is not None
         try:
-            encoder.stdin.close()
+            for block in blocks:
+                encoder.stdin.write(block.astype("<i2", copy=False).tobytes())
         except BrokenPipeError:
-            pass
-    said = encoder.stderr.read().decode("utf-8", "replace")
-    encoder.stderr.close()
-    if encoder.wait() != 0:
-        lines = said.strip().splitlines() or ["no reason given"]
-        raise OSError(lines[-1].rsplit(": ", 1)[-1])
+            pass  # it stopped: what it said is below
+        except BaseException:  # the source unreadable: it is stopped, and the error goes on
+            encoder.kill()
+            raise
+        finally:
+            try:
+                encoder.stdin.close()
+            except BrokenPipeError:
+                pass
+            code = encoder.wait()
+        if code != 0:
+            said.seek(0)
+            lines = said.read().decode("utf-8", "replace").strip().splitlines()
+            raise OSError((lines or ["no reason given"])[-1].rsplit(": ", 1)[-1])
