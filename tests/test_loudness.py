@@ -161,7 +161,8 @@ def test_the_limiter_holds_inter_sample_peaks_under_the_ceiling() -> None:
 
 def test_a_sentence_with_sharp_peaks_is_at_the_target_once_limited() -> None:
     """A voice whose peaks stand far over its loudness (Piper's do): held under the
-    ceiling, and still at the target, the loudness the limiter took made up."""
+    ceiling, and still at the target, the loudness the limiter took made up; the next
+    sentence starts from the make-up this one needed."""
     import soxr
 
     from profai_cli.audio.meter import integrated_loudness
@@ -170,15 +171,19 @@ def test_a_sentence_with_sharp_peaks_is_at_the_target_once_limited() -> None:
     rng = np.random.default_rng(7)
     t = np.arange(rate * 3) / rate
     syllables = np.clip(np.sin(2 * np.pi * 4 * t), 0, None)  # four a second
-    voice = rng.normal(0, 1200, len(t)) * syllables
-    voice[:: rate // 20] += 9_000  # a click every 50 ms: held down, 0.8 LU lost at -16
-    sentence = np.clip(voice, -32768, 32767).astype(np.int16)
+
+    def sentence() -> np.ndarray:
+        voice = rng.normal(0, 1200, len(t)) * syllables
+        voice[:: rate // 20] += 9_000  # a click every 50 ms: held down, 0.8 LU lost at -16
+        return np.clip(voice, -32768, 32767).astype(np.int16)
+
     for target in (-23.0, -16.0, -14.0):
         level = Leveller(rate, target)
-        out = level.apply(sentence, level.gain_for(sentence))
-        assert abs((integrated_loudness(out, rate) or -70.0) - target) <= 0.2, target
-        up = np.abs(soxr.resample(out.astype(np.float32), rate, rate * 4)).max() / 32767
-        assert 20 * np.log10(up) <= -1.0 + 0.02, target
+        for _ in range(2):
+            out = level.levelled(sentence())
+            assert abs((integrated_loudness(out, rate) or -70.0) - target) <= 0.5, target
+            up = np.abs(soxr.resample(out.astype(np.float32), rate, rate * 4)).max() / 32767
+            assert 20 * np.log10(up) <= -1.0 + 0.02, target
 
 
 def test_loudness_values_are_checked(home: Path) -> None:

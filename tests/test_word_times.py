@@ -112,7 +112,7 @@ def test_the_highlighted_word_is_the_one_leaving_the_speaker() -> None:
         running = asyncio.ensure_future(playback.run(until_heard=True))
         lecture.add_text(f"{SENTENCE} Then the end.")
         lecture.end_text()
-        while playback.writing < len(lecture.chunks):  # all of it made and written
+        while playback.writing < len(lecture.chunks) and not running.done():  # all written
             await asyncio.sleep(0.001)
         player = Player(lecture, playback, sink)
         start = playback.chunk_start(0)

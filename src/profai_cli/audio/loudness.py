@@ -54,26 +54,29 @@ class Leveller:
         gain, out = self._fit(frames)
         return out if out is not None else self.apply(frames, gain)
 
-    def _fit(self, frames: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def _fit(
+        self, frames: np.ndarray, most_steps: int = _MOST_STEPS
+    ) -> tuple[float, np.ndarray | None]:
         """(the gain, the sentence at it when that was made on the way).
 
         The limiter takes a voice's sharpest peaks down and some of its loudness with
         them (Piper's long example at -16 LUFS came out at -16.6, an mp3's at -17.0 and
         once -17.6): that is made up. The make-up the last sentence needed is the guess
         for this one, and what it needed is learnt from the sentence as limited (one
-        more measure, 2-4 ms); only a guess off by more than half a LU (the first
-        sentence, or an outlier) is made again."""
+        more measure, 2-4 ms); a guess off by more than half a LU (the first sentence,
+        an outlier, a change of voice in a dialogue: one leveller serves both) is made
+        again, up to ``most_steps`` in all."""
         measured = self.loudness(frames)
-        if measured is None:
-            return self.gain_db or 0.0, None
+        if measured is None or measured < self.target - _MOST_GAIN:
+            return self.gain_db or 0.0, None  # too short, or a hiss (+42 dB, before)
         plain = self.target - measured  # the sentence itself at the target, unlimited
         gain = plain + self._makeup
         out = self.apply(frames, gain)
-        for step in range(_MOST_STEPS):
+        for step in range(most_steps):
             limited = self.loudness(out)
             short = self.target - limited if limited is not None else 0.0
             self._makeup = min(max(0.0, gain + short - plain), _MOST_MAKEUP)
-            if abs(short) < _REMADE_OVER or step + 1 == _MOST_STEPS:
+            if abs(short) < _REMADE_OVER or step + 1 == most_steps:
                 break
             gain = plain + self._makeup
             out = self.apply(frames, gain)
@@ -85,11 +88,13 @@ class Leveller:
         BS.1770 says once there is a block of it, as one short block before (at least
         50 ms of sound); else the last sentence's."""
         if len(frames) >= self.rate * _MIN_MEASURED:
-            return self.gain_for(frames)
+            # One step, not three: the guessed make-up is used and what this one needed
+            # learnt for the next, since a device's first sound waits for it.
+            return self._fit(frames, most_steps=1)[0]
         measured = block_loudness(frames, self.rate) if len(frames) >= self.rate * 0.05 else None
         if measured is None or measured < self.target - _MOST_GAIN:
             return self.gain_db or 0.0  # too little, or the voice's quiet lead-in
-        return self.target - measured
+        return self.target - measured + self._makeup
 
     def apply(self, frames: np.ndarray, gain_db: float, from_db: float | None = None) -> np.ndarray:
         """``frames`` at ``gain_db`` (reached from ``from_db`` over the first 50 ms, when
