@@ -5,6 +5,7 @@ them on the encoded file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -13,9 +14,11 @@ import stat
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from profai_cli.core.errors import ExportError
 from tests.conftest import PROFAI, clean_env, run_here
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -138,6 +141,43 @@ def test_an_overshoot_is_held_where_it_is_and_the_rest_keeps_its_level(
     level = 20 * np.log10(np.sqrt(np.mean(heard[later] ** 2)) / np.sqrt(np.mean(voice[later] ** 2)))
     assert abs(level) <= 0.2, level
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # nothing left beside it
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", [".mp3", ".m4a"])
+def test_a_file_given_up_while_its_peaks_are_held_is_never_put_in_place(
+    tmp_path: Path, ext: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal while a lossy file is encoded again (in a thread: the main one has said
+    "Interrupted." and removed the temporary files): nothing appears after it."""
+    import asyncio
+
+    import numpy as np
+
+    from profai_cli.audio import peaks
+    from profai_cli.audio.files import FileSink, Target
+
+    rate = 22_050
+    t = np.arange(rate * 2) / rate
+    square = np.sign(np.sin(2 * np.pi * 220 * t)) * (0.85 * 32767)  # over once encoded
+    out = tmp_path / f"square{ext}"
+    sink = FileSink(Target(out, ext), rate)
+    lowered = peaks.lowered
+
+    def given_up_meanwhile(*args: Any) -> np.ndarray:
+        sink.close()  # as the main thread does on a signal, while this one encodes on
+        return lowered(*args)
+
+    monkeypatch.setattr(peaks, "lowered", given_up_meanwhile)
+
+    async def encode() -> None:
+        await sink.write(square.astype(np.int16))
+        await sink.drain()
+
+    with contextlib.suppress(ExportError):  # (a thread's error: the main one has gone on)
+        asyncio.run(encode())
+        sink.finish({"title": "square"}, [])
+    assert list(tmp_path.iterdir()) == []
 
 
 @needs_ffmpeg

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,6 +307,10 @@ class FileSink:
         self._pcm_for_ffmpeg: AtomicFile | None = None
         self._pcm_copy: PcmCopy | None = None  # a lossy file's source, to encode it again
         self._format: tuple[str, str] = ("WAV", "PCM_16")
+        # Given up (close) while finish goes on in its thread (a signal): it must not
+        # move the file into place after "Interrupted." was said.
+        self._given_up = False
+        self._placing = threading.Lock()
         if target.needs_ffmpeg:  # encode to WAV first; ffmpeg converts at the end
             self._part = AtomicFile(target.path, replace=target.replace)
             self._pcm_for_ffmpeg = AtomicFile(target.path.with_suffix(".wav"))
@@ -383,6 +388,7 @@ class FileSink:
             hold_under(self._part.temp, CEILING_DBTP, lambda low: self._encode_again(pcm, low))
         finally:
             pcm.discard()
+            self._left_if_given_up()
 
     def _encode_again(self, pcm: PcmCopy, lowering: Lowering) -> None:
         import soundfile as sf
@@ -410,9 +416,19 @@ class FileSink:
                 self._convert_with_ffmpeg(tags, chapters)
             else:
                 tag_file(self._part.temp, self.target.extension, tags, chapters, self.cover)
-            self._part.commit()
+            with self._placing:
+                if not self._given_up:
+                    self._part.commit()
         except OSError as exc:
             raise write_error(self.target.path, exc) from None
+        finally:
+            self._left_if_given_up()
+
+    def _left_if_given_up(self) -> None:
+        """What this thread wrote after close removed the rest, removed too."""
+        with self._placing:
+            if self._given_up:
+                self._part.discard()
 
     def _convert_with_ffmpeg(
         self, tags: dict[str, str], chapters: list[tuple[float, float, str]]
@@ -463,6 +479,8 @@ class FileSink:
 
     def close(self) -> None:
         """Give up: remove every temporary file (Ctrl-C, errors)."""
+        with self._placing:
+            self._given_up = True
         file = self._file
         if isinstance(file, _FfmpegMp3):
             file.abort()
