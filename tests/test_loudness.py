@@ -186,6 +186,40 @@ def test_a_sentence_with_sharp_peaks_is_at_the_target_once_limited() -> None:
             assert 20 * np.log10(up) <= -1.0 + 0.02, target
 
 
+def test_each_voice_of_a_dialogue_keeps_its_own_make_up() -> None:
+    """Turns of a voice with sharp peaks and one without: each is at the target, and a
+    turn starts from its own voice's make-up, not the other's (which was off by 0.8 LU
+    at every change of speaker and had each sentence levelled twice)."""
+    from profai_cli.audio.meter import integrated_loudness
+
+    rate = 22_050
+    rng = np.random.default_rng(3)
+    t = np.arange(rate * 3) / rate
+    syllables = np.clip(np.sin(2 * np.pi * 4 * t), 0, None)
+
+    def turn(peaky: bool) -> np.ndarray:
+        voice = rng.normal(0, 1200, len(t)) * syllables
+        if peaky:
+            voice[:: rate // 20] += 9_000
+        return np.clip(voice, -32768, 32767).astype(np.int16)
+
+    level = Leveller(rate, -16.0)
+    made = 0
+    apply = level.apply
+
+    def counted(*args: object, **kwargs: object) -> np.ndarray:
+        nonlocal made
+        made += 1
+        return apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    level.apply = counted  # type: ignore[method-assign]
+    for _ in range(3):
+        for who, peaky in (("Lecturer", True), ("Host", False)):
+            out = level.levelled(turn(peaky), who)
+            assert abs((integrated_loudness(out, rate) or -70.0) + 16) <= 0.5, who
+    assert made <= 6 + 1, made  # a second step for the peaky voice's first turn only
+
+
 def test_loudness_values_are_checked(home: Path) -> None:
     r = run_here(["export", str(home / "x.wav"), "-", "--loudness", "loud"], home, stdin="n")
     assert r.code == 2 and "--loudness loud" in r.err and r.err.count("\n") == 1

@@ -13,6 +13,8 @@ sharp peaks is made up, so a sentence is at the target as limited, not before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from profai_cli.audio.meter import block_loudness, integrated_loudness
@@ -31,13 +33,21 @@ _MOST_STEPS = 3  # limited and measured at most this often
 _MARGIN_DB = 0.3
 
 
+@dataclass
+class _Voice:
+    """What a voice's last sentence taught: a dialogue's two voices differ (Flite's
+    peaks took nothing, Piper's 0.8 LU), so each guesses from its own."""
+
+    gain_db: float | None = None  # the gain its last sentence got
+    makeup: float = 0.0  # dB over the plain gain its last sentence's limiting took
+
+
 class Leveller:
     def __init__(self, rate: int, target_lufs: float, ceiling_dbtp: float = CEILING_DBTP) -> None:
         self.rate = rate
         self.target = target_lufs
         self.ceiling = 10 ** ((ceiling_dbtp - _MARGIN_DB) / 20) * 32767
-        self.gain_db: float | None = None  # the last sentence's
-        self._makeup = 0.0  # dB over the plain gain the last sentence's limiting took
+        self._voices: dict[str, _Voice] = {}
 
     def loudness(self, frames: np.ndarray) -> float | None:
         """The integrated loudness of a sentence, LUFS; None when too short or silent."""
@@ -45,17 +55,17 @@ class Leveller:
             return None
         return integrated_loudness(frames, self.rate)
 
-    def gain_for(self, frames: np.ndarray) -> float:
-        """The gain (dB) for this sentence, learnt for the next ones too."""
-        return self._fit(frames)[0]
+    def gain_for(self, frames: np.ndarray, voice: str = "") -> float:
+        """The gain (dB) for this sentence, learnt for the voice's next ones too."""
+        return self._fit(frames, voice)[0]
 
-    def levelled(self, frames: np.ndarray) -> np.ndarray:
+    def levelled(self, frames: np.ndarray, voice: str = "") -> np.ndarray:
         """A whole sentence at the target, its peaks under the ceiling, as int16."""
-        gain, out = self._fit(frames)
+        gain, out = self._fit(frames, voice)
         return out if out is not None else self.apply(frames, gain)
 
     def _fit(
-        self, frames: np.ndarray, most_steps: int = _MOST_STEPS
+        self, frames: np.ndarray, voice: str, most_steps: int = _MOST_STEPS
     ) -> tuple[float, np.ndarray | None]:
         """(the gain, the sentence at it when that was made on the way).
 
@@ -63,38 +73,39 @@ class Leveller:
         them (Piper's long example at -16 LUFS came out at -16.6, an mp3's at -17.0 and
         once -17.6): that is made up. The make-up the last sentence needed is the guess
         for this one, and what it needed is learnt from the sentence as limited (one
-        more measure, 2-4 ms); a guess off by more than half a LU (the first sentence,
-        an outlier, a change of voice in a dialogue: one leveller serves both) is made
-        again, up to ``most_steps`` in all."""
+        more measure, 2-4 ms); a guess off by more than half a LU (the voice's first
+        sentence, or an outlier) is made again, up to ``most_steps`` in all."""
+        learnt = self._voices.setdefault(voice, _Voice())
         measured = self.loudness(frames)
         if measured is None or measured < self.target - _MOST_GAIN:
-            return self.gain_db or 0.0, None  # too short, or a hiss (+42 dB, before)
+            return learnt.gain_db or 0.0, None  # too short, or a hiss (+42 dB, before)
         plain = self.target - measured  # the sentence itself at the target, unlimited
-        gain = plain + self._makeup
+        gain = plain + learnt.makeup
         out = self.apply(frames, gain)
         for step in range(most_steps):
             limited = self.loudness(out)
             short = self.target - limited if limited is not None else 0.0
-            self._makeup = min(max(0.0, gain + short - plain), _MOST_MAKEUP)
+            learnt.makeup = min(max(0.0, gain + short - plain), _MOST_MAKEUP)
             if abs(short) < _REMADE_OVER or step + 1 == most_steps:
                 break
-            gain = plain + self._makeup
+            gain = plain + learnt.makeup
             out = self.apply(frames, gain)
-        self.gain_db = gain
+        learnt.gain_db = gain
         return gain, out
 
-    def gain_so_far(self, frames: np.ndarray) -> float:
+    def gain_so_far(self, frames: np.ndarray, voice: str = "") -> float:
         """The gain for a sentence still coming, from what has come of it: measured as
         BS.1770 says once there is a block of it, as one short block before (at least
         50 ms of sound); else the last sentence's."""
         if len(frames) >= self.rate * _MIN_MEASURED:
             # One step, not three: the guessed make-up is used and what this one needed
             # learnt for the next, since a device's first sound waits for it.
-            return self._fit(frames, most_steps=1)[0]
+            return self._fit(frames, voice, most_steps=1)[0]
+        learnt = self._voices.setdefault(voice, _Voice())
         measured = block_loudness(frames, self.rate) if len(frames) >= self.rate * 0.05 else None
         if measured is None or measured < self.target - _MOST_GAIN:
-            return self.gain_db or 0.0  # too little, or the voice's quiet lead-in
-        return self.target - measured + self._makeup
+            return learnt.gain_db or 0.0  # too little, or the voice's quiet lead-in
+        return self.target - measured + learnt.makeup
 
     def apply(self, frames: np.ndarray, gain_db: float, from_db: float | None = None) -> np.ndarray:
         """``frames`` at ``gain_db`` (reached from ``from_db`` over the first 50 ms, when

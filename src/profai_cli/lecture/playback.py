@@ -400,7 +400,7 @@ class Playback:
                 if made >= measure_at:
                     import numpy as np
 
-                    gain = level.gain_so_far(np.concatenate(said))
+                    gain = level.gain_so_far(np.concatenate(said), chunk.speaker)
                     measure_at = made * 2 if made >= self.rate * 0.45 else made
                 part = level.apply(part, gain, from_db=before)
             part = fader.feed(part)
@@ -413,7 +413,7 @@ class Playback:
             sentence = np.concatenate(said)
             # Measured here, not in a thread: a signal stops it between two lines, while
             # a thread would hold the exit until it ended.
-            part = fader.feed(level.levelled(sentence))
+            part = fader.feed(level.levelled(sentence, chunk.speaker))
             self.samples += len(part)
             if len(part):
                 await self.sink.write(part)
