@@ -220,6 +220,33 @@ def test_each_voice_of_a_dialogue_keeps_its_own_make_up() -> None:
     assert made <= 6 + 1, made  # a second step for the peaky voice's first turn only
 
 
+def test_a_device_s_gain_starts_from_the_voice_s_make_up_and_a_hiss_is_not_raised() -> None:
+    """On a sound device: a sentence still coming is measured on what has come, once,
+    with the make-up its voice needed last; what is 24 LU under the target (a hiss, a
+    quiet lead-in) keeps the last gain instead of being raised to the target."""
+    from profai_cli.audio.meter import block_loudness
+
+    rate = 22_050
+    rng = np.random.default_rng(5)
+    t = np.arange(rate * 3) / rate
+    voice = rng.normal(0, 1200, len(t)) * np.clip(np.sin(2 * np.pi * 4 * t), 0, None)
+    voice[:: rate // 20] += 9_000
+    sentence = np.clip(voice, -32768, 32767).astype(np.int16)
+    level = Leveller(rate, -16.0)
+    first = level.levelled(sentence, "Lecturer")  # learns the voice's make-up (0.8 LU)
+    plain = -16.0 - (level.loudness(sentence) or 0.0)
+    made_up = level.gain_for(sentence, "Lecturer") - plain
+    assert 0.4 <= made_up <= 1.5, made_up
+    start = sentence[: rate // 5]  # 200 ms of the next one: one short block
+    short = -16.0 - (block_loudness(start, rate) or 0.0)
+    assert level.gain_so_far(start, "Lecturer") == pytest.approx(short + made_up, abs=0.01)
+    assert level.gain_so_far(start, "Host") == pytest.approx(short, abs=0.01)  # its own
+    hiss = (rng.normal(0, 8, rate * 2)).astype(np.int16)  # about -60 LUFS
+    gain = level.gain_for(sentence, "Lecturer")
+    assert level.gain_for(hiss, "Lecturer") == pytest.approx(gain)
+    assert len(first) == len(sentence)
+
+
 def test_loudness_values_are_checked(home: Path) -> None:
     r = run_here(["export", str(home / "x.wav"), "-", "--loudness", "loud"], home, stdin="n")
     assert r.code == 2 and "--loudness loud" in r.err and r.err.count("\n") == 1

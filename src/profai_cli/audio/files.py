@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from profai_cli.audio.mp3_encoder import FfmpegMp3, raw_input
 from profai_cli.audio.peaks import Lowering, PcmCopy, fed_with, hold_under, wav_blocks
 from profai_cli.audio.tags import COVER_TYPES as COVER_TYPES  # re-exported
 from profai_cli.audio.tags import COVERED as COVERED
@@ -30,6 +31,8 @@ from profai_cli.audio.tags import ffmetadata, tag_file
 from profai_cli.core.errors import ExportError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import numpy as np
 
 # extension -> (soundfile format, subtype)
@@ -216,74 +219,6 @@ def write_error(path: Path, exc: BaseException) -> ExportError:
     )
 
 
-_LAME = ["-c:a", "libmp3lame", "-q:a", "7", "-compression_level", "5", "-f", "mp3"]
-
-
-def _raw_input(rate: int) -> list[str]:
-    return ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
-
-
-class _FfmpegMp3:
-    """MP3 by ffmpeg's libmp3lame, fed raw PCM on a pipe as it is made."""
-
-    def __init__(self, path: Path, rate: int) -> None:
-        import subprocess
-
-        self.path = path
-        self.rate = rate
-        self.closed = False
-        self._proc = subprocess.Popen(
-            ["ffmpeg", "-v", "error", "-y", *_raw_input(rate), "-i", "pipe:0", *_LAME, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # Ctrl-C is ours to handle: we stop it, or finish it
-        )
-
-    def write(self, frames: np.ndarray) -> None:
-        assert self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(frames.astype("<i2", copy=False).tobytes())
-        except BrokenPipeError:
-            self.close()  # raises what ffmpeg said
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        assert self._proc.stdin is not None and self._proc.stderr is not None
-        try:
-            self._proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        said = self._proc.stderr.read().decode("utf-8", "replace")
-        self._proc.stderr.close()
-        code = self._proc.wait()
-        if code != 0:
-            lines = [line for line in said.splitlines() if line.strip()]
-            reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
-            if code == -25:  # SIGXFSZ: the file size limit
-                reason = "File too large"
-            raise OSError(reason)
-
-    def encode_again(self, pcm: PcmCopy, lowering: Lowering) -> None:
-        """The file made again from ``pcm``, lowered."""
-        command = ["ffmpeg", "-v", "error", "-y", *_raw_input(self.rate), "-i", "pipe:0"]
-        fed_with([*command, *_LAME, str(self.path)], pcm.blocks(self.rate, lowering))
-
-    def abort(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        for pipe in (self._proc.stdin, self._proc.stderr):
-            try:
-                if pipe is not None:
-                    pipe.close()
-            except OSError:
-                pass
-        self.closed = True
-
-
 # A lossy encoder's filtering raises true peaks: LAME put a -1.0 dBTP limit at -0.3 dBTP
 # in the file. The limiter works under this for lossy files, so the file is under -1
 # (and each is measured once encoded, and encoded again lower if it went over even so:
@@ -330,7 +265,7 @@ class FileSink:
             self._resampler = StreamResampler(sample_rate, self.sample_rate)
         try:
             if target.extension == ".mp3" and shutil.which("ffmpeg") is not None:
-                self._file = _FfmpegMp3(path, self.sample_rate)
+                self._file = FfmpegMp3(path, self.sample_rate)
             else:
                 self._file = sf.SoundFile(
                     str(path),
@@ -393,14 +328,14 @@ class FileSink:
     def _encode_again(self, pcm: PcmCopy, lowering: Lowering) -> None:
         import soundfile as sf
 
-        if isinstance(self._file, _FfmpegMp3):
-            self._file.encode_again(pcm, lowering)
+        if isinstance(self._file, FfmpegMp3):
+            self._file.encode_again(pcm, lowering, self._unless_given_up)
             return
         fmt, subtype = self._format
         with sf.SoundFile(
             str(self._part.temp), "w", self.sample_rate, 1, subtype, format=fmt
         ) as again:
-            for block in pcm.blocks(self.sample_rate, lowering):
+            for block in self._unless_given_up(pcm.blocks(self.sample_rate, lowering)):
                 again.write(block)
 
     async def _io(self, call: Any, *args: Any) -> None:
@@ -424,6 +359,14 @@ class FileSink:
         finally:
             self._left_if_given_up()
 
+    def _unless_given_up(self, blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        """``blocks``, until close() gives the export up: then the encoding in this
+        thread stops (and its encoder with it), rather than holding the exit."""
+        for block in blocks:
+            if self._given_up:
+                raise OSError("the export was given up")
+            yield block
+
     def _left_if_given_up(self) -> None:
         """What this thread wrote after close removed the rest, removed too."""
         with self._placing:
@@ -442,7 +385,7 @@ class FileSink:
 
             def convert(lowering: Lowering | None = None) -> None:
                 """Encoded from the WAV, or from it lowered (fed on a pipe, no copy)."""
-                fed = [*_raw_input(self.sample_rate), "-i", "pipe:0"]
+                fed = [*raw_input(self.sample_rate), "-i", "pipe:0"]
                 audio = fed if lowering is not None else ["-i", str(source)]
                 command = ["ffmpeg", "-v", "error", "-y", *audio, "-i", str(meta)]
                 if self.cover is not None:
@@ -453,9 +396,11 @@ class FileSink:
                 command += ["-c:a", codec] if codec else []
                 command += ["-f", fmt, str(self._part.temp)]
                 if lowering is not None:
-                    fed_with(command, wav_blocks(source, lowering))
+                    fed_with(command, self._unless_given_up(wav_blocks(source, lowering)))
                     return
-                done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+                done = subprocess.run(
+                    command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600
+                )
                 if done.returncode != 0:
                     reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
                     raise ExportError(
@@ -482,7 +427,7 @@ class FileSink:
         with self._placing:
             self._given_up = True
         file = self._file
-        if isinstance(file, _FfmpegMp3):
+        if isinstance(file, FfmpegMp3):
             file.abort()
         elif file is not None and not file.closed:
             try:

@@ -160,8 +160,11 @@ def _decoded(path: Path) -> Iterator[tuple[int, np.ndarray]]:
         return
     rate = 48_000
     command = ["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1"]
-    decoder = subprocess.Popen(
-        [*command, "-ar", str(rate), "-"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    decoder = subprocess.Popen(  # stdin: not the terminal, whose keys and modes it would take
+        [*command, "-ar", str(rate), "-"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     assert decoder.stdout is not None
     with decoder.stdout:

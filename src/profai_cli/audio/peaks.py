@@ -28,7 +28,7 @@ _LOCAL_TRIES = 3  # each lowers around the peaks by the excess measured there
 _TRIES = 5  # then the whole file, by the excess left: an encoder's overshoot barely moves
 _REACH = 0.03  # seconds either side of a peak that are lowered: an mp3 frame is 26 ms
 _RAMP = 0.01  # seconds over which the lowering comes and goes, without a click
-_DEEPEST_DB = -6.0  # a stretch is lowered at most this far; past it, the whole file is
+_DEEPEST_DB = -6.0  # a stretch is lowered at most this far; the rest, the whole file is
 
 Span = tuple[float, float, float]  # (from second, to second, gain dB): a stretch lowered
 
@@ -112,10 +112,11 @@ def hold_under(
         over = true_peaks_over(path, ceiling_dbtp - _MARGIN_DB)
         if not over:
             return
-        now = [(at, lowering.at(at) - excess - _MARGIN_DB) for at, excess in over]
-        if local and attempt < _LOCAL_TRIES and all(gain >= _DEEPEST_DB for _, gain in now):
-            more = [(at - _REACH, at + _REACH, gain) for at, gain in now]
-            lowering = Lowering(sorted(lowering.spans + more), lowering.gain_db)
+        if local and attempt < _LOCAL_TRIES:
+            now = [(at, lowering.at(at) - excess - _MARGIN_DB) for at, excess in over]
+            beyond = max(0.0, *(_DEEPEST_DB - gain for _, gain in now))  # all of it, then
+            more = [(at - _REACH, at + _REACH, max(gain, _DEEPEST_DB)) for at, gain in now]
+            lowering = Lowering(sorted(lowering.spans + more), lowering.gain_db - beyond)
         else:
             lowering.gain_db -= max(excess for _, excess in over) + _MARGIN_DB
         encode_at(lowering)
@@ -178,6 +179,8 @@ def fed_with(command: list[str], blocks: Iterator[np.ndarray]) -> None:
             except BrokenPipeError:
                 pass
             code = encoder.wait()
+        if code == -25:  # SIGXFSZ: the file size limit
+            raise OSError("File too large")
         if code != 0:
             said.seek(0)
             lines = said.read().decode("utf-8", "replace").strip().splitlines()
