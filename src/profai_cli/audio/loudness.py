@@ -70,8 +70,8 @@ class Leveller:
         """(the gain, the sentence at it when that was made on the way).
 
         The limiter takes a voice's sharpest peaks down and some of its loudness with
-        them (Piper's long example at -16 LUFS came out at -16.6, an mp3's at -17.0 and
-        once -17.6): that is made up. The make-up the last sentence needed is the guess
+        them (Piper's two examples at -16 LUFS came out at -16.6, their mp3s at -17.0
+        to -17.9): that is made up. The make-up the last sentence needed is the guess
         for this one, and what it needed is learnt from the sentence as limited (one
         more measure, 2-4 ms); a guess off by more than half a LU (the voice's first
         sentence, or an outlier) is made again, up to ``most_steps`` in all."""
