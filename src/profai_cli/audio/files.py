@@ -329,7 +329,7 @@ class FileSink:
         import soundfile as sf
 
         if isinstance(self._file, FfmpegMp3):
-            self._file.encode_again(pcm, lowering, self._unless_given_up)
+            self._file.encode_again(self._unless_given_up(pcm.blocks(self.sample_rate, lowering)))
             return
         fmt, subtype = self._format
         with sf.SoundFile(

@@ -4,11 +4,11 @@ where its peaks went over, from the PCM kept: audio/peaks.py)."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from profai_cli.audio.peaks import Lowering, PcmCopy, fed_with
+from profai_cli.audio.peaks import encoder_error, fed_with
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,22 +55,12 @@ class FfmpegMp3:
         self._proc.stderr.close()
         code = self._proc.wait()
         if code != 0:
-            lines = [line for line in said.splitlines() if line.strip()]
-            reason = lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}"
-            if code == -25:  # SIGXFSZ: the file size limit
-                reason = "File too large"
-            raise OSError(reason)
+            raise encoder_error(code, said)
 
-    def encode_again(
-        self,
-        pcm: PcmCopy,
-        lowering: Lowering,
-        wanted: Callable[[Iterator[np.ndarray]], Iterator[np.ndarray]],
-    ) -> None:
-        """The file made again from ``pcm``, lowered (``wanted``: its blocks while the
-        export is not given up)."""
+    def encode_again(self, blocks: Iterator[np.ndarray]) -> None:
+        """The file made again from ``blocks`` (the kept PCM, lowered where it went over)."""
         command = ["ffmpeg", "-v", "error", "-y", *raw_input(self.rate), "-i", "pipe:0"]
-        fed_with([*command, *LAME, str(self.path)], wanted(pcm.blocks(self.rate, lowering)))
+        fed_with([*command, *LAME, str(self.path)], blocks)
 
     def abort(self) -> None:
         if self._proc.poll() is None:

@@ -179,9 +179,14 @@ def fed_with(command: list[str], blocks: Iterator[np.ndarray]) -> None:
             except BrokenPipeError:
                 pass
             code = encoder.wait()
-        if code == -25:  # SIGXFSZ: the file size limit
-            raise OSError("File too large")
         if code != 0:
             said.seek(0)
-            lines = said.read().decode("utf-8", "replace").strip().splitlines()
-            raise OSError((lines or ["no reason given"])[-1].rsplit(": ", 1)[-1])
+            raise encoder_error(code, said.read().decode("utf-8", "replace"))
+
+
+def encoder_error(code: int, said: str) -> OSError:
+    """An encoder's failure as the OSError behind it: its last line's reason."""
+    if code == -25:  # SIGXFSZ: the file size limit
+        return OSError("File too large")
+    lines = [line for line in said.splitlines() if line.strip()]
+    return OSError(lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {code}")
