@@ -65,23 +65,29 @@ def test_the_word_being_said_is_highlighted_as_the_voice_goes(
             time.sleep(0.02)
         began = time.monotonic()
         seen: list[tuple[float, str]] = []  # (seconds after "alpha" was first drawn, word)
-        while (at := time.monotonic() - began) < 3.6:
+        while (at := time.monotonic() - began) < 20:  # to the sentence's end, however late
             seen.append((at, session.underlined().strip(".").lower()))
+            last = max((WORDS.index(w) for _, w in seen if w in WORDS), default=0)
+            if last == len(WORDS) - 1 or (last >= len(WORDS) - 3 and seen[-1][1] not in WORDS):
+                break
             time.sleep(0.05)
         session.send(b"q")
         assert session.wait() == 0
     said = [(at, WORDS.index(w)) for at, w in seen if w in WORDS]
     assert len(said) >= 0.8 * len(seen), seen  # a word of the sentence is highlighted
     index = [k for _, k in said]
-    assert index == sorted(index) and len(set(index)) >= 5, seen  # on through the sentence
-    # Near where the voice is, for nearly all the samples: to two words ahead (a word is
-    # 0.37 s; "alpha" may have been drawn a little late), to four behind (on a busy
-    # machine the screen may be drawn late, and the sound card may run dry for a moment,
-    # so the voice itself is behind the clock). Which word the sound card's sample is in
-    # is checked to the word in process, below.
+    assert index == sorted(index), seen  # in the order they are said
+    assert len(set(index)) >= len(WORDS) - 2 and index[-1] >= len(WORDS) - 2, seen  # to the end
+    # Not ahead of the voice: from "alpha" to the last word it reached took at least the
+    # time the voice takes (less a little: "alpha" may have been drawn late). A busy
+    # machine can only make it longer (a screen drawn late, a sound card run dry for a
+    # moment), so there is no bound that way here: which word the sound card's sample is
+    # in is checked to the word in process, below.
     times = word_times(SENTENCE, len(SENTENCE) * 0.06)
-    behind = [max(0, sum(t <= at for _, _, t in times) - 1) - k for at, k in said]
-    assert sum(-2 <= b <= 4 for b in behind) >= 0.9 * len(behind), (behind, seen)
+    first = {k: at for at, k in reversed(said)}
+    last = index[-1]
+    took, voice = first[last] - first[0], times[last][2] - times[0][2]
+    assert took >= 0.8 * voice, (took, voice, seen)
 
 
 def test_the_highlighted_word_is_the_one_leaving_the_speaker() -> None:
