@@ -122,7 +122,7 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
     with Recorder() as rec, session:
         _playing(session, fake, 2)
         asked = session.send(b"v")
-        assert session.wait_for(b"Listening with", 5), session.shown()
+        assert session.wait_for(b"Listening with", 20), session.shown()  # the mic is open
         speak_into_microphone(spoken).wait()
         deadline, again = time.monotonic() + 15, False
         while b"I heard: '" not in session.raw and time.monotonic() < deadline:

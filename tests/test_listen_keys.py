@@ -125,3 +125,50 @@ def test_keys_typed_and_not_read_are_not_left_for_the_shell() -> None:
         os.read(slave, 100)
     os.close(master)
     os.close(slave)
+
+
+def test_the_player_says_listening_only_once_the_microphone_hears() -> None:
+    """v: until the microphone is open the line says it is opening (words said before it
+    opens are not heard); then "Listening" and the level."""
+    import io
+
+    from rich.console import Console
+
+    from profai_cli.lecture.lecture import Lecture
+    from profai_cli.lecture.metrics import Metrics
+    from profai_cli.lecture.playback import Playback
+    from profai_cli.lecture.player import Player
+    from profai_cli.ui import Status
+    from profai_cli.ui.player_line import PlayerLine
+    from tests.fakes.engines import FakeDevice, FakeTTS
+
+    class View:
+        width, plain = 100, False
+        lines: list[str] = []
+
+        def show_player(self, shown: PlayerLine) -> None:
+            self.lines.append(shown.line)
+
+    class Tutor:
+        def listen(self, finish: asyncio.Event) -> Callable[[], object]:
+            return lambda: None
+
+    async def scenario() -> list[str]:
+        tts = FakeTTS(lambda text, attempt: np.zeros(100, dtype=np.int16))
+        lecture = Lecture(tts, Metrics(), Status(Console(file=io.StringIO())), lookahead=4)
+        sink = FakeDevice()
+        view = View()
+        playback = Playback(lecture, device=sink)
+        player = Player(lecture, playback, sink, view=view, tutor=Tutor())  # type: ignore[arg-type]
+        player.listener = "fake"
+        player.listen()
+        player.refresh()
+        opening = view.lines[-1]
+        player.microphone_open()
+        player.level = -20.0
+        player.refresh()
+        return [opening, view.lines[-1]]
+
+    opening, open_ = asyncio.run(scenario())
+    assert opening.startswith("Opening the microphone") and "Listening" not in opening
+    assert open_.startswith("Listening with fake...") and "█" in open_

@@ -108,6 +108,7 @@ class Player:
         self.tutor = tutor  # None: the keys move the playback only (no questions, steers)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
+        self.mic_open = False  # while listening: the microphone has begun to hear
         self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
         self._stop_hearing: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
@@ -193,7 +194,14 @@ class Player:
         self.sink.pause()
         self.listening = asyncio.Event()
         self.level = -120.0
+        self.mic_open = False
         self._stop_hearing = self.tutor.listen(self.listening)
+
+    def microphone_open(self) -> None:
+        """From now on what is said is heard: only now does the line say "Listening"
+        (before, the first words of a question went before the microphone took them)."""
+        self.mic_open = True
+        self.refresh()
 
     def stop_listening(self, *, resume: bool) -> None:
         self.listening = None
@@ -405,6 +413,8 @@ class Player:
             meter = level_meter(self.level, plain)
             who = f" with {self.listener}" if self.listener else ""
             line = f"Listening{who}... {meter}  (Enter to finish, Esc to cancel)"
+            if not self.mic_open:
+                line = "Opening the microphone...  (Esc to cancel)"
             self.view.show_player(PlayerLine(line.replace("·", "|") if plain else line))
             return
         if self._prompt is not None:

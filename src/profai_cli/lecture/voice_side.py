@@ -275,7 +275,8 @@ class VoiceSide:
         def level(db: float) -> None:
             player.level = db
 
-        asked = await self._ear.question(self.notes.text + "\n" + self.lecture.text, finish, level)
+        context = self.notes.text + "\n" + self.lecture.text
+        asked = await self._ear.question(context, finish, level, on_open=player.microphone_open)
         if player.listening is not finish:
             return  # cancelled (Esc) meanwhile
         if asked is None:
