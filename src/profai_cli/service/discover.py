@@ -24,9 +24,11 @@ class LocalServer:
 
 
 def find_local_server(
-    servers: tuple[tuple[str, int], ...] = KNOWN_SERVERS, budget: float = 0.1
+    servers: tuple[tuple[str, int], ...] = KNOWN_SERVERS, budget: float = 0.5
 ) -> LocalServer | None:
-    """The first known server (in the order given) that lists a chat model in time."""
+    """The first known server (in the order given) that lists a chat model in time: half
+    a second, paid only where a port answers (a server answers in ms; with 0.1 s, one on
+    a busy machine was passed over for the built-in model)."""
     found: list[LocalServer | None] = [None] * len(servers)
 
     def ask(i: int, kind: str, port: int) -> None:
