@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 
+# --llm's names are registered by the lecturers' module, which the CLI imports before it
+# reads a setting; a test that resolves settings itself must see them too, whatever ran
+# before it on its worker (alone, resolve({"llm": "none"}) said "must be one of auto").
+from profai_cli.lecture import lecturers  # noqa: F401
 from tests.fakes.openai_server import FakeOpenAI, Knobs
 
 # A suite started in the background (`nohup`, `cmd &` in a script, some CI runners)

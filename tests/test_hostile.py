@@ -361,7 +361,10 @@ def test_sigterm_stops_the_work_when_sigint_is_ignored(
         env=clean_env(home, PROFAI_TTS="piper"),
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as under nohup or &
     )
-    time.sleep(3)
+    deadline = time.monotonic() + 30  # the lecture asked for: the handlers are in place
+    while not fake.requests("/chat/completions") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     sent = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=20)
