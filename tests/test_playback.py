@@ -202,13 +202,22 @@ def test_ctrl_c_stops_the_sound_mid_sentence(fake: FakeOpenAI, home: Path, pulse
         args = ["teach", "-", "--base-url", fake.base_url, "--tts", "openai"]
         with start_profai(args, home) as proc:
             wait_until(lambda: fake.requests("/audio/speech"))
-            time.sleep(1.5)  # well into the first sentence
+            began = None  # the voice is heard (on a busy machine, later than asked)
+            deadline = time.monotonic() + 30
+            while began is None and time.monotonic() < deadline:
+                began = rec.first_loud_after(0.0)
+                time.sleep(0.05)
+            assert began is not None
+            time.sleep(max(0.0, began + 0.8 - time.monotonic()))  # well into the sentence
             sent = time.monotonic()
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=10) == 130
         audio, marks = rec.stop()
     end = last_loud(audio)
     assert end is not None
+    # Cut inside the sentence (said whole, it ends 2.8 s after it began), and soon after
+    # Ctrl-C.
+    assert sample_time(marks, end) < began + 2.5
     assert sample_time(marks, end) - sent < 1.0
 
 
