@@ -19,7 +19,7 @@ def test_two_exports_to_one_name_keep_both_files(fake: FakeOpenAI, home: Path) -
     notes = home / "notes.md"
     notes.write_text(NOTES)
     out = home / "same.wav"
-    fake.knobs.tts_time_to_first_byte = 1.0  # both are past their checks before either ends
+    fake.knobs.tts_time_to_first_byte = 3.0  # both are past their checks before either ends
     args = [PROFAI, "export", str(out), str(notes), "--llm", "none", "--tts", "openai",
             "--tts-base-url", fake.base_url, "--no-cache"]  # fmt: skip
     runs = [

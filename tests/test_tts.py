@@ -50,11 +50,22 @@ async def _collect(
 def test_first_frames_arrive_while_the_server_is_still_sending(fake: FakeOpenAI) -> None:
     fake.knobs.tts_real_time_factor = 1.0  # the server makes audio in real time
     text = "A sentence long enough to take a second or more to say aloud here."
-    audio, times = asyncio.run(_collect(_engine(fake), text))
+    still_sending: list[bool] = []  # at each part: the server has not finished its reply
+
+    async def listen() -> None:
+        engine = _engine(fake)
+        try:
+            async for _ in engine.stream(text, 1.0):
+                still_sending.append(fake.requests("/audio/speech")[0].done is None)
+        finally:
+            await engine.aclose()
+
+    asyncio.run(listen())
     entry = fake.requests("/audio/speech")[0]
     assert entry.done is not None and entry.done - entry.received > 1.0
-    assert times[0] < entry.done - 0.8  # played long before the response ended
-    assert len(times) > 5
+    # Played long before the response ended: most parts came while it was being sent (on
+    # a busy machine, the first may come late, and several at once).
+    assert len(still_sending) > 5 and sum(still_sending) >= len(still_sending) // 2, still_sending
 
 
 def test_pcm_is_24khz_and_odd_byte_splits_do_not_corrupt_it(fake: FakeOpenAI) -> None:
