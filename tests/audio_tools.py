@@ -291,6 +291,7 @@ class Tone:
     start: float  # seconds into the recording
     end: float
     freq: float
+    sounded: float = 0.0  # seconds of it loud, sample by sample (not the windows' edges)
 
 
 def tones(audio: np.ndarray, rate: int = REC_RATE, threshold: float = 300.0) -> list[Tone]:
@@ -318,6 +319,21 @@ def tones(audio: np.ndarray, rate: int = REC_RATE, threshold: float = 300.0) -> 
             cur = Tone(t, t + win / rate, freq)
     if cur is not None:
         out.append(cur)
+    # A window is loud with a few ms of tone in it, so each run's edges stand up to 20 ms
+    # out, and a hole adds two more edges: its edges are its first and last loud samples,
+    # and its length is counted per sample (the loudest of 4 ms around each, so a sine's
+    # zero crossings count as tone).
+    loud = np.abs(audio.astype(np.int32)) > threshold
+    k = int(rate * 0.002)
+    total = np.concatenate(([0], np.cumsum(loud)))
+    at = np.arange(len(loud))
+    spread = total[np.minimum(at + k + 1, len(loud))] > total[np.maximum(at - k, 0)]
+    for run in out:
+        a, b = int(run.start * rate), int(run.end * rate)
+        edges = np.flatnonzero(loud[a:b])
+        if edges.size:
+            run.start, run.end = (a + int(edges[0])) / rate, (a + int(edges[-1]) + 1) / rate
+        run.sounded = float(np.count_nonzero(spread[a:b])) / rate
     return [t for t in out if t.end - t.start >= 0.03]
 
 
@@ -352,9 +368,9 @@ def heard_tones(audio: np.ndarray, by_freq: dict[float, str], rate: int = REC_RA
         text = by_freq[near]
         if out and out[-1].text == text and t.start - out[-1].end < DROPOUT:
             out[-1].end = t.end
-            out[-1].sounded += t.end - t.start
+            out[-1].sounded += t.sounded
         else:
-            out.append(Heard(text, t.start, t.end, t.end - t.start))
+            out.append(Heard(text, t.start, t.end, t.sounded))
     return out
 
 

@@ -102,10 +102,8 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
     # A sentence the card fell silent in for longer than a dropout is heard in two pieces:
     # still once, if it goes on where it stopped (a replay would be twice its length).
     heard: list[Heard] = []
-    split: set[str] = set()
     for piece in pieces:
         if heard and heard[-1].text == piece.text:
-            split.add(piece.text)
             heard[-1] = Heard(
                 piece.text, heard[-1].start, piece.end, heard[-1].sounded + piece.sounded
             )
@@ -113,23 +111,25 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
             heard.append(piece)
     counted = stats["underruns"] + stats["device_underflows"]
     assert [h.text for h in heard] == [c.text for c in chunks], (pieces, counted)
-    # Each chunk played whole: its tone lasts as long as the fake made it (a stall of the
-    # card's own may lose what it held, 0.15 s).
+    # Each chunk played whole: its tone lasts as long as the fake made it, to 0.04 s,
+    # never longer (nothing said twice); and the set pause is there after every chunk.
+    # A stall of the card's own may lose what it held, sound or pause (up to 0.15 s; 0.04 s
+    # in a run beside two CPU burners): what is short is no more than the underflows
+    # profai counted.
+    short = 0.0
     for h in heard:
         expected = max(fake.knobs.tts_min_seconds, len(h.text) * fake.knobs.tts_seconds_per_char)
-        assert expected - (0.2 if h.text in split else 0.04) <= h.sounded <= expected + 0.04, (
-            h,
-            pieces,
-        )
-    # The set pause is there after every chunk, and a longer silence (between sentences,
-    # or within one) is one that profai counted: the voice late (a silence) or the card
-    # late (an underflow). On an idle machine there are none (benchmarks/playback.py); on
-    # a busy one they are reported.
+        assert h.sounded <= expected + 0.04, (h, pieces)
+        short += max(0.0, expected - 0.04 - h.sounded)
+    # A longer silence (between sentences, or within one) is one that profai counted too:
+    # the voice late (a silence) or the card late (an underflow). On an idle machine there
+    # are none (benchmarks/playback.py); on a busy one they are reported.
     longer = len(pieces) - len(heard)
     for before, after, chunk in zip(heard, heard[1:], chunks, strict=False):
         gap = after.start - before.end
-        assert gap >= PAUSE[chunk.kind] - 0.05, (chunk.text, gap)
+        short += max(0.0, PAUSE[chunk.kind] - 0.05 - gap)
         longer += gap > PAUSE[chunk.kind] + 0.05
+    assert short <= 0.15 * counted, (short, counted, pieces)
     assert longer <= counted, (pieces, stats)
     assert stats["chunks"] == len(chunks)
 
