@@ -150,10 +150,12 @@ def test_time_to_first_audio_is_near_its_floor(fake: FakeOpenAI, home: Path, pul
     # profai's own share of the wait (about 40 ms on an idle machine) is a speed figure:
     # benchmarks/playback.py measures it. Here: first audio is never before its floor.
     assert stats["time_to_first_audio"] >= floor - 0.02, (stats["time_to_first_audio"], floor)
-    # And the recording agrees with the stream's own clock about when sound began.
+    # And the recording agrees with the stream's own clock about when sound began: to
+    # 0.15 s, or 0.5 s where the card ran dry (counted) and the recording heard it later.
     first = next(i for i, v in enumerate(np.abs(audio.astype(np.int32))) if v > 300)
     heard_at = sample_time(marks, first) - t0
-    assert abs(heard_at - stats["time_to_first_audio"]) < 0.15
+    stalled = stats["underruns"] + stats["device_underflows"] > 0
+    assert abs(heard_at - stats["time_to_first_audio"]) < (0.5 if stalled else 0.15), stats
 
 
 def test_no_stream_and_fallback_play_the_same_chunks(fake: FakeOpenAI, home: Path) -> None:
