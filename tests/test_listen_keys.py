@@ -81,7 +81,10 @@ async def _hear(key: str) -> tuple[object, Mic, Keys, list[str]]:
     mic, keys, shown = Mic(), Keys(), list[str]()
     ear = Ear(Listener(), mic, lambda line: None)  # type: ignore[arg-type]
     hearing = asyncio.ensure_future(hear_on_terminal(ear, "notes", keys, shown.append))
-    await asyncio.sleep(0.1)
+    for _ in range(500):  # pressed once the meter has shown a few levels (within 5 s)
+        if sum(line.startswith("Listening") for line in shown) > 3:
+            break
+        await asyncio.sleep(0.01)
     assert keys.on_key is not None
     keys.on_key(key, "")
     try:
