@@ -42,3 +42,18 @@ def test_a_stopped_probe_is_killed_and_gives_no_verdict(
     monkeypatch.setattr(local, "_PROBE", "raise SystemExit(0)")
     assert local.runs_here(tmp_path / "m.gguf", lambda: False) is True  # asked again: judged
     assert (tmp_path / "cache" / "profai" / "llama-runs-here.json").exists()
+
+
+def test_only_a_crash_says_the_model_cannot_run_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe interrupted (Ctrl-C reached it, the OOM killer) gives no verdict and keeps
+    none: a kept "no" would refuse the model on every later run. A crash is kept."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = tmp_path / "cache" / "profai" / "llama-runs-here.json"
+    monkeypatch.setattr(local, "_PROBE", "import os, signal; os.kill(os.getpid(), signal.SIGINT)")
+    assert local.runs_here(tmp_path / "m.gguf", lambda: False) is True and not kept.exists()
+    monkeypatch.setattr(local, "_PROBE", "import os, signal; os.kill(os.getpid(), signal.SIGILL)")
+    assert local.runs_here(tmp_path / "m.gguf", lambda: False) is False and kept.exists()
+    monkeypatch.setattr(local, "_PROBE", "raise SystemExit(0)")
+    assert local.runs_here(tmp_path / "m.gguf", lambda: False) is False  # kept: not probed again

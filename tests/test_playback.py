@@ -6,6 +6,7 @@ which chunk played when, for how long, and after what silence.
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import subprocess
@@ -227,9 +228,15 @@ def test_ctrl_c_stops_the_sound_mid_sentence(fake: FakeOpenAI, home: Path, pulse
 def test_the_last_word_is_not_cut_off(fake: FakeOpenAI, home: Path, pulse: str) -> None:
     fake.knobs.lecture = "Short opener for the test here. And the final sentence ends the talk."
     stats, audio, _, _ = _play(fake, home)
-    last = _heard(fake, audio)[-1]
-    assert last.text == "And the final sentence ends the talk."
-    assert last.sounded == pytest.approx(len(last.text) * fake.knobs.tts_seconds_per_char, abs=0.04)
+    heard = _heard(fake, audio)
+    last = heard[-1].text
+    assert last == "And the final sentence ends the talk."
+    # All of it: its pieces (more than one where a busy machine's card ran dry in it) make
+    # its length, to 0.04 s, less only what underflows profai counted lost (0.15 s each).
+    sounded = sum(h.sounded for h in itertools.takewhile(lambda h: h.text == last, heard[::-1]))
+    expected = len(last) * fake.knobs.tts_seconds_per_char
+    counted = stats["underruns"] + stats["device_underflows"]
+    assert expected - 0.04 - 0.15 * counted <= sounded <= expected + 0.04, (heard, stats)
 
 
 @pytest.mark.audio

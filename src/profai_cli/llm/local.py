@@ -3,8 +3,9 @@
 
 One llama.cpp context is not thread-safe (two threads decoding at once crash the
 process), so every load and every generation runs on one worker thread, one after
-another; a cancelled generation stops at once (mid-prompt, mid-join) and the worker is
-free again before anything else is asked of it. The first load joins the model's parts
+another; a cancelled generation stops at once (mid-prompt and mid-join too; only the
+file's load, about a second, is waited for) and the worker is free again before
+anything else is asked of it. The first load joins the model's parts
 (a few seconds, once) on that thread too, while the welcome is said.
 """
 
@@ -13,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import ctypes
 import importlib.util
 import logging
 import os
+import signal
+import sys
 import threading
 import time
 import zlib
@@ -54,13 +58,16 @@ model.create_completion("Hello", max_tokens=2)
 """
 
 
+# How a build for the wrong CPU dies: only these say the model cannot run here.
+_CRASHES = tuple(-sig for sig in (signal.SIGILL, signal.SIGSEGV, signal.SIGFPE, signal.SIGABRT))
+
+
 def runs_here(path: Path, stopped: Callable[[], bool]) -> bool:
     """Whether llama.cpp runs this model here without crashing, tried once per build in a
     child process: a wheel built with -march=native elsewhere, or for AMX tiles the kernel
     does not grant, dies of SIGILL, and in-process that would take profai with it."""
     import json
     import subprocess
-    import sys
 
     from platformdirs import user_cache_path
 
@@ -81,24 +88,28 @@ def runs_here(path: Path, stopped: Callable[[], bool]) -> bool:
         known = {}
     if str(key) in known:
         return bool(known[str(key)])
+    if stopped():
+        raise Stopped
     try:
         probe = subprocess.Popen(
             [sys.executable, "-c", _PROBE, str(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C at the terminal is profai's to take, not its
         )
     except OSError:
         return True  # no verdict: try in-process as before
     with probe:
         deadline = time.monotonic() + 120
-        while probe.poll() is None:
-            if stopped() or time.monotonic() > deadline:
-                probe.kill()
-                if stopped():
-                    raise Stopped
-                return True  # no verdict
+        while probe.poll() is None and not stopped() and time.monotonic() < deadline:
             time.sleep(0.05)
+        if probe.poll() is None:
+            probe.kill()
+    if stopped():
+        raise Stopped
+    if probe.returncode not in (0, *_CRASHES):
+        return True  # killed, out of memory, a time-out: no verdict, and none kept
     ok = probe.returncode == 0
     known[str(key)] = ok
     try:
@@ -155,7 +166,7 @@ class LocalModel:
         self.threads = threads or max(1, cores - 1)
         self.batch_threads = threads or cores
 
-    def _model(self, stop: threading.Event) -> Any:
+    def _model(self, stop: Stop) -> Any:
         """Loaded once; the first time's joining and probing stop when asked (Stopped)."""
         if self.path is None:
             from profai_cli.llm.model_file import ready_model
@@ -212,7 +223,7 @@ class LocalModel:
         self, messages: list[dict[str, str]], max_tokens: int, attempt: int = 0
     ) -> str:
         """The model's answer; cancelling stops it at once, mid-prompt too, and waits."""
-        stop = threading.Event()
+        stop = Stop()
         seed = zlib.crc32(repr((messages, attempt)).encode())  # same notes, same lecture
         job = _WORKER.submit(self._generate, messages, max_tokens, seed, stop)
         try:
@@ -230,7 +241,7 @@ class LocalModel:
             raise ServiceError(f"the local model failed: {exc}") from None
 
     def _generate(
-        self, messages: list[dict[str, str]], max_tokens: int, seed: int, stop: threading.Event
+        self, messages: list[dict[str, str]], max_tokens: int, seed: int, stop: Stop
     ) -> str:
         model = self._model(stop)
         prompt_tokens = sum(len(model.tokenize(m["content"].encode())) for m in messages)
@@ -255,16 +266,38 @@ class LocalModel:
         return "".join(parts)
 
 
+class Stop:
+    """A generation's stop, as Python asks it and as llama.cpp reads it: a byte that
+    libc's strlen reads between the operations of the model's graph (0: go on). A Python
+    callback there took the GIL a thousand times a token, and beside a busy Python thread
+    generation fell from 14 to 0.4 tokens/s; the byte costs nothing (14.1-14.4 tokens/s
+    with it, 13.8-14.0 without, beside the same thread)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.byte = ctypes.create_string_buffer(2)  # strlen: 0, or 1 once stopped
+
+    def set(self) -> None:
+        self.byte[0] = b"\x01"
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
 @contextlib.contextmanager
-def _stoppable(model: Any, stop: threading.Event) -> Iterator[None]:
+def _stoppable(model: Any, stop: Stop) -> Iterator[None]:
     """Stop means stop mid-step too: reading the notes' prompt is one step of seconds
-    (tens on a busy machine), and Ctrl-C's exit or a steer waited for all of it. llama.cpp
-    asks between the operations of its graph (no cost measured: 18.3-18.6 tokens/s with
-    it, 18.5-18.7 without); the context it leaves is whole for the next generation."""
+    (tens on a busy machine), and Ctrl-C's exit or a steer waited for all of it. The
+    context llama.cpp leaves is whole for the next generation."""
     import llama_cpp
 
-    asked = llama_cpp.ggml_abort_callback(lambda _data: stop.is_set())
-    llama_cpp.llama_set_abort_callback(model.ctx, asked, None)
+    # bool (*)(void *) called as strlen(const char *): one pointer in, the length's low
+    # byte out, on every 64-bit calling convention llama.cpp is built for.
+    libc = ctypes.cdll.msvcrt if sys.platform == "win32" else ctypes.CDLL(None)
+    reads = ctypes.cast(libc.strlen, llama_cpp.ggml_abort_callback)
+    where = ctypes.cast(stop.byte, ctypes.c_void_p)
+    llama_cpp.llama_set_abort_callback(model.ctx, reads, where)
     try:
         yield
     except RuntimeError:  # "llama_decode returned 2": stopped, as asked
