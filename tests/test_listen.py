@@ -127,7 +127,9 @@ def test_v_asks_by_voice_mid_lecture_and_the_lecture_resumes_where_it_paused(
         deadline, again = time.monotonic() + 15, False
         while b"I heard: '" not in session.raw and time.monotonic() < deadline:
             if not again and session.showing("I did not catch that"):
-                speak_into_microphone(spoken).wait()  # asked again: said again, as anyone would
+                # Asked again: said again, as anyone would, once it listens again.
+                assert session.wait_showing("Listening with", 20), session.shown()
+                speak_into_microphone(spoken).wait()
                 deadline, again = time.monotonic() + 15, True
             time.sleep(0.05)
         assert b"I heard: '" in session.raw, session.shown()

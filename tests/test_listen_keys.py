@@ -100,6 +100,7 @@ def test_enter_ends_the_question_and_the_meter_shows_the_level() -> None:
     assert mic.stopped_by == "enter" and keys.stopped
     meter = [line for line in shown if line.startswith("Listening with fake...")]
     assert len(meter) > 3 and "█" in meter[-1] and "Enter ends · Esc cancels" in meter[-1]
+    assert shown[-2] == "Hearing what was said..."  # the microphone closed: not "Listening"
     assert shown[-1] == ""  # the meter's line is cleared after
 
 
@@ -132,7 +133,8 @@ def test_keys_typed_and_not_read_are_not_left_for_the_shell() -> None:
 
 def test_the_player_says_listening_only_once_the_microphone_hears() -> None:
     """v: until the microphone is open the line says it is opening (words said before it
-    opens are not heard); then "Listening" and the level."""
+    opens are not heard) and Enter ends nothing; then "Listening" and the level; once it
+    has closed (the question being made out, or a second try), no longer "Listening"."""
     import io
 
     from rich.console import Console
@@ -165,13 +167,23 @@ def test_the_player_says_listening_only_once_the_microphone_hears() -> None:
         player = Player(lecture, playback, sink, view=view, tutor=Tutor())  # type: ignore[arg-type]
         player.listener = "fake"
         player.listen()
+        assert player.listening is not None
         player.refresh()
-        opening = view.lines[-1]
+        shown = [view.lines[-1]]
+        player.key("enter")  # before it opens: nothing was said yet, so nothing ends
+        assert not player.listening.is_set()
         player.microphone_open()
         player.level = -20.0
         player.refresh()
-        return [opening, view.lines[-1]]
+        shown.append(view.lines[-1])
+        player.microphone_closed()  # heard, or about to open again for a second try
+        shown.append(view.lines[-1])
+        player.microphone_open()
+        player.key("enter")
+        assert player.listening.is_set()  # open: Enter ends the question
+        return shown
 
-    opening, open_ = asyncio.run(scenario())
+    opening, open_, closed = asyncio.run(scenario())
     assert opening.startswith("Opening the microphone") and "Listening" not in opening
     assert open_.startswith("Listening with fake...") and "█" in open_
+    assert closed.startswith("Hearing what was said") and "Listening" not in closed

@@ -47,8 +47,11 @@ class Ear:
         finish: asyncio.Event,
         on_level: Callable[[float], None] | None = None,
         on_open: Callable[[], None] | None = None,
+        on_closed: Callable[[], None] | None = None,
     ) -> Asked | None:
-        """What was asked; None when nothing usable was heard (told why: type it)."""
+        """What was asked; None when nothing usable was heard (told why: type it).
+        ``on_open`` and ``on_closed`` each time the microphone opens and closes (a second
+        try opens it again)."""
         self.failure = None
         self.listener.expect(context)
         ready = asyncio.ensure_future(self.listener.warm_up())  # while the question is said
@@ -59,6 +62,9 @@ class Ear:
                 except AudioDeviceError as exc:
                     self._failed(exc)
                     return None
+                finally:
+                    if on_closed is not None:
+                        on_closed()  # no longer "Listening": what is said now is not heard
                 if heard is None:
                     self._failed(
                         NothingHeard(
@@ -106,7 +112,7 @@ async def hear_on_terminal(
     as it is heard, Enter ends the question, Esc cancels it (Cancelled). The keys are
     read only while listening, and the terminal is given back, with nothing typed left
     in it, before anything else reads it (the edit line, the shell)."""
-    from profai_cli.lecture.status_line import level_meter
+    from profai_cli.lecture.status_line import HEARING, level_meter
     from profai_cli.ui.keys import discard_typed
 
     name = getattr(ear.listener, "name", "")
@@ -120,6 +126,7 @@ async def hear_on_terminal(
             finish,
             lambda db: show(f"{listening} {level_meter(db)}  {hint}"),
             on_open=lambda: show(f"{listening} {level_meter(-120.0)}  {hint}"),
+            on_closed=lambda: show(HEARING),
         )
     )
 

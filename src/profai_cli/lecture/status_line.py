@@ -41,6 +41,20 @@ def help_lines(width: int, plain: bool = False) -> list[str]:
     return lines
 
 
+HEARING = "Hearing what was said..."  # the microphone closed, the question not yet known
+
+
+def listening_line(mic: str, listener: str, db: float, plain: bool) -> str:
+    """The player's line while a question is heard: "Listening" only while the microphone
+    ("opening", "open", "closed") takes what is said."""
+    if mic == "open":
+        who = f" with {listener}" if listener else ""
+        line = f"Listening{who}... {level_meter(db, plain)}  (Enter to finish, Esc to cancel)"
+    else:
+        line = f"{HEARING if mic == 'closed' else 'Opening the microphone...'}  (Esc to cancel)"
+    return line.replace("·", "|") if plain else line
+
+
 def level_meter(db: float, plain: bool = False, width: int = 10) -> str:
     """The microphone's level as a bar: -60 dBFS empty, 0 full."""
     filled = max(0, min(width, round((db + 60) / 60 * width)))

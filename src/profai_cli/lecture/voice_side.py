@@ -276,7 +276,13 @@ class VoiceSide:
             player.level = db
 
         context = self.notes.text + "\n" + self.lecture.text
-        asked = await self._ear.question(context, finish, level, on_open=player.microphone_open)
+        asked = await self._ear.question(
+            context,
+            finish,
+            level,
+            on_open=player.microphone_open,
+            on_closed=player.microphone_closed,
+        )
         if player.listening is not finish:
             return  # cancelled (Esc) meanwhile
         if asked is None:
