@@ -178,6 +178,22 @@ def test_a_server_running_here_is_used_before_the_built_in_model(home: Path) -> 
         assert f"{kind} at http://localhost:{port}/v1 serves llama3.2" in doctor.out
 
 
+def test_a_local_server_is_found_whatever_proxy_is_set_for_the_web(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from profai_cli.service.discover import find_local_server
+    from tests.fakes.openai_server import FakeOpenAI, Knobs
+
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # no proxy there: refused
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    with FakeOpenAI(Knobs(known_models=("llama3.2",))) as fake:
+        port = int(fake.base_url.rsplit(":", 1)[1].split("/")[0])
+        found = find_local_server((("a server", port),), budget=5.0)
+    assert found is not None and found.model == "llama3.2"
+
+
 def test_looking_for_a_local_server_is_quick_when_none_runs() -> None:
     from profai_cli.service.discover import find_local_server
 

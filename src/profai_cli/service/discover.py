@@ -26,15 +26,19 @@ class LocalServer:
 def find_local_server(
     servers: tuple[tuple[str, int], ...] = KNOWN_SERVERS, budget: float = 0.5
 ) -> LocalServer | None:
-    """The first known server (in the order given) that lists a chat model in time: half
-    a second, paid only where a port answers (a server answers in ms; with 0.1 s, one on
-    a busy machine was passed over for the built-in model)."""
+    """The first known server (in the order given) that lists a chat model within
+    ``budget`` (half a second by default), paid only where a port answers: a server
+    answers in ms; with 0.1 s, one on a busy machine was passed over for the built-in
+    model."""
     found: list[LocalServer | None] = [None] * len(servers)
+    # Straight to this machine: an http_proxy set for the web would be asked instead
+    # (127.0.0.1 is not spared unless no_proxy says so), slowly or wrongly.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def ask(i: int, kind: str, port: int) -> None:
         base_url = f"http://localhost:{port}/v1"
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=budget) as r:
+            with opener.open(f"http://127.0.0.1:{port}/v1/models", timeout=budget) as r:
                 data = json.loads(r.read(1_000_000))
             names = [str(m["id"]) for m in data.get("data", []) if isinstance(m, dict)]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
