@@ -115,8 +115,8 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
     # Each chunk played whole: its tone lasts as long as the fake made it, to 0.04 s,
     # never longer (nothing said twice); and the set pause is there after every chunk.
     # A stall of the card's own may lose what it held, sound or pause (up to 0.15 s; 0.04 s
-    # in a run beside two CPU burners): what is short is no more than the underflows
-    # profai counted.
+    # in a run beside two CPU burners): what is short is no more than the card's
+    # underflows profai counted (a voice that is late adds silence, and loses nothing).
     short = 0.0
     for h in heard:
         expected = max(fake.knobs.tts_min_seconds, len(h.text) * fake.knobs.tts_seconds_per_char)
@@ -128,9 +128,10 @@ def test_streamed_lecture_plays_every_chunk_once_in_order_with_set_pauses(
     longer = len(pieces) - len(heard)
     for before, after, chunk in zip(heard, heard[1:], chunks, strict=False):
         gap = after.start - before.end
+        assert gap >= PAUSE[chunk.kind] / 2, (chunk.text, gap)  # a pause is never lost
         short += max(0.0, PAUSE[chunk.kind] - 0.05 - gap)
         longer += gap > PAUSE[chunk.kind] + 0.05
-    assert short <= 0.15 * counted, (short, counted, pieces)
+    assert short <= 0.15 * stats["device_underflows"], (short, stats, pieces)
     assert longer <= counted, (pieces, stats)
     assert stats["chunks"] == len(chunks)
 
@@ -155,7 +156,7 @@ def test_time_to_first_audio_is_near_its_floor(fake: FakeOpenAI, home: Path, pul
     # 0.15 s, or 0.5 s where the card ran dry (counted) and the recording heard it later.
     first = next(i for i, v in enumerate(np.abs(audio.astype(np.int32))) if v > 300)
     heard_at = sample_time(marks, first) - t0
-    stalled = stats["underruns"] + stats["device_underflows"] > 0
+    stalled = stats["device_underflows"] > 0
     assert abs(heard_at - stats["time_to_first_audio"]) < (0.5 if stalled else 0.15), stats
 
 
@@ -213,6 +214,7 @@ def test_ctrl_c_stops_the_sound_mid_sentence(fake: FakeOpenAI, home: Path, pulse
             assert began is not None
             time.sleep(max(0.0, began + 0.8 - time.monotonic()))  # well into the sentence
             sent = time.monotonic()
+            assert sent - began < 1.5, "the recording was heard late: no sentence to cut"
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=10) == 130
         audio, marks = rec.stop()
@@ -232,11 +234,12 @@ def test_the_last_word_is_not_cut_off(fake: FakeOpenAI, home: Path, pulse: str) 
     last = heard[-1].text
     assert last == "And the final sentence ends the talk."
     # All of it: its pieces (more than one where a busy machine's card ran dry in it) make
-    # its length, to 0.04 s, less only what underflows profai counted lost (0.15 s each).
+    # its length, to 0.04 s, less only what the card's underflows profai counted lost
+    # (0.15 s each).
     sounded = sum(h.sounded for h in itertools.takewhile(lambda h: h.text == last, heard[::-1]))
     expected = len(last) * fake.knobs.tts_seconds_per_char
-    counted = stats["underruns"] + stats["device_underflows"]
-    assert expected - 0.04 - 0.15 * counted <= sounded <= expected + 0.04, (heard, stats)
+    lost = 0.15 * stats["device_underflows"]
+    assert expected - 0.04 - lost <= sounded <= expected + 0.04, (heard, stats)
 
 
 @pytest.mark.audio
