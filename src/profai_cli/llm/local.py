@@ -5,8 +5,8 @@ One llama.cpp context is not thread-safe (two threads decoding at once crash the
 process), so every load and every generation runs on one worker thread, one after
 another; a cancelled generation stops at once (mid-prompt and mid-join too; only the
 file's load, about a second, is waited for) and the worker is free again before
-anything else is asked of it. The first load joins the model's parts
-(a few seconds, once) on that thread too, while the welcome is said.
+anything else is asked of it. The first load joins the model's parts (a few seconds,
+once) on that thread too, while the welcome is said.
 """
 
 from __future__ import annotations
@@ -269,9 +269,9 @@ class LocalModel:
 class Stop:
     """A generation's stop, as Python asks it and as llama.cpp reads it: a byte that
     libc's strlen reads between the operations of the model's graph (0: go on). A Python
-    callback there took the GIL a thousand times a token, and beside a busy Python thread
-    generation fell from 14 to 0.4 tokens/s; the byte costs nothing (14.1-14.4 tokens/s
-    with it, 13.8-14.0 without, beside the same thread)."""
+    callback there took the GIL a thousand times a token: beside a busy Python thread,
+    generation fell from 12.8 to 0.4 tokens/s; with the byte it stays at 12.8
+    (benchmarks/local_stop.py)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()

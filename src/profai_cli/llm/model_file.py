@@ -28,7 +28,7 @@ class Stopped(Exception):
     """Asked to stop (Ctrl-C, a steer) while the model was being made ready."""
 
 
-def never() -> bool:
+def _never() -> bool:
     return False
 
 
@@ -59,7 +59,7 @@ def model_path() -> Path:
     return user_data_path("profai") / "models" / FILE_NAME
 
 
-def ready_model(stopped: Callable[[], bool] = never) -> Path | None:
+def ready_model(stopped: Callable[[], bool] = _never) -> Path | None:
     """The joined model file, joining and checking it the first time (a few seconds for
     1.1 GB, and ``stopped`` asked between blocks); None when the parts are not installed."""
     target = model_path()
@@ -71,7 +71,7 @@ def ready_model(stopped: Callable[[], bool] = never) -> Path | None:
     return join(parts, target, stopped)
 
 
-def join(parts: list[Path], target: Path, stopped: Callable[[], bool] = never) -> Path:
+def join(parts: list[Path], target: Path, stopped: Callable[[], bool] = _never) -> Path:
     """The parts joined into ``target``, whose hash must be the published one; Stopped,
     and no file left, when ``stopped()`` says so."""
     target.parent.mkdir(parents=True, exist_ok=True)

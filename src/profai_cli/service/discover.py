@@ -28,7 +28,7 @@ def find_local_server(
 ) -> LocalServer | None:
     """The first known server (in the order given) that lists a chat model within
     ``budget`` (half a second by default), paid only where a port answers: a server
-    answers in ms; with 0.1 s, one on a busy machine was passed over for the built-in
+    answers in ms, and 0.1 s could pass over one on a busy machine for the built-in
     model."""
     found: list[LocalServer | None] = [None] * len(servers)
     # Straight to this machine: an http_proxy set for the web would be asked instead
