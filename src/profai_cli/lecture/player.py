@@ -108,8 +108,7 @@ class Player:
         self.tutor = tutor  # None: the keys move the playback only (no questions, steers)
         self.listening: asyncio.Event | None = None  # set: the question is over
         self.level = -120.0  # the microphone's level while listening, dBFS
-        self.mic_open = False  # while listening: the microphone hears
-        self.mic_closed = False  # ... and it has heard, and closed (or opens again)
+        self.mic = "opening"  # while listening: "opening", "open" (it hears), "closed"
         self.listener = ""  # who hears it ("pocketsphinx (offline)"), on the meter's line
         self._stop_hearing: Callable[[], object] | None = None  # Esc while listening
         self.asking: str | None = None  # the question being typed
@@ -133,7 +132,7 @@ class Player:
             self.refresh()
             return
         if self.listening is not None:
-            if name == "enter" and self.mic_open:
+            if name == "enter" and self.mic == "open":
                 self.listening.set()  # that was the question: hear no more
             elif name == "escape":
                 self.stop_listening(resume=True)
@@ -195,19 +194,19 @@ class Player:
         self.sink.pause()
         self.listening = asyncio.Event()
         self.level = -120.0
-        self.mic_open = self.mic_closed = False
+        self.mic = "opening"
         self._stop_hearing = self.tutor.listen(self.listening)
 
     def microphone_open(self) -> None:
         """From now on what is said is heard: only now does the line say "Listening"
         (before, the first words of a question went before the microphone took them)."""
-        self.mic_open = True
+        self.mic = "open"
         self.refresh()
 
     def microphone_closed(self) -> None:
         """What is said now is not heard (the question is being made out, or the
         microphone opens again for a second try): the line stops saying "Listening"."""
-        self.mic_open, self.mic_closed = False, True
+        self.mic = "closed"
         self.level = -120.0
         self.refresh()
 
@@ -418,8 +417,7 @@ class Player:
         plain = self.view.plain
         width = self.view.width - 2
         if self.listening is not None:
-            mic = "open" if self.mic_open else "closed" if self.mic_closed else "opening"
-            line = listening_line(mic, self.listener, self.level, plain)
+            line = listening_line(self.mic, self.listener, self.level, plain)
             self.view.show_player(PlayerLine(line))
             return
         if self._prompt is not None:
